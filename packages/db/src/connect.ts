@@ -1,0 +1,48 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+
+// COUNT(*) and bigserial come back as int8; every count here fits in a double.
+pg.types.setTypeParser(20, (v) => Number(v));
+// Calendar dates stay 'YYYY-MM-DD' strings: a Date would shift them by the time zone.
+pg.types.setTypeParser(1082, (v) => v);
+
+export interface DatabaseOptions {
+  url: string;
+  /** The service's own schema: first on the search path, so queries name tables bare. */
+  schema: string;
+  poolMax?: number;
+  applicationName?: string;
+  /** Called for errors on idle connections (e.g. Postgres restarted); they must not crash the process. */
+  onIdleError?: (err: Error) => void;
+}
+
+export interface Database<DB> {
+  db: Kysely<DB>;
+  pool: pg.Pool;
+  schema: string;
+  close(): Promise<void>;
+}
+
+export function createDatabase<DB>(options: DatabaseOptions): Database<DB> {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolMax ?? 10,
+    application_name: options.applicationName ?? options.schema,
+    options: `-c search_path=${options.schema},public`,
+    connectionTimeoutMillis: 3000,
+    idleTimeoutMillis: 30_000,
+  });
+  pool.on('error', (err) => options.onIdleError?.(err));
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  let closed = false;
+  return {
+    db,
+    pool,
+    schema: options.schema,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,3 @@
+export * from './envelope.ts';
+export * from './contracts.ts';
+export * from './queues.ts';

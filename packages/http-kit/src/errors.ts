@@ -1,0 +1,64 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { Problem, problemBody, problems, type FieldError } from './problem.ts';
+import { scrubPii } from './logging.ts';
+
+const CONTEXT: Record<string, string> = { body: 'body', querystring: 'query', params: 'params', headers: 'header' };
+
+// Fastify's own client errors, with messages that never echo the input.
+const FASTIFY_ERRORS: Record<string, [number, string, string]> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: [413, 'body-too-large', 'The request body is larger than this route accepts'],
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'unsupported-media-type', 'This content type is not accepted here'],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'invalid-body', 'Content-Length does not match the body'],
+  FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'invalid-body', 'The JSON body is empty'],
+  FST_ERR_CTP_INVALID_JSON_BODY: [400, 'invalid-body', 'The body is not valid JSON'],
+  FST_ERR_CTP_EMPTY_TYPE: [400, 'invalid-body', 'Content-Type is empty'],
+  FST_ERR_CTP_INVALID_TYPE: [400, 'invalid-body', 'Content-Type is not valid'],
+};
+
+function zodFieldErrors(err: FastifyError & { validation: unknown[]; validationContext?: string }): FieldError[] {
+  const ctx = CONTEXT[err.validationContext ?? 'body'] ?? 'body';
+  const out: FieldError[] = [];
+  for (const v of err.validation as { keyword?: string; instancePath: string; message?: string; params?: { keys?: string[] } }[]) {
+    const path = v.instancePath.split('/').filter(Boolean).join('.');
+    const base = path ? `${ctx}.${path}` : ctx;
+    if (v.keyword === 'unrecognized_keys' && v.params?.keys) {
+      for (const key of v.params.keys) out.push({ field: `${base}.${key}`, message: 'is not a known property' });
+    } else {
+      out.push({ field: base, message: v.message ?? 'is not valid' });
+    }
+  }
+  return out;
+}
+
+function toProblem(err: FastifyError, unavailable: (e: unknown) => boolean): { problem: Problem; log: boolean } {
+  if (err instanceof Problem) return { problem: err, log: err.status >= 500 };
+  if (hasZodFastifySchemaValidationErrors(err)) return { problem: problems.validation(zodFieldErrors(err)), log: false };
+  if (isResponseSerializationError(err)) return { problem: new Problem(500, 'internal', 'Internal error'), log: true };
+  if (unavailable(err)) return { problem: problems.unavailable('A backing store is unavailable; retry shortly'), log: true };
+  const known = err.code ? FASTIFY_ERRORS[err.code] : undefined;
+  if (known) return { problem: new Problem(known[0], known[1], known[2], known[2], known[0] === 400 ? [{ field: 'body', message: known[2] }] : undefined), log: false };
+  if (err instanceof SyntaxError || (err.statusCode === 400 && /JSON|prototype|constructor/i.test(err.message))) {
+    return { problem: new Problem(400, 'invalid-body', 'The body is not valid JSON', 'The body is not valid JSON', [{ field: 'body', message: 'not valid JSON' }]), log: false };
+  }
+  if (err.statusCode === 429) return { problem: new Problem(429, 'rate-limited', 'Too many requests', 'Rate limit exceeded'), log: false };
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+    return { problem: new Problem(err.statusCode, 'bad-request', 'Bad request', 'The request could not be handled'), log: false };
+  }
+  if (err.statusCode === 503) return { problem: problems.unavailable('The service is overloaded; retry shortly'), log: false };
+  return { problem: new Problem(500, 'internal', 'Internal error', 'An unexpected error occurred; it has been logged'), log: true };
+}
+
+export function handleError(err: unknown, request: FastifyRequest, reply: FastifyReply, unavailable: (e: unknown) => boolean) {
+  const { problem, log } = toProblem(err as FastifyError, unavailable);
+  if (log) {
+    // Message and code only: driver errors can carry row values in their detail.
+    const e = err as { message?: string; code?: string; stack?: string };
+    request.log.error({ err: { message: scrubPii(e.message ?? ''), code: e.code, stack: scrubPii(e.stack ?? '') } }, 'request failed');
+  }
+  if (problem.status === 503) reply.header('retry-after', '1');
+  reply
+    .code(problem.status)
+    .type('application/problem+json')
+    .send(problemBody(problem, request.url.split('?')[0] ?? request.url, String(request.id)));
+}

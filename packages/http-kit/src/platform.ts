@@ -1,0 +1,145 @@
+import fp from 'fastify-plugin';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import type { Kysely } from 'kysely';
+import { isDatabaseUnavailable } from '@reemploy/db';
+import { isRedisUnavailable, type MessagingTables } from '@reemploy/messaging';
+import { createTokenVerifier, type Caller } from './auth.ts';
+import { handleError } from './errors.ts';
+import { claimIdempotencyKey, settleIdempotencyKey, type IdempotencyState } from './idempotency.ts';
+import { createMetrics, type ServiceMetrics } from './metrics.ts';
+import { Problem, problemSchema, problems } from './problem.ts';
+import { findBadStrings } from './strict-input.ts';
+import { registerOperationalRoutes } from './operational-routes.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The scope a caller's token must hold. Every /v1 route declares one. */
+    scope?: string;
+    /** A route anyone may call (health, docs). */
+    public?: boolean;
+    /** Creates that honour Idempotency-Key. */
+    idempotent?: boolean;
+  }
+  interface FastifyRequest {
+    caller: Caller;
+    idempotency?: IdempotencyState;
+  }
+  interface FastifyInstance {
+    metrics: ServiceMetrics;
+  }
+}
+
+export interface PlatformOptions {
+  service: string;
+  title: string;
+  description: string;
+  version: string;
+  jwtSecret: string;
+  db: Kysely<MessagingTables>;
+  /** Named readiness checks; each must resolve within a second. */
+  readiness: Record<string, () => Promise<unknown>>;
+  tags?: { name: string; description: string }[];
+  rateLimitPerMinute?: number;
+}
+
+const ERROR_RESPONSES = { '4xx': problemSchema, '5xx': problemSchema };
+
+/**
+ * The platform every service stands on: problem+json errors, strict input,
+ * bearer-token scopes, Idempotency-Key, OpenAPI, health, readiness, metrics.
+ * Register it first: it checks every route registered after it.
+ */
+async function platform(app: FastifyInstance, opts: PlatformOptions) {
+  const verify = createTokenVerifier(opts.jwtSecret);
+  app.decorate('metrics', createMetrics(opts.service));
+  app.decorateRequest('caller', null as unknown as Caller);
+
+  app.addHook('onRoute', (route) => {
+    const config = (route.config ??= {});
+    const url = route.url;
+    if (url.startsWith('/docs')) config.public = true;
+    if (!url.startsWith('/v1')) return;
+    if (!config.scope && !config.public) throw new Error(`${route.method} ${url} declares no scope`);
+    const schema = (route.schema ??= {});
+    if (!schema.operationId) throw new Error(`${route.method} ${url} declares no operationId`);
+    if (config.scope) schema.security = [{ bearerAuth: [config.scope] }];
+    schema.response = { ...ERROR_RESPONSES, ...(schema.response as object | undefined) };
+  });
+
+  await app.register(helmet, { contentSecurityPolicy: false, global: true });
+
+  app.addHook('onRequest', async (request) => {
+    const scope = request.routeOptions.config.scope;
+    if (!scope) return;
+    const header = request.headers.authorization;
+    const caller = header?.startsWith('Bearer ') ? verify(header.slice(7)) : null;
+    if (!caller) throw problems.unauthorized();
+    if (!caller.scopes.has(scope)) throw problems.forbidden(`This route requires the scope "${scope}"`);
+    request.caller = caller;
+  });
+
+  await app.register(rateLimit, {
+    global: true,
+    hook: 'preHandler',
+    max: opts.rateLimitPerMinute ?? 6000,
+    timeWindow: 60_000,
+    keyGenerator: (request) => request.caller?.sub ?? request.ip,
+    allowList: (request) => !request.routeOptions.config.scope,
+    errorResponseBuilder: (_request, context) =>
+      new Problem(429, 'rate-limited', 'Too many requests', `At most ${context.max} requests per minute per calling system; retry after ${context.after}`),
+  });
+
+  app.addHook('preValidation', async (request) => {
+    const bad = [
+      ...findBadStrings(request.body, 'body'),
+      ...findBadStrings(request.query, 'query'),
+      ...findBadStrings(request.params, 'params'),
+    ];
+    if (bad.length) throw problems.validation(bad, 'Strings must be valid Unicode without control characters');
+  });
+
+  app.addHook('preHandler', async (request, reply) => {
+    if (!request.routeOptions.config.idempotent) return;
+    if (await claimIdempotencyKey(opts.db, request, reply)) return reply;
+  });
+
+  app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload) => {
+    if (request.idempotency) {
+      const state = request.idempotency;
+      request.idempotency = undefined;
+      await settleIdempotencyKey(opts.db, state, reply, payload);
+    }
+    return payload;
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    app.metrics.httpDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  app.setErrorHandler((err, request, reply) => handleError(err, request, reply, (e) => isDatabaseUnavailable(e) || isRedisUnavailable(e)));
+  app.setNotFoundHandler((request, reply) => handleError(problems.notFound(`${request.method} ${request.url.split('?')[0]}`), request, reply, () => false));
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: opts.title, description: opts.description, version: opts.version },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      tags: [{ name: 'operations', description: 'Health, readiness and metrics' }, ...(opts.tags ?? [])],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  registerOperationalRoutes(app, opts);
+}
+
+export const platformPlugin = fp(platform, { name: 'reemploy-platform', fastify: '5.x' });

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+
+export interface FieldError {
+  /** Where: `body.idNumber`, `query.limit`, `params.id`, `header.if-match`. */
+  field: string;
+  message: string;
+}
+
+/**
+ * An RFC 9457 problem. `code` is stable and documented; `type` is derived
+ * from it. Extra members (e.g. `existingId`) are carried as they are.
+ */
+export class Problem extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly title: string,
+    readonly detail?: string,
+    readonly errors?: FieldError[],
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(detail ?? title);
+    this.name = 'Problem';
+  }
+}
+
+/** The stable problem codes of the API, one row each. */
+export const problems = {
+  validation: (errors: FieldError[], detail = 'The request is not valid') => new Problem(400, 'validation-failed', 'Invalid request', detail, errors),
+  field: (field: string, message: string) => new Problem(400, 'validation-failed', 'Invalid request', `${field}: ${message}`, [{ field, message }]),
+  unauthorized: () => new Problem(401, 'unauthorized', 'Authentication required', 'A valid bearer token is required'),
+  forbidden: (detail: string) => new Problem(403, 'forbidden', 'Forbidden', detail),
+  outsideRegions: (field: string) =>
+    new Problem(403, 'outside-regions', 'Outside your regions', `${field} is outside the regions your token allows`, [{ field, message: 'outside your regions' }]),
+  notFound: (what: string) => new Problem(404, 'not-found', 'Not found', `${what} was not found`),
+  conflict: (detail: string, extra: Record<string, unknown> = {}) => new Problem(409, 'conflict', 'Conflict', detail, undefined, extra),
+  duplicate: (detail: string, existingId: string) => new Problem(409, 'duplicate', 'Already exists', detail, undefined, { existingId }),
+  preconditionFailed: () => new Problem(412, 'precondition-failed', 'Precondition failed', 'If-Match does not match the current ETag; read the resource again'),
+  preconditionRequired: () =>
+    new Problem(428, 'precondition-required', 'Precondition required', 'Send If-Match with the ETag you read', [{ field: 'header.if-match', message: 'required' }]),
+  unprocessable: (detail: string) => new Problem(422, 'unprocessable', 'Unprocessable request', detail),
+  unavailable: (detail: string) => new Problem(503, 'unavailable', 'Service unavailable', detail),
+};
+
+export const problemSchema = z
+  .object({
+    type: z.string().describe('urn:problem:reemploy:<code>'),
+    title: z.string(),
+    status: z.number().int(),
+    code: z.string().describe('Stable machine-readable code'),
+    detail: z.string().optional(),
+    instance: z.string().optional(),
+    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    requestId: z.string().optional(),
+  })
+  .catchall(z.unknown())
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
+
+export type ProblemBody = z.infer<typeof problemSchema>;
+
+export function problemBody(p: Problem, instance: string, requestId: string): ProblemBody {
+  return {
+    type: `urn:problem:reemploy:${p.code}`,
+    title: p.title,
+    status: p.status,
+    code: p.code,
+    ...(p.detail ? { detail: p.detail } : {}),
+    instance,
+    ...(p.errors ? { errors: p.errors } : {}),
+    requestId,
+    ...p.extra,
+  };
+}

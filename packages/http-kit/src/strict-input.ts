@@ -1,0 +1,24 @@
+import type { FieldError } from './problem.ts';
+
+// C0 controls other than tab, newline and carriage return; DEL.
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+/**
+ * Finds strings Postgres would refuse (NUL, lone surrogates) or that have no
+ * business in an API (control characters), anywhere in a parsed value.
+ */
+export function findBadStrings(value: unknown, path: string, out: FieldError[] = [], depth = 0): FieldError[] {
+  if (out.length >= 20 || depth > 32) return out;
+  if (typeof value === 'string') {
+    if (!value.isWellFormed()) out.push({ field: path, message: 'contains a lone surrogate (not valid Unicode)' });
+    else if (CONTROL.test(value)) out.push({ field: path, message: 'contains a NUL or control character' });
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => findBadStrings(v, `${path}[${i}]`, out, depth + 1));
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (!k.isWellFormed() || CONTROL.test(k)) out.push({ field: path, message: 'has a key with invalid characters' });
+      else findBadStrings(v, path ? `${path}.${k}` : k, out, depth + 1);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,55 @@
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+
+export interface PiiKeys {
+  /** Current key: every new ciphertext uses it. */
+  keyId: string;
+  key: Buffer;
+  /** Retired keys that can still decrypt (rotation without downtime). */
+  oldKeys?: Record<string, Buffer>;
+  /**
+   * Key of the lookup hash. Derived from the first key ever used and kept
+   * through rotations: changing it would orphan every stored hash.
+   */
+  hashKey?: Buffer;
+}
+
+export interface PiiCipher {
+  /** `keyId.iv.tag.ciphertext`, base64url parts; AES-256-GCM. */
+  encrypt(plaintext: string): string;
+  decrypt(stored: string): string;
+  /** Keyed hash for equality lookups and uniqueness, never reversible. */
+  hash(plaintext: string): string;
+  /** Whether a stored value was written under a retired key. */
+  isStale(stored: string): boolean;
+}
+
+export function deriveHashKey(key: Buffer): Buffer {
+  return Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'reemploy pii lookup hash', 32));
+}
+
+export function createPiiCipher(keys: PiiKeys): PiiCipher {
+  const all: Record<string, Buffer> = { ...(keys.oldKeys ?? {}), [keys.keyId]: keys.key };
+  const hashKey = keys.hashKey ?? deriveHashKey(keys.key);
+  return {
+    encrypt(plaintext) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', keys.key, iv);
+      const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+      return [keys.keyId, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ct.toString('base64url')].join('.');
+    },
+    decrypt(stored) {
+      const [keyId, iv, tag, ct] = stored.split('.');
+      const key = keyId ? all[keyId] : undefined;
+      if (!key || !iv || !tag || ct === undefined) throw new Error('PII ciphertext has an unknown key or format');
+      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+      decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+      return Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]).toString('utf8');
+    },
+    hash(plaintext) {
+      return createHmac('sha256', hashKey).update(plaintext).digest('base64url');
+    },
+    isStale(stored) {
+      return !stored.startsWith(`${keys.keyId}.`);
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import closeWithGrace from 'close-with-grace';
+import type { BaseEnv } from '@reemploy/config';
+import { closeRedis, createRedis, startEventConsumer, startOutboxRelay, type MessagingTables } from '@reemploy/messaging';
+import { buildApp } from './app.ts';
+import { closeContext, createContext, prepareContext } from './context.ts';
+import type { Closable, ServiceContext, ServiceDefinition } from './service.ts';
+
+/** HTTP entry point: checks its stores, migrates, listens, and closes gracefully. */
+export async function runServer<DB extends MessagingTables, Env extends BaseEnv>(def: ServiceDefinition<DB, Env>) {
+  const env = def.parseEnv(process.env);
+  const ctx = createContext(def, env);
+  await prepareContext(ctx, def.migrations);
+  const app = await buildApp(def, ctx);
+  const port = (env as unknown as Record<string, number>)[def.portVar] ?? 0;
+  closeWithGrace({ delay: 10_000 }, async ({ err }) => {
+    if (err) ctx.logger.error({ err: err.message }, 'closing after an error');
+    await app.close();
+    await closeContext(ctx);
+  });
+  const address = await app.listen({ host: env.HOST, port });
+  ctx.logger.info({ address, docs: `${address}/docs` }, `${def.name} listening`);
+  return app;
+}
+
+export interface RunningWorkers extends Closable {
+  flushOutbox(): Promise<number>;
+}
+
+/**
+ * Queue entry point: the outbox relay (producers always run) and, unless
+ * RUN_WORKERS=false, the consumers. Returns what it started so tests can run
+ * a worker in-process.
+ */
+export async function startWorkers<DB extends MessagingTables, Env extends BaseEnv>(def: ServiceDefinition<DB, Env>, ctx: ServiceContext<DB, Env>): Promise<RunningWorkers> {
+  const workerRedis = createRedis(ctx.env.REDIS_URL, 'worker', `${def.name}-worker`);
+  workerRedis.on('error', (err) => ctx.logger.debug({ err: err.message }, 'worker Redis error'));
+  const relay = def.publishesEvents
+    ? startOutboxRelay({
+        service: def.name,
+        db: ctx.db,
+        pool: ctx.database.pool,
+        schema: ctx.database.schema,
+        redis: ctx.redis,
+        prefix: ctx.queuePrefix,
+        logger: ctx.logger,
+      })
+    : null;
+  const closables: Closable[] = [];
+  if (ctx.env.RUN_WORKERS) {
+    const handlers = def.eventHandlers?.(ctx);
+    if (handlers && Object.keys(handlers).length) {
+      closables.push(startEventConsumer({ service: def.name, db: ctx.db, redis: workerRedis, prefix: ctx.queuePrefix, logger: ctx.logger, handlers }));
+    }
+    closables.push(...((await def.startWorkers?.(ctx, workerRedis)) ?? []));
+  }
+  return {
+    flushOutbox: () => relay?.flush() ?? Promise.resolve(0),
+    async close() {
+      // In-flight jobs finish first (Worker.close waits), then the relay, then connections.
+      await Promise.all(closables.map((c) => c.close()));
+      await relay?.stop();
+      await closeRedis(workerRedis);
+    },
+  };
+}
+
+export async function runWorker<DB extends MessagingTables, Env extends BaseEnv>(def: ServiceDefinition<DB, Env>) {
+  const env = def.parseEnv(process.env);
+  const ctx = createContext(def, env);
+  await prepareContext(ctx, def.migrations);
+  const workers = await startWorkers(def, ctx);
+  closeWithGrace({ delay: 30_000 }, async ({ err }) => {
+    if (err) ctx.logger.error({ err: err.message }, 'closing after an error');
+    await workers.close();
+    await closeContext(ctx);
+  });
+  ctx.logger.info(`${def.name} worker running`);
+}

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Everything, from a clean clone: install, make sure PostgreSQL and Redis run,
+# create the database, migrate, and start the four services and their workers.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/bootstrap.sh
+bash scripts/ensure-services.sh
+pnpm exec tsx scripts/prepare-db.ts
+pnpm exec tsx scripts/migrate.ts
+exec node --import tsx scripts/start-all.ts

@@ -1,0 +1,72 @@
+/**
+ * Starts the four services and their workers as child processes, prefixes
+ * their logs, and stops them all on Ctrl-C (or when one of them dies).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+const services = [
+  { name: 'registration', portVar: 'REGISTRATION_PORT', port: 3001 },
+  { name: 'job-postings', portVar: 'JOB_POSTINGS_PORT', port: 3002 },
+  { name: 'matching', portVar: 'MATCHING_PORT', port: 3003 },
+  { name: 'assistance-bases', portVar: 'ASSISTANCE_BASES_PORT', port: 3004 },
+];
+
+const children: { label: string; child: ChildProcess }[] = [];
+let stopping = false;
+
+function start(label: string, file: string) {
+  const child = spawn(process.execPath, ['--import', 'tsx', file], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+  for (const stream of [child.stdout, child.stderr]) {
+    createInterface({ input: stream! }).on('line', (line) => process.stdout.write(`${label.padEnd(24)} ${line}\n`));
+  }
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(`${label} exited (${signal ?? code}); stopping everything`);
+      void stop(1);
+    }
+  });
+  children.push({ label, child });
+}
+
+async function stop(code: number) {
+  if (stopping) return;
+  stopping = true;
+  await Promise.all(
+    children.map(
+      ({ child }) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGTERM');
+          setTimeout(() => child.kill('SIGKILL'), 35_000).unref();
+        }),
+    ),
+  );
+  console.log('all services stopped');
+  process.exit(code);
+}
+
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));
+
+for (const s of services) {
+  start(`${s.name}`, `services/${s.name}/src/server.ts`);
+  start(`${s.name}-worker`, `services/${s.name}/src/worker.ts`);
+}
+
+const host = process.env.HOST ?? '127.0.0.1';
+const ready = (url: string) => fetch(`${url}/ready`).then((r) => r.ok, () => false);
+void (async () => {
+  const urls = services.map((s) => ({ name: s.name, url: `http://${host}:${process.env[s.portVar] ?? s.port}` }));
+  const deadline = Date.now() + 120_000;
+  while (!stopping && Date.now() < deadline) {
+    const states = await Promise.all(urls.map((u) => ready(u.url)));
+    if (states.every(Boolean)) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  if (stopping) return;
+  console.log('\nreemploy is running. API docs:');
+  for (const u of urls) console.log(`  ${u.name.padEnd(18)} ${u.url}/docs`);
+  console.log('Ctrl-C stops everything.\n');
+})();

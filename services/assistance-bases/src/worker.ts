@@ -1,0 +1,4 @@
+import { runWorker } from '@reemploy/runtime';
+import { assistanceBases } from './definition.ts';
+
+await runWorker(assistanceBases);

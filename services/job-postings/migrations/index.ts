@@ -1,0 +1,7 @@
+import type { MigrationSet } from '@reemploy/db';
+import { messagingMigration20261129 } from '@reemploy/messaging';
+
+/** In order of their names; never edit one that has shipped. */
+export const migrations: MigrationSet = {
+  '2026-11-29-00-messaging': messagingMigration20261129,
+};

@@ -1,0 +1,3 @@
+import type { MessagingTables } from '@reemploy/messaging';
+
+export type JobPostingsDB = MessagingTables;

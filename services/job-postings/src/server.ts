@@ -1,0 +1,4 @@
+import { runServer } from '@reemploy/runtime';
+import { jobPostings } from './definition.ts';
+
+await runServer(jobPostings);

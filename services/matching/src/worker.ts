@@ -1,0 +1,4 @@
+import { runWorker } from '@reemploy/runtime';
+import { matching } from './definition.ts';
+
+await runWorker(matching);

@@ -1,0 +1,7 @@
+import { buildTestService } from '@reemploy/runtime/testing';
+import { matching } from '../src/definition.ts';
+
+/** The matching app on the real Postgres and Redis, removed when the test ends. */
+export function build(t: { after(fn: () => unknown): void }, options: Parameters<typeof buildTestService>[2] = {}) {
+  return buildTestService(t, matching, options);
+}

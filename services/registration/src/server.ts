@@ -1,0 +1,4 @@
+import { runServer } from '@reemploy/runtime';
+import { registration } from './definition.ts';
+
+await runServer(registration);

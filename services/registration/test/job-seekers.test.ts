@@ -1,0 +1,69 @@
+import t from 'tap';
+import { makeIdNumber } from '@reemploy/domain';
+import { build } from './helper.ts';
+
+const WRITE = ['seekers:write', 'seekers:read'];
+
+function seeker(overrides: Record<string, unknown> = {}) {
+  return {
+    idNumber: makeIdNumber('320508', '1975-03-12', 123, 'female'),
+    name: '王秀英',
+    phone: '13812345678',
+    communityCode: '320508024043',
+    education: 'junior-secondary',
+    skills: [],
+    ...overrides,
+  };
+}
+
+t.test('registers a seeker, derives age and gender, masks PII without pii:read', async (t) => {
+  const svc = await build(t);
+  const token = svc.token(WRITE, ['320508']);
+  const res = await svc.app.inject({ method: 'POST', url: '/v1/job-seekers', headers: { authorization: `Bearer ${token}` }, payload: seeker() });
+  t.equal(res.statusCode, 201, res.body);
+  const body = res.json();
+  t.equal(body.gender, 'female');
+  t.equal(body.birthDate, '1975-03-12');
+  t.match(body.idNumber, /^320508\*{8}\d{3}[\dX]$/);
+  t.equal(body.phone, '138****5678');
+  t.equal(body.name, '王**');
+  t.equal(res.headers.location, `/v1/job-seekers/${body.id}`);
+
+  const reveal = svc.token(['seekers:read', 'pii:read'], ['320508']);
+  const read = await svc.app.inject({ method: 'GET', url: `/v1/job-seekers/${body.id}`, headers: { authorization: `Bearer ${reveal}` } });
+  t.equal(read.statusCode, 200);
+  t.equal(read.json().idNumber, seeker().idNumber);
+  t.equal(read.json().phone, '13812345678');
+
+  const raw = await svc.ctx.database.pool.query('select * from job_seekers');
+  const dump = JSON.stringify(raw.rows);
+  t.notOk(dump.includes(seeker().idNumber), 'no plaintext identity number at rest');
+  t.notOk(dump.includes('13812345678'), 'no plaintext phone at rest');
+});
+
+t.test('the same person twice is a 409 naming the existing record', async (t) => {
+  const svc = await build(t);
+  const headers = { authorization: `Bearer ${svc.token(WRITE, ['320508'])}` };
+  const first = await svc.app.inject({ method: 'POST', url: '/v1/job-seekers', headers, payload: seeker() });
+  const again = await svc.app.inject({ method: 'POST', url: '/v1/job-seekers', headers, payload: seeker({ idNumber: seeker().idNumber.toLowerCase() }) });
+  t.equal(again.statusCode, 409);
+  t.equal(again.headers['content-type'], 'application/problem+json; charset=utf-8');
+  t.equal(again.json().existingId, first.json().id);
+});
+
+t.test('a community outside the caller regions is refused and nothing is stored', async (t) => {
+  const svc = await build(t);
+  const headers = { authorization: `Bearer ${svc.token(WRITE, ['320506'])}` };
+  const res = await svc.app.inject({ method: 'POST', url: '/v1/job-seekers', headers, payload: seeker() });
+  t.equal(res.statusCode, 403);
+  t.equal(res.json().errors[0].field, 'body.communityCode');
+  const { rows } = await svc.ctx.database.pool.query('select count(*)::int as n from job_seekers');
+  t.equal(rows[0].n, 0);
+});
+
+t.test('a read outside the caller regions is a 404', async (t) => {
+  const svc = await build(t);
+  const created = await svc.app.inject({ method: 'POST', url: '/v1/job-seekers', headers: { authorization: `Bearer ${svc.token(WRITE)}` }, payload: seeker() });
+  const res = await svc.app.inject({ method: 'GET', url: `/v1/job-seekers/${created.json().id}`, headers: { authorization: `Bearer ${svc.token(WRITE, ['320506'])}` } });
+  t.equal(res.statusCode, 404);
+});

@@ -1,0 +1,61 @@
+import t from 'tap';
+import { readFileSync } from 'node:fs';
+import { ConfigError, resolveSecrets } from '@reemploy/config';
+import { spawn } from 'node:child_process';
+import { RedisPolicyError } from '@reemploy/messaging';
+import { closeContext, createContext, prepareContext } from '@reemploy/runtime';
+import { TEST_DATABASE_URL } from '@reemploy/runtime/testing';
+import { registration } from '@reemploy/registration';
+import { jobPostings } from '@reemploy/job-postings';
+import { matching } from '@reemploy/matching';
+import { assistanceBases } from '@reemploy/assistance-bases';
+import { registrationEnvSchema } from '../services/registration/src/config.ts';
+import { jobPostingsEnvSchema } from '../services/job-postings/src/config.ts';
+import { matchingEnvSchema } from '../services/matching/src/config.ts';
+import { assistanceBasesEnvSchema } from '../services/assistance-bases/src/config.ts';
+
+t.test('.env.example describes every variable of every service', async (t) => {
+  const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
+  for (const schema of [registrationEnvSchema, jobPostingsEnvSchema, matchingEnvSchema, assistanceBasesEnvSchema]) {
+    for (const key of Object.keys(schema.shape)) {
+      t.match(example, new RegExp(`^#? ?${key}=`, 'm'), `${key} is in .env.example`);
+      t.ok((schema.shape as Record<string, { description?: string }>)[key]?.description, `${key} is described in its schema`);
+    }
+  }
+});
+
+t.test('production refuses to start without JWT_SECRET or PII_KEY; development warns', async (t) => {
+  const env = registration.parseEnv({ NODE_ENV: 'production' });
+  t.throws(() => resolveSecrets(env), ConfigError);
+  t.throws(() => resolveSecrets(registration.parseEnv({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) })), /PII_KEY/);
+  const ok = resolveSecrets(registration.parseEnv({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), PII_KEY: Buffer.alloc(32, 7).toString('base64') }));
+  t.equal(ok.jwtSecret, 'x'.repeat(40));
+  const warnings: string[] = [];
+  resolveSecrets(registration.parseEnv({ NODE_ENV: 'development' }), (m) => warnings.push(m));
+  t.equal(warnings.length, 2, 'one warning per development default');
+  t.throws(() => registration.parseEnv({ REGISTRATION_PORT: 'eighty' }), /REGISTRATION_PORT/, 'a bad variable is named');
+  t.throws(() => resolveSecrets(registration.parseEnv({ PII_KEY: 'c2hvcnQ=' }), () => {}), /32 bytes/);
+});
+
+t.test('each service has its own port variable and schema', async (t) => {
+  const defs = [registration, jobPostings, matching, assistanceBases];
+  t.same(
+    defs.map((d) => d.portVar),
+    ['REGISTRATION_PORT', 'JOB_POSTINGS_PORT', 'MATCHING_PORT', 'ASSISTANCE_BASES_PORT'],
+  );
+  t.same(
+    defs.map((d) => (d.parseEnv({}) as unknown as Record<string, number>)[d.portVar]),
+    [3001, 3002, 3003, 3004],
+  );
+});
+
+t.test('a service refuses to start on a Redis that may evict', async (t) => {
+  // A second, real Redis configured the way BullMQ must not be run.
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'allkeys-lru'], { stdio: 'ignore' });
+  t.teardown(() => server.kill('SIGKILL'));
+  const env = registration.parseEnv({ ...process.env, NODE_ENV: 'test', REDIS_URL: `redis://127.0.0.1:${port}`, LOG_LEVEL: 'silent', DATABASE_URL: TEST_DATABASE_URL });
+  const ctx = createContext(registration, env);
+  t.teardown(() => closeContext(ctx));
+  await t.rejects(prepareContext(ctx, registration.migrations), RedisPolicyError);
+});

@@ -1,0 +1,101 @@
+import t from 'tap';
+import { Queue } from 'bullmq';
+import { queueNames } from '@reemploy/events';
+import { applyEvent, startOutboxRelay } from '@reemploy/messaging';
+import { eventually, testQueuePrefix } from '@reemploy/runtime/testing';
+import { projectionHandlers } from '../services/matching/src/projection/handlers.ts';
+import { build as buildRegistration } from '../services/registration/test/helper.ts';
+import { build as buildMatching } from '../services/matching/test/helper.ts';
+import { post, seekerPayload } from './helper.ts';
+
+t.test('a seeker registered in registration reaches matching within a second', async (t) => {
+  const queuePrefix = testQueuePrefix();
+  const registration = await buildRegistration(t, { queuePrefix });
+  const matching = await buildMatching(t, { queuePrefix });
+  await registration.startWorkers();
+  await matching.startWorkers();
+
+  const started = Date.now();
+  const created = await post(registration.app, '/v1/job-seekers', registration.token(['seekers:write']), seekerPayload(1));
+  t.equal(created.statusCode, 201, created.body);
+  const id = created.json().id;
+  const token = matching.token(['matching:read']);
+  const shown = await eventually(async () => {
+    const res = await matching.app.inject({ url: `/v1/job-seekers/${id}/matches`, headers: { authorization: `Bearer ${token}` } });
+    return res.statusCode === 200 ? res.json() : undefined;
+  }, 1000);
+  const elapsed = Date.now() - started;
+  t.equal(shown.seekerId, id);
+  t.equal(shown.communityCode, '320508024043');
+  t.ok(elapsed < 1000, `reached matching in ${elapsed} ms`);
+});
+
+t.test('an event delivered twice changes nothing the second time', async (t) => {
+  const registration = await buildRegistration(t);
+  const matching = await buildMatching(t);
+  const created = await post(registration.app, '/v1/job-seekers', registration.token(['seekers:write']), seekerPayload(2));
+  t.equal(created.statusCode, 201);
+  const row = await registration.ctx.db.selectFrom('outbox').selectAll().executeTakeFirstOrThrow();
+  const envelope = {
+    id: row.id,
+    type: row.type,
+    version: row.version,
+    producer: 'registration',
+    seq: row.seq,
+    subject: row.subject,
+    occurredAt: row.occurred_at.toISOString(),
+    payload: row.payload,
+  };
+  t.equal(await applyEvent(matching.ctx.db, projectionHandlers(), envelope), true, 'first delivery applied');
+  const before = await matching.ctx.db.selectFrom('seekers').selectAll().executeTakeFirstOrThrow();
+  t.equal(await applyEvent(matching.ctx.db, projectionHandlers(), envelope), false, 'second delivery skipped');
+  const after = await matching.ctx.db.selectFrom('seekers').selectAll().execute();
+  t.same(after, [before], 'projection unchanged');
+  const inbox = await matching.ctx.db.selectFrom('inbox').selectAll().execute();
+  t.equal(inbox.length, 1);
+
+  // An older snapshot arriving late does not overwrite a newer one.
+  await applyEvent(matching.ctx.db, projectionHandlers(), { ...envelope, id: crypto.randomUUID(), seq: row.seq + 5, payload: { ...(row.payload as object), status: 'employed' } });
+  await applyEvent(matching.ctx.db, projectionHandlers(), { ...envelope, id: crypto.randomUUID(), seq: row.seq + 1, payload: { ...(row.payload as object), status: 'unemployed' } });
+  const latest = await matching.ctx.db.selectFrom('seekers').select('status').executeTakeFirstOrThrow();
+  t.equal(latest.status, 'employed');
+});
+
+t.test('a relay that dies between publishing and marking publishes again, and the consumer applies once', async (t) => {
+  const queuePrefix = testQueuePrefix();
+  const registration = await buildRegistration(t, { queuePrefix });
+  const matching = await buildMatching(t, { queuePrefix });
+  const created = await post(registration.app, '/v1/job-seekers', registration.token(['seekers:write']), seekerPayload(6));
+  t.equal(created.statusCode, 201);
+
+  const { ctx } = registration;
+  const relayOptions = { service: 'registration' as const, db: ctx.db, pool: ctx.database.pool, schema: ctx.database.schema, redis: ctx.redis, prefix: queuePrefix, logger: ctx.logger, pollMs: 60_000 };
+  const dying = startOutboxRelay({
+    ...relayOptions,
+    afterPublish: () => {
+      throw new Error('killed between publish and mark');
+    },
+  });
+  await dying.flush();
+  await dying.stop();
+  const unmarked = await ctx.db.selectFrom('outbox').select('published_at').executeTakeFirstOrThrow();
+  t.equal(unmarked.published_at, null, 'not marked: the batch rolled back');
+
+  // The job already sits in the queue; remove it so the republish is a fresh delivery, as after retention.
+  const queue = new Queue(queueNames.events('matching'), { connection: ctx.redis, prefix: queuePrefix });
+  t.equal(await queue.getJobCountByTypes('waiting'), 1, 'published once already');
+  await matching.startWorkers();
+  await eventually(async () => ((await queue.getJobCountByTypes('completed')) === 1 ? true : undefined), 3000);
+
+  const healthy = startOutboxRelay(relayOptions);
+  await healthy.flush();
+  await healthy.stop();
+  const marked = await ctx.db.selectFrom('outbox').select('published_at').executeTakeFirstOrThrow();
+  t.ok(marked.published_at, 'marked by the second relay');
+  await queue.close();
+
+  const seekers = await matching.ctx.db.selectFrom('seekers').select('seeker_id').execute();
+  t.same(seekers.map((s) => s.seeker_id), [created.json().id], 'applied once');
+  const inbox = await matching.ctx.db.selectFrom('inbox').selectAll().execute();
+  t.equal(inbox.length, 1);
+});
