@@ -16,6 +16,9 @@ pnpm exec eslint --max-warnings 0 . || { echo "lint failed"; status=1; }
 
 echo "== tap"
 mkdir -p .run
+# Every test service logs here at debug level; the last test scans them for personal information.
+export TEST_LOG_DIR="$PWD/.run/test-logs"
+rm -rf "$TEST_LOG_DIR" && mkdir -p "$TEST_LOG_DIR"
 pnpm exec tap "$@" 2>&1 | tee .run/tap.out
 tap_status=${PIPESTATUS[0]}
 [ "$tap_status" = 0 ] || status=1

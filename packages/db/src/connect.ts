@@ -33,6 +33,9 @@ export function createDatabase<DB>(options: DatabaseOptions): Database<DB> {
     idleTimeoutMillis: 30_000,
   });
   pool.on('error', (err) => options.onIdleError?.(err));
+  // A connection cut while checked out (Postgres restarted) must not crash the
+  // process: its query already fails; the client is discarded on release.
+  pool.on('connect', (client) => client.on('error', (err) => options.onIdleError?.(err)));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   let closed = false;
   return {

@@ -16,11 +16,19 @@ export async function migrateToLatest(db: Kysely<unknown>, schema: string, migra
   const migrator = new Migrator({
     db,
     migrationTableSchema: schema,
+    // Platform migrations (audit, messaging) may arrive after a service's own.
+    allowUnorderedMigrations: true,
     provider: { getMigrations: async () => migrations },
   });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
-  return results ?? [];
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } = await migrator.migrateToLatest();
+    if (!error) return results ?? [];
+    // Kysely's table check reads every schema's catalog: another process dropping its own
+    // schema at that moment fails it with "schema/relation … does not exist". Nothing was applied; retry.
+    const e = error as { code?: string; message?: string };
+    const othersDropped = (e.code === '3F000' || e.code === '42P01') && !e.message?.includes(schema);
+    if (!othersDropped || attempt >= 5) throw error instanceof Error ? error : new Error(String(error));
+  }
 }
 
 export async function dropSchema(db: Kysely<unknown>, schema: string): Promise<void> {

@@ -127,7 +127,7 @@ export const eventContracts = {
   'seeker.updated': contract({ version: 1, producer: 'registration', schema: seekerSnapshot, consumers: ['matching'] }),
   'seeker.employment-changed': contract({ version: 1, producer: 'registration', schema: seekerSnapshot, consumers: ['matching'] }),
   'household.categories-changed': contract({ version: 1, producer: 'registration', schema: householdCategoriesChanged, consumers: ['matching'] }),
-  'vacancy.created': contract({ version: 1, producer: 'job-postings', schema: vacancySnapshot, consumers: ['matching', 'assistance-bases'] }),
+  'vacancy.created': contract({ version: 1, producer: 'job-postings', schema: vacancySnapshot, consumers: ['matching', 'assistance-bases', 'registration'] }),
   'vacancy.updated': contract({ version: 1, producer: 'job-postings', schema: vacancySnapshot, consumers: ['matching', 'assistance-bases'] }),
   'vacancy.closed': contract({ version: 1, producer: 'job-postings', schema: vacancySnapshot, consumers: ['matching', 'assistance-bases'] }),
   'reserved-post.changed': contract({ version: 1, producer: 'assistance-bases', schema: reservedPostSnapshot, consumers: ['matching', 'job-postings'] }),

@@ -32,7 +32,7 @@ function zodFieldErrors(err: FastifyError & { validation: unknown[]; validationC
 }
 
 function toProblem(err: FastifyError, unavailable: (e: unknown) => boolean): { problem: Problem; log: boolean } {
-  if (err instanceof Problem) return { problem: err, log: err.status >= 500 };
+  if (err instanceof Problem) return { problem: err, log: err.status >= 500 && err.status !== 503 };
   if (hasZodFastifySchemaValidationErrors(err)) return { problem: problems.validation(zodFieldErrors(err)), log: false };
   if (isResponseSerializationError(err)) return { problem: new Problem(500, 'internal', 'Internal error'), log: true };
   if (unavailable(err)) return { problem: problems.unavailable('A backing store is unavailable; retry shortly'), log: true };

@@ -44,7 +44,8 @@ export async function claimIdempotencyKey(db: Kysely<MessagingTables>, request: 
   if (row.completed_at === null || row.status === null) {
     throw new Problem(409, 'idempotency-in-progress', 'Request in progress', 'A request with this Idempotency-Key is still being processed');
   }
-  const stored = row.response as { body: unknown; headers: Record<string, string> };
+  // The first response, byte for byte: a string payload skips re-serialisation.
+  const stored = row.response as { body: string; headers: Record<string, string> };
   reply.code(row.status).headers({ ...stored.headers, 'idempotent-replayed': 'true' });
   reply.send(stored.body);
   return true;
@@ -56,14 +57,7 @@ export async function settleIdempotencyKey(db: Kysely<MessagingTables>, state: I
     await db.deleteFrom('idempotency_keys').where('caller', '=', state.caller).where('key', '=', state.key).execute();
     return;
   }
-  let body: unknown = payload;
-  if (typeof payload === 'string') {
-    try {
-      body = JSON.parse(payload);
-    } catch {
-      body = payload;
-    }
-  }
+  const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : JSON.stringify(payload ?? null);
   const headers: Record<string, string> = {};
   for (const name of ['content-type', 'location', 'etag']) {
     const v = reply.getHeader(name);

@@ -1,8 +1,11 @@
 import type { FastifyRequest } from 'fastify';
 
 // An 18-character identity number, a 15-digit legacy one, a mainland mobile.
-const ID_NUMBER = /(?<!\d)\d{17}[\dXx](?![\dXx])|(?<!\d)\d{15}(?!\d)/g;
-const MOBILE = /(?<!\d)1[3-9]\d{9}(?!\d)/g;
+const ID_NUMBER = /(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])|(?<![0-9A-Za-z])\d{15}(?![0-9A-Za-z])/g;
+const MOBILE = /(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])/g;
+
+// Admin dashboard links carry a short-lived bearer token once.
+const TOKEN_PARAM = /([?&]token=)[^&#]*/gi;
 
 /** Replaces anything shaped like an identity number or mobile phone. */
 export function scrubPii(text: string): string {
@@ -30,7 +33,7 @@ export function loggerOptions(service: string, level: string) {
     redact: { paths: REDACT, censor: '[redacted]' },
     serializers: {
       req(req: FastifyRequest) {
-        return { method: req.method, url: scrubPii(req.url), remoteAddress: req.ip };
+        return { method: req.method, url: scrubPii(req.url).replace(TOKEN_PARAM, '$1[redacted]'), remoteAddress: req.ip };
       },
     },
   };

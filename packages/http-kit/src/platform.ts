@@ -4,6 +4,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
+import underPressure from '@fastify/under-pressure';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import { isDatabaseUnavailable } from '@reemploy/db';
@@ -31,6 +32,8 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     metrics: ServiceMetrics;
+    /** Every route with the access it declares, for audits and tests. */
+    routeCatalog: RouteAccess[];
   }
 }
 
@@ -45,6 +48,15 @@ export interface PlatformOptions {
   readiness: Record<string, () => Promise<unknown>>;
   tags?: { name: string; description: string }[];
   rateLimitPerMinute?: number;
+  /** Shed load with 503 once the event loop lags this much (ms). */
+  maxEventLoopDelayMs?: number;
+}
+
+export interface RouteAccess {
+  method: string;
+  url: string;
+  scope?: string;
+  public: boolean;
 }
 
 const ERROR_RESPONSES = { '4xx': problemSchema, '5xx': problemSchema };
@@ -58,11 +70,14 @@ async function platform(app: FastifyInstance, opts: PlatformOptions) {
   const verify = createTokenVerifier(opts.jwtSecret);
   app.decorate('metrics', createMetrics(opts.service));
   app.decorateRequest('caller', null as unknown as Caller);
+  const catalog: RouteAccess[] = [];
+  app.decorate('routeCatalog', catalog);
 
   app.addHook('onRoute', (route) => {
     const config = (route.config ??= {});
     const url = route.url;
     if (url.startsWith('/docs')) config.public = true;
+    for (const method of [route.method].flat()) catalog.push({ method, url, ...(config.scope ? { scope: config.scope } : {}), public: config.public === true });
     if (!url.startsWith('/v1')) return;
     if (!config.scope && !config.public) throw new Error(`${route.method} ${url} declares no scope`);
     const schema = (route.schema ??= {});
@@ -72,6 +87,17 @@ async function platform(app: FastifyInstance, opts: PlatformOptions) {
   });
 
   await app.register(helmet, { contentSecurityPolicy: false, global: true });
+
+  // Shed load before the process falls over; operational routes stay answerable.
+  await app.register(underPressure, {
+    maxEventLoopDelay: opts.maxEventLoopDelayMs ?? 1000, // 0: off
+    retryAfter: 5,
+    exposeStatusRoute: false,
+    pressureHandler: (_request, reply, type, value) => {
+      reply.header('retry-after', '5');
+      throw new Problem(503, 'overloaded', 'Service overloaded', `The service is shedding load (${type} ${Math.round(Number(value))}); retry shortly`);
+    },
+  });
 
   app.addHook('onRequest', async (request) => {
     const scope = request.routeOptions.config.scope;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
 import { loggerOptions } from './logging.ts';
 
 export interface ServerOptions {
@@ -8,6 +9,8 @@ export interface ServerOptions {
   logLevel: string;
   bodyLimit: number;
   requestTimeoutMs: number;
+  /** The service's logger (already redacting); without it one is made from loggerOptions. */
+  logger?: Logger;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -15,7 +18,7 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 /** The Fastify instance every service (and every test) builds its app on. */
 export function createFastify(options: ServerOptions): FastifyInstance {
   const app = Fastify({
-    logger: loggerOptions(options.service, options.logLevel),
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: loggerOptions(options.service, options.logLevel) }),
     bodyLimit: options.bodyLimit,
     requestTimeout: options.requestTimeoutMs,
     connectionTimeout: options.requestTimeoutMs,

@@ -1,9 +1,10 @@
 import type { Kysely, Transaction } from 'kysely';
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { UnrecoverableError, type Job, type Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { envelopeSchema, eventContracts, queueNames, type Envelope, type EventPayload, type EventType, type ServiceName } from '@reemploy/events';
 import type { MessagingTables } from './tables.ts';
+import { createWorker } from './queue.ts';
 
 export type EventHandler<DB, T extends EventType> = (trx: Transaction<DB>, payload: EventPayload<T>, envelope: Envelope) => Promise<void>;
 
@@ -50,15 +51,15 @@ export async function applyEvent<DB extends MessagingTables>(db: Kysely<DB>, han
 
 export function startEventConsumer<DB extends MessagingTables>(options: ConsumerOptions<DB>): Worker {
   const { logger } = options;
-  const worker = new Worker(
+  return createWorker(
     queueNames.events(options.service),
     async (job: Job) => {
       const applied = await applyEvent(options.db, options.handlers, job.data);
       logger.debug({ eventId: job.id, type: job.name, applied }, 'event consumed');
     },
-    { connection: options.redis, prefix: options.prefix, concurrency: options.concurrency ?? 8, autorun: true },
+    options.redis,
+    options.prefix,
+    logger,
+    { concurrency: options.concurrency ?? 8 },
   );
-  worker.on('failed', (job, err) => logger.warn({ eventId: job?.id, type: job?.name, err: err.message }, 'event failed'));
-  worker.on('error', (err) => logger.warn({ err: err.message }, 'event worker error'));
-  return worker;
 }

@@ -4,3 +4,4 @@ export * from './redis.ts';
 export * from './outbox.ts';
 export * from './relay.ts';
 export * from './consumer.ts';
+export * from './queue.ts';

@@ -1,10 +1,11 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type pg from 'pg';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { eventContracts, isEventType, queueNames, type Envelope, type ServiceName } from '@reemploy/events';
 import type { MessagingTables } from './tables.ts';
+import { createQueue } from './queue.ts';
 
 export interface RelayOptions<DB extends MessagingTables = MessagingTables> {
   service: ServiceName;
@@ -17,6 +18,11 @@ export interface RelayOptions<DB extends MessagingTables = MessagingTables> {
   logger: Logger;
   batchSize?: number;
   pollMs?: number;
+  /**
+   * Runs in the relay's transaction after a batch is published (e.g. to record
+   * webhook deliveries); what it returns runs after the commit.
+   */
+  onPublished?: (trx: Transaction<MessagingTables>, envelopes: Envelope[]) => Promise<void | (() => Promise<void>)>;
   /** Test hook: runs after publishing a batch and before marking it published. */
   afterPublish?: (seqs: number[]) => Promise<void> | void;
 }
@@ -40,8 +46,7 @@ export function startOutboxRelay<DB extends MessagingTables>(options: RelayOptio
   const queueFor = (consumer: ServiceName) => {
     let q = queues.get(consumer);
     if (!q) {
-      q = new Queue(queueNames.events(consumer), { connection: redis, prefix });
-      q.on('error', (err) => logger.warn({ err: err.message, consumer }, 'event queue error'));
+      q = createQueue(queueNames.events(consumer), redis, prefix, logger);
       queues.set(consumer, q);
     }
     return q;
@@ -54,7 +59,8 @@ export function startOutboxRelay<DB extends MessagingTables>(options: RelayOptio
   let backoffMs = 0;
 
   async function publishBatch(): Promise<number> {
-    return db.transaction().execute(async (trx) => {
+    let afterCommit: (() => Promise<void>) | undefined;
+    const published = await db.transaction().execute(async (trx) => {
       const rows = await trx
         .selectFrom('outbox')
         .selectAll()
@@ -66,6 +72,7 @@ export function startOutboxRelay<DB extends MessagingTables>(options: RelayOptio
         .execute();
       if (rows.length === 0) return 0;
       const byConsumer = new Map<ServiceName, Envelope[]>();
+      const all: Envelope[] = [];
       for (const row of rows) {
         if (!isEventType(row.type)) continue;
         const envelope: Envelope = {
@@ -78,6 +85,7 @@ export function startOutboxRelay<DB extends MessagingTables>(options: RelayOptio
           occurredAt: row.occurred_at.toISOString(),
           payload: row.payload,
         };
+        all.push(envelope);
         for (const consumer of eventContracts[row.type].consumers) {
           const list = byConsumer.get(consumer) ?? [];
           list.push(envelope);
@@ -102,8 +110,11 @@ export function startOutboxRelay<DB extends MessagingTables>(options: RelayOptio
       const seqs = rows.map((r) => r.seq);
       await options.afterPublish?.(seqs);
       await trx.updateTable('outbox').set({ published_at: new Date() }).where('seq', 'in', seqs).execute();
+      afterCommit = (await options.onPublished?.(trx, all)) ?? undefined;
       return rows.length;
     });
+    if (afterCommit) await afterCommit();
+    return published;
   }
 
   async function drain(): Promise<number> {

@@ -1,9 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import type { BaseEnv } from '@reemploy/config';
-import { createFastify, platformPlugin } from '@reemploy/http-kit';
-import type { MessagingTables } from '@reemploy/messaging';
+import { createFastify, platformPlugin, registerPiiAuditRoutes } from '@reemploy/http-kit';
+import { createQueue, type MessagingTables } from '@reemploy/messaging';
+import { registerWebhookRoutes, webhookQueueName } from '@reemploy/webhooks';
+import type { Queue } from 'bullmq';
 import type { ServiceContext, ServiceDefinition } from './service.ts';
+import { adminTokenBridge, registerOperatorTools } from './admin-board.ts';
 
 /** The service's HTTP app: the platform first, then the service's own routes. */
 export async function buildApp<DB extends MessagingTables, Env extends BaseEnv>(def: ServiceDefinition<DB, Env>, ctx: ServiceContext<DB, Env>): Promise<FastifyInstance> {
@@ -12,7 +15,9 @@ export async function buildApp<DB extends MessagingTables, Env extends BaseEnv>(
     logLevel: ctx.env.LOG_LEVEL,
     bodyLimit: ctx.env.BODY_LIMIT,
     requestTimeoutMs: ctx.env.REQUEST_TIMEOUT_MS,
+    logger: ctx.logger,
   });
+  await app.register(adminTokenBridge);
   await app.register(platformPlugin, {
     service: def.name,
     title: def.title,
@@ -20,13 +25,27 @@ export async function buildApp<DB extends MessagingTables, Env extends BaseEnv>(
     version: def.version,
     jwtSecret: ctx.secrets.jwtSecret,
     db: ctx.db as never,
-    tags: def.tags ?? [],
+    tags: [...(def.tags ?? []), { name: 'audit', description: 'Who read personal information unmasked' }, { name: 'webhooks', description: 'Signed event deliveries to other systems' }],
+    rateLimitPerMinute: ctx.env.RATE_LIMIT_PER_MINUTE,
+    maxEventLoopDelayMs: ctx.env.MAX_EVENT_LOOP_DELAY_MS,
     readiness: {
       postgres: () => sql`select 1`.execute(ctx.db),
       redis: () => ctx.redis.ping(),
     },
   });
-  await app.register(async (scope) => def.routes(scope, ctx));
+  await registerOperatorTools(app, ctx as never);
+  await app.register(async (scope) => {
+    registerPiiAuditRoutes(scope, ctx.db as never);
+    let webhookQueue: Queue | undefined;
+    scope.addHook('onClose', async () => webhookQueue?.close());
+    registerWebhookRoutes(scope, {
+      service: def.name,
+      db: ctx.db as never,
+      pii: ctx.pii,
+      queue: () => (webhookQueue ??= createQueue(webhookQueueName(def.name), ctx.redis, ctx.queuePrefix, ctx.logger)),
+    });
+    await def.routes(scope, ctx);
+  });
   await app.ready();
   return app;
 }

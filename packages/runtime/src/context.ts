@@ -2,9 +2,10 @@ import pino, { type Logger } from 'pino';
 import { sql } from 'kysely';
 import { resolveSecrets, type BaseEnv } from '@reemploy/config';
 import { createDatabase, migrateToLatest, type MigrationSet } from '@reemploy/db';
-import { loggerOptions } from '@reemploy/http-kit';
+import { loggerOptions, piiAuditMigration20261129 } from '@reemploy/http-kit';
 import { assertRedisPolicy, closeRedis, createRedis, waitReady, type MessagingTables } from '@reemploy/messaging';
 import { createPiiCipher } from '@reemploy/pii';
+import { webhooksMigration20261129 } from '@reemploy/webhooks';
 import type { ServiceContext, ServiceDefinition } from './service.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -54,7 +55,11 @@ export async function prepareContext(ctx: AnyContext, migrations: MigrationSet) 
   await waitReady(ctx.redis, 10_000);
   await assertRedisPolicy(ctx.redis, (msg) => ctx.logger.warn(msg));
   await sql`select 1`.execute(ctx.db);
-  await migrateToLatest(ctx.db as never, ctx.database.schema, migrations);
+  await migrateToLatest(ctx.db as never, ctx.database.schema, {
+    ...migrations,
+    '2026-11-29-00-pii-audit': piiAuditMigration20261129,
+    '2026-11-29-00-webhooks': webhooksMigration20261129,
+  });
 }
 
 export async function closeContext(ctx: AnyContext) {

@@ -1,6 +1,7 @@
 import closeWithGrace from 'close-with-grace';
 import type { BaseEnv } from '@reemploy/config';
 import { closeRedis, createRedis, startEventConsumer, startOutboxRelay, type MessagingTables } from '@reemploy/messaging';
+import { recordDeliveries, startWebhookDispatcher, wakeDispatcher } from '@reemploy/webhooks';
 import { buildApp } from './app.ts';
 import { closeContext, createContext, prepareContext } from './context.ts';
 import type { Closable, ServiceContext, ServiceDefinition } from './service.ts';
@@ -34,6 +35,9 @@ export interface RunningWorkers extends Closable {
 export async function startWorkers<DB extends MessagingTables, Env extends BaseEnv>(def: ServiceDefinition<DB, Env>, ctx: ServiceContext<DB, Env>): Promise<RunningWorkers> {
   const workerRedis = createRedis(ctx.env.REDIS_URL, 'worker', `${def.name}-worker`);
   workerRedis.on('error', (err) => ctx.logger.debug({ err: err.message }, 'worker Redis error'));
+  const dispatcher = def.publishesEvents
+    ? startWebhookDispatcher({ service: def.name, db: ctx.db as never, pii: ctx.pii, prefix: ctx.queuePrefix, logger: ctx.logger }, ctx.redis, workerRedis)
+    : null;
   const relay = def.publishesEvents
     ? startOutboxRelay({
         service: def.name,
@@ -43,6 +47,10 @@ export async function startWorkers<DB extends MessagingTables, Env extends BaseE
         redis: ctx.redis,
         prefix: ctx.queuePrefix,
         logger: ctx.logger,
+        onPublished: async (trx, envelopes) => {
+          const subscriptions = await recordDeliveries(trx as never, envelopes);
+          if (subscriptions.length && dispatcher) return () => wakeDispatcher(dispatcher.queue, subscriptions);
+        },
       })
     : null;
   const closables: Closable[] = [];
@@ -59,6 +67,7 @@ export async function startWorkers<DB extends MessagingTables, Env extends BaseE
       // In-flight jobs finish first (Worker.close waits), then the relay, then connections.
       await Promise.all(closables.map((c) => c.close()));
       await relay?.stop();
+      await dispatcher?.close();
       await closeRedis(workerRedis);
     },
   };

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import type { BaseEnv } from '@reemploy/config';
 import { dropSchema } from '@reemploy/db';
-import { mintToken } from '@reemploy/http-kit';
+import { loggerOptions, mintToken } from '@reemploy/http-kit';
 import type { MessagingTables } from '@reemploy/messaging';
 import { buildApp } from './app.ts';
 import { closeContext, createContext, prepareContext } from './context.ts';
@@ -23,6 +23,17 @@ export interface TestService<DB extends MessagingTables, Env extends BaseEnv> {
   /** Starts this service's relay and consumers in-process (closed with the test). */
   startWorkers(): Promise<RunningWorkers>;
   token(scopes: string[], regions?: string[], extra?: { sub?: string; aidBase?: string }): string;
+}
+
+/**
+ * With TEST_LOG_DIR set (scripts/test.sh sets it), every test service logs at
+ * debug level, through the production redaction, to a file there; the suite's
+ * last test reads them all for personal information.
+ */
+function testLogger(service: string) {
+  const dir = process.env.TEST_LOG_DIR;
+  if (!dir) return pino({ level: 'silent' });
+  return pino({ ...loggerOptions(service, 'debug') }, pino.destination({ dest: `${dir}/${service}-${process.pid}.log`, mkdir: true, sync: true }));
 }
 
 /** A fresh queue prefix: services built with the same one talk to each other. */
@@ -47,10 +58,12 @@ export async function buildTestService<DB extends MessagingTables, Env extends B
     DB_SCHEMA: `${def.name.replaceAll('-', '_')}_t${suffix}`,
     DB_POOL_MAX: '5',
     QUEUE_PREFIX: options.queuePrefix ?? testQueuePrefix(),
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    LOG_LEVEL: process.env.TEST_LOG_DIR ? 'debug' : 'silent',
+    // Parallel test files share two cores: do not shed load unless a test asks to.
+    MAX_EVENT_LOOP_DELAY_MS: '0',
     ...options.env,
   });
-  const logger = pino({ level: env.LOG_LEVEL, base: { service: def.name } });
+  const logger = testLogger(def.name);
   const ctx = createContext(def, env, logger);
   const running: RunningWorkers[] = [];
   const built: { app?: FastifyInstance } = {};

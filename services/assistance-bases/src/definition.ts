@@ -1,7 +1,11 @@
 import type { ServiceDefinition } from '@reemploy/runtime';
 import { migrations } from '../migrations/index.ts';
+import { aidBaseImportRoutes } from './bases/import-routes.ts';
+import { aidBaseRoutes } from './bases/routes.ts';
 import { parseAssistanceBasesEnv, type AssistanceBasesEnv } from './config.ts';
 import type { AssistanceBasesDB } from './database.ts';
+import { eventHandlers } from './events/handlers.ts';
+import { reservedPostRoutes } from './reserved-posts/routes.ts';
 
 /** The assistance-bases service: the re-employment assistance bases, reserved posts, placements. */
 export const assistanceBases: ServiceDefinition<AssistanceBasesDB, AssistanceBasesEnv> = {
@@ -13,6 +17,14 @@ export const assistanceBases: ServiceDefinition<AssistanceBasesDB, AssistanceBas
   parseEnv: parseAssistanceBasesEnv,
   migrations,
   publishesEvents: true,
-  tags: [],
-  async routes() {},
+  tags: [
+    { name: 'aid-bases', description: 'Re-employment assistance bases (再就業援助基地) and their figures' },
+    { name: 'reserved-posts', description: 'Posts a base keeps for hardship groups, with quotas' },
+  ],
+  async routes(app, ctx) {
+    await aidBaseRoutes(app, ctx);
+    await aidBaseImportRoutes(app, ctx);
+    await reservedPostRoutes(app, ctx);
+  },
+  eventHandlers: () => eventHandlers(),
 };

@@ -2,6 +2,13 @@ import type { ServiceDefinition } from '@reemploy/runtime';
 import { migrations } from '../migrations/index.ts';
 import { parseJobPostingsEnv, type JobPostingsEnv } from './config.ts';
 import type { JobPostingsDB } from './database.ts';
+import { employerRoutes } from './employers/routes.ts';
+import { jobFairRoutes } from './job-fairs/routes.ts';
+import { startMaintenance } from './maintenance/jobs.ts';
+import { taxonomyRoutes } from './taxonomy/routes.ts';
+import { applyHire } from './vacancies/hires.ts';
+import { vacancyImportRoutes } from './vacancies/import-routes.ts';
+import { vacancyRoutes } from './vacancies/routes.ts';
 
 /** The job-postings service: employers, vacancies from every source, job fairs. */
 export const jobPostings: ServiceDefinition<JobPostingsDB, JobPostingsEnv> = {
@@ -13,6 +20,23 @@ export const jobPostings: ServiceDefinition<JobPostingsDB, JobPostingsEnv> = {
   parseEnv: parseJobPostingsEnv,
   migrations,
   publishesEvents: true,
-  tags: [],
-  async routes() {},
+  tags: [
+    { name: 'employers', description: 'Employers, identified by their unified social credit code' },
+    { name: 'vacancies', description: 'Vacancies from coordinators, employers, aid bases and job fairs, duplicates caught' },
+    { name: 'job-fairs', description: 'Job fairs (招聘會) and the vacancies shown there' },
+    { name: 'taxonomy', description: 'The occupation and skill taxonomy (GB/T 6565 major groups)' },
+  ],
+  async routes(app, ctx) {
+    await taxonomyRoutes(app);
+    await employerRoutes(app, ctx);
+    await vacancyRoutes(app, ctx);
+    await vacancyImportRoutes(app, ctx);
+    await jobFairRoutes(app, ctx);
+  },
+  startWorkers: (ctx, workerRedis) => startMaintenance(ctx, workerRedis),
+  eventHandlers(ctx) {
+    return {
+      'referral.hired': (trx, payload) => applyHire(trx, payload, ctx.logger),
+    };
+  },
 };

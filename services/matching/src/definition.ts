@@ -2,8 +2,15 @@ import type { ServiceDefinition } from '@reemploy/runtime';
 import { migrations } from '../migrations/index.ts';
 import { parseMatchingEnv, type MatchingEnv } from './config.ts';
 import type { MatchingDB } from './database.ts';
+import { MatcherCache } from './matcher/cache.ts';
+import { engineConfig } from './matcher/inputs.ts';
 import { matchRoutes } from './matches/routes.ts';
 import { projectionHandlers } from './projection/handlers.ts';
+import { recommendationRoutes } from './recommendations/routes.ts';
+import { referralRoutes } from './referrals/routes.ts';
+import { startMatchingWorkers } from './runs/jobs.ts';
+import { openRunQueues } from './runs/queues.ts';
+import { runRoutes } from './runs/routes.ts';
 
 /** The matching service: its projection of seekers and vacancies, runs, recommendations, referrals. */
 export const matching: ServiceDefinition<MatchingDB, MatchingEnv> = {
@@ -15,9 +22,20 @@ export const matching: ServiceDefinition<MatchingDB, MatchingEnv> = {
   parseEnv: parseMatchingEnv,
   migrations,
   publishesEvents: true,
-  tags: [{ name: 'matches', description: 'On-demand rankings with explanations' }],
+  tags: [
+    { name: 'matches', description: 'On-demand rankings with explanations' },
+    { name: 'matching-runs', description: 'The capacity-aware batch and its recommendations' },
+    { name: 'referrals', description: 'Referrals (推薦) and their outcomes' },
+  ],
   async routes(app, ctx) {
-    await matchRoutes(app, ctx);
+    const cache = new MatcherCache(ctx.database.pool, engineConfig(ctx.env), ctx.env.MATCHER_REFRESH_MS);
+    const queues = openRunQueues(ctx);
+    app.addHook('onClose', () => queues.close());
+    await matchRoutes(app, ctx, cache);
+    await runRoutes(app, ctx, queues);
+    await recommendationRoutes(app, ctx, cache);
+    await referralRoutes(app, ctx);
   },
   eventHandlers: () => projectionHandlers(),
+  startWorkers: (ctx, workerRedis) => startMatchingWorkers(ctx, workerRedis),
 };

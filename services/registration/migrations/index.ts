@@ -1,9 +1,15 @@
 import type { MigrationSet } from '@reemploy/db';
 import { messagingMigration20261129 } from '@reemploy/messaging';
 import * as jobSeekers from './2026-11-29-01-job-seekers.ts';
+import * as regions from './2026-11-29-02-regions.ts';
+import * as households from './2026-11-29-03-households.ts';
+import * as assessment from './2026-11-29-50-assessment.ts';
 
 /** In order of their names; never edit one that has shipped. */
 export const migrations: MigrationSet = {
   '2026-11-29-00-messaging': messagingMigration20261129,
   '2026-11-29-01-job-seekers': jobSeekers,
+  '2026-11-29-02-regions': regions,
+  '2026-11-29-03-households': households,
+  '2026-11-29-50-assessment': assessment,
 };

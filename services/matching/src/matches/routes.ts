@@ -1,20 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { inRegions, problems } from '@reemploy/http-kit';
 import type { ServiceContext } from '@reemploy/runtime';
 import type { MatchingEnv } from '../config.ts';
 import type { MatchingDB } from '../database.ts';
+import type { MatcherCache } from '../matcher/cache.ts';
+import { candidatesView, idParams, limitQuery, matchesView } from './schemas.ts';
+import { candidatesForVacancy, matchesForSeeker } from './service.ts';
 
-const matchesView = z
-  .object({
-    seekerId: z.uuid(),
-    communityCode: z.string(),
-    items: z.array(z.object({ vacancyId: z.uuid(), rank: z.int(), score: z.number() })),
-  })
-  .meta({ id: 'SeekerMatches' });
-
-export async function matchRoutes(app: FastifyInstance, ctx: ServiceContext<MatchingDB, MatchingEnv>) {
+export async function matchRoutes(app: FastifyInstance, ctx: ServiceContext<MatchingDB, MatchingEnv>, cache: MatcherCache) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.get('/v1/job-seekers/:id/matches', {
@@ -22,14 +15,24 @@ export async function matchRoutes(app: FastifyInstance, ctx: ServiceContext<Matc
     schema: {
       operationId: 'getSeekerMatches',
       tags: ['matches'],
-      summary: 'Rank open vacancies for a job seeker',
-      params: z.object({ id: z.uuid() }),
+      summary: 'Rank open vacancies for a job seeker, with the factors and reasons of each',
+      params: idParams,
+      querystring: limitQuery,
       response: { 200: matchesView },
     },
-    handler: async (request) => {
-      const seeker = await ctx.db.selectFrom('seekers').select(['seeker_id', 'community_code']).where('seeker_id', '=', request.params.id).executeTakeFirst();
-      if (!seeker || !inRegions(request.caller, seeker.community_code)) throw problems.notFound(`Job seeker ${request.params.id}`);
-      return { seekerId: seeker.seeker_id, communityCode: seeker.community_code, items: [] };
+    handler: (request) => matchesForSeeker(ctx, cache, request.caller, request.params.id, request.query.limit),
+  });
+
+  r.get('/v1/vacancies/:id/candidates', {
+    config: { scope: 'matching:read' },
+    schema: {
+      operationId: 'getVacancyCandidates',
+      tags: ['matches'],
+      summary: "Rank the job seekers in the caller's regions for a vacancy",
+      params: idParams,
+      querystring: limitQuery,
+      response: { 200: candidatesView },
     },
+    handler: (request) => candidatesForVacancy(ctx, cache, request.caller, request.params.id, request.query.limit),
   });
 }

@@ -1,11 +1,14 @@
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Envelope, EventPayload } from '@reemploy/events';
 import type { EventHandlers } from '@reemploy/messaging';
 import type { MatchingDB } from '../database.ts';
+import { upsertReservedPost, upsertVacancy } from './vacancies.ts';
 
 /**
  * Upserts a seeker snapshot. An older snapshot (lower producer sequence)
  * arriving after a newer one changes nothing, so order of delivery is free.
+ * Categories are fenced on their own sequence: a household event may have
+ * set them more recently than the last seeker snapshot.
  */
 async function upsertSeeker(trx: Transaction<MatchingDB>, s: EventPayload<'seeker.registered'>, envelope: Envelope) {
   const row = {
@@ -23,6 +26,7 @@ async function upsertSeeker(trx: Transaction<MatchingDB>, s: EventPayload<'seeke
     status: s.status,
     hardship_categories: s.hardshipCategories,
     source_seq: envelope.seq,
+    categories_seq: envelope.seq,
     updated_at: new Date(),
   };
   await trx
@@ -43,7 +47,8 @@ async function upsertSeeker(trx: Transaction<MatchingDB>, s: EventPayload<'seeke
           able_to_work: ref('excluded.able_to_work'),
           willing_to_work: ref('excluded.willing_to_work'),
           status: ref('excluded.status'),
-          hardship_categories: ref('excluded.hardship_categories'),
+          hardship_categories: sql<string[]>`case when seekers.categories_seq < excluded.source_seq then excluded.hardship_categories else seekers.hardship_categories end`,
+          categories_seq: sql<number>`greatest(seekers.categories_seq, excluded.source_seq)`,
           source_seq: ref('excluded.source_seq'),
           updated_at: ref('excluded.updated_at'),
         }))
@@ -52,10 +57,29 @@ async function upsertSeeker(trx: Transaction<MatchingDB>, s: EventPayload<'seeke
     .execute();
 }
 
+/** A household's derived categories changed: members drop the previous ones and take the new. */
+async function applyHouseholdCategories(trx: Transaction<MatchingDB>, h: EventPayload<'household.categories-changed'>, envelope: Envelope) {
+  await trx
+    .updateTable('seekers')
+    .set({
+      hardship_categories: sql<string[]>`array(select distinct c from unnest(array(select unnest(hardship_categories) except select unnest(${h.previous}::text[])) || ${h.hardshipCategories}::text[]) as c order by c)`,
+      categories_seq: envelope.seq,
+      updated_at: new Date(),
+    })
+    .where((eb) => eb.or([eb('household_id', '=', h.householdId), ...(h.memberIds.length ? [eb('seeker_id', 'in', h.memberIds)] : [])]))
+    .where('categories_seq', '<', envelope.seq)
+    .execute();
+}
+
 export function projectionHandlers(): EventHandlers<MatchingDB> {
   return {
     'seeker.registered': upsertSeeker,
     'seeker.updated': upsertSeeker,
     'seeker.employment-changed': upsertSeeker,
+    'household.categories-changed': applyHouseholdCategories,
+    'vacancy.created': upsertVacancy,
+    'vacancy.updated': upsertVacancy,
+    'vacancy.closed': upsertVacancy,
+    'reserved-post.changed': upsertReservedPost,
   };
 }

@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable, type Transaction, type Updateable } from 'kysely';
 import type { JobSeekerTable, RegistrationDB } from '../database.ts';
 
 type Db = Kysely<RegistrationDB> | Transaction<RegistrationDB>;
@@ -8,6 +8,10 @@ export function findSeekerById(db: Db, id: string): Promise<JobSeekerRow | undef
   return db.selectFrom('job_seekers').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+export function lockSeeker(trx: Transaction<RegistrationDB>, id: string): Promise<JobSeekerRow | undefined> {
+  return trx.selectFrom('job_seekers').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
 export async function findSeekerIdByHash(db: Db, hash: string): Promise<string | undefined> {
   const row = await db.selectFrom('job_seekers').select('id').where('id_number_hash', '=', hash).executeTakeFirst();
   return row?.id;
@@ -15,4 +19,48 @@ export async function findSeekerIdByHash(db: Db, hash: string): Promise<string |
 
 export function insertSeeker(db: Db, row: Insertable<JobSeekerTable>): Promise<JobSeekerRow> {
   return db.insertInto('job_seekers').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export function updateSeeker(db: Db, id: string, changes: Updateable<JobSeekerTable>): Promise<JobSeekerRow> {
+  return db
+    .updateTable('job_seekers')
+    .set({ ...changes, version: sql`version + 1`, updated_at: new Date() })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export function membersOf(db: Db, householdId: string, lock = false): Promise<JobSeekerRow[]> {
+  const q = db.selectFrom('job_seekers').selectAll().where('household_id', '=', householdId).orderBy('created_at').orderBy('id');
+  return lock ? q.forUpdate().execute() : q.execute();
+}
+
+/** The member holding a relationship that a household has only one of, other than the given seeker. */
+export async function holderOf(db: Db, householdId: string, relationship: 'head' | 'spouse', except?: string): Promise<string | undefined> {
+  let q = db.selectFrom('job_seekers').select('id').where('household_id', '=', householdId).where('relationship', '=', relationship);
+  if (except) q = q.where('id', '<>', except);
+  return (await q.executeTakeFirst())?.id;
+}
+
+export interface SeekerFilter {
+  prefixes: string[];
+  status?: string | undefined;
+  category?: string | undefined;
+  householdId?: string | undefined;
+  after?: { at: string; id: string } | undefined;
+  limit: number;
+}
+
+/** A page of seekers in keyset order (created_at, id); `cursor_at` keeps microseconds for the next page. */
+export function listSeekers(db: Db, f: SeekerFilter) {
+  let q = db
+    .selectFrom('job_seekers')
+    .selectAll()
+    .select(sql<string>`created_at::text`.as('cursor_at'))
+    .where((eb) => eb.or(f.prefixes.map((p) => eb('community_code', 'like', `${p}%`))));
+  if (f.status) q = q.where('status', '=', f.status);
+  if (f.category) q = q.where('hardship_categories', '@>', sql<string[]>`array[${f.category}]::text[]`);
+  if (f.householdId) q = q.where('household_id', '=', f.householdId);
+  if (f.after) q = q.where(sql<boolean>`(created_at, id) > (${f.after.at}::timestamptz, ${f.after.id}::uuid)`);
+  return q.orderBy('created_at').orderBy('id').limit(f.limit + 1).execute();
 }

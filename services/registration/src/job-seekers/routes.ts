@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { etagOf } from '@reemploy/http-kit';
+import { checkIfMatch, etagOf } from '@reemploy/http-kit';
 import type { ServiceContext } from '@reemploy/runtime';
 import type { RegistrationEnv } from '../config.ts';
 import type { RegistrationDB } from '../database.ts';
-import { createJobSeekerBody, jobSeekerView, seekerIdParams } from './schemas.ts';
-import { getJobSeeker, registerJobSeeker, toView } from './service.ts';
+import { createJobSeekerBody, jobSeekerPage, jobSeekerView, listJobSeekersQuery, patchJobSeekerBody, seekerIdParams } from './schemas.ts';
+import { getJobSeeker, listJobSeekers, registerJobSeeker, updateJobSeeker } from './service.ts';
+import { toView } from './view.ts';
 
 export async function jobSeekerRoutes(app: FastifyInstance, ctx: ServiceContext<RegistrationDB, RegistrationEnv>) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -22,7 +23,23 @@ export async function jobSeekerRoutes(app: FastifyInstance, ctx: ServiceContext<
     handler: async (request, reply) => {
       const row = await registerJobSeeker(ctx, request.caller, request.body);
       reply.header('location', `/v1/job-seekers/${row.id}`).header('etag', etagOf(row.id, row.version));
-      return reply.code(201).send(toView(ctx, request.caller, row));
+      return reply.code(201).send(toView(ctx.pii, request.caller, row));
+    },
+  });
+
+  r.get('/v1/job-seekers', {
+    config: { scope: 'seekers:read' },
+    schema: {
+      operationId: 'listJobSeekers',
+      tags: ['job-seekers'],
+      summary: 'List job seekers in your regions by region prefix, status and hardship category',
+      querystring: listJobSeekersQuery,
+      response: { 200: jobSeekerPage },
+    },
+    handler: async (request) => {
+      const { rows, nextCursor } = await listJobSeekers(ctx, request.caller, request.query);
+      const at = new Date();
+      return { items: rows.map((row) => toView(ctx.pii, request.caller, row, at)), nextCursor };
     },
   });
 
@@ -38,7 +55,24 @@ export async function jobSeekerRoutes(app: FastifyInstance, ctx: ServiceContext<
     handler: async (request, reply) => {
       const row = await getJobSeeker(ctx, request.caller, request.params.id);
       reply.header('etag', etagOf(row.id, row.version));
-      return toView(ctx, request.caller, row);
+      return toView(ctx.pii, request.caller, row);
+    },
+  });
+
+  r.patch('/v1/job-seekers/:id', {
+    config: { scope: 'seekers:write' },
+    schema: {
+      operationId: 'updateJobSeeker',
+      tags: ['job-seekers'],
+      summary: 'Change a job seeker (If-Match required); the household is re-derived',
+      params: seekerIdParams,
+      body: patchJobSeekerBody,
+      response: { 200: jobSeekerView },
+    },
+    handler: async (request, reply) => {
+      const row = await updateJobSeeker(ctx, request.caller, request.params.id, request.body, (current) => checkIfMatch(request, etagOf(current.id, current.version)));
+      reply.header('etag', etagOf(row.id, row.version));
+      return toView(ctx.pii, request.caller, row);
     },
   });
 }

@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { AGE_BANDS, EDUCATION_LEVELS, GENDERS, HARDSHIP_CATEGORIES, RELATIONSHIPS, SEEKER_STATUSES, parseIdNumber, parseMainlandPhone } from '@reemploy/domain';
+import {
+  AGE_BANDS,
+  EDUCATION_LEVELS,
+  GENDERS,
+  HARDSHIP_CATEGORIES,
+  RELATIONSHIPS,
+  SEEKER_STATUSES,
+  parseIdNumber,
+  parseMainlandPhone,
+} from '@reemploy/domain';
+import { pageOf, pageQuery } from '@reemploy/http-kit';
 
 const idNumber = z
   .string()
@@ -11,7 +21,7 @@ const idNumber = z
   .describe('Resident identity number (GB 11643), 18 characters; a lower-case x is normalised to X')
   .meta({ example: '32050819850312123X' });
 
-const phone = z
+export const phone = z
   .string()
   .max(20)
   .superRefine((value, ctx) => {
@@ -21,22 +31,53 @@ const phone = z
   .meta({ example: '13812345678' });
 
 export const communityCode = z.string().regex(/^\d{12}$/, 'must be a 12-digit community code').meta({ example: '320508024043' });
+export const skillCode = z.string().regex(/^S\d{3}-\d{2}$/, 'must be a skill code like S012-03');
+export const occupationCode = z.string().regex(/^[1-8]-\d{2}-\d{2}$/, 'must be an occupation code like 4-03-01');
+const isoDate = z.iso.date().describe('YYYY-MM-DD');
 
-export const createJobSeekerBody = z.strictObject({
-  idNumber,
+/** Everything a caller may send about a person except the identity number (fixed once registered). */
+const editable = {
   name: z.string().trim().min(1).max(50),
   phone: phone.optional(),
   communityCode,
   householdId: z.uuid().optional(),
-  relationship: z.enum(RELATIONSHIPS).optional(),
+  relationship: z.enum(RELATIONSHIPS).optional().describe('Relation to the head of the household; required with householdId'),
   education: z.enum(EDUCATION_LEVELS),
-  skills: z.array(z.string().max(32)).max(50).default([]),
-  desiredOccupations: z.array(z.string().max(32)).max(20).default([]),
-  expectedMonthlyWage: z.int().min(0).max(1_000_000).optional(),
+  skills: z.array(skillCode).max(50).default([]),
+  desiredOccupations: z.array(occupationCode).max(20).default([]),
+  expectedMonthlyWage: z.int().min(0).max(1_000_000).optional().describe('CNY per month'),
   ableToWork: z.boolean().default(true),
   willingToWork: z.boolean().default(true),
-});
+  laidOff: z.boolean().default(false).describe('Laid off (下崗) from a former employer'),
+  minimumLivelihood: z.boolean().default(false).describe('Receives the minimum livelihood guarantee (低保)'),
+  disabled: z.boolean().default(false),
+  unemployedSince: isoDate.optional().describe('Defaults to the registration date'),
+};
+
+export const createJobSeekerBody = z.strictObject({ idNumber, ...editable });
 export type CreateJobSeekerInput = z.infer<typeof createJobSeekerBody>;
+
+export const patchJobSeekerBody = z
+  .strictObject({
+    name: editable.name,
+    phone: phone.nullable(),
+    communityCode,
+    householdId: z.uuid().nullable(),
+    relationship: z.enum(RELATIONSHIPS).nullable(),
+    education: editable.education,
+    skills: z.array(skillCode).max(50),
+    desiredOccupations: z.array(occupationCode).max(20),
+    expectedMonthlyWage: z.int().min(0).max(1_000_000).nullable(),
+    ableToWork: z.boolean(),
+    willingToWork: z.boolean(),
+    laidOff: z.boolean(),
+    minimumLivelihood: z.boolean(),
+    disabled: z.boolean(),
+    unemployedSince: isoDate.nullable(),
+  })
+  .partial()
+  .describe('The fields to change; status changes go through /employment');
+export type PatchJobSeekerInput = z.infer<typeof patchJobSeekerBody>;
 
 export const jobSeekerView = z
   .object({
@@ -49,14 +90,23 @@ export const jobSeekerView = z
     age: z.int(),
     ageBand: z.enum(AGE_BANDS),
     communityCode: z.string(),
+    householdId: z.uuid().nullable(),
+    relationship: z.enum(RELATIONSHIPS).nullable(),
     education: z.enum(EDUCATION_LEVELS),
     skills: z.array(z.string()),
     desiredOccupations: z.array(z.string()),
     expectedMonthlyWage: z.int().nullable(),
     ableToWork: z.boolean(),
     willingToWork: z.boolean(),
+    laidOff: z.boolean(),
+    minimumLivelihood: z.boolean(),
+    disabled: z.boolean(),
+    unemployedSince: z.iso.date().nullable(),
     status: z.enum(SEEKER_STATUSES),
+    statusSince: z.iso.datetime({ offset: true }).nullable(),
+    employerName: z.string().nullable(),
     hardshipCategories: z.array(z.enum(HARDSHIP_CATEGORIES)),
+    version: z.int(),
     createdAt: z.iso.datetime({ offset: true }),
     updatedAt: z.iso.datetime({ offset: true }),
   })
@@ -64,3 +114,16 @@ export const jobSeekerView = z
 export type JobSeekerView = z.infer<typeof jobSeekerView>;
 
 export const seekerIdParams = z.object({ id: z.uuid() });
+
+export const regionFilter = z.string().regex(/^\d{2,12}$/, 'must be a division-code prefix').optional().describe('Division-code prefix, narrowed to your regions');
+
+export const listJobSeekersQuery = pageQuery.extend({
+  region: regionFilter,
+  status: z.enum(SEEKER_STATUSES).optional(),
+  category: z.enum(HARDSHIP_CATEGORIES).optional(),
+  householdId: z.uuid().optional(),
+});
+export type ListJobSeekersQuery = z.infer<typeof listJobSeekersQuery>;
+export const jobSeekerPage = pageOf(jobSeekerView).meta({ id: 'JobSeekerPage' });
+
+export const pageCursor = z.object({ at: z.string().max(40), id: z.uuid() });

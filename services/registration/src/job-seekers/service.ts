@@ -1,102 +1,99 @@
 import { randomUUID } from 'node:crypto';
-import { ageAt, ageBand, maskIdNumber, maskPhone, parseIdNumber, type EducationLevel, type Gender, type SeekerStatus } from '@reemploy/domain';
-import type { EventPayload } from '@reemploy/events';
-import { inRegions, problems, type Caller } from '@reemploy/http-kit';
-import { isUniqueViolation } from '@reemploy/db';
+import { parseIdNumber, type Relationship } from '@reemploy/domain';
+import { individualCategories } from '@reemploy/domain/hardship';
 import { recordEvent } from '@reemploy/messaging';
+import { decodeCursor, encodeCursor, inRegions, problems, visiblePrefixes, type Caller } from '@reemploy/http-kit';
+import { isUniqueViolation } from '@reemploy/db';
 import type { ServiceContext } from '@reemploy/runtime';
+import type { Transaction } from 'kysely';
 import type { RegistrationEnv } from '../config.ts';
 import type { RegistrationDB } from '../database.ts';
-import { findSeekerById, findSeekerIdByHash, insertSeeker, type JobSeekerRow } from './repository.ts';
-import type { CreateJobSeekerInput, JobSeekerView } from './schemas.ts';
+import { rederiveFor } from '../hardship/rederive.ts';
+import { assertCommunity } from '../regions/service.ts';
+import { findSeekerById, findSeekerIdByHash, holderOf, insertSeeker, listSeekers, lockSeeker, updateSeeker, type JobSeekerRow } from './repository.ts';
+import { pageCursor, type CreateJobSeekerInput, type ListJobSeekersQuery, type PatchJobSeekerInput } from './schemas.ts';
+import { contentHash, todayUtc } from './content.ts';
+import { seekerSnapshot } from './view.ts';
 
 type Ctx = ServiceContext<RegistrationDB, RegistrationEnv>;
 
-function maskName(name: string): string {
-  return [...name][0] + '*'.repeat(Math.max(1, [...name].length - 1));
+function checkUnemployedSince(value: string | null | undefined, birthDate: string) {
+  if (!value) return;
+  if (value > todayUtc()) throw problems.field('body.unemployedSince', 'is in the future');
+  if (value < birthDate) throw problems.field('body.unemployedSince', 'is before the birth date');
 }
 
-export function toView(ctx: Ctx, caller: Caller, row: JobSeekerRow, at = new Date()): JobSeekerView {
-  const reveal = caller.scopes.has('pii:read');
-  const idNumber = ctx.pii.decrypt(row.id_number_enc);
-  const name = ctx.pii.decrypt(row.name_enc);
-  const phone = row.phone_enc ? ctx.pii.decrypt(row.phone_enc) : null;
-  const age = ageAt(row.birth_date, at);
-  return {
-    id: row.id,
-    idNumber: reveal ? idNumber : maskIdNumber(idNumber),
-    name: reveal ? name : maskName(name),
-    phone: phone === null ? null : reveal ? phone : maskPhone(phone),
-    gender: row.gender as Gender,
-    birthDate: row.birth_date,
-    age,
-    ageBand: ageBand(age),
-    communityCode: row.community_code,
-    education: row.education as EducationLevel,
-    skills: row.skills,
-    desiredOccupations: row.desired_occupations,
-    expectedMonthlyWage: row.expected_monthly_wage,
-    ableToWork: row.able_to_work,
-    willingToWork: row.willing_to_work,
-    status: row.status as SeekerStatus,
-    hardshipCategories: [],
-    createdAt: row.created_at.toISOString(),
-    updatedAt: row.updated_at.toISOString(),
-  };
-}
-
-export function seekerSnapshot(row: JobSeekerRow): EventPayload<'seeker.registered'> {
-  return {
-    seekerId: row.id,
-    householdId: null,
-    communityCode: row.community_code,
-    gender: row.gender as Gender,
-    birthDate: row.birth_date,
-    education: row.education as EducationLevel,
-    skills: row.skills,
-    desiredOccupations: row.desired_occupations,
-    expectedMonthlyWage: row.expected_monthly_wage,
-    ableToWork: row.able_to_work,
-    willingToWork: row.willing_to_work,
-    status: row.status as SeekerStatus,
-    hardshipCategories: [],
-  };
+/**
+ * Checks that a seeker may join a household as the given relation: the
+ * household exists in the caller's regions and the seeker's community, and
+ * it has no other head or spouse.
+ */
+async function checkMembership(trx: Transaction<RegistrationDB>, caller: Caller, seekerId: string | undefined, householdId: string | null | undefined, relationship: Relationship | null | undefined, communityCode: string) {
+  if (!householdId) return;
+  const household = await trx.selectFrom('households').select(['id', 'community_code']).where('id', '=', householdId).forUpdate().executeTakeFirst();
+  if (!household || !inRegions(caller, household.community_code)) throw problems.field('body.householdId', 'is not a known household');
+  if (!relationship) throw problems.field('body.relationship', 'is required with householdId');
+  if (household.community_code !== communityCode) throw problems.field('body.householdId', 'belongs to another community than body.communityCode');
+  if (relationship === 'head' || relationship === 'spouse') {
+    if (await holderOf(trx, householdId, relationship, seekerId)) throw problems.field('body.relationship', `the household already has a ${relationship}`);
+  }
 }
 
 /** Registers a job seeker; the same person twice is a 409 naming the existing record. */
 export async function registerJobSeeker(ctx: Ctx, caller: Caller, input: CreateJobSeekerInput): Promise<JobSeekerRow> {
   const parsed = parseIdNumber(input.idNumber);
   if (!parsed.ok) throw problems.field('body.idNumber', parsed.reason);
-  if (!inRegions(caller, input.communityCode)) throw problems.outsideRegions('body.communityCode');
+  await assertCommunity(ctx, caller, input.communityCode, 'body.communityCode');
+  checkUnemployedSince(input.unemployedSince, parsed.birthDate);
+  if (input.relationship && !input.householdId) throw problems.field('body.householdId', 'is required with relationship');
   const hash = ctx.pii.hash(parsed.idNumber);
   const existing = await findSeekerIdByHash(ctx.db, hash);
   if (existing) throw problems.duplicate('This person is already registered', existing);
+  const phone = input.phone ? input.phone.replace(/[\s-]/g, '').replace(/^\+86/, '') : null;
   try {
     return await ctx.db.transaction().execute(async (trx) => {
+      await checkMembership(trx, caller, undefined, input.householdId, input.relationship, input.communityCode);
       const row = await insertSeeker(trx, {
         id: randomUUID(),
         id_number_hash: hash,
         id_number_enc: ctx.pii.encrypt(parsed.idNumber),
         name_enc: ctx.pii.encrypt(input.name),
-        phone_enc: input.phone ? ctx.pii.encrypt(input.phone.replace(/[\s-]/g, '')) : null,
+        phone_enc: phone ? ctx.pii.encrypt(phone) : null,
         gender: parsed.gender,
         birth_date: parsed.birthDate,
         community_code: input.communityCode,
+        household_id: input.householdId ?? null,
+        relationship: input.relationship ?? null,
         education: input.education,
         skills: input.skills,
         desired_occupations: input.desiredOccupations,
         expected_monthly_wage: input.expectedMonthlyWage ?? null,
         able_to_work: input.ableToWork,
         willing_to_work: input.willingToWork,
+        laid_off: input.laidOff,
+        minimum_livelihood: input.minimumLivelihood,
+        disabled: input.disabled,
+        unemployed_since: input.unemployedSince ?? todayUtc(),
         status: 'unemployed',
+        status_since: new Date(),
+        hardship_categories: individualCategories(
+          { ...input, id: '', relationship: null, gender: parsed.gender, birthDate: parsed.birthDate, status: 'unemployed', unemployedSince: input.unemployedSince ?? todayUtc() },
+          new Date(),
+        ),
+        content_hash: contentHash(ctx.pii, { ...input, idNumber: parsed.idNumber, phone }),
       });
+      if (row.household_id) return rederiveFor(trx, row, 'seeker.registered', { offerHours: ctx.env.ZERO_EMPLOYMENT_OFFER_HOURS });
+      // Alone, the categories were derived before the insert: publish and done.
       await recordEvent(trx, 'seeker.registered', row.id, seekerSnapshot(row));
       return row;
     });
   } catch (err) {
-    if (isUniqueViolation(err)) {
+    if (isUniqueViolation(err, 'job_seekers_id_number_hash_key')) {
       const id = await findSeekerIdByHash(ctx.db, hash);
       if (id) throw problems.duplicate('This person is already registered', id);
+    }
+    if (isUniqueViolation(err, 'job_seekers_one_spouse') || isUniqueViolation(err, 'job_seekers_one_head')) {
+      throw problems.field('body.relationship', 'the household already has one');
     }
     throw err;
   }
@@ -107,4 +104,60 @@ export async function getJobSeeker(ctx: Ctx, caller: Caller, id: string): Promis
   // Outside the caller's regions is indistinguishable from absent.
   if (!row || !inRegions(caller, row.community_code)) throw problems.notFound(`Job seeker ${id}`);
   return row;
+}
+
+/** Applies a partial update under If-Match and re-derives the households concerned. */
+export async function updateJobSeeker(ctx: Ctx, caller: Caller, id: string, input: PatchJobSeekerInput, checkVersion: (row: JobSeekerRow) => void): Promise<JobSeekerRow> {
+  if (input.communityCode !== undefined) await assertCommunity(ctx, caller, input.communityCode, 'body.communityCode');
+  try {
+    return await ctx.db.transaction().execute(async (trx) => {
+      const row = await lockSeeker(trx, id);
+      if (!row || !inRegions(caller, row.community_code)) throw problems.notFound(`Job seeker ${id}`);
+      checkVersion(row);
+      checkUnemployedSince(input.unemployedSince, row.birth_date);
+      const householdId = input.householdId === undefined ? row.household_id : input.householdId;
+      const relationship = householdId === null ? null : input.relationship === undefined ? (row.relationship as Relationship | null) : input.relationship;
+      const communityCode = input.communityCode ?? row.community_code;
+      if (relationship && !householdId) throw problems.field('body.householdId', 'is required with relationship');
+      const membershipChanged = householdId !== row.household_id || relationship !== row.relationship || communityCode !== row.community_code;
+      if (membershipChanged) await checkMembership(trx, caller, id, householdId, relationship, communityCode);
+      const phone = input.phone === undefined ? undefined : input.phone === null ? null : input.phone.replace(/[\s-]/g, '').replace(/^\+86/, '');
+      const updated = await updateSeeker(trx, id, {
+        ...(input.name !== undefined ? { name_enc: ctx.pii.encrypt(input.name) } : {}),
+        ...(phone !== undefined ? { phone_enc: phone === null ? null : ctx.pii.encrypt(phone) } : {}),
+        community_code: communityCode,
+        household_id: householdId,
+        relationship,
+        ...(input.education !== undefined ? { education: input.education } : {}),
+        ...(input.skills !== undefined ? { skills: input.skills } : {}),
+        ...(input.desiredOccupations !== undefined ? { desired_occupations: input.desiredOccupations } : {}),
+        ...(input.expectedMonthlyWage !== undefined ? { expected_monthly_wage: input.expectedMonthlyWage } : {}),
+        ...(input.ableToWork !== undefined ? { able_to_work: input.ableToWork } : {}),
+        ...(input.willingToWork !== undefined ? { willing_to_work: input.willingToWork } : {}),
+        ...(input.laidOff !== undefined ? { laid_off: input.laidOff } : {}),
+        ...(input.minimumLivelihood !== undefined ? { minimum_livelihood: input.minimumLivelihood } : {}),
+        ...(input.disabled !== undefined ? { disabled: input.disabled } : {}),
+        ...(input.unemployedSince !== undefined ? { unemployed_since: input.unemployedSince } : {}),
+        // A changed record no longer matches its import line.
+        content_hash: null,
+      });
+      return rederiveFor(trx, updated, 'seeker.updated', { offerHours: ctx.env.ZERO_EMPLOYMENT_OFFER_HOURS, previousHouseholdId: row.household_id });
+    });
+  } catch (err) {
+    if (isUniqueViolation(err, 'job_seekers_one_spouse') || isUniqueViolation(err, 'job_seekers_one_head')) {
+      throw problems.field('body.relationship', 'the household already has one');
+    }
+    throw err;
+  }
+}
+
+export async function listJobSeekers(ctx: Ctx, caller: Caller, q: ListJobSeekersQuery) {
+  const prefixes = visiblePrefixes(caller, q.region);
+  if (!prefixes.length) return { rows: [] as JobSeekerRow[], nextCursor: null };
+  const after = decodeCursor(q.cursor, pageCursor);
+  const rows = await listSeekers(ctx.db, { prefixes, status: q.status, category: q.category, householdId: q.householdId, after, limit: q.limit });
+  const more = rows.length > q.limit;
+  const page = rows.slice(0, q.limit);
+  const last = page.at(-1);
+  return { rows: page as JobSeekerRow[], nextCursor: more && last ? encodeCursor({ at: last.cursor_at, id: last.id }) : null };
 }

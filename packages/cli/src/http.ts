@@ -1,0 +1,62 @@
+/** A failed call, with the service's problem+json when it sent one. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly problem: { code?: string; detail?: string; title?: string; errors?: { field: string; message: string }[] } | null,
+    what: string,
+  ) {
+    super(`${what}: ${status} ${problem?.detail ?? problem?.title ?? 'request failed'}`);
+    this.name = 'ApiError';
+  }
+}
+
+export interface CallOptions {
+  method?: string;
+  token: string;
+  body?: string;
+  contentType?: string;
+  headers?: Record<string, string>;
+  /** Retries on 429, 502, 503, 504 and connection errors (the call must be safe to repeat). */
+  retries?: number;
+}
+
+const RETRYABLE = new Set([429, 502, 503, 504]);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** fetch with the bearer token, problem+json errors and bounded retries with backoff. */
+export async function call(url: string, opts: CallOptions): Promise<Response> {
+  const retries = opts.retries ?? 3;
+  for (let attempt = 0; ; attempt++) {
+    let res: Response | undefined;
+    try {
+      res = await fetch(url, {
+        method: opts.method ?? 'GET',
+        headers: {
+          authorization: `Bearer ${opts.token}`,
+          ...(opts.contentType ? { 'content-type': opts.contentType } : {}),
+          ...opts.headers,
+        },
+        ...(opts.body !== undefined ? { body: opts.body } : {}),
+      });
+    } catch (err) {
+      if (attempt >= retries) throw new Error(`${opts.method ?? 'GET'} ${url}: ${(err as Error).message}`);
+    }
+    if (res?.ok) return res;
+    if (res && (!RETRYABLE.has(res.status) || attempt >= retries)) {
+      const text = await res.text();
+      let problem = null;
+      try {
+        problem = JSON.parse(text) as ApiError['problem'];
+      } catch {
+        /* not JSON */
+      }
+      throw new ApiError(res.status, problem, `${opts.method ?? 'GET'} ${new URL(url).pathname}`);
+    }
+    const after = Number(res?.headers.get('retry-after'));
+    await sleep(after > 0 ? Math.min(after, 30) * 1000 : 250 * 2 ** attempt);
+  }
+}
+
+export async function callJson<T>(url: string, opts: CallOptions): Promise<T> {
+  return (await (await call(url, opts)).json()) as T;
+}

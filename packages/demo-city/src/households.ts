@@ -1,0 +1,182 @@
+import type { EducationLevel, Gender, HardshipCategory, Relationship } from '@reemploy/domain';
+import { educationRank } from '@reemploy/domain';
+import { deriveHardship, type HardshipMember } from '@reemploy/domain/hardship';
+import type { SeekerInput } from '@reemploy/matching-engine';
+import { chineseName, education, identity, mobilePhone, seekerAge } from './people.ts';
+import { Random } from './random.ts';
+import type { Community } from './regions.ts';
+import { SECTOR_WEIGHTS, type Sector } from './sectors.ts';
+
+/** The job-seeker registration body (SPEC §7); the loader adds `householdId` once the household exists. */
+export interface SeekerRegistration {
+  idNumber: string;
+  name: string;
+  phone?: string;
+  communityCode: string;
+  relationship: Relationship;
+  education: EducationLevel;
+  skills: string[];
+  desiredOccupations: string[];
+  expectedMonthlyWage?: number;
+  ableToWork: boolean;
+  willingToWork: boolean;
+  laidOff: boolean;
+  minimumLivelihood: boolean;
+  disabled: boolean;
+  unemployedSince: string;
+}
+
+export interface HouseholdRegistration {
+  communityCode: string;
+  singleParent: boolean;
+  minorChildren: number;
+  otherEmployedMembers: number;
+}
+
+export interface DemoSeeker {
+  /** Stable id of this seeker in the demo city (the engine's `SeekerInput.id`). */
+  key: string;
+  householdKey: string;
+  gender: Gender;
+  birthDate: string;
+  registration: SeekerRegistration;
+  engine: SeekerInput;
+}
+
+export interface DemoHousehold {
+  key: string;
+  index: number;
+  kind: HouseholdKind;
+  registration: HouseholdRegistration;
+  hardshipCategories: HardshipCategory[];
+  members: DemoSeeker[];
+}
+
+export type HouseholdKind = 'single' | 'couple-one-registered' | 'couple-both-registered' | 'single-parent' | 'parent-and-child';
+
+const KINDS: readonly (readonly [HouseholdKind, number])[] = [
+  ['single', 46], ['couple-one-registered', 24], ['couple-both-registered', 13], ['single-parent', 7], ['parent-and-child', 10],
+];
+/** Chance that nobody else in the household works, by kind: most registered unemployed live with an earner. */
+const NOBODY_ELSE_WORKS: Record<HouseholdKind, number> = {
+  single: 0.03, 'couple-one-registered': 0.02, 'couple-both-registered': 0.12, 'single-parent': 0.25, 'parent-and-child': 0.1,
+};
+/** Person slots per household: the identity-number scheme gives each household this many. */
+export const SLOTS_PER_HOUSEHOLD = 4;
+
+interface Person {
+  gender: Gender;
+  age: number;
+  relationship: Relationship;
+}
+
+function workProfile(rng: Random, edu: EducationLevel): { skills: string[]; desired: string[]; sector: Sector } {
+  const schooled = educationRank(edu) >= educationRank('senior-secondary');
+  const sectors = SECTOR_WEIGHTS.filter(([s]) => schooled || (s.key !== 'office' && s.key !== 'professional'));
+  const sector = rng.weighted(sectors);
+  if (rng.chance(0.04)) return { skills: [], desired: rng.chance(0.5) ? [rng.pick(sector.occupations).code] : [], sector };
+  const past = rng.pick(sector.occupations);
+  const skills = new Set(rng.sample(past.skills, Math.min(past.skills.length, rng.int(2, 4))));
+  if (rng.chance(0.3)) {
+    const other = rng.pick(sector.occupations);
+    if (other.skills.length > 0) skills.add(rng.pick(other.skills));
+  }
+  const desired = new Set<string>();
+  if (rng.chance(0.75)) desired.add(past.code);
+  const sameGroup = sector.occupations.filter((o) => o.code.startsWith(past.code.slice(0, 4)));
+  for (let i = rng.int(0, 2); i > 0; i--) desired.add(rng.pick(rng.chance(0.6) ? sameGroup : sector.occupations).code);
+  if (desired.size === 0 && rng.chance(0.9)) desired.add(past.code);
+  return { skills: [...skills], desired: [...desired], sector };
+}
+
+function expectedWage(rng: Random, sector: Sector, edu: EducationLevel): number | null {
+  if (rng.chance(0.15)) return null;
+  const mid = (sector.wage[0] + sector.wage[1]) / 2;
+  const premium = 1 + Math.max(0, educationRank(edu) - educationRank('senior-secondary')) * 0.08;
+  return Math.max(2500, Math.round((mid * premium * (0.8 + rng.next() * 0.45)) / 100) * 100);
+}
+
+function unemployedSince(rng: Random, at: Date): string {
+  const months = rng.weighted([[[1, 5], 45], [[6, 11], 25], [[12, 36], 30]] as const);
+  const days = rng.int(months[0] * 30, months[1] * 30 + 29);
+  return new Date(at.getTime() - days * 86_400_000).toISOString().slice(0, 10);
+}
+
+function people(rng: Random, kind: HouseholdKind): Person[] {
+  const headGender: Gender = kind === 'single-parent' ? (rng.chance(0.75) ? 'female' : 'male') : rng.chance(0.5) ? 'female' : 'male';
+  const other: Gender = headGender === 'male' ? 'female' : 'male';
+  switch (kind) {
+    case 'single':
+    case 'couple-one-registered':
+      return [{ gender: headGender, age: seekerAge(rng, headGender), relationship: 'head' }];
+    case 'couple-both-registered': {
+      const age = seekerAge(rng, headGender);
+      const spouseAge = Math.min(62, Math.max(20, age + rng.int(-4, 4)));
+      return [{ gender: headGender, age, relationship: 'head' }, { gender: other, age: spouseAge, relationship: 'spouse' }];
+    }
+    case 'single-parent':
+      return [{ gender: headGender, age: rng.int(26, 50), relationship: 'head' }];
+    case 'parent-and-child': {
+      const age = rng.int(44, 58);
+      return [{ gender: headGender, age, relationship: 'head' }, { gender: rng.chance(0.5) ? 'male' : 'female', age: rng.int(18, Math.min(30, age - 20)), relationship: 'child' }];
+    }
+  }
+}
+
+/** Household number `index` of the city: its members, registration bodies and derived categories. */
+export function generateHousehold(seed: string | number, index: number, communities: readonly Community[], at: Date): DemoHousehold {
+  const rng = Random.stream(seed, 'household', index);
+  const key = rng.uuid();
+  const kind = rng.weighted(KINDS);
+  const community = rng.pick(communities);
+  const nobodyElse = rng.chance(NOBODY_ELSE_WORKS[kind]);
+  const registration: HouseholdRegistration = {
+    communityCode: community.code,
+    singleParent: kind === 'single-parent',
+    minorChildren: kind === 'single-parent' ? rng.int(1, 2) : kind === 'parent-and-child' ? 0 : rng.weighted([[0, 6], [1, 3], [2, 1]] as const),
+    otherEmployedMembers: nobodyElse ? 0 : kind === 'couple-one-registered' ? 1 : rng.int(1, 2),
+  };
+  const minimumLivelihood = rng.chance(nobodyElse ? 0.3 : 0.02);
+  const members: DemoSeeker[] = [];
+  const hardshipMembers: HardshipMember[] = [];
+  people(rng, kind).forEach((p, i) => {
+    const memberKey = rng.uuid();
+    const { birthDate, idNumber } = identity(index * SLOTS_PER_HOUSEHOLD + i, p.age, p.gender, at);
+    const edu = education(rng, p.age);
+    const work = workProfile(rng, edu);
+    const wage = expectedWage(rng, work.sector, edu);
+    const phone = rng.chance(0.85) ? mobilePhone(rng) : undefined;
+    const reg: SeekerRegistration = {
+      idNumber,
+      name: chineseName(rng, p.gender),
+      ...(phone ? { phone } : {}),
+      communityCode: community.code,
+      relationship: p.relationship,
+      education: edu,
+      skills: work.skills,
+      desiredOccupations: work.desired,
+      ...(wage === null ? {} : { expectedMonthlyWage: wage }),
+      ableToWork: rng.chance(0.98),
+      willingToWork: rng.chance(0.97),
+      laidOff: p.age >= 35 && rng.chance(kind === 'couple-both-registered' ? 0.5 : 0.2),
+      minimumLivelihood,
+      disabled: rng.chance(0.03),
+      unemployedSince: unemployedSince(rng, at),
+    };
+    hardshipMembers.push({
+      id: memberKey, relationship: p.relationship, gender: p.gender, birthDate, status: 'unemployed', ableToWork: reg.ableToWork,
+      willingToWork: reg.willingToWork, laidOff: reg.laidOff, minimumLivelihood: reg.minimumLivelihood, disabled: reg.disabled, unemployedSince: reg.unemployedSince,
+    });
+    members.push({
+      key: memberKey, householdKey: key, gender: p.gender, birthDate, registration: reg,
+      engine: {
+        id: memberKey, age: p.age, gender: p.gender, education: edu, skills: reg.skills, desiredOccupations: reg.desiredOccupations,
+        expectedMonthlyWage: wage, communityCode: community.code, hardshipCategories: [],
+      },
+    });
+  });
+  const derived = deriveHardship(registration, hardshipMembers, at);
+  for (const m of members) m.engine.hardshipCategories = derived.members[m.key] ?? [];
+  return { key, index, kind, registration, hardshipCategories: derived.household, members };
+}
+

@@ -1,0 +1,76 @@
+import type { EducationLevel, Gender } from '@reemploy/domain';
+import { makeIdNumber } from '@reemploy/domain';
+import type { Random } from './random.ts';
+
+const SURNAMES = '王李張劉陳楊趙黃周吳徐孫朱馬胡郭林何高羅鄭梁謝宋唐許韓馮鄧曹彭曾蕭田董袁潘蔣蔡余杜葉程蘇魏呂丁任沈姚盧姜崔鍾譚陸汪范金石廖賈夏韋方白鄒孟熊秦邱江尹薛段雷侯龍史陶黎賀顧毛郝龔邵萬錢嚴戴莫孔向湯';
+const GIVEN_MALE = '偉強磊軍勇傑濤明超斌輝剛平建國華峰鵬飛俊林波志浩宇德成文龍海';
+const GIVEN_FEMALE = '芳娟敏靜麗艷娜霞秀英玲桂蘭紅梅琴燕萍雪慧婷潔瑩倩穎佳琳雅';
+
+const SURNAME_LIST = [...SURNAMES];
+const MALE_LIST = [...GIVEN_MALE];
+const FEMALE_LIST = [...GIVEN_FEMALE];
+
+export function chineseName(rng: Random, gender: Gender): string {
+  const given = gender === 'male' ? MALE_LIST : FEMALE_LIST;
+  return rng.pick(SURNAME_LIST) + rng.pick(given) + (rng.chance(0.7) ? rng.pick(given) : '');
+}
+
+export function mobilePhone(rng: Random): string {
+  return `1${rng.pick(['3', '5', '7', '8', '9'])}${String(rng.int(0, 999_999_999)).padStart(9, '0')}`;
+}
+
+/**
+ * Region codes an identity number can start with: Suzhou districts, old ones included
+ * (沧浪, 平江, 金阊 and 吴江市 numbers are still in use), and places many Suzhou
+ * residents come from. Distinct codes: uniqueness of the numbers relies on it.
+ */
+const ID_REGIONS = [
+  '320502', '320503', '320504', '320505', '320506', '320507', '320508', '320509', '320581', '320582', '320583', '320584', '320585',
+  '320382', '320923', '321323', '321081', '340102', '341221', '341321', '411522', '412726', '510722', '522422',
+];
+const SEQUENCES_PER_GENDER = 500;
+const DAYS = 365;
+
+/** How many people one city can hold with distinct identity numbers. */
+export const PERSON_SLOTS = ID_REGIONS.length * DAYS * SEQUENCES_PER_GENDER;
+
+/**
+ * A birth date giving exactly `age` at `at`, and an identity number unique to the person
+ * slot: the slot fixes the region, the day of the year and the sequence, so no two people
+ * of one city share a number whatever their birth years.
+ */
+export function identity(slot: number, age: number, gender: Gender, at: Date): { birthDate: string; idNumber: string } {
+  if (slot >= PERSON_SLOTS) throw new RangeError(`the demo city holds at most ${PERSON_SLOTS} people`);
+  const region = ID_REGIONS[slot % ID_REGIONS.length]!;
+  const q = Math.floor(slot / ID_REGIONS.length);
+  const day = q % DAYS;
+  const sequence = 2 * Math.floor(q / DAYS) + (gender === 'male' ? 1 : 0);
+  let year = at.getUTCFullYear() - age;
+  const birthday = (y: number) => new Date(Date.UTC(y, 0, 1 + day));
+  const b = birthday(year);
+  if (b.getUTCMonth() > at.getUTCMonth() || (b.getUTCMonth() === at.getUTCMonth() && b.getUTCDate() > at.getUTCDate())) year -= 1;
+  const birthDate = birthday(year).toISOString().slice(0, 10);
+  return { birthDate, idNumber: makeIdNumber(region, birthDate, sequence, gender) };
+}
+
+/** Registered unemployed are older than the workforce: most are 40 to 59. */
+const AGE_BANDS: readonly (readonly [readonly [number, number], number])[] = [
+  [[18, 24], 8], [[25, 34], 21], [[35, 39], 15], [[40, 49], 29], [[50, 59], 24], [[60, 62], 3],
+];
+
+export function seekerAge(rng: Random, gender: Gender): number {
+  const [lo, hi] = rng.weighted(AGE_BANDS);
+  // Women retire earlier: few register past 55.
+  return gender === 'female' && lo >= 50 ? rng.int(lo, Math.min(hi, 57)) : rng.int(lo, hi);
+}
+
+/** Older cohorts had less schooling. */
+export function education(rng: Random, age: number): EducationLevel {
+  if (age >= 45) {
+    return rng.weighted([['none', 2], ['primary', 12], ['junior-secondary', 48], ['senior-secondary', 22], ['vocational', 10], ['college', 5], ['bachelor', 1]] as const);
+  }
+  if (age >= 30) {
+    return rng.weighted([['primary', 3], ['junior-secondary', 32], ['senior-secondary', 25], ['vocational', 20], ['college', 13], ['bachelor', 6], ['postgraduate', 1]] as const);
+  }
+  return rng.weighted([['junior-secondary', 15], ['senior-secondary', 20], ['vocational', 28], ['college', 22], ['bachelor', 13], ['postgraduate', 2]] as const);
+}

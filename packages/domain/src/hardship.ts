@@ -1,0 +1,114 @@
+/**
+ * Hardship categories (就業困難群體, SPEC §3), derived for a whole household
+ * at a reference date. Pure: the services store the result and re-derive it
+ * whenever a member, the household or an employment status changes.
+ */
+import { ageAt, isOlder4050 } from './age.ts';
+import { HARDSHIP_CATEGORIES, type Gender, type HardshipCategory, type Relationship, type SeekerStatus } from './enums.ts';
+
+export interface HardshipMember {
+  id: string;
+  relationship: Relationship | null;
+  gender: Gender;
+  birthDate: string;
+  status: SeekerStatus;
+  ableToWork: boolean;
+  willingToWork: boolean;
+  laidOff: boolean;
+  minimumLivelihood: boolean;
+  disabled: boolean;
+  /** 'YYYY-MM-DD', set while unemployed. */
+  unemployedSince: string | null;
+}
+
+export interface HardshipHousehold {
+  singleParent: boolean;
+  minorChildren: number;
+  /** Working members who are not registered job seekers. */
+  otherEmployedMembers: number;
+}
+
+export interface HardshipResult {
+  household: HardshipCategory[];
+  members: Record<string, HardshipCategory[]>;
+}
+
+/** Statutory working age: from 16 to the retirement age (men 60, women 55). */
+export const WORKING_AGE = { min: 16, maleRetirement: 60, femaleRetirement: 55 } as const;
+export const LONG_TERM_UNEMPLOYED_MONTHS = 12;
+
+const EMPLOYED: ReadonlySet<SeekerStatus> = new Set(['employed', 'flexible']);
+
+export function isEmployed(status: SeekerStatus): boolean {
+  return EMPLOYED.has(status);
+}
+
+export function isWorkingAge(gender: Gender, age: number): boolean {
+  return age >= WORKING_AGE.min && age < (gender === 'male' ? WORKING_AGE.maleRetirement : WORKING_AGE.femaleRetirement);
+}
+
+/** Unemployed for twelve months or more at the reference date (calendar months, UTC). */
+export function isLongTermUnemployed(m: Pick<HardshipMember, 'status' | 'unemployedSince'>, at: Date): boolean {
+  if (m.status !== 'unemployed' || !m.unemployedSince) return false;
+  const [y, mo, d] = m.unemployedSince.split('-').map(Number) as [number, number, number];
+  const threshold = Date.UTC(y, mo - 1 + LONG_TERM_UNEMPLOYED_MONTHS, d);
+  return at.getTime() >= threshold;
+}
+
+/** The categories a person carries on their own, household or not. */
+export function individualCategories(m: HardshipMember, at: Date): HardshipCategory[] {
+  const out: HardshipCategory[] = [];
+  if (isOlder4050(m.gender, ageAt(m.birthDate, at))) out.push('OLDER_4050');
+  if (m.minimumLivelihood) out.push('MINIMUM_LIVELIHOOD');
+  if (m.disabled) out.push('DISABLED');
+  if (isLongTermUnemployed(m, at)) out.push('LONG_TERM_UNEMPLOYED');
+  return out;
+}
+
+function ordered(set: Set<HardshipCategory>): HardshipCategory[] {
+  return HARDSHIP_CATEGORIES.filter((c) => set.has(c));
+}
+
+/**
+ * Derives the household's categories and each member's.
+ * - DUAL_UNEMPLOYED: the head and the spouse are both registered unemployed.
+ * - DUAL_LAID_OFF: both laid off and neither re-employed (both still unemployed).
+ * - SINGLE_PARENT: a single-parent household with a minor child whose parent (the head) is unemployed.
+ * - ZERO_EMPLOYMENT_HOUSEHOLD: at least one working-age member able and willing to work, and nobody
+ *   employed (no member employed or in flexible work, no other employed member).
+ * - MINIMUM_LIVELIHOOD is granted per household: any member receiving it marks the household.
+ * Household categories go to the members they concern: dual ones to both spouses, single parent to
+ * the parent, zero employment to every member.
+ */
+export function deriveHardship(household: HardshipHousehold | null, members: HardshipMember[], at: Date = new Date()): HardshipResult {
+  const result: HardshipResult = { household: [], members: {} };
+  const perMember = new Map<string, Set<HardshipCategory>>(members.map((m) => [m.id, new Set(individualCategories(m, at))]));
+  if (!household) {
+    for (const m of members) result.members[m.id] = ordered(perMember.get(m.id)!);
+    return result;
+  }
+  const hh = new Set<HardshipCategory>();
+  const give = (c: HardshipCategory, to: HardshipMember[]) => {
+    hh.add(c);
+    for (const m of to) perMember.get(m.id)!.add(c);
+  };
+  const head = members.find((m) => m.relationship === 'head');
+  const spouse = members.find((m) => m.relationship === 'spouse');
+  if (head && spouse) {
+    if (head.status === 'unemployed' && spouse.status === 'unemployed') give('DUAL_UNEMPLOYED', [head, spouse]);
+    if (head.laidOff && spouse.laidOff && head.status === 'unemployed' && spouse.status === 'unemployed') give('DUAL_LAID_OFF', [head, spouse]);
+  }
+  if (household.singleParent && household.minorChildren > 0 && head?.status === 'unemployed') give('SINGLE_PARENT', [head]);
+  const anyEmployed = household.otherEmployedMembers > 0 || members.some((m) => isEmployed(m.status));
+  const canWork = members.some((m) => m.status !== 'withdrawn' && m.ableToWork && m.willingToWork && isWorkingAge(m.gender, ageAt(m.birthDate, at)));
+  if (!anyEmployed && canWork) give('ZERO_EMPLOYMENT_HOUSEHOLD', members);
+  if (members.some((m) => m.minimumLivelihood)) hh.add('MINIMUM_LIVELIHOOD');
+  result.household = ordered(hh);
+  for (const m of members) result.members[m.id] = ordered(perMember.get(m.id)!);
+  return result;
+}
+
+/** Whether two category lists hold the same categories. */
+export function sameCategories(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((c) => b.includes(c));
+}

@@ -1,0 +1,112 @@
+import t from 'tap';
+import { deriveHardship, individualCategories, isLongTermUnemployed, isWorkingAge, type HardshipHousehold, type HardshipMember } from '../src/hardship.ts';
+
+const AT = new Date('2026-06-15T00:00:00Z');
+
+function member(id: string, over: Partial<HardshipMember> = {}): HardshipMember {
+  return {
+    id,
+    relationship: null,
+    gender: 'male',
+    birthDate: '1990-01-01',
+    status: 'unemployed',
+    ableToWork: true,
+    willingToWork: true,
+    laidOff: false,
+    minimumLivelihood: false,
+    disabled: false,
+    unemployedSince: null,
+    ...over,
+  };
+}
+const household = (over: Partial<HardshipHousehold> = {}): HardshipHousehold => ({ singleParent: false, minorChildren: 0, otherEmployedMembers: 0, ...over });
+
+t.test('OLDER_4050: women from 40, men from 50, on the birthday', async (t) => {
+  t.same(individualCategories(member('a', { gender: 'female', birthDate: '1986-06-15' }), AT), ['OLDER_4050'], 'woman turning 40 today');
+  t.same(individualCategories(member('a', { gender: 'female', birthDate: '1986-06-16' }), AT), [], 'woman 40 tomorrow');
+  t.same(individualCategories(member('a', { gender: 'male', birthDate: '1986-06-15' }), AT), [], 'man of 40');
+  t.same(individualCategories(member('a', { gender: 'male', birthDate: '1976-06-15' }), AT), ['OLDER_4050'], 'man turning 50 today');
+  t.same(individualCategories(member('a', { gender: 'male', birthDate: '1976-06-15', status: 'employed' }), AT), ['OLDER_4050'], 'kept when employed (the 4050 re-employment rate counts them)');
+});
+
+t.test('MINIMUM_LIVELIHOOD and DISABLED come from the flags', async (t) => {
+  t.same(individualCategories(member('a', { minimumLivelihood: true, disabled: true }), AT), ['MINIMUM_LIVELIHOOD', 'DISABLED']);
+});
+
+t.test('LONG_TERM_UNEMPLOYED: unemployed 12 months or more', async (t) => {
+  t.ok(isLongTermUnemployed({ status: 'unemployed', unemployedSince: '2025-06-15' }, AT), 'exactly 12 months');
+  t.notOk(isLongTermUnemployed({ status: 'unemployed', unemployedSince: '2025-06-16' }, AT), 'a day short');
+  t.notOk(isLongTermUnemployed({ status: 'employed', unemployedSince: '2020-01-01' }, AT), 'not while employed');
+  t.notOk(isLongTermUnemployed({ status: 'unemployed', unemployedSince: null }, AT), 'no date, no category');
+  t.same(individualCategories(member('a', { unemployedSince: '2024-01-01' }), AT), ['LONG_TERM_UNEMPLOYED']);
+});
+
+t.test('DUAL_UNEMPLOYED: both spouses registered unemployed', async (t) => {
+  const head = member('h', { relationship: 'head' });
+  const spouse = member('s', { relationship: 'spouse', gender: 'female' });
+  const both = deriveHardship(household({ otherEmployedMembers: 1 }), [head, spouse], AT);
+  t.same(both.household, ['DUAL_UNEMPLOYED']);
+  t.same(both.members, { h: ['DUAL_UNEMPLOYED'], s: ['DUAL_UNEMPLOYED'] });
+  const reemployed = deriveHardship(household({ otherEmployedMembers: 1 }), [head, { ...spouse, status: 'employed' }], AT);
+  t.same(reemployed.household, [], 'one re-employed spouse ends it for the whole household');
+  t.same(reemployed.members.h, []);
+  const alone = deriveHardship(household({ otherEmployedMembers: 1 }), [head], AT);
+  t.same(alone.household, [], 'a head without a spouse is not dual');
+  const child = deriveHardship(household({ otherEmployedMembers: 1 }), [head, member('c', { relationship: 'child' })], AT);
+  t.same(child.household, [], 'a head and a child are not spouses');
+});
+
+t.test('DUAL_LAID_OFF: both laid off and neither re-employed', async (t) => {
+  const head = member('h', { relationship: 'head', laidOff: true });
+  const spouse = member('s', { relationship: 'spouse', gender: 'female', laidOff: true });
+  t.same(deriveHardship(household({ otherEmployedMembers: 1 }), [head, spouse], AT).household, ['DUAL_UNEMPLOYED', 'DUAL_LAID_OFF']);
+  t.same(deriveHardship(household({ otherEmployedMembers: 1 }), [head, { ...spouse, laidOff: false }], AT).household, ['DUAL_UNEMPLOYED'], 'one not laid off');
+  t.same(deriveHardship(household({ otherEmployedMembers: 1 }), [head, { ...spouse, status: 'flexible' }], AT).household, [], 'flexible work is re-employment');
+});
+
+t.test('SINGLE_PARENT: single parent with a minor child, unemployed', async (t) => {
+  const head = member('h', { relationship: 'head', gender: 'female' });
+  const hh = household({ singleParent: true, minorChildren: 1, otherEmployedMembers: 1 });
+  const r = deriveHardship(hh, [head], AT);
+  t.same(r.household, ['SINGLE_PARENT']);
+  t.same(r.members.h, ['SINGLE_PARENT']);
+  t.same(deriveHardship({ ...hh, minorChildren: 0 }, [head], AT).household, [], 'no minor child');
+  t.same(deriveHardship({ ...hh, singleParent: false }, [head], AT).household, [], 'not a single parent');
+  t.same(deriveHardship(hh, [{ ...head, status: 'employed' }], AT).household, [], 'employed parent');
+});
+
+t.test('ZERO_EMPLOYMENT_HOUSEHOLD: working-age members able and willing, none employed', async (t) => {
+  const a = member('a', { relationship: 'head' });
+  const b = member('b', { relationship: 'child', birthDate: '2005-01-01' });
+  const r = deriveHardship(household(), [a, b], AT);
+  t.same(r.household, ['ZERO_EMPLOYMENT_HOUSEHOLD']);
+  t.same(r.members, { a: ['ZERO_EMPLOYMENT_HOUSEHOLD'], b: ['ZERO_EMPLOYMENT_HOUSEHOLD'] }, 'every member carries it');
+  t.same(deriveHardship(household(), [a, { ...b, status: 'employed' }], AT).household, [], 'a member employed');
+  t.same(deriveHardship(household(), [a, { ...b, status: 'flexible' }], AT).household, [], 'a member in flexible work');
+  t.same(deriveHardship(household({ otherEmployedMembers: 1 }), [a], AT).household, [], 'another working member who is not a seeker');
+  t.same(deriveHardship(household(), [{ ...a, ableToWork: false }], AT).household, [], 'nobody able to work');
+  t.same(deriveHardship(household(), [{ ...a, willingToWork: false }], AT).household, [], 'nobody willing to work');
+  t.same(deriveHardship(household(), [{ ...a, birthDate: '1960-01-01' }], AT).household, [], 'nobody of working age (a man of 66)');
+  t.same(deriveHardship(household(), [{ ...a, status: 'withdrawn' }], AT).household, [], 'a withdrawn member is not looking for work');
+  t.same(deriveHardship(household(), [], AT).household, [], 'an empty household');
+});
+
+t.test('MINIMUM_LIVELIHOOD marks the household; individual categories stay with the person', async (t) => {
+  const r = deriveHardship(household({ otherEmployedMembers: 1 }), [member('a', { minimumLivelihood: true }), member('b', { disabled: true })], AT);
+  t.same(r.household, ['MINIMUM_LIVELIHOOD']);
+  t.same(r.members, { a: ['MINIMUM_LIVELIHOOD'], b: ['DISABLED'] });
+});
+
+t.test('without a household only individual categories apply', async (t) => {
+  const r = deriveHardship(null, [member('a', { gender: 'female', birthDate: '1980-01-01', unemployedSince: '2020-01-01' })], AT);
+  t.same(r, { household: [], members: { a: ['OLDER_4050', 'LONG_TERM_UNEMPLOYED'] } });
+});
+
+t.test('working age: 16 up to retirement (men 60, women 55)', async (t) => {
+  t.notOk(isWorkingAge('male', 15));
+  t.ok(isWorkingAge('male', 16));
+  t.ok(isWorkingAge('male', 59));
+  t.notOk(isWorkingAge('male', 60));
+  t.ok(isWorkingAge('female', 54));
+  t.notOk(isWorkingAge('female', 55));
+});

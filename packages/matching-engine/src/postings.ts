@@ -1,0 +1,82 @@
+/**
+ * Inverted lists of vacancy positions by key (skill, skill family, occupation, occupation
+ * group, category...), each readable at three widths: the whole city, one district, one
+ * street. A seeker reads a key at the widest area where its list holds at most
+ * `limit` vacancies (the street part otherwise): a rare key reaches the whole city, a
+ * common one only the seeker's neighbourhood, and the work per seeker stays bounded
+ * however large the city grows.
+ */
+export interface Postings {
+  start: Int32Array;
+  items: Int32Array;
+  /** Parts of long lists: key * districts + district, and key * streets + street. */
+  byDistrict: Map<number, Int32Array>;
+  byStreet: Map<number, Int32Array>;
+  /** City-wide lists that are short enough to be read whole, as views made once. */
+  whole: (Int32Array | null)[];
+  districts: number;
+  streets: number;
+  limit: number;
+}
+
+const EMPTY = new Int32Array(0);
+
+function split(list: ArrayLike<number>, area: Int32Array): Map<number, number[]> {
+  const parts = new Map<number, number[]>();
+  for (let i = 0; i < list.length; i++) {
+    const v = list[i]!;
+    const a = area[v]!;
+    if (a < 0) continue;
+    let part = parts.get(a);
+    if (!part) parts.set(a, (part = []));
+    part.push(v);
+  }
+  return parts;
+}
+
+export class PostingsBuilder {
+  private readonly keys: number[] = [];
+  private readonly values: number[] = [];
+
+  add(key: number, vacancy: number): void {
+    this.keys.push(key);
+    this.values.push(vacancy);
+  }
+
+  /** `district[v]` and `street[v]` are area ids of vacancy v (-1 when unknown). */
+  build(keyCount: number, areas: { district: Int32Array; districts: number; street: Int32Array; streets: number }, limit: number): Postings {
+    const start = new Int32Array(keyCount + 1);
+    for (const k of this.keys) start[k + 1]!++;
+    for (let k = 0; k < keyCount; k++) start[k + 1]! += start[k]!;
+    const fill = start.slice(0, keyCount);
+    const items = new Int32Array(this.keys.length);
+    // Vacancies were added in position order, so every list and part comes out sorted.
+    for (let i = 0; i < this.keys.length; i++) items[fill[this.keys[i]!]!++] = this.values[i]!;
+    const byDistrict = new Map<number, Int32Array>();
+    const byStreet = new Map<number, Int32Array>();
+    for (let k = 0; k < keyCount; k++) {
+      const list = items.subarray(start[k]!, start[k + 1]!);
+      if (list.length <= limit) continue;
+      for (const [d, part] of split(list, areas.district)) {
+        byDistrict.set(k * areas.districts + d, Int32Array.from(part));
+        if (part.length <= limit) continue;
+        for (const [s, sub] of split(part, areas.street)) byStreet.set(k * areas.streets + s, Int32Array.from(sub));
+      }
+    }
+    const whole: (Int32Array | null)[] = [];
+    for (let k = 0; k < keyCount; k++) whole.push(start[k + 1]! - start[k]! <= limit ? items.subarray(start[k]!, start[k + 1]!) : null);
+    return { start, items, byDistrict, byStreet, whole, districts: areas.districts, streets: areas.streets, limit };
+  }
+}
+
+/** The list a seeker in (district, street) reads for `key`: the widest area with at most `limit` vacancies. */
+export function postingList(p: Postings, key: number, district: number, street: number): Int32Array {
+  if (key < 0 || key >= p.whole.length) return EMPTY;
+  const whole = p.whole[key];
+  if (whole) return whole;
+  if (district < 0) return EMPTY;
+  const part = p.byDistrict.get(key * p.districts + district);
+  if (!part || part.length <= p.limit) return part ?? EMPTY;
+  if (street < 0) return EMPTY;
+  return p.byStreet.get(key * p.streets + street) ?? EMPTY;
+}

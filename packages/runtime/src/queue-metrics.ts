@@ -1,0 +1,129 @@
+import type { FastifyInstance } from 'fastify';
+import type { Queue } from 'bullmq';
+import { sql } from 'kysely';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { ServiceContext } from './service.ts';
+
+const STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
+
+/**
+ * The app's registry per context, so code that holds only `ctx` (a service's
+ * routes or in-process workers) observes into the registry /metrics serves.
+ * A context without an app (a worker-only process) gets a registry of its own.
+ */
+const registries = new WeakMap<object, Registry>();
+
+export function metricsRegistryOf(ctx: object): Registry {
+  let registry = registries.get(ctx);
+  if (!registry) {
+    registry = new Registry();
+    registries.set(ctx, registry);
+  }
+  return registry;
+}
+
+function getOrCreate<T>(registry: Registry, name: string, create: () => T): T {
+  return (registry.getSingleMetric(name) as T | undefined) ?? create();
+}
+
+export interface MatchingMetrics {
+  /** Wall time of a matching run, from start to finalize, by trigger. */
+  runDuration: Histogram<'trigger' | 'outcome'>;
+  /** Matches handed to callers (on-demand rankings and recommendations). */
+  matchesServed: Counter<'kind'>;
+}
+
+/** The matching service's own figures, registered once per registry. */
+export function matchingMetrics(registry: Registry): MatchingMetrics {
+  const runDuration = getOrCreate(
+    registry,
+    'matching_run_duration_seconds',
+    () =>
+      new Histogram({
+        name: 'matching_run_duration_seconds',
+        help: 'Duration of matching runs from start to completion',
+        labelNames: ['trigger', 'outcome'] as const,
+        buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1200, 3600],
+        registers: [registry],
+      }),
+  );
+  const matchesServed = getOrCreate(
+    registry,
+    'matches_served_total',
+    () => new Counter({ name: 'matches_served_total', help: 'Matches returned to callers', labelNames: ['kind'] as const, registers: [registry] }),
+  );
+  return { runDuration, matchesServed };
+}
+
+/**
+ * Queue depths and outbox lag, read when Prometheus scrapes (no polling in
+ * between). A store that does not answer leaves its gauges out of that scrape
+ * and counts a collection error, so /metrics itself stays up.
+ */
+export function registerQueueMetrics(app: FastifyInstance, ctx: Pick<ServiceContext, 'db' | 'logger'>, queues: Queue[]) {
+  const registry = app.metrics.registry;
+  registries.set(ctx, registry);
+  const errors = new Counter({
+    name: 'metrics_collection_errors_total',
+    help: 'Scrapes in which a store did not answer',
+    labelNames: ['source'] as const,
+    registers: [registry],
+  });
+
+  new Gauge({
+    name: 'queue_jobs',
+    help: 'Jobs in each BullMQ queue of this service by state',
+    labelNames: ['queue', 'state'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      try {
+        const counts = await Promise.all(queues.map((q) => q.getJobCounts(...STATES)));
+        queues.forEach((q, i) => {
+          for (const state of STATES) this.set({ queue: q.name, state }, counts[i]?.[state] ?? 0);
+        });
+      } catch (err) {
+        errors.inc({ source: 'redis' });
+        ctx.logger.warn({ err: (err as Error).message }, 'queue depths unavailable for metrics');
+      }
+    },
+  });
+
+  // Both outbox gauges come from one query per scrape (their collects start in the same tick).
+  let lag: Promise<{ pending: number; age: number } | null> | null = null;
+  const readLag = () =>
+    (lag ??= sql<{ pending: string; age: number | null }>`
+      select count(*) as pending, extract(epoch from now() - min(occurred_at))::float8 as age
+      from outbox where published_at is null`
+      .execute(ctx.db)
+      .then(
+        ({ rows }) => ({ pending: Number(rows[0]?.pending ?? 0), age: Math.max(0, rows[0]?.age ?? 0) }),
+        (err: Error) => {
+          errors.inc({ source: 'postgres' });
+          ctx.logger.warn({ err: err.message }, 'outbox lag unavailable for metrics');
+          return null;
+        },
+      )
+      .finally(() => (lag = null)));
+
+  new Gauge({
+    name: 'outbox_pending_events',
+    help: 'Outbox events not yet published',
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const figures = await readLag();
+      if (figures) this.set(figures.pending);
+    },
+  });
+  new Gauge({
+    name: 'outbox_oldest_unpublished_age_seconds',
+    help: 'Age of the oldest unpublished outbox event (0 when none)',
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const figures = await readLag();
+      if (figures) this.set(figures.age);
+    },
+  });
+}

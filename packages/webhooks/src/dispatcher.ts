@@ -1,0 +1,138 @@
+import { sql, type Kysely } from 'kysely';
+import type { Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { createQueue, createWorker } from '@reemploy/messaging';
+import type { PiiCipher } from '@reemploy/pii';
+import { signPayload, SIGNATURE_HEADER } from './signature.ts';
+import type { WebhookTables } from './tables.ts';
+
+export const webhookQueueName = (service: string) => `webhooks-${service}`;
+
+export interface DispatcherOptions {
+  service: string;
+  db: Kysely<WebhookTables>;
+  pii: PiiCipher;
+  prefix: string;
+  logger: Logger;
+  /** Attempts before a delivery is marked failed (it stays replayable). */
+  maxAttempts?: number;
+  /** First retry delay; doubles per attempt up to an hour. */
+  baseDelayMs?: number;
+  timeoutMs?: number;
+}
+
+/** Enqueues a dispatch pass for a subscription (after its deliveries committed). */
+export async function wakeDispatcher(queue: Queue, subscriptionIds: string[], delayMs = 0): Promise<void> {
+  if (subscriptionIds.length === 0) return;
+  await queue.addBulk(subscriptionIds.map((id) => ({ name: 'dispatch', data: { subscriptionId: id }, opts: { delay: delayMs, removeOnComplete: true, removeOnFail: 1000 } })));
+}
+
+/**
+ * One pass over a subscription's pending deliveries, oldest first. Per
+ * subject, order is kept: once a delivery of a subject is not yet due or
+ * fails, later deliveries of that subject wait. An advisory lock makes
+ * passes of one subscription run one at a time, across processes.
+ */
+export async function dispatchPass(options: DispatcherOptions, subscriptionId: string): Promise<{ delivered: number; nextDueInMs: number | null; busy: boolean }> {
+  const { db } = options;
+  const maxAttempts = options.maxAttempts ?? 15;
+  const baseDelay = options.baseDelayMs ?? 1000;
+  return db.connection().execute(async (conn) => {
+    const lock = await sql<{ locked: boolean }>`select pg_try_advisory_lock(hashtext(${'webhooks:' + subscriptionId})) as locked`.execute(conn);
+    if (!lock.rows[0]?.locked) return { delivered: 0, nextDueInMs: null, busy: true };
+    try {
+      const sub = await conn.selectFrom('webhook_subscriptions').selectAll().where('id', '=', subscriptionId).executeTakeFirst();
+      if (!sub || !sub.active) return { delivered: 0, nextDueInMs: null, busy: false };
+      const secret = options.pii.decrypt(sub.secret_enc);
+      const pending = await conn.selectFrom('webhook_deliveries').selectAll().where('subscription_id', '=', subscriptionId).where('status', '=', 'pending').orderBy('seq').orderBy('created_at').limit(200).execute();
+      const blocked = new Set<string>();
+      let delivered = 0;
+      let nextDue: number | null = null;
+      for (const d of pending) {
+        if (blocked.has(d.subject)) continue;
+        const due = new Date(d.next_attempt_at).getTime();
+        if (due > Date.now()) {
+          blocked.add(d.subject);
+          nextDue = nextDue === null ? due : Math.min(nextDue, due);
+          continue;
+        }
+        const attempt = d.attempts + 1;
+        let status: number | null = null;
+        let error: string | null = null;
+        try {
+          const res = await fetch(sub.url, {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              [SIGNATURE_HEADER]: signPayload(secret, d.body),
+              'reemploy-event-id': d.event_id,
+              'reemploy-event-type': d.event_type,
+              'reemploy-delivery-id': d.id,
+              'reemploy-attempt': String(attempt),
+            },
+            body: d.body,
+            signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
+            redirect: 'manual',
+          });
+          status = res.status;
+          await res.body?.cancel();
+        } catch (err) {
+          error = (err as Error).message.slice(0, 200);
+        }
+        if (status !== null && status >= 200 && status < 300) {
+          await conn.updateTable('webhook_deliveries').set({ status: 'delivered', attempts: attempt, last_status: status, last_error: null, delivered_at: new Date() }).where('id', '=', d.id).execute();
+          delivered++;
+          continue;
+        }
+        blocked.add(d.subject);
+        const failed = attempt >= maxAttempts;
+        const delay = Math.min(baseDelay * 2 ** (attempt - 1), 3_600_000);
+        const next = new Date(Date.now() + delay);
+        await conn
+          .updateTable('webhook_deliveries')
+          .set({ status: failed ? 'failed' : 'pending', attempts: attempt, last_status: status, last_error: error ?? `HTTP ${status}`, next_attempt_at: next })
+          .where('id', '=', d.id)
+          .execute();
+        if (!failed) nextDue = nextDue === null ? next.getTime() : Math.min(nextDue, next.getTime());
+        options.logger.info({ deliveryId: d.id, attempt, status, failed }, 'webhook delivery failed');
+      }
+      const more = pending.length === 200 && delivered > 0;
+      return { delivered, nextDueInMs: more ? 0 : nextDue === null ? null : Math.max(0, nextDue - Date.now()), busy: false };
+    } finally {
+      await sql`select pg_advisory_unlock(hashtext(${'webhooks:' + subscriptionId}))`.execute(conn);
+    }
+  });
+}
+
+export interface WebhookDispatcher {
+  queue: Queue;
+  worker: Worker;
+  close(): Promise<void>;
+}
+
+export function startWebhookDispatcher(options: DispatcherOptions, producer: Redis, workerRedis: Redis): WebhookDispatcher {
+  const name = webhookQueueName(options.service);
+  const queue = createQueue(name, producer, options.prefix, options.logger);
+  const worker = createWorker<{ subscriptionId: string }>(
+    name,
+    async (job) => {
+      const result = await dispatchPass(options, job.data.subscriptionId);
+      // A pass already running picks up new work itself only if it has not finished; try again shortly.
+      if (result.busy) await wakeDispatcher(queue, [job.data.subscriptionId], 200);
+      else if (result.nextDueInMs !== null) await wakeDispatcher(queue, [job.data.subscriptionId], result.nextDueInMs);
+    },
+    workerRedis,
+    options.prefix,
+    options.logger,
+    { concurrency: 4 },
+  );
+  return {
+    queue,
+    worker,
+    async close() {
+      await worker.close();
+      await queue.close();
+    },
+  };
+}

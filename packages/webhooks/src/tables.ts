@@ -1,0 +1,72 @@
+import { sql, type ColumnType, type Kysely, type Migration } from 'kysely';
+
+export interface WebhookSubscriptionTable {
+  id: string;
+  owner: string;
+  url: string;
+  secret_enc: string;
+  event_types: string[];
+  active: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+}
+
+export interface WebhookDeliveryTable {
+  id: string;
+  subscription_id: string;
+  event_id: string;
+  event_type: string;
+  subject: string;
+  seq: number;
+  body: string;
+  status: string;
+  attempts: number;
+  last_status: number | null;
+  last_error: string | null;
+  next_attempt_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  delivered_at: Date | null;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+}
+
+export interface WebhookTables {
+  webhook_subscriptions: WebhookSubscriptionTable;
+  webhook_deliveries: WebhookDeliveryTable;
+}
+
+/** Frozen: webhook subscriptions and their delivery log, as of 2026-11-29. */
+export const webhooksMigration20261129: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('webhook_subscriptions')
+      .addColumn('id', 'uuid', (c) => c.primaryKey())
+      .addColumn('owner', 'text', (c) => c.notNull())
+      .addColumn('url', 'text', (c) => c.notNull())
+      .addColumn('secret_enc', 'text', (c) => c.notNull())
+      .addColumn('event_types', sql`text[]`, (c) => c.notNull())
+      .addColumn('active', 'boolean', (c) => c.notNull().defaultTo(true))
+      .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+      .execute();
+    await db.schema
+      .createTable('webhook_deliveries')
+      .addColumn('id', 'uuid', (c) => c.primaryKey())
+      .addColumn('subscription_id', 'uuid', (c) => c.notNull().references('webhook_subscriptions.id').onDelete('cascade'))
+      .addColumn('event_id', 'uuid', (c) => c.notNull())
+      .addColumn('event_type', 'text', (c) => c.notNull())
+      .addColumn('subject', 'text', (c) => c.notNull())
+      .addColumn('seq', 'bigint', (c) => c.notNull())
+      .addColumn('body', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull().defaultTo('pending'))
+      .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('last_status', 'integer')
+      .addColumn('last_error', 'text')
+      .addColumn('next_attempt_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+      .addColumn('delivered_at', 'timestamptz')
+      .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+      .addUniqueConstraint('webhook_deliveries_once', ['subscription_id', 'event_id'])
+      .execute();
+    await sql`create index webhook_deliveries_pending on webhook_deliveries (subscription_id, seq) where status = 'pending'`.execute(db);
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropTable('webhook_deliveries').execute();
+    await db.schema.dropTable('webhook_subscriptions').execute();
+  },
+};

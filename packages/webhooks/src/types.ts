@@ -1,0 +1,31 @@
+import type { Envelope } from '@reemploy/events';
+
+/** The event types other systems can subscribe to, and the internal events behind them. */
+export const WEBHOOK_EVENT_TYPES = ['seeker.re-employed', 'household.escalated', 'referral.outcome', 'matching-run.completed'] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+/** The service whose events (and so whose subscriptions) carry each type. */
+export const WEBHOOK_PRODUCER: Record<WebhookEventType, string> = {
+  'seeker.re-employed': 'registration',
+  'household.escalated': 'registration',
+  'referral.outcome': 'matching',
+  'matching-run.completed': 'matching',
+};
+
+/** Which public webhook type an internal event is, if any. */
+export function webhookTypeOf(envelope: Pick<Envelope, 'type' | 'payload'>): WebhookEventType | null {
+  switch (envelope.type) {
+    case 'seeker.employment-changed': {
+      const status = (envelope.payload as { status?: string }).status;
+      return status === 'employed' || status === 'flexible' ? 'seeker.re-employed' : null;
+    }
+    case 'household.escalated':
+      return 'household.escalated';
+    case 'referral.outcome-recorded':
+      return 'referral.outcome';
+    case 'matching-run.completed':
+      return 'matching-run.completed';
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import { parseCreditCode, type CreditCodeResult } from '@reemploy/domain/credit-code';
+import { isUniqueViolation } from '@reemploy/db';
+import { decodeCursor, encodeCursor, inRegions, problems, visiblePrefixes, type Caller } from '@reemploy/http-kit';
+import type { Ctx } from '../shared/context.ts';
+import { assertWritable } from '../shared/schemas.ts';
+import { findEmployerById, findEmployerIdByCreditCode, insertEmployer, listEmployers, lockEmployer, updateEmployer, type EmployerRow } from './repository.ts';
+import { employerCursor, type CreateEmployerInput, type ListEmployersQuery, type PatchEmployerInput } from './schemas.ts';
+
+function compactPhone(phone: string): string {
+  return phone.replace(/[\s-]/g, '').replace(/^\+86/, '');
+}
+
+/** Registers an employer; a credit code already registered is a 409 naming the existing record. */
+export async function registerEmployer(ctx: Ctx, caller: Caller, input: CreateEmployerInput): Promise<EmployerRow> {
+  const parsed = parseCreditCode(input.creditCode) as Extract<CreditCodeResult, { ok: true }>;
+  assertWritable(caller, input.communityCode, 'body.communityCode');
+  const existing = await findEmployerIdByCreditCode(ctx.db, parsed.creditCode);
+  if (existing) throw problems.duplicate('An employer with this credit code is already registered', existing);
+  try {
+    return await insertEmployer(ctx.db, {
+      id: randomUUID(),
+      name: input.name,
+      credit_code: parsed.creditCode,
+      community_code: input.communityCode,
+      address: input.address ?? null,
+      contact_name_enc: input.contactName ? ctx.pii.encrypt(input.contactName) : null,
+      contact_phone_enc: input.contactPhone ? ctx.pii.encrypt(compactPhone(input.contactPhone)) : null,
+      created_by: caller.sub,
+    });
+  } catch (err) {
+    // Two registrations racing: the loser learns the winner's id.
+    if (isUniqueViolation(err, 'employers_credit_code_key')) {
+      const id = await findEmployerIdByCreditCode(ctx.db, parsed.creditCode);
+      if (id) throw problems.duplicate('An employer with this credit code is already registered', id);
+    }
+    throw err;
+  }
+}
+
+export async function getEmployer(ctx: Ctx, caller: Caller, id: string): Promise<EmployerRow> {
+  const row = await findEmployerById(ctx.db, id);
+  // Outside the caller's regions is indistinguishable from absent.
+  if (!row || !inRegions(caller, row.community_code)) throw problems.notFound(`Employer ${id}`);
+  return row;
+}
+
+export async function changeEmployer(ctx: Ctx, caller: Caller, id: string, input: PatchEmployerInput, checkVersion: (row: EmployerRow) => void): Promise<EmployerRow> {
+  if (input.communityCode !== undefined) assertWritable(caller, input.communityCode, 'body.communityCode');
+  return ctx.db.transaction().execute(async (trx) => {
+    const row = await lockEmployer(trx, id);
+    if (!row || !inRegions(caller, row.community_code)) throw problems.notFound(`Employer ${id}`);
+    checkVersion(row);
+    return updateEmployer(trx, id, {
+      ...(input.name !== undefined ? { name: input.name } : {}),
+      ...(input.communityCode !== undefined ? { community_code: input.communityCode } : {}),
+      ...(input.address !== undefined ? { address: input.address } : {}),
+      ...(input.contactName !== undefined ? { contact_name_enc: input.contactName === null ? null : ctx.pii.encrypt(input.contactName) } : {}),
+      ...(input.contactPhone !== undefined ? { contact_phone_enc: input.contactPhone === null ? null : ctx.pii.encrypt(compactPhone(input.contactPhone)) } : {}),
+    });
+  });
+}
+
+export async function listEmployersFor(ctx: Ctx, caller: Caller, q: ListEmployersQuery) {
+  const prefixes = visiblePrefixes(caller, q.region);
+  if (!prefixes.length) return { rows: [] as EmployerRow[], nextCursor: null };
+  const after = decodeCursor(q.cursor, employerCursor);
+  const code = q.creditCode ? parseCreditCode(q.creditCode) : undefined;
+  if (code && !code.ok) throw problems.field('query.creditCode', code.reason);
+  const rows = await listEmployers(ctx.db, { prefixes, q: q.q, creditCode: code?.creditCode, after, limit: q.limit });
+  const page = rows.slice(0, q.limit);
+  const last = page.at(-1);
+  return { rows: page as EmployerRow[], nextCursor: rows.length > q.limit && last ? encodeCursor({ at: last.cursor_at, id: last.id }) : null };
+}

@@ -1,0 +1,96 @@
+import t from 'tap';
+import { shanghaiDay } from '../src/maintenance/service.ts';
+import { build } from './helper.ts';
+import { auth, count, createEmployer, createVacancy, type Svc } from './fixtures.ts';
+
+function day(offset: number): string {
+  return shanghaiDay(new Date(Date.now() + offset * 86_400_000));
+}
+
+function fair(overrides: Record<string, unknown> = {}) {
+  return {
+    name: '姑蘇區4050人員專場招聘會',
+    date: day(7),
+    startsAt: '09:00',
+    endsAt: '11:30',
+    venue: '姑蘇區人力資源市場一樓大廳',
+    communityCode: '320508024043',
+    targetGroups: ['OLDER_4050', 'ZERO_EMPLOYMENT_HOUSEHOLD'],
+    ...overrides,
+  };
+}
+
+async function createFair(svc: Svc, overrides: Record<string, unknown> = {}, regions = ['3205']) {
+  const res = await svc.app.inject({ method: 'POST', url: '/v1/job-fairs', headers: auth(svc, undefined, regions), payload: fair(overrides) });
+  if (res.statusCode !== 201) throw new Error(res.body);
+  return res.json();
+}
+
+t.test('creates a fair; each invalid field is named and nothing is stored', async (t) => {
+  const svc = await build(t);
+  const created = await createFair(svc);
+  t.match(created, { date: day(7), targetGroups: ['OLDER_4050', 'ZERO_EMPLOYMENT_HOUSEHOLD'], vacancies: 0 });
+  const cases: [Record<string, unknown>, string, number?][] = [
+    [{ date: day(-1) }, 'body.date'],
+    [{ date: '2026-02-30' }, 'body.date'],
+    [{ endsAt: '08:00' }, 'body.endsAt'],
+    [{ startsAt: '25:00' }, 'body.startsAt'],
+    [{ targetGroups: ['STUDENTS'] }, 'body.targetGroups'],
+    [{ venue: '' }, 'body.venue'],
+    [{ communityCode: '320506001001' }, 'body.communityCode', 403],
+  ];
+  for (const [overrides, field, status = 400] of cases) {
+    const res = await svc.app.inject({ method: 'POST', url: '/v1/job-fairs', headers: auth(svc), payload: fair(overrides) });
+    t.equal(res.statusCode, status, JSON.stringify(overrides));
+    t.ok(res.json().errors?.some((e: { field: string }) => e.field.startsWith(field)), `${field}: ${res.body}`);
+  }
+  t.equal(await count(svc, 'job_fairs'), 1);
+});
+
+t.test('lists upcoming fairs by region, soonest first, by target group, paged', async (t) => {
+  const svc = await build(t);
+  const later = await createFair(svc, { date: day(20), targetGroups: [] });
+  const soon = await createFair(svc, { date: day(0) });
+  const elsewhere = await createFair(svc, { date: day(3), communityCode: '320506001001' });
+  await svc.ctx.database.pool.query(`insert into job_fairs (id, name, date, venue, community_code, created_by) values (gen_random_uuid(), 'past', current_date - 10, 'v', '320508024043', 't')`);
+  const list = async (q: string, regions = ['3205']) =>
+    (await svc.app.inject({ method: 'GET', url: `/v1/job-fairs?${q}`, headers: auth(svc, ['vacancies:read'], regions) })).json().items.map((f: { id: string }) => f.id);
+  t.same(await list(''), [soon.id, elsewhere.id, later.id], 'upcoming only, soonest first');
+  t.same(await list('', ['320508']), [soon.id, later.id], 'the caller’s regions');
+  t.same(await list('region=320506'), [elsewhere.id]);
+  t.same(await list('targetGroup=OLDER_4050'), [soon.id, elsewhere.id]);
+  t.same(await list(`to=${day(5)}`), [soon.id, elsewhere.id]);
+  const city = auth(svc, ['vacancies:read'], ['3205']);
+  const first = (await svc.app.inject({ method: 'GET', url: '/v1/job-fairs?limit=2', headers: city })).json();
+  const second = (await svc.app.inject({ method: 'GET', url: `/v1/job-fairs?limit=2&cursor=${first.nextCursor}`, headers: city })).json();
+  t.same([...first.items, ...second.items].map((f: { id: string }) => f.id), [soon.id, elsewhere.id, later.id]);
+  t.equal(second.nextCursor, null);
+});
+
+t.test('attaches open vacancies once; refuses closed, unknown or foreign ones naming each', async (t) => {
+  const svc = await build(t);
+  const f = await createFair(svc);
+  const employerId = await createEmployer(svc);
+  const a = await createVacancy(svc, employerId, { title: '保安员' });
+  const b = await createVacancy(svc, employerId, { title: '保洁员', occupationCode: '4-09-01' });
+  const c = await createVacancy(svc, employerId, { title: '收银员', occupationCode: '4-01-02' });
+  await svc.app.inject({ method: 'POST', url: `/v1/vacancies/${c.id}/close`, headers: auth(svc), payload: { reason: 'x' } });
+  const url = `/v1/job-fairs/${f.id}/vacancies`;
+
+  const res = await svc.app.inject({ method: 'POST', url, headers: auth(svc), payload: { vacancyIds: [a.id, b.id] } });
+  t.equal(res.statusCode, 200, res.body);
+  t.same(res.json().attached.sort(), [a.id, b.id].sort());
+  const again = await svc.app.inject({ method: 'POST', url, headers: auth(svc), payload: { vacancyIds: [a.id] } });
+  t.same(again.json(), { jobFairId: f.id, attached: [], alreadyAttached: [a.id] });
+
+  const bad = await svc.app.inject({ method: 'POST', url, headers: auth(svc), payload: { vacancyIds: [c.id, '00000000-0000-4000-8000-000000000000'] } });
+  t.equal(bad.statusCode, 400);
+  t.same(bad.json().errors.map((e: { field: string }) => e.field), ['body.vacancyIds.0', 'body.vacancyIds.1']);
+
+  const read = await svc.app.inject({ method: 'GET', url: `/v1/job-fairs/${f.id}`, headers: auth(svc) });
+  t.equal(read.json().vacancies, 2);
+  const shown = await svc.app.inject({ method: 'GET', url: `${url}?occupation=4-07`, headers: auth(svc) });
+  t.same(shown.json().items.map((v: { id: string }) => v.id), [a.id], 'with the vacancy filters');
+  const hidden = await svc.app.inject({ method: 'GET', url: `/v1/job-fairs/${f.id}`, headers: auth(svc, ['vacancies:read'], ['320506']) });
+  t.equal(hidden.statusCode, 404);
+});

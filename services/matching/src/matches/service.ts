@@ -1,0 +1,33 @@
+import { inRegions, problems, type Caller } from '@reemploy/http-kit';
+import type { ServiceContext } from '@reemploy/runtime';
+import type { MatchingEnv } from '../config.ts';
+import type { MatchingDB } from '../database.ts';
+import type { MatcherCache } from '../matcher/cache.ts';
+import { isActiveSeeker, toSeekerInput } from '../matcher/inputs.ts';
+import { unjustifiedDeclinesThisYear } from '../referrals/repository.ts';
+
+type Ctx = ServiceContext<MatchingDB, MatchingEnv>;
+
+/** A seeker's best open vacancies now; outside the caller's regions is the same as absent. */
+export async function matchesForSeeker(ctx: Ctx, cache: MatcherCache, caller: Caller, seekerId: string, limit: number) {
+  const row = await ctx.db.selectFrom('seekers').selectAll().where('seeker_id', '=', seekerId).executeTakeFirst();
+  if (!row || !inRegions(caller, row.community_code)) throw problems.notFound(`Job seeker ${seekerId}`);
+  const active = isActiveSeeker(row);
+  const [index, declines] = await Promise.all([active ? cache.vacancyIndex() : undefined, unjustifiedDeclinesThisYear(ctx.db, seekerId)]);
+  const items = index ? index.matcher.rankForSeeker(toSeekerInput(row), limit) : [];
+  return { seekerId, communityCode: row.community_code, active, unjustifiedDeclinesThisYear: declines, items };
+}
+
+/** The best seekers in the caller's regions for one vacancy. */
+export async function candidatesForVacancy(ctx: Ctx, cache: MatcherCache, caller: Caller, vacancyId: string, limit: number) {
+  const row = await ctx.db.selectFrom('vacancies').select(['vacancy_id', 'status', 'headcount_left', 'valid_until']).where('vacancy_id', '=', vacancyId).executeTakeFirst();
+  if (!row) throw problems.notFound(`Vacancy ${vacancyId}`);
+  const open = row.status === 'open' && row.headcount_left > 0 && row.valid_until > new Date();
+  if (!open) return { vacancyId, open, headcountLeft: row.headcount_left, items: [] };
+  let index = await cache.vacancyIndex();
+  if (!index.vacancies.has(vacancyId)) index = await cache.freshVacancyIndex();
+  const seekers = (await cache.activeSeekers()).filter((s) => inRegions(caller, s.communityCode));
+  const byId = new Map(seekers.map((s) => [s.id, s]));
+  const items = index.matcher.rankCandidates(vacancyId, seekers, limit).map((c) => ({ ...c, communityCode: byId.get(c.seekerId)?.communityCode ?? '' }));
+  return { vacancyId, open, headcountLeft: row.headcount_left, items };
+}

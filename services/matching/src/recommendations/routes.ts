@@ -1,0 +1,87 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import { decodeCursor, encodeCursor, pageQuery, visiblePrefixes } from '@reemploy/http-kit';
+import type { ServiceContext } from '@reemploy/runtime';
+import type { MatchingEnv } from '../config.ts';
+import type { MatchingDB } from '../database.ts';
+import type { MatcherCache } from '../matcher/cache.ts';
+import { factorsView, reasonView } from '../matches/schemas.ts';
+import { explainLists } from './explain.ts';
+
+const query = pageQuery.extend({
+  communityCode: z.string().regex(/^\d{2,12}$/).describe('A community code, or a street/district prefix'),
+});
+
+const seekerList = z
+  .object({
+    seekerId: z.uuid(),
+    communityCode: z.string(),
+    priorityTier: z.int().describe('0 zero-employment households, 1 dual households and single parents, 2 other hardship, 3 everyone else'),
+    items: z.array(
+      z.object({
+        vacancyId: z.uuid(),
+        rank: z.int(),
+        score: z.number().min(0).max(1).describe('The score the run ranked it by'),
+        factors: factorsView.nullable().describe('As of now; null when the vacancy is no longer open to the seeker'),
+        reasons: z.array(reasonView),
+      }),
+    ),
+  })
+  .meta({ id: 'SeekerRecommendations' });
+
+const recommendationsPage = z
+  .object({
+    runId: z.uuid().nullable().describe('The latest completed run covering the area; null when there is none'),
+    runFinishedAt: z.string().nullable(),
+    items: z.array(seekerList),
+    nextCursor: z.string().nullable(),
+  })
+  .meta({ id: 'RecommendationsPage' });
+
+export async function recommendationRoutes(app: FastifyInstance, ctx: ServiceContext<MatchingDB, MatchingEnv>, cache: MatcherCache) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.get('/v1/recommendations', {
+    config: { scope: 'matching:read' },
+    schema: {
+      operationId: 'listRecommendations',
+      tags: ['matching-runs'],
+      summary: "Each seeker's list from the latest completed run, for coordinators of an area",
+      querystring: query,
+      response: { 200: recommendationsPage },
+    },
+    handler: async (request) => {
+      const { communityCode, limit, cursor } = request.query;
+      const after = decodeCursor(cursor, z.uuid());
+      const prefixes = visiblePrefixes(request.caller, communityCode);
+      const run = await ctx.db
+        .selectFrom('matching_runs')
+        .select(['id', 'finished_at'])
+        .where('status', '=', 'completed')
+        .where((eb) => eb.or([eb('region_code', 'is', null), eb(eb.val(communityCode), 'like', sql<string>`region_code || '%'`)]))
+        .orderBy('finished_at', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      if (!run || !prefixes.length) return { runId: run?.id ?? null, runFinishedAt: run?.finished_at?.toISOString() ?? null, items: [], nextCursor: null };
+      let q = ctx.db
+        .selectFrom('recommendations')
+        .selectAll()
+        .where('run_id', '=', run.id)
+        .where((eb) => eb.or(prefixes.map((p) => eb('community_code', 'like', `${p}%`))))
+        .orderBy('seeker_id')
+        .limit(limit + 1);
+      if (after) q = q.where('seeker_id', '>', after);
+      const rows = await q.execute();
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      return {
+        runId: run.id,
+        runFinishedAt: run.finished_at?.toISOString() ?? null,
+        items: await explainLists(ctx, cache, page),
+        nextCursor: rows.length > limit && last ? encodeCursor(last.seeker_id) : null,
+      };
+    },
+  });
+}

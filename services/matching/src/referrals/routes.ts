@@ -1,0 +1,99 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { decodeCursor, encodeCursor, etagOf, pageOf, pageQuery, visiblePrefixes } from '@reemploy/http-kit';
+import type { ServiceContext } from '@reemploy/runtime';
+import type { MatchingEnv } from '../config.ts';
+import type { MatchingDB } from '../database.ts';
+import { createReferralBody, outcomeBody, REFERRAL_STATUSES, referralView } from './schemas.ts';
+import { createReferral, getReferral, recordOutcome, toView } from './service.ts';
+
+const idParams = z.object({ id: z.uuid() });
+const listQuery = pageQuery.extend({
+  seekerId: z.uuid().optional(),
+  vacancyId: z.uuid().optional(),
+  status: z.enum(REFERRAL_STATUSES).optional(),
+});
+const cursorShape = z.tuple([z.iso.datetime({ offset: true }), z.uuid()]);
+
+export async function referralRoutes(app: FastifyInstance, ctx: ServiceContext<MatchingDB, MatchingEnv>) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.post('/v1/referrals', {
+    config: { scope: 'referrals:write', idempotent: true },
+    schema: {
+      operationId: 'createReferral',
+      tags: ['referrals'],
+      summary: 'Refer a job seeker to an open vacancy (推薦)',
+      body: createReferralBody,
+      response: { 201: referralView },
+    },
+    handler: async (request, reply) => {
+      const row = await createReferral(ctx, request.caller, request.body);
+      reply.header('location', `/v1/referrals/${row.id}`).header('etag', etagOf(row.id, row.version));
+      return reply.code(201).send(await toView(ctx, row));
+    },
+  });
+
+  r.get('/v1/referrals/:id', {
+    config: { scope: 'matching:read' },
+    schema: { operationId: 'getReferral', tags: ['referrals'], summary: 'Read a referral', params: idParams, response: { 200: referralView } },
+    handler: async (request, reply) => {
+      const row = await getReferral(ctx, request.caller, request.params.id);
+      reply.header('etag', etagOf(row.id, row.version));
+      return toView(ctx, row);
+    },
+  });
+
+  r.get('/v1/referrals', {
+    config: { scope: 'matching:read' },
+    schema: {
+      operationId: 'listReferrals',
+      tags: ['referrals'],
+      summary: "Referrals of seekers in the caller's regions, newest first",
+      querystring: listQuery,
+      response: { 200: pageOf(referralView) },
+    },
+    handler: async (request) => {
+      const q = request.query;
+      const after = decodeCursor(q.cursor, cursorShape);
+      const prefixes = visiblePrefixes(request.caller);
+      if (!prefixes.length) return { items: [], nextCursor: null };
+      let query = ctx.db
+        .selectFrom('referrals')
+        .selectAll()
+        .where((eb) => eb.or(prefixes.map((p) => eb('community_code', 'like', `${p}%`))))
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(q.limit + 1);
+      if (q.seekerId) query = query.where('seeker_id', '=', q.seekerId);
+      if (q.vacancyId) query = query.where('vacancy_id', '=', q.vacancyId);
+      if (q.status) query = query.where('status', '=', q.status);
+      if (after) query = query.where((eb) => eb.or([eb('created_at', '<', new Date(after[0])), eb.and([eb('created_at', '=', new Date(after[0])), eb('id', '<', after[1])])]));
+      const rows = await query.execute();
+      const page = rows.slice(0, q.limit);
+      const last = page.at(-1);
+      return {
+        items: await Promise.all(page.map((row) => toView(ctx, row))),
+        nextCursor: rows.length > q.limit && last ? encodeCursor([last.created_at.toISOString(), last.id]) : null,
+      };
+    },
+  });
+
+  r.post('/v1/referrals/:id/outcome', {
+    config: { scope: 'referrals:write' },
+    schema: {
+      operationId: 'recordReferralOutcome',
+      tags: ['referrals'],
+      summary: 'Record what became of a referral: hired, rejected, no-show, declined or withdrawn',
+      params: idParams,
+      body: outcomeBody,
+      response: { 200: referralView },
+    },
+    handler: async (request, reply) => {
+      const row = await recordOutcome(ctx, request.caller, request.params.id, request.body);
+      reply.header('etag', etagOf(row.id, row.version));
+      return toView(ctx, row);
+    },
+  });
+}

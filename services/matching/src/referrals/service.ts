@@ -1,0 +1,172 @@
+import { randomUUID } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import { inRegions, Problem, problems, type Caller } from '@reemploy/http-kit';
+import { isUniqueViolation } from '@reemploy/db';
+import { recordEvent } from '@reemploy/messaging';
+import type { HardshipCategory } from '@reemploy/domain';
+import type { EventPayload } from '@reemploy/events';
+import type { ServiceContext } from '@reemploy/runtime';
+import type { MatchingEnv } from '../config.ts';
+import type { MatchingDB, ReferralRow } from '../database.ts';
+import { isActiveSeeker, loadVacancyInput, toSeekerInput } from '../matcher/inputs.ts';
+import { hardConstraintFailures } from './constraints.ts';
+import { DECLINE_REASONS, DECLINES_BEFORE_REVIEW, REJECTION_REASONS, type DeclineReason } from './reasons.ts';
+import * as repo from './repository.ts';
+import type { CreateReferralInput, OutcomeInput, ReferralView } from './schemas.ts';
+
+type Ctx = ServiceContext<MatchingDB, MatchingEnv>;
+const DAY_MS = 86_400_000;
+
+export async function toView(ctx: Ctx, row: ReferralRow): Promise<ReferralView> {
+  const declines = await repo.unjustifiedDeclinesThisYear(ctx.db, row.seeker_id);
+  return {
+    id: row.id,
+    seekerId: row.seeker_id,
+    vacancyId: row.vacancy_id,
+    referredBy: row.referred_by,
+    status: row.status,
+    isPriorityOffer: row.is_priority_offer,
+    reason: row.reason,
+    justified: row.justified,
+    note: row.note,
+    createdAt: row.created_at.toISOString(),
+    outcomeAt: row.outcome_at?.toISOString() ?? null,
+    expiresAt: row.status === 'pending' ? new Date(row.created_at.getTime() + ctx.env.REFERRAL_EXPIRY_DAYS * DAY_MS).toISOString() : null,
+    seekerUnjustifiedDeclinesThisYear: declines,
+    seekerSupportUnderReview: declines >= DECLINES_BEFORE_REVIEW,
+  };
+}
+
+/** Refers an active seeker to an open vacancy they are allowed to take. */
+export async function createReferral(ctx: Ctx, caller: Caller, input: CreateReferralInput): Promise<ReferralRow> {
+  const seeker = await ctx.db.selectFrom('seekers').selectAll().where('seeker_id', '=', input.seekerId).executeTakeFirst();
+  if (!seeker) throw problems.field('body.seekerId', 'is not a known job seeker');
+  if (!inRegions(caller, seeker.community_code)) throw problems.outsideRegions('body.seekerId');
+  if (!isActiveSeeker(seeker)) throw problems.unprocessable(`The job seeker is not available for work (status ${seeker.status})`);
+  const vacancyRow = await ctx.db.selectFrom('vacancies').select(['status', 'headcount_left', 'community_code']).where('vacancy_id', '=', input.vacancyId).executeTakeFirst();
+  if (!vacancyRow) throw problems.field('body.vacancyId', 'is not a known vacancy');
+  const vacancy = await loadVacancyInput(ctx.database.pool, input.vacancyId);
+  if (!vacancy) throw problems.conflict(`The vacancy is not open or has no places left (status ${vacancyRow.status}, ${vacancyRow.headcount_left} left)`);
+  const failures = hardConstraintFailures(toSeekerInput(seeker), vacancy);
+  if (failures.length) {
+    throw new Problem(422, 'hard-constraint', 'The seeker may not take this vacancy', failures.join('; '), failures.map((message) => ({ field: 'body.seekerId', message })));
+  }
+  const existing = await repo.findPendingReferral(ctx.db, input.seekerId, input.vacancyId);
+  if (existing) throw problems.duplicate('This seeker already has a pending referral to this vacancy', existing.id);
+  try {
+    return await ctx.db.transaction().execute(async (trx) => {
+      const row = await repo.insertReferral(trx, {
+        id: randomUUID(),
+        seeker_id: seeker.seeker_id,
+        vacancy_id: vacancy.id,
+        household_id: seeker.household_id,
+        community_code: seeker.community_code,
+        vacancy_community_code: vacancy.communityCode,
+        referred_by: input.referredBy,
+        created_by: caller.sub,
+        is_priority_offer: vacancy.kind === 'public-welfare' || vacancy.reservedFor.length > 0 || vacancy.aidBase,
+      });
+      await recordEvent(trx, 'referral.created', row.id, {
+        referralId: row.id,
+        seekerId: row.seeker_id,
+        vacancyId: row.vacancy_id,
+        householdId: row.household_id,
+        isPriorityOffer: row.is_priority_offer,
+        at: row.created_at.toISOString(),
+      });
+      return row;
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) {
+      const again = await repo.findPendingReferral(ctx.db, input.seekerId, input.vacancyId);
+      if (again) throw problems.duplicate('This seeker already has a pending referral to this vacancy', again.id);
+    }
+    throw err;
+  }
+}
+
+export async function getReferral(ctx: Ctx, caller: Caller, id: string): Promise<ReferralRow> {
+  const row = await repo.findReferral(ctx.db, id);
+  if (!row || !inRegions(caller, row.community_code)) throw problems.notFound(`Referral ${id}`);
+  return row;
+}
+
+function checkReason(input: OutcomeInput): { reason: string | null; justified: boolean | null } {
+  if (input.outcome === 'rejected') {
+    if (!input.reason || !(REJECTION_REASONS as readonly string[]).includes(input.reason)) throw problems.field('body.reason', `must be one of ${REJECTION_REASONS.join(', ')}`);
+    return { reason: input.reason, justified: null };
+  }
+  if (input.outcome === 'declined') {
+    if (!input.reason || !Object.hasOwn(DECLINE_REASONS, input.reason)) throw problems.field('body.reason', `must be one of ${Object.keys(DECLINE_REASONS).join(', ')}`);
+    return { reason: input.reason, justified: DECLINE_REASONS[input.reason as DeclineReason] };
+  }
+  return { reason: input.reason ?? null, justified: null };
+}
+
+async function recordOutcomeEvent(trx: Transaction<MatchingDB>, row: ReferralRow) {
+  await recordEvent(trx, 'referral.outcome-recorded', row.id, {
+    referralId: row.id,
+    seekerId: row.seeker_id,
+    vacancyId: row.vacancy_id,
+    outcome: row.status as EventPayload<'referral.outcome-recorded'>['outcome'],
+    reason: row.reason,
+    at: (row.outcome_at ?? new Date()).toISOString(),
+  });
+}
+
+/** Records what became of a referral; only a pending one can change. */
+export async function recordOutcome(ctx: Ctx, caller: Caller, id: string, input: OutcomeInput): Promise<ReferralRow> {
+  const current = await getReferral(ctx, caller, id);
+  const { reason, justified } = checkReason(input);
+  if (current.status !== 'pending') throw problems.conflict(`The referral is already ${current.status}`, { referralStatus: current.status });
+  const at = input.at ? new Date(input.at) : new Date();
+  if (at.getTime() > Date.now() + 5 * 60_000) throw problems.field('body.at', 'is in the future');
+  if (input.outcome === 'hired') {
+    const v = await ctx.db.selectFrom('vacancies').select(['status', 'headcount_left']).where('vacancy_id', '=', current.vacancy_id).executeTakeFirst();
+    if (!v || v.headcount_left <= 0) throw problems.conflict('The vacancy has no places left');
+  }
+  return ctx.db.transaction().execute(async (trx) => {
+    const row = await repo.closeReferral(trx, id, { status: input.outcome, reason, justified, note: input.note ?? null, at });
+    if (!row) throw problems.conflict('The referral is no longer pending');
+    await recordOutcomeEvent(trx, row);
+    if (row.status === 'hired') {
+      const seeker = await trx.selectFrom('seekers').select('hardship_categories').where('seeker_id', '=', row.seeker_id).executeTakeFirst();
+      const categories = (seeker?.hardship_categories ?? []) as HardshipCategory[];
+      const [vacancy, post] = await Promise.all([
+        trx.selectFrom('vacancies').select('employer_id').where('vacancy_id', '=', row.vacancy_id).executeTakeFirst(),
+        repo.reservedPostFor(trx, row.vacancy_id, categories),
+      ]);
+      await recordEvent(trx, 'referral.hired', row.id, {
+        referralId: row.id,
+        seekerId: row.seeker_id,
+        vacancyId: row.vacancy_id,
+        householdId: row.household_id,
+        employerId: vacancy?.employer_id ?? null,
+        hardshipCategories: categories,
+        aidBaseId: post?.aid_base_id ?? null,
+        reservedPostId: post?.reserved_post_id ?? null,
+        at: at.toISOString(),
+      });
+      for (const other of await repo.withdrawOtherPending(trx, row.seeker_id, row.id, at)) await recordOutcomeEvent(trx, other);
+    }
+    return row;
+  });
+}
+
+/**
+ * Expires referrals left unanswered for REFERRAL_EXPIRY_DAYS, in batches,
+ * each with its event. Run daily; running it twice expires nothing twice.
+ */
+export async function expireReferrals(ctx: Ctx, now = new Date()): Promise<number> {
+  const cutoff = new Date(now.getTime() - ctx.env.REFERRAL_EXPIRY_DAYS * DAY_MS);
+  let total = 0;
+  for (;;) {
+    const expired = await ctx.db.transaction().execute(async (trx) => {
+      const rows = await repo.expirePending(trx, cutoff, now, 500);
+      for (const row of rows) await recordOutcomeEvent(trx, row);
+      return rows.length;
+    });
+    total += expired;
+    if (expired < 500) return total;
+  }
+}

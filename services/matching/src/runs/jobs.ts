@@ -1,0 +1,72 @@
+import { Queue, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { queueNames } from '@reemploy/events';
+import type { Closable, ServiceContext } from '@reemploy/runtime';
+import type { MatchingEnv } from '../config.ts';
+import type { MatchingDB } from '../database.ts';
+import { expireReferrals } from '../referrals/service.ts';
+import { computePartition, finalizeRun, planRun, startNightlyRun } from './batch.ts';
+import { openRunQueues, type PartitionJobData } from './queues.ts';
+import { markFailed } from './repository.ts';
+
+type Ctx = ServiceContext<MatchingDB, MatchingEnv>;
+
+const TZ = 'Asia/Shanghai';
+
+/**
+ * The batch's consumers (plan/finalize, partitions) and the schedulers of the
+ * nightly run and the daily referral expiry. Every processor is idempotent:
+ * BullMQ delivers at least once.
+ */
+export async function startMatchingWorkers(ctx: Ctx, workerRedis: Redis): Promise<Closable[]> {
+  const queues = openRunQueues(ctx);
+  const opts = { connection: workerRedis, prefix: ctx.queuePrefix };
+  const failRunAfterLastAttempt = (job: Job | undefined, err: Error) => {
+    ctx.logger.warn({ job: job?.name, runId: job?.data?.runId, err: err.message }, 'matching job failed');
+    if (job?.data?.runId && job.attemptsMade >= (job.opts.attempts ?? 1)) {
+      markFailed(ctx.db, job.data.runId, `${job.name}: ${err.message}`).catch(() => undefined);
+    }
+  };
+
+  const runs = new Worker(
+    queueNames.matchingRuns,
+    async (job: Job) => {
+      if (job.name === 'plan') return planRun(ctx, queues, job.data.runId);
+      if (job.name === 'finalize') return finalizeRun(ctx, job.data.runId);
+      if (job.name === 'nightly') return startNightlyRun(ctx, queues, new Date(job.timestamp));
+      throw new Error(`unknown job ${job.name}`);
+    },
+    { ...opts, concurrency: 1 },
+  );
+  const partitions = new Worker(
+    queueNames.matchingPartitions,
+    async (job: Job<PartitionJobData>) => computePartition(ctx, queues, job.data.runId, job.data.partitionKey),
+    // A partition is minutes of CPU at most: keep the lock alive while the event loop is busy.
+    { ...opts, concurrency: ctx.env.MATCHING_WORKER_CONCURRENCY, lockDuration: 120_000 },
+  );
+  const maintenanceQueue = new Queue(queueNames.maintenance('matching'), opts);
+  const maintenance = new Worker(
+    queueNames.maintenance('matching'),
+    async (job: Job) => {
+      if (job.name === 'expire-referrals') return { expired: await expireReferrals(ctx) };
+      throw new Error(`unknown job ${job.name}`);
+    },
+    { ...opts, concurrency: 1 },
+  );
+  for (const w of [runs, partitions, maintenance]) {
+    w.on('failed', failRunAfterLastAttempt);
+    w.on('error', (err) => ctx.logger.warn({ err: err.message }, 'matching worker error'));
+  }
+  const schedulerQueue = new Queue(queueNames.matchingRuns, opts);
+  await schedulerQueue.upsertJobScheduler('nightly-matching', { pattern: ctx.env.MATCHING_NIGHTLY_CRON, tz: TZ }, { name: 'nightly', data: {}, opts: { attempts: 3, backoff: { type: 'exponential', delay: 5000 } } });
+  await maintenanceQueue.upsertJobScheduler('expire-referrals', { pattern: '30 3 * * *', tz: TZ }, { name: 'expire-referrals', data: {}, opts: { attempts: 3 } });
+
+  return [
+    {
+      async close() {
+        await Promise.all([runs.close(), partitions.close(), maintenance.close()]);
+        await Promise.all([schedulerQueue.close(), maintenanceQueue.close(), queues.close()]);
+      },
+    },
+  ];
+}

@@ -1,0 +1,50 @@
+import { sql, type Kysely } from 'kysely';
+import type { MatchingDB, RunRow } from '../database.ts';
+import { ACTIVE_SEEKER_SQL } from '../matcher/inputs.ts';
+
+type Db = Kysely<MatchingDB>;
+
+export function findRun(db: Db, id: string): Promise<RunRow | undefined> {
+  return db.selectFrom('matching_runs').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** A queued or running run whose region overlaps this one. */
+export function findActiveOverlapping(db: Db, regionCode: string | null) {
+  return db
+    .selectFrom('matching_runs')
+    .select(['id', 'region_code'])
+    .where('status', 'in', ['queued', 'running'])
+    .where((eb) =>
+      regionCode === null
+        ? eb.val(true)
+        : eb.or([eb('region_code', 'is', null), eb(eb.val(regionCode), 'like', sql<string>`region_code || '%'`), eb('region_code', 'like', `${regionCode}%`)]),
+    )
+    .executeTakeFirst();
+}
+
+/** Active seekers per district (first six digits) inside the run's region. */
+export async function seekersByDistrict(db: Db, regionCode: string | null): Promise<{ district: string; n: number }[]> {
+  const { rows } = await sql<{ district: string; n: number }>`
+    select left(community_code, 6) as district, count(*)::int as n from seekers
+    where ${sql.raw(ACTIVE_SEEKER_SQL)} and community_code like ${`${regionCode ?? ''}%`}
+    group by 1 order by 1`.execute(db);
+  return rows;
+}
+
+export async function countOpenVacancies(db: Db): Promise<number> {
+  const { rows } = await sql<{ n: number }>`select count(*)::int as n from vacancies v where v.status = 'open' and v.headcount_left > 0 and v.valid_until > now()`.execute(db);
+  return rows[0]?.n ?? 0;
+}
+
+export function undonePartitions(db: Db, runId: string) {
+  return db.selectFrom('run_partitions').select('partition_key').where('run_id', '=', runId).where('done_at', 'is', null).execute();
+}
+
+export async function markFailed(db: Db, runId: string, error: string) {
+  await db
+    .updateTable('matching_runs')
+    .set({ status: 'failed', error: error.slice(0, 500), finished_at: new Date() })
+    .where('id', '=', runId)
+    .where('status', 'in', ['queued', 'running'])
+    .execute();
+}

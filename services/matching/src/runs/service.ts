@@ -1,0 +1,49 @@
+import { randomUUID } from 'node:crypto';
+import { inRegions, problems, type Caller } from '@reemploy/http-kit';
+import type { ServiceContext } from '@reemploy/runtime';
+import type { MatchingEnv } from '../config.ts';
+import type { MatchingDB, RunRow } from '../database.ts';
+import { JOB_OPTIONS, planJobId, type RunQueues } from './queues.ts';
+import * as repo from './repository.ts';
+
+type Ctx = ServiceContext<MatchingDB, MatchingEnv>;
+
+/** A run is visible to callers whose regions overlap it; a city-wide run to everyone. */
+export function runVisibleTo(caller: Caller, regionCode: string | null): boolean {
+  return regionCode === null || inRegions(caller, regionCode) || caller.regions.some((r) => r.startsWith(regionCode));
+}
+
+function regionFor(caller: Caller, requested: string | undefined): string {
+  if (requested) {
+    if (!inRegions(caller, requested)) throw problems.outsideRegions('body.regionCode');
+    return requested;
+  }
+  const [only, ...more] = caller.regions;
+  if (!only || more.length) throw problems.field('body.regionCode', 'is required when your token covers several regions');
+  return only;
+}
+
+/** Queues a run; answers before any work starts. Redis down: the enqueue throws and nothing is left behind. */
+export async function createRun(ctx: Ctx, queues: RunQueues, caller: Caller, requested: string | undefined): Promise<RunRow> {
+  const regionCode = regionFor(caller, requested);
+  const active = await repo.findActiveOverlapping(ctx.db, regionCode);
+  if (active) throw problems.conflict('A matching run for this region is already queued or running', { runId: active.id });
+  const row = await ctx.db
+    .insertInto('matching_runs')
+    .values({ id: randomUUID(), created_at: new Date(), region_code: regionCode, trigger: 'manual', requested_by: caller.sub, run_date: null, status: 'queued', error: null, started_at: null, finished_at: null, timings: '{}' })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  try {
+    await queues.addRun('plan', { runId: row.id }, { ...JOB_OPTIONS, jobId: planJobId(row.id) });
+  } catch (err) {
+    await ctx.db.deleteFrom('matching_runs').where('id', '=', row.id).execute();
+    throw err;
+  }
+  return row;
+}
+
+export async function getRun(ctx: Ctx, caller: Caller, id: string): Promise<RunRow> {
+  const row = await repo.findRun(ctx.db, id);
+  if (!row || !runVisibleTo(caller, row.region_code)) throw problems.notFound(`Matching run ${id}`);
+  return row;
+}

@@ -1,0 +1,102 @@
+import t from 'tap';
+import { build } from './helper.ts';
+import { bearer, deliver, seeker, vacancy } from './fixtures.ts';
+import { expireReferrals } from '../src/referrals/service.ts';
+
+t.test('referrals: hard constraints and headcount refuse; outcomes publish events; declines are counted', async (t) => {
+  const { app, ctx, token } = await build(t);
+  const write = bearer(token(['referrals:write', 'matching:read'], ['320508']));
+  const refer = (seekerId: string, vacancyId: string, headers = write) => app.inject({ method: 'POST', url: '/v1/referrals', headers, payload: { seekerId, vacancyId, referredBy: '王主任' } });
+  const outcome = (id: string, payload: object) => app.inject({ method: 'POST', url: `/v1/referrals/${id}/outcome`, headers: write, payload });
+
+  const householdId = crypto.randomUUID();
+  const s = seeker({ householdId, hardshipCategories: ['ZERO_EMPLOYMENT_HOUSEHOLD'] });
+  await deliver(ctx, 'seeker.registered', s);
+  const aidBaseId = crypto.randomUUID();
+  const reservedPostId = crypto.randomUUID();
+  const reserved = vacancy({ source: 'aid-base', reservedFor: [] });
+  await deliver(ctx, 'vacancy.created', reserved);
+  await deliver(ctx, 'reserved-post.changed', { reservedPostId, aidBaseId, vacancyId: reserved.vacancyId, reservedFor: ['ZERO_EMPLOYMENT_HOUSEHOLD'], quota: 1, filled: 0, status: 'active' });
+  const regular = vacancy();
+  const other = vacancy();
+  const full = vacancy({ headcountLeft: 0 });
+  const young = vacancy({ maxAge: 30 });
+  const single = vacancy({ reservedFor: ['SINGLE_PARENT'] });
+  for (const v of [regular, other, full, young, single]) await deliver(ctx, 'vacancy.created', v);
+
+  t.equal((await refer(s.seekerId, full.vacancyId)).statusCode, 409, 'no headcount left');
+  const tooOld = await refer(s.seekerId, young.vacancyId);
+  t.equal(tooOld.statusCode, 422);
+  t.match(tooOld.json().detail, /age/);
+  t.equal((await refer(s.seekerId, single.vacancyId)).statusCode, 422, 'reserved for another group');
+  t.equal((await refer(s.seekerId, regular.vacancyId, bearer(token(['referrals:write'], ['320505'])))).statusCode, 403, 'seeker outside the caller regions');
+  t.equal((await refer(crypto.randomUUID(), regular.vacancyId)).statusCode, 400);
+
+  const created = await refer(s.seekerId, reserved.vacancyId);
+  t.equal(created.statusCode, 201, created.body);
+  const referral = created.json();
+  t.equal(referral.status, 'pending');
+  t.equal(referral.isPriorityOffer, true, 'a reserved post is a priority offer');
+  t.ok(referral.expiresAt);
+  t.equal((await refer(s.seekerId, reserved.vacancyId)).statusCode, 409, 'one pending referral per seeker and vacancy');
+  const createdEvent = await ctx.db.selectFrom('outbox').select('payload').where('type', '=', 'referral.created').executeTakeFirstOrThrow();
+  t.match(createdEvent.payload, { referralId: referral.id, householdId, isPriorityOffer: true });
+
+  // Declines: a justified one is not counted; two unjustified ones put support under review.
+  const r1 = (await refer(s.seekerId, regular.vacancyId)).json();
+  t.equal((await outcome(r1.id, { outcome: 'declined' })).statusCode, 400, 'a decline needs a reason');
+  t.equal((await outcome(r1.id, { outcome: 'declined', reason: 'because' })).statusCode, 400, 'from the list');
+  const d1 = (await outcome(r1.id, { outcome: 'declined', reason: 'family-care' })).json();
+  t.equal(d1.justified, true);
+  t.equal(d1.seekerUnjustifiedDeclinesThisYear, 0);
+  t.equal((await outcome(r1.id, { outcome: 'withdrawn' })).statusCode, 409, 'an outcome is final');
+  const r2 = (await refer(s.seekerId, regular.vacancyId)).json();
+  t.equal((await outcome(r2.id, { outcome: 'declined', reason: 'not-interested' })).json().seekerUnjustifiedDeclinesThisYear, 1);
+  const r3 = (await refer(s.seekerId, regular.vacancyId)).json();
+  const d3 = (await outcome(r3.id, { outcome: 'declined', reason: 'wage-too-low' })).json();
+  t.equal(d3.seekerUnjustifiedDeclinesThisYear, 2);
+  t.equal(d3.seekerSupportUnderReview, true);
+  const matches = (await app.inject({ url: `/v1/job-seekers/${s.seekerId}/matches`, headers: write })).json();
+  t.equal(matches.unjustifiedDeclinesThisYear, 2, 'shown with the seeker too');
+  const r4 = (await refer(s.seekerId, regular.vacancyId)).json();
+  t.equal((await outcome(r4.id, { outcome: 'rejected', reason: 'nope' })).statusCode, 400);
+  t.equal((await outcome(r4.id, { outcome: 'rejected', reason: 'failed-interview' })).json().status, 'rejected');
+
+  // A hire: the event carries what registration, job-postings and assistance-bases need; other pending referrals end.
+  const pendingOther = (await refer(s.seekerId, other.vacancyId)).json();
+  const hired = await outcome(referral.id, { outcome: 'hired' });
+  t.equal(hired.statusCode, 200, hired.body);
+  t.equal(hired.json().status, 'hired');
+  const hireEvent = await ctx.db.selectFrom('outbox').select('payload').where('type', '=', 'referral.hired').executeTakeFirstOrThrow();
+  t.match(hireEvent.payload, { referralId: referral.id, seekerId: s.seekerId, householdId, employerId: reserved.employerId, hardshipCategories: ['ZERO_EMPLOYMENT_HOUSEHOLD'], aidBaseId, reservedPostId });
+  const withdrawn = (await app.inject({ url: `/v1/referrals/${pendingOther.id}`, headers: write })).json();
+  t.equal(withdrawn.status, 'withdrawn');
+  t.equal(withdrawn.reason, 'seeker-hired');
+  const outcomes = await ctx.db.selectFrom('outbox').select('payload').where('type', '=', 'referral.outcome-recorded').execute();
+  t.equal(outcomes.length, 6, 'every outcome recorded as an event');
+
+  const list = (await app.inject({ url: `/v1/referrals?seekerId=${s.seekerId}&limit=4`, headers: write })).json();
+  t.equal(list.items.length, 4);
+  const rest = (await app.inject({ url: `/v1/referrals?seekerId=${s.seekerId}&limit=4&cursor=${list.nextCursor}`, headers: write })).json();
+  t.equal(list.items.length + rest.items.length, 6);
+  t.equal(new Set([...list.items, ...rest.items].map((r: { id: string }) => r.id)).size, 6);
+  t.equal((await app.inject({ url: `/v1/referrals/${referral.id}`, headers: bearer(token(['matching:read'], ['320505'])) })).statusCode, 404);
+});
+
+t.test('unanswered referrals expire after REFERRAL_EXPIRY_DAYS, once', async (t) => {
+  const { app, ctx, token } = await build(t, { env: { REFERRAL_EXPIRY_DAYS: '3' } });
+  const s = seeker();
+  const v = vacancy();
+  await deliver(ctx, 'seeker.registered', s);
+  await deliver(ctx, 'vacancy.created', v);
+  const res = await app.inject({ method: 'POST', url: '/v1/referrals', headers: bearer(token(['referrals:write'])), payload: { seekerId: s.seekerId, vacancyId: v.vacancyId, referredBy: 'x' } });
+  const id = res.json().id;
+  const now = Date.now();
+  t.equal(await expireReferrals(ctx, new Date(now + 2 * 86_400_000)), 0, 'not yet');
+  t.equal(await expireReferrals(ctx, new Date(now + 3 * 86_400_000 + 1000)), 1);
+  t.equal(await expireReferrals(ctx, new Date(now + 4 * 86_400_000)), 0, 'expired once');
+  const row = await ctx.db.selectFrom('referrals').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  t.equal(row.status, 'expired');
+  const event = await ctx.db.selectFrom('outbox').select('payload').where('type', '=', 'referral.outcome-recorded').executeTakeFirstOrThrow();
+  t.match(event.payload, { referralId: id, outcome: 'expired' });
+});

@@ -1,0 +1,50 @@
+/**
+ * Imports 100,000 generated job seekers through POST /v1/job-seekers/import
+ * (the real route, Postgres and Redis, a throw-away schema) and prints rows
+ * per second, first for new rows and then for the identical re-upload.
+ *   pnpm --filter @reemploy/registration bench:import [rows]
+ */
+import { makeIdNumber } from '@reemploy/domain';
+import { buildTestService } from '@reemploy/runtime/testing';
+import { registration } from '../src/definition.ts';
+
+const ROWS = Number(process.argv[2] ?? 100_000);
+const cleanups: (() => unknown)[] = [];
+const svc = await buildTestService({ after: (fn) => cleanups.push(fn) }, registration);
+
+try {
+  const { rows } = await svc.ctx.database.pool.query<{ code: string }>("select code from regions where level = 'community' order by code");
+  const communities = rows.map((r) => r.code);
+  const educations = ['junior-secondary', 'senior-secondary', 'vocational', 'college'];
+  const lines: string[] = [];
+  for (let i = 0; i < ROWS; i++) {
+    // Unique numbers: one birth date per thousand rows, the sequence within it; gender follows the sequence.
+    const birth = new Date(Date.UTC(1966, 0, 1) + Math.floor(i / 1000) * 97 * 86_400_000).toISOString().slice(0, 10);
+    const seq = i % 1000;
+    const community = communities[i % communities.length]!;
+    lines.push(
+      JSON.stringify({
+        idNumber: makeIdNumber('320508', birth, seq, seq % 2 ? 'male' : 'female'),
+        name: `居民${i}`,
+        phone: `139${String(i).padStart(8, '0')}`,
+        communityCode: community,
+        education: educations[i % educations.length],
+        skills: [`S0${10 + (i % 20)}-0${(i % 5) + 1}`],
+        desiredOccupations: ['4-03-01'],
+        expectedMonthlyWage: 3000 + (i % 20) * 100,
+        unemployedSince: '2025-03-01',
+      }),
+    );
+  }
+  const body = lines.join('\n');
+  const token = svc.token(['seekers:write']);
+  for (const label of ['new rows', 're-upload (unchanged)']) {
+    const started = process.hrtime.bigint();
+    const res = await svc.app.inject({ method: 'POST', url: '/v1/job-seekers/import', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' }, payload: body });
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const r = res.json() as { rows: number; created: number; updated: number; unchanged: number; failed: number };
+    process.stdout.write(`${label}: ${r.rows} rows (${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged, ${r.failed} failed) in ${seconds.toFixed(2)} s = ${Math.round(r.rows / seconds)} rows/s\n`);
+  }
+} finally {
+  for (const fn of cleanups.reverse()) await fn();
+}

@@ -1,0 +1,180 @@
+import { sql } from 'kysely';
+import { emptyFigures, type CommunityFigures } from '@reemploy/assessment';
+import type { Db } from './tables.ts';
+import type { PeriodBounds } from './period.ts';
+
+/**
+ * Rows whose community code lies under the prefixes; whole community codes compare by equality,
+ * which the planner can hash (a long list of LIKE patterns is checked row by row).
+ */
+export function underRegions(column: string, prefixes: string[]) {
+  const ref = sql.ref(column);
+  if (prefixes.every((p) => p.length === 12)) return sql`${ref} = any (${prefixes}::text[])`;
+  return sql`${ref} like any (${prefixes.map((p) => `${p}%`)}::text[])`;
+}
+
+const EMPLOYED = sql`array['employed','flexible']::text[]`;
+const DUAL = sql`array['DUAL_UNEMPLOYED','DUAL_LAID_OFF','SINGLE_PARENT']::text[]`;
+const ZERO = sql`array['ZERO_EMPLOYMENT_HOUSEHOLD']::text[]`;
+
+/**
+ * Each seeker under the prefixes with their status at the year's start and the period's end, read back
+ * from the employment history (the status before the first change is that change's previous status),
+ * and whether they were registered unemployed at any moment of the period. Withdrawn by the end: left out.
+ */
+function seekerTimeline(prefixes: string[], b: PeriodBounds) {
+  return sql`
+    with base as (
+      select s.id, s.community_code, s.household_id, s.status, s.able_to_work and s.willing_to_work as able_and_willing,
+        (s.gender = 'female' and s.birth_date <= (${b.lastDay}::date - interval '40 years'))
+          or (s.gender = 'male' and s.birth_date <= (${b.lastDay}::date - interval '50 years')) as is4050,
+        s.created_at
+      from job_seekers s
+      where ${underRegions('s.community_code', prefixes)} and s.created_at < ${b.end}::timestamptz
+    ), history as (
+      select ec.seeker_id,
+        (array_agg(ec.previous_status order by ec.at, ec.created_at))[1] as initial_status,
+        (array_agg(ec.status order by ec.at desc, ec.created_at desc) filter (where ec.at <= ${b.yearStart}::timestamptz))[1] as at_start,
+        (array_agg(ec.status order by ec.at desc, ec.created_at desc) filter (where ec.at < ${b.end}::timestamptz))[1] as at_end,
+        bool_or(ec.status = 'unemployed' and ec.at > ${b.yearStart}::timestamptz and ec.at < ${b.end}::timestamptz) as became_unemployed
+      from employment_changes ec join base on base.id = ec.seeker_id
+      group by ec.seeker_id
+    ), timeline as (
+      select base.id, base.community_code, base.household_id, base.able_and_willing, base.is4050, base.created_at,
+        coalesce(h.initial_status, base.status) as initial_status,
+        case when base.created_at <= ${b.yearStart}::timestamptz then coalesce(h.at_start, h.initial_status, base.status) end as status_at_start,
+        coalesce(h.at_end, h.initial_status, base.status) as status_at_end,
+        coalesce(h.became_unemployed, false) as became_unemployed
+      from base left join history h on h.seeker_id = base.id
+    )
+    select timeline.*,
+      (status_at_end <> 'withdrawn' and (status_at_start = 'unemployed' or became_unemployed
+        or (created_at > ${b.yearStart}::timestamptz and initial_status = 'unemployed'))) as registered
+    from timeline`;
+}
+
+interface SeekerFigureRow {
+  community_code: string;
+  able_and_willing: string;
+  reemployed: string;
+  able_and_willing4050: string;
+  reemployed4050: string;
+  registered: string;
+  unemployed_at_end: string;
+  visited: string;
+  info_collected: string;
+  network_entered: string;
+  guided: string;
+}
+
+/** The people side of the standard, per community. */
+async function seekerFigures(db: Db, prefixes: string[], b: PeriodBounds): Promise<SeekerFigureRow[]> {
+  const { rows } = await sql<SeekerFigureRow>`
+    select t.community_code,
+      count(*) filter (where registered and able_and_willing) as able_and_willing,
+      count(*) filter (where registered and able_and_willing and status_at_end = any(${EMPLOYED})) as reemployed,
+      count(*) filter (where registered and able_and_willing and is4050) as able_and_willing4050,
+      count(*) filter (where registered and able_and_willing and is4050 and status_at_end = any(${EMPLOYED})) as reemployed4050,
+      count(*) filter (where registered) as registered,
+      count(*) filter (where status_at_end = 'unemployed') as unemployed_at_end,
+      count(*) filter (where registered and sr.visited) as visited,
+      count(*) filter (where registered and sr.info_collected) as info_collected,
+      count(*) filter (where registered and sr.network_entered) as network_entered,
+      count(*) filter (where registered and sr.guided) as guided
+    from (${seekerTimeline(prefixes, b)}) t
+    left join (
+      select seeker_id, bool_or(kind = 'visit') as visited, bool_or(kind = 'info-collection') as info_collected,
+        bool_or(kind = 'network-entry') as network_entered, bool_or(kind = 'guidance') as guided
+      from service_records
+      where at >= ${b.yearStart}::timestamptz and at < ${b.end}::timestamptz
+        and ${underRegions('community_code', prefixes)}
+      group by seeker_id
+    ) sr on sr.seeker_id = t.id
+    group by t.community_code`.execute(db);
+  return rows;
+}
+
+interface HouseholdFigureRow {
+  community_code: string;
+  dual: string;
+  dual_covered: string;
+  zero: string;
+  zero_left: string;
+}
+
+/**
+ * The household side: categories at the year's start and the period's end read back from the category
+ * history; a household counts when it held a category at any moment of the period.
+ */
+async function householdFigures(db: Db, prefixes: string[], b: PeriodBounds): Promise<HouseholdFigureRow[]> {
+  const { rows } = await sql<HouseholdFigureRow>`
+    with seekers_at_end as (${seekerTimeline(prefixes, b)}), hh as (
+      select h.id, h.community_code, h.other_employed_members, h.created_at,
+        coalesce((select x.previous from household_category_history x where x.household_id = h.id order by x.changed_at, x.id limit 1), h.hardship_categories) as initial
+      from households h
+      where ${underRegions('h.community_code', prefixes)} and h.created_at < ${b.end}::timestamptz
+    ), spans as (
+      select hh.*,
+        case when hh.created_at <= ${b.yearStart}::timestamptz then coalesce(
+          (select x.hardship_categories from household_category_history x where x.household_id = hh.id and x.changed_at <= ${b.yearStart}::timestamptz order by x.changed_at desc, x.id desc limit 1),
+          hh.initial) else case when hh.created_at < ${b.end}::timestamptz then hh.initial end end as at_start,
+        coalesce(
+          (select x.hardship_categories from household_category_history x where x.household_id = hh.id and x.changed_at < ${b.end}::timestamptz order by x.changed_at desc, x.id desc limit 1),
+          hh.initial) as at_end,
+        coalesce(array(select unnest(x.hardship_categories) from household_category_history x where x.household_id = hh.id
+          and x.changed_at > ${b.yearStart}::timestamptz and x.changed_at < ${b.end}::timestamptz), '{}') as during,
+        hh.other_employed_members > 0 or exists (select 1 from seekers_at_end m where m.household_id = hh.id and m.status_at_end = any(${EMPLOYED})) as covered
+      from hh
+    )
+    select community_code,
+      count(*) filter (where coalesce(at_start, '{}') && ${DUAL} or during && ${DUAL}) as dual,
+      count(*) filter (where (coalesce(at_start, '{}') && ${DUAL} or during && ${DUAL}) and covered) as dual_covered,
+      count(*) filter (where coalesce(at_start, '{}') && ${ZERO} or during && ${ZERO}) as zero,
+      count(*) filter (where (coalesce(at_start, '{}') && ${ZERO} or during && ${ZERO}) and at_end && ${ZERO}) as zero_left
+    from spans group by community_code`.execute(db);
+  return rows;
+}
+
+export interface CommunityFigureSet {
+  figures: CommunityFigures;
+  /** Registered unemployed at the period's end (the ledger's stock). */
+  unemployedAtEnd: number;
+}
+
+/** The standard's figures for every community under the prefixes that has people or households. */
+export async function communityFigures(db: Db, prefixes: string[], b: PeriodBounds): Promise<Map<string, CommunityFigureSet>> {
+  const result = new Map<string, CommunityFigureSet>();
+  if (prefixes.length === 0) return result;
+  const entry = (code: string) => {
+    const found = result.get(code) ?? { figures: emptyFigures(), unemployedAtEnd: 0 };
+    result.set(code, found);
+    return found;
+  };
+  // One query at a time: a city-wide assessment must not take the whole connection pool.
+  const seekers = await seekerFigures(db, prefixes, b);
+  const households = await householdFigures(db, prefixes, b);
+  for (const r of seekers) {
+    const e = entry(r.community_code);
+    Object.assign(e.figures, {
+      ableAndWilling: Number(r.able_and_willing),
+      reemployed: Number(r.reemployed),
+      ableAndWilling4050: Number(r.able_and_willing4050),
+      reemployed4050: Number(r.reemployed4050),
+      registeredUnemployed: Number(r.registered),
+      visited: Number(r.visited),
+      infoCollected: Number(r.info_collected),
+      networkEntered: Number(r.network_entered),
+      guided: Number(r.guided),
+    });
+    e.unemployedAtEnd = Number(r.unemployed_at_end);
+  }
+  for (const r of households) {
+    Object.assign(entry(r.community_code).figures, {
+      dualHouseholds: Number(r.dual),
+      dualHouseholdsCovered: Number(r.dual_covered),
+      zeroEmploymentHouseholds: Number(r.zero),
+      zeroEmploymentHouseholdsLeft: Number(r.zero_left),
+    });
+  }
+  return result;
+}

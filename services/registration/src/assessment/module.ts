@@ -1,0 +1,18 @@
+import type { FastifyInstance } from 'fastify';
+import { dashboardRoutes } from '../dashboard/routes.ts';
+import { ledgerRoutes } from '../ledgers/routes.ts';
+import { reportRoutes } from '../reports/routes.ts';
+import { assessmentRoutes } from './routes.ts';
+import { sampleRoutes } from './sample-routes.ts';
+import type { Ctx } from './tables.ts';
+
+export { assessmentEventHandlers, mergeHandlers } from './events.ts';
+
+/** The assessment side of registration: standards, assessments, samples, ledgers, reports, dashboard. */
+export async function assessmentModule(app: FastifyInstance, ctx: Ctx) {
+  await assessmentRoutes(app, ctx);
+  await sampleRoutes(app, ctx);
+  await ledgerRoutes(app, ctx);
+  await reportRoutes(app, ctx);
+  await dashboardRoutes(app, ctx);
+}

@@ -1,0 +1,46 @@
+/** Assessment periods are calendar months in the city's time (UTC+8, no daylight saving). */
+const OFFSET = '+08:00';
+
+export interface PeriodBounds {
+  period: string;
+  year: number;
+  /** First instant of the year. */
+  yearStart: string;
+  /** First instant of the period's month. */
+  monthStart: string;
+  /** First instant after the period (exclusive). */
+  end: string;
+  /** The period's last day, the reference date for ages. */
+  lastDay: string;
+}
+
+export const PERIOD_PATTERN = /^(\d{4})-(0[1-9]|1[0-2])$/;
+
+export function periodBounds(period: string): PeriodBounds {
+  const match = PERIOD_PATTERN.exec(period);
+  if (!match) throw new RangeError(`not a period: ${period}`);
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const next = month === 12 ? `${year + 1}-01` : `${year}-${String(month + 1).padStart(2, '0')}`;
+  const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return {
+    period,
+    year,
+    yearStart: `${year}-01-01T00:00:00${OFFSET}`,
+    monthStart: `${period}-01T00:00:00${OFFSET}`,
+    end: `${next}-01T00:00:00${OFFSET}`,
+    lastDay: `${period}-${String(lastDay).padStart(2, '0')}`,
+  };
+}
+
+/** The months of a year up to a period, e.g. 2025-03 → 2025-01, 2025-02, 2025-03. */
+export function monthsUpTo(period: string): string[] {
+  const { year } = periodBounds(period);
+  const month = Number(period.slice(5));
+  return Array.from({ length: month }, (_, i) => `${year}-${String(i + 1).padStart(2, '0')}`);
+}
+
+/** The current period in the city's time. */
+export function currentPeriod(now = new Date()): string {
+  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 7);
+}

@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import type { Selectable, Transaction } from 'kysely';
+import type { SeekerStatus } from '@reemploy/domain';
+import { inRegions, problems, type Caller } from '@reemploy/http-kit';
+import type { ServiceContext } from '@reemploy/runtime';
+import type { RegistrationEnv } from '../config.ts';
+import type { EmploymentChangeTable, RegistrationDB } from '../database.ts';
+import { rederiveFor } from '../hardship/rederive.ts';
+import { lockSeeker, updateSeeker, type JobSeekerRow } from '../job-seekers/repository.ts';
+import type { EmploymentChangeInput, EmploymentChangeView } from './schemas.ts';
+
+type Ctx = ServiceContext<RegistrationDB, RegistrationEnv>;
+type Trx = Transaction<RegistrationDB>;
+type ChangeRow = Selectable<EmploymentChangeTable>;
+
+const WORKING: ReadonlySet<string> = new Set(['employed', 'flexible']);
+/** Clocks differ between systems: a change a few minutes ahead is not "in the future". */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+export function toChangeView(row: ChangeRow): EmploymentChangeView {
+  return {
+    id: row.id,
+    seekerId: row.seeker_id,
+    status: row.status as SeekerStatus,
+    previousStatus: row.previous_status as SeekerStatus,
+    at: row.at.toISOString(),
+    vacancyId: row.vacancy_id,
+    employerName: row.employer_name,
+    referralId: row.referral_id,
+    recordedBy: row.recorded_by,
+  };
+}
+
+interface Change extends EmploymentChangeInput {
+  referralId?: string;
+  recordedBy: string;
+}
+
+/**
+ * Applies an employment change inside a transaction: history row, current
+ * status, unemployment date, then the household's re-derivation and the
+ * seeker.employment-changed event.
+ */
+export async function applyEmploymentChange(ctx: Ctx, trx: Trx, seeker: JobSeekerRow, change: Change): Promise<{ seeker: JobSeekerRow; change: ChangeRow }> {
+  const at = new Date(change.at);
+  const working = WORKING.has(change.status);
+  const row = await trx
+    .insertInto('employment_changes')
+    .values({
+      id: randomUUID(),
+      seeker_id: seeker.id,
+      status: change.status,
+      previous_status: seeker.status,
+      at,
+      vacancy_id: working ? (change.vacancyId ?? null) : null,
+      employer_name: working ? (change.employerName ?? null) : null,
+      referral_id: change.referralId ?? null,
+      recorded_by: change.recordedBy,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const updated = await updateSeeker(trx, seeker.id, {
+    status: change.status,
+    status_since: at,
+    employer_name: working ? (change.employerName ?? null) : null,
+    unemployed_since: change.status === 'unemployed' ? (seeker.status === 'unemployed' ? seeker.unemployed_since : change.at.slice(0, 10)) : null,
+  });
+  const stored = await rederiveFor(trx, updated, 'seeker.employment-changed', { offerHours: ctx.env.ZERO_EMPLOYMENT_OFFER_HOURS });
+  return { seeker: stored, change: row };
+}
+
+async function latestChangeAt(trx: Trx, seekerId: string): Promise<Date | undefined> {
+  const row = await trx.selectFrom('employment_changes').select('at').where('seeker_id', '=', seekerId).orderBy('at', 'desc').limit(1).executeTakeFirst();
+  return row?.at;
+}
+
+export async function recordEmploymentChange(ctx: Ctx, caller: Caller, seekerId: string, input: EmploymentChangeInput) {
+  const at = new Date(input.at);
+  if (at.getTime() > Date.now() + CLOCK_SKEW_MS) throw problems.field('body.at', 'is in the future');
+  if (!WORKING.has(input.status) && (input.vacancyId || input.employerName)) {
+    throw problems.field(input.vacancyId ? 'body.vacancyId' : 'body.employerName', `does not apply to status ${input.status}`);
+  }
+  return ctx.db.transaction().execute(async (trx) => {
+    const seeker = await lockSeeker(trx, seekerId);
+    if (!seeker || !inRegions(caller, seeker.community_code)) throw problems.notFound(`Job seeker ${seekerId}`);
+    const latest = await latestChangeAt(trx, seekerId);
+    if (latest && at < latest) throw problems.field('body.at', 'is before the last recorded employment change; changes are recorded in order');
+    if (input.status === seeker.status && !WORKING.has(input.status)) throw problems.conflict(`The job seeker is already ${input.status}`);
+    return applyEmploymentChange(ctx, trx, seeker, { ...input, recordedBy: caller.sub });
+  });
+}
+
+export async function employmentHistoryOf(ctx: Ctx, caller: Caller, seekerId: string): Promise<ChangeRow[]> {
+  const seeker = await ctx.db.selectFrom('job_seekers').select('community_code').where('id', '=', seekerId).executeTakeFirst();
+  if (!seeker || !inRegions(caller, seeker.community_code)) throw problems.notFound(`Job seeker ${seekerId}`);
+  return ctx.db.selectFrom('employment_changes').selectAll().where('seeker_id', '=', seekerId).orderBy('at').orderBy('created_at').execute();
+}
+
+/** matching reported a hire: the seeker is employed from then on. Idempotent per referral. */
+export async function applyReferralHire(ctx: Ctx, trx: Trx, hire: { referralId: string; seekerId: string; vacancyId: string; at: string }) {
+  const done = await trx.selectFrom('employment_changes').select('id').where('referral_id', '=', hire.referralId).executeTakeFirst();
+  if (done) return;
+  const seeker = await lockSeeker(trx, hire.seekerId);
+  if (!seeker) {
+    ctx.logger.warn({ referralId: hire.referralId }, 'hire for an unknown job seeker ignored');
+    return;
+  }
+  await applyEmploymentChange(ctx, trx, seeker, { status: 'employed', at: hire.at, vacancyId: hire.vacancyId, referralId: hire.referralId, recordedBy: 'matching' });
+}

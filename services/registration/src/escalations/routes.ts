@@ -1,0 +1,22 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { ServiceContext } from '@reemploy/runtime';
+import type { RegistrationEnv } from '../config.ts';
+import type { RegistrationDB } from '../database.ts';
+import { escalationPage, listEscalationsQuery } from './schemas.ts';
+import { listEscalations } from './service.ts';
+
+export async function escalationRoutes(app: FastifyInstance, ctx: ServiceContext<RegistrationDB, RegistrationEnv>) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.get('/v1/escalations', {
+    config: { scope: 'seekers:read' },
+    schema: {
+      operationId: 'listEscalations',
+      tags: ['households'],
+      summary: 'Zero-employment households past their offer deadline, most overdue first, for coordinators',
+      querystring: listEscalationsQuery,
+      response: { 200: escalationPage },
+    },
+    handler: async (request) => listEscalations(ctx, request.caller, request.query),
+  });
+}

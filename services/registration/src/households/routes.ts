@@ -1,0 +1,76 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { checkIfMatch, etagOf } from '@reemploy/http-kit';
+import type { ServiceContext } from '@reemploy/runtime';
+import type { RegistrationEnv } from '../config.ts';
+import type { RegistrationDB } from '../database.ts';
+import { createHouseholdBody, householdIdParams, householdPage, householdView, listHouseholdsQuery, patchHouseholdBody } from './schemas.ts';
+import { createHousehold, getHousehold, listHouseholdsPage, toHouseholdView, updateHousehold } from './service.ts';
+
+export async function householdRoutes(app: FastifyInstance, ctx: ServiceContext<RegistrationDB, RegistrationEnv>) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.post('/v1/households', {
+    config: { scope: 'seekers:write', idempotent: true },
+    schema: {
+      operationId: 'createHousehold',
+      tags: ['households'],
+      summary: 'Register a household; members join it through their job-seeker record',
+      body: createHouseholdBody,
+      response: { 201: householdView },
+    },
+    handler: async (request, reply) => {
+      const row = await createHousehold(ctx, request.caller, request.body);
+      reply.header('location', `/v1/households/${row.id}`).header('etag', etagOf(row.id, row.version));
+      return reply.code(201).send(toHouseholdView(ctx, request.caller, row, []));
+    },
+  });
+
+  r.get('/v1/households', {
+    config: { scope: 'seekers:read' },
+    schema: {
+      operationId: 'listHouseholds',
+      tags: ['households'],
+      summary: 'List households in your regions by region prefix and hardship category',
+      querystring: listHouseholdsQuery,
+      response: { 200: householdPage },
+    },
+    handler: async (request) => {
+      const { items, nextCursor } = await listHouseholdsPage(ctx, request.caller, request.query);
+      return { items: items.map((h) => toHouseholdView(ctx, request.caller, h.row, h.members)), nextCursor };
+    },
+  });
+
+  r.get('/v1/households/:id', {
+    config: { scope: 'seekers:read' },
+    schema: {
+      operationId: 'getHousehold',
+      tags: ['households'],
+      summary: 'Read a household with its members and derived categories',
+      params: householdIdParams,
+      response: { 200: householdView },
+    },
+    handler: async (request, reply) => {
+      const { row, members } = await getHousehold(ctx, request.caller, request.params.id);
+      reply.header('etag', etagOf(row.id, row.version));
+      return toHouseholdView(ctx, request.caller, row, members);
+    },
+  });
+
+  r.patch('/v1/households/:id', {
+    config: { scope: 'seekers:write' },
+    schema: {
+      operationId: 'updateHousehold',
+      tags: ['households'],
+      summary: 'Change a household (If-Match required); its categories are re-derived',
+      params: householdIdParams,
+      body: patchHouseholdBody,
+      response: { 200: householdView },
+    },
+    handler: async (request, reply) => {
+      const { row, members } = await updateHousehold(ctx, request.caller, request.params.id, request.body, (current) => checkIfMatch(request, etagOf(current.id, current.version)));
+      reply.header('etag', etagOf(row.id, row.version));
+      return toHouseholdView(ctx, request.caller, row, members);
+    },
+  });
+}

@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import { ageAt, type Gender, type HardshipCategory, type Relationship, type SeekerStatus } from '@reemploy/domain';
+import { isEmployed } from '@reemploy/domain/hardship';
+import { decodeCursor, encodeCursor, inRegions, problems, visiblePrefixes, type Caller } from '@reemploy/http-kit';
+import type { ServiceContext } from '@reemploy/runtime';
+import type { RegistrationEnv } from '../config.ts';
+import type { RegistrationDB } from '../database.ts';
+import { rederiveHousehold, type SeekerEvent } from '../hardship/rederive.ts';
+import { membersOf, updateSeeker, type JobSeekerRow } from '../job-seekers/repository.ts';
+import { pageCursor } from '../job-seekers/schemas.ts';
+import { maskName } from '../job-seekers/view.ts';
+import { assertCommunity } from '../regions/service.ts';
+import { findHousehold, insertHousehold, listHouseholds, lockHousehold, type HouseholdRow } from './repository.ts';
+import type { CreateHouseholdInput, HouseholdView, ListHouseholdsQuery, PatchHouseholdInput } from './schemas.ts';
+
+type Ctx = ServiceContext<RegistrationDB, RegistrationEnv>;
+
+export function toHouseholdView(ctx: Ctx, caller: Caller, row: HouseholdRow, members: JobSeekerRow[], at = new Date()): HouseholdView {
+  const reveal = caller.scopes.has('pii:read');
+  return {
+    id: row.id,
+    communityCode: row.community_code,
+    singleParent: row.single_parent,
+    minorChildren: row.minor_children,
+    otherEmployedMembers: row.other_employed_members,
+    members: members.map((m) => {
+      const name = ctx.pii.decrypt(m.name_enc);
+      return {
+        id: m.id,
+        name: reveal ? name : maskName(name),
+        relationship: m.relationship as Relationship | null,
+        gender: m.gender as Gender,
+        age: ageAt(m.birth_date, at),
+        status: m.status as SeekerStatus,
+        hardshipCategories: m.hardship_categories as HardshipCategory[],
+      };
+    }),
+    employedMembers: row.other_employed_members + members.filter((m) => isEmployed(m.status as SeekerStatus)).length,
+    hardshipCategories: row.hardship_categories as HardshipCategory[],
+    zeroEmployment:
+      row.zero_employment_since && row.offer_deadline
+        ? { since: row.zero_employment_since.toISOString(), offerDeadline: row.offer_deadline.toISOString(), offeredAt: row.offered_at?.toISOString() ?? null }
+        : null,
+    version: row.version,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+export async function createHousehold(ctx: Ctx, caller: Caller, input: CreateHouseholdInput): Promise<HouseholdRow> {
+  await assertCommunity(ctx, caller, input.communityCode, 'body.communityCode');
+  return ctx.db.transaction().execute(async (trx) => {
+    const row = await insertHousehold(trx, {
+      id: randomUUID(),
+      community_code: input.communityCode,
+      single_parent: input.singleParent,
+      minor_children: input.minorChildren,
+      other_employed_members: input.otherEmployedMembers,
+    });
+    await rederiveHousehold(trx, row.id, { offerHours: ctx.env.ZERO_EMPLOYMENT_OFFER_HOURS });
+    return (await findHousehold(trx, row.id))!;
+  });
+}
+
+export async function getHousehold(ctx: Ctx, caller: Caller, id: string): Promise<{ row: HouseholdRow; members: JobSeekerRow[] }> {
+  const row = await findHousehold(ctx.db, id);
+  if (!row || !inRegions(caller, row.community_code)) throw problems.notFound(`Household ${id}`);
+  return { row, members: await membersOf(ctx.db, id) };
+}
+
+/** Changes a household under If-Match; a move takes its members along; the whole household is re-derived. */
+export async function updateHousehold(ctx: Ctx, caller: Caller, id: string, input: PatchHouseholdInput, checkVersion: (row: HouseholdRow) => void) {
+  if (input.communityCode !== undefined) await assertCommunity(ctx, caller, input.communityCode, 'body.communityCode');
+  return ctx.db.transaction().execute(async (trx) => {
+    const row = await lockHousehold(trx, id);
+    if (!row || !inRegions(caller, row.community_code)) throw problems.notFound(`Household ${id}`);
+    checkVersion(row);
+    await trx
+      .updateTable('households')
+      .set({
+        ...(input.communityCode !== undefined ? { community_code: input.communityCode } : {}),
+        ...(input.singleParent !== undefined ? { single_parent: input.singleParent } : {}),
+        ...(input.minorChildren !== undefined ? { minor_children: input.minorChildren } : {}),
+        ...(input.otherEmployedMembers !== undefined ? { other_employed_members: input.otherEmployedMembers } : {}),
+        version: row.version + 1,
+        updated_at: new Date(),
+      })
+      .where('id', '=', id)
+      .execute();
+    const touched = new Map<string, SeekerEvent>();
+    if (input.communityCode !== undefined && input.communityCode !== row.community_code) {
+      for (const m of await membersOf(trx, id, true)) {
+        await updateSeeker(trx, m.id, { community_code: input.communityCode });
+        touched.set(m.id, 'seeker.updated');
+      }
+    }
+    const members = await rederiveHousehold(trx, id, { offerHours: ctx.env.ZERO_EMPLOYMENT_OFFER_HOURS, touched });
+    return { row: (await findHousehold(trx, id))!, members };
+  });
+}
+
+export async function listHouseholdsPage(ctx: Ctx, caller: Caller, q: ListHouseholdsQuery) {
+  const prefixes = visiblePrefixes(caller, q.region);
+  if (!prefixes.length) return { items: [] as { row: HouseholdRow; members: JobSeekerRow[] }[], nextCursor: null };
+  const after = decodeCursor(q.cursor, pageCursor);
+  const rows = await listHouseholds(ctx.db, { prefixes, category: q.category, after, limit: q.limit });
+  const more = rows.length > q.limit;
+  const page = rows.slice(0, q.limit);
+  const ids = page.map((r) => r.id);
+  const members = ids.length ? await ctx.db.selectFrom('job_seekers').selectAll().where('household_id', 'in', ids).orderBy('created_at').orderBy('id').execute() : [];
+  const last = page.at(-1);
+  return {
+    items: page.map((row) => ({ row: row as HouseholdRow, members: members.filter((m) => m.household_id === row.id) })),
+    nextCursor: more && last ? encodeCursor({ at: last.cursor_at, id: last.id }) : null,
+  };
+}

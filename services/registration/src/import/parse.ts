@@ -1,0 +1,95 @@
+import { Transform, type Readable } from 'node:stream';
+import { createInterface } from 'node:readline';
+import { parse as parseCsv } from 'csv-parse';
+import { problems, Problem } from '@reemploy/http-kit';
+
+export interface RawRow {
+  /** 1-based line of the file (the header is line 1 in a CSV). */
+  line: number;
+  value?: Record<string, unknown>;
+  error?: string;
+}
+
+export const IMPORT_CONTENT_TYPES = ['application/x-ndjson', 'application/ndjson', 'text/csv'] as const;
+
+const BOOLEAN = new Map([
+  ['true', true], ['false', false], ['1', true], ['0', false], ['yes', true], ['no', false], ['y', true], ['n', false], ['是', true], ['否', false],
+]);
+const BOOLEAN_FIELDS = new Set(['ableToWork', 'willingToWork', 'laidOff', 'minimumLivelihood', 'disabled']);
+const LIST_FIELDS = new Set(['skills', 'desiredOccupations']);
+
+/** A CSV cell as the JSON value the same field takes in NDJSON; anything unreadable stays a string for validation to name. */
+function csvValue(field: string, cell: string): unknown {
+  if (cell === '') return LIST_FIELDS.has(field) ? [] : undefined;
+  if (BOOLEAN_FIELDS.has(field)) return BOOLEAN.get(cell.toLowerCase()) ?? cell;
+  if (LIST_FIELDS.has(field)) return cell.split(/[;|]/).map((s) => s.trim()).filter(Boolean);
+  if (field === 'expectedMonthlyWage' && /^\d{1,9}$/.test(cell)) return Number(cell);
+  return cell;
+}
+
+/** Counts bytes as they pass and fails past the limit (a chunked upload has no Content-Length to check first). */
+function limitBytes(limit: number): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      seen += chunk.length;
+      if (seen > limit) done(new Problem(413, 'body-too-large', 'Upload too large', `An import may be at most ${limit} bytes`));
+      else done(null, chunk);
+    },
+  });
+}
+
+async function* ndjson(input: Readable): AsyncGenerator<RawRow> {
+  let line = 0;
+  for await (const text of createInterface({ input, crlfDelay: Infinity })) {
+    line += 1;
+    const trimmed = (line === 1 ? text.replace(/^\uFEFF/, '') : text).trim();
+    if (!trimmed) continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(trimmed);
+    } catch {
+      yield { line, error: 'is not valid JSON' };
+      continue;
+    }
+    if (!value || typeof value !== 'object' || Array.isArray(value)) yield { line, error: 'must be a JSON object' };
+    else yield { line, value: value as Record<string, unknown> };
+  }
+}
+
+async function* csv(input: Readable): AsyncGenerator<RawRow> {
+  const skipped: RawRow[] = [];
+  const parser = input.pipe(
+    parseCsv({
+      bom: true,
+      columns: (header: string[]) => header.map((h) => h.trim()),
+      skip_empty_lines: true,
+      trim: true,
+      info: true,
+      skip_records_with_error: true,
+      on_skip: (err) => {
+        skipped.push({ line: (err as { lines?: number } | undefined)?.lines ?? 0, error: err?.message ?? 'is not a valid CSV record' });
+        return undefined;
+      },
+    }),
+  );
+  for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+    while (skipped.length) yield skipped.shift()!;
+    const value: Record<string, unknown> = {};
+    for (const [field, cell] of Object.entries(record)) {
+      const v = csvValue(field, cell);
+      if (v !== undefined) value[field] = v;
+    }
+    yield { line: info.lines, value };
+  }
+  while (skipped.length) yield skipped.shift()!;
+}
+
+/** The rows of an NDJSON or CSV upload (UTF-8, with or without a BOM), as they arrive. */
+export function readRows(stream: Readable, contentType: string, byteLimit: number): AsyncGenerator<RawRow> {
+  const limited = stream.pipe(limitBytes(byteLimit));
+  stream.on('error', (err) => limited.destroy(err));
+  if (contentType === 'text/csv') return csv(limited);
+  if (contentType === 'application/x-ndjson' || contentType === 'application/ndjson') return ndjson(limited);
+  throw problems.field('header.content-type', `must be one of ${IMPORT_CONTENT_TYPES.join(', ')}`);
+}

@@ -1,0 +1,54 @@
+import type { Readable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { Problem } from '@reemploy/http-kit';
+import type { ServiceContext } from '@reemploy/runtime';
+import type { RegistrationEnv } from '../config.ts';
+import type { RegistrationDB } from '../database.ts';
+import { IMPORT_CONTENT_TYPES } from './parse.ts';
+import { importReport } from './schemas.ts';
+import { importJobSeekers } from './service.ts';
+
+/** The upload, held out of sight of the generic body checks (they walk enumerable properties). */
+class Upload {
+  readonly #stream: Readable;
+  constructor(stream: Readable) {
+    this.#stream = stream;
+  }
+  get stream(): Readable {
+    return this.#stream;
+  }
+}
+
+export async function importRoutes(app: FastifyInstance, ctx: ServiceContext<RegistrationDB, RegistrationEnv>) {
+  // Its own scope: the streaming parsers apply to this route only.
+  await app.register(async (scope) => {
+    scope.addContentTypeParser([...IMPORT_CONTENT_TYPES], (_request, payload, done) => done(null, new Upload(payload)));
+    const r = scope.withTypeProvider<ZodTypeProvider>();
+    r.post('/v1/job-seekers/import', {
+      config: { scope: 'seekers:write' },
+      bodyLimit: ctx.env.IMPORT_BODY_LIMIT,
+      schema: {
+        operationId: 'importJobSeekers',
+        tags: ['job-seekers'],
+        summary: 'Bulk-register or update up to 100,000 job seekers from NDJSON or CSV (UTF-8, BOM optional)',
+        description:
+          'Send application/x-ndjson (one JSON object per line, the fields of POST /v1/job-seekers) or text/csv (a header row with the same field names; lists separated by ";"). ' +
+          'Each row is created, updated or left unchanged, or fails with its errors; uploading the same file again changes nothing.',
+        response: { 200: importReport },
+      },
+      handler: async (request, reply) => {
+        const length = Number(request.headers['content-length'] ?? 0);
+        if (length > ctx.env.IMPORT_BODY_LIMIT) throw new Problem(413, 'body-too-large', 'Upload too large', `An import may be at most ${ctx.env.IMPORT_BODY_LIMIT} bytes`);
+        const upload = request.body;
+        if (!(upload instanceof Upload)) {
+          throw new Problem(415, 'unsupported-media-type', 'Unsupported media type', `Send one of ${IMPORT_CONTENT_TYPES.join(', ')}`, [{ field: 'header.content-type', message: 'unsupported' }]);
+        }
+        const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+        const report = await importJobSeekers(ctx, request.caller, upload.stream, type);
+        // Serialised directly: a 100,000-row report through the response schema costs seconds.
+        return reply.type('application/json; charset=utf-8').send(JSON.stringify(report) as unknown as typeof report);
+      },
+    });
+  });
+}

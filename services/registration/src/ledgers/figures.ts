@@ -1,0 +1,55 @@
+import { sql } from 'kysely';
+import type { PeriodBounds } from '../assessment/period.ts';
+import { underRegions } from '../assessment/figures.ts';
+import type { Db } from '../assessment/tables.ts';
+
+export interface MonthlyActivityRow {
+  community_code: string;
+  reemployed_month: string;
+  reemployed_year: string;
+  reemployed4050_year: string;
+}
+
+
+/** People who moved from unemployed to work, this month and this year, per community (each person once). */
+export async function reemploymentCounts(db: Db, prefixes: string[], b: PeriodBounds): Promise<MonthlyActivityRow[]> {
+  const { rows } = await sql<MonthlyActivityRow>`
+    select s.community_code,
+      count(distinct s.id) filter (where ec.at >= ${b.monthStart}::timestamptz) as reemployed_month,
+      count(distinct s.id) as reemployed_year,
+      count(distinct s.id) filter (where (s.gender = 'female' and s.birth_date <= (${b.lastDay}::date - interval '40 years'))
+        or (s.gender = 'male' and s.birth_date <= (${b.lastDay}::date - interval '50 years'))) as reemployed4050_year
+    from employment_changes ec join job_seekers s on s.id = ec.seeker_id
+    where ec.previous_status = 'unemployed' and ec.status in ('employed', 'flexible')
+      and ec.at >= ${b.yearStart}::timestamptz and ec.at < ${b.end}::timestamptz
+      and ${underRegions('s.community_code', prefixes)}
+    group by s.community_code`.execute(db);
+  return rows;
+}
+
+export interface ServiceCountRow {
+  community_code: string;
+  kind: string;
+  n: string;
+}
+
+/** Coordinators' visits, collections, entries and guidance in the month (times, not people). */
+export async function serviceCounts(db: Db, prefixes: string[], b: PeriodBounds): Promise<ServiceCountRow[]> {
+  const { rows } = await sql<ServiceCountRow>`
+    select community_code, kind, count(*) as n from service_records
+    where kind in ('visit', 'info-collection', 'network-entry', 'guidance')
+      and at >= ${b.monthStart}::timestamptz and at < ${b.end}::timestamptz
+      and ${underRegions('community_code', prefixes)}
+    group by community_code, kind`.execute(db);
+  return rows;
+}
+
+/** What other services reported through events, summed per community and kind between two instants. */
+export async function activityCounts(db: Db, prefixes: string[], from: string, to: string): Promise<ServiceCountRow[]> {
+  const { rows } = await sql<ServiceCountRow>`
+    select community_code, kind, sum(quantity) as n from assessment_activity
+    where occurred_at >= ${from}::timestamptz and occurred_at < ${to}::timestamptz
+      and ${underRegions('community_code', prefixes)}
+    group by community_code, kind`.execute(db);
+  return rows;
+}

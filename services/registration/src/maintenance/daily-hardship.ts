@@ -1,0 +1,52 @@
+import { sql } from 'kysely';
+import type { ServiceContext } from '@reemploy/runtime';
+import type { RegistrationEnv } from '../config.ts';
+import type { RegistrationDB } from '../database.ts';
+import { rederiveHousehold, rederiveSolo } from '../hardship/rederive.ts';
+
+type Ctx = ServiceContext<RegistrationDB, RegistrationEnv>;
+
+export const DAILY_HARDSHIP_JOB = 'hardship-daily';
+
+/**
+ * The categories that change with the calendar alone: LONG_TERM_UNEMPLOYED
+ * (twelve months unemployed) and OLDER_4050 (a birthday). Runs once per day:
+ * the guard row commits with the changes, so a crash leaves the day to run again
+ * and a second delivery of the same day changes nothing.
+ */
+export async function rederiveDailyHardship(ctx: Ctx, day: string): Promise<{ ran: boolean; changed: number }> {
+  const at = new Date(`${day}T00:00:00Z`);
+  return ctx.db.transaction().execute(async (trx) => {
+    const claimed = await trx
+      .insertInto('maintenance_runs')
+      .values({ job: DAILY_HARDSHIP_JOB, day })
+      .onConflict((oc) => oc.columns(['job', 'day']).doNothing())
+      .returning('job')
+      .executeTakeFirst();
+    if (!claimed) return { ran: false, changed: 0 };
+    const stale = await trx
+      .selectFrom('job_seekers')
+      .select(['id', 'household_id'])
+      .where(
+        sql<boolean>`(status = 'unemployed' and unemployed_since is not null and unemployed_since <= (${day}::date - interval '12 months'))
+          is distinct from ('LONG_TERM_UNEMPLOYED' = any(hardship_categories))`,
+      )
+      .unionAll(
+        trx
+          .selectFrom('job_seekers')
+          .select(['id', 'household_id'])
+          .where(
+            sql<boolean>`((gender = 'female' and birth_date <= (${day}::date - interval '40 years')) or (gender = 'male' and birth_date <= (${day}::date - interval '50 years')))
+              is distinct from ('OLDER_4050' = any(hardship_categories))`,
+          ),
+      )
+      .execute();
+    const households = [...new Set(stale.map((s) => s.household_id).filter((h): h is string => !!h))].sort();
+    const solo = [...new Set(stale.filter((s) => !s.household_id).map((s) => s.id))];
+    for (const id of households) await rederiveHousehold(trx, id, { at, offerHours: ctx.env.ZERO_EMPLOYMENT_OFFER_HOURS });
+    for (const id of solo) await rederiveSolo(trx, id, undefined, at);
+    const changed = households.length + solo.length;
+    await trx.updateTable('maintenance_runs').set({ changed }).where('job', '=', DAILY_HARDSHIP_JOB).where('day', '=', day).execute();
+    return { ran: true, changed };
+  });
+}

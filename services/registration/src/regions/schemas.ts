@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { COMMUNITY_TYPES } from '@reemploy/domain';
+import { REGION_LEVELS } from './community-type.ts';
+
+export const regionCodeParams = z.object({ code: z.string().regex(/^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$/, 'must be a division code of 2, 4, 6, 9 or 12 digits') });
+
+const regionFields = {
+  code: z.string(),
+  name: z.string().describe('Official name (simplified Chinese, as published)'),
+  level: z.enum(REGION_LEVELS),
+  parentCode: z.string().nullable(),
+  kind: z.string().describe('district: urban-district, county-city, county or zone; street: street or town; community: residents or village'),
+  communityType: z.enum(COMMUNITY_TYPES).nullable().describe('Assessment type of a community: the override if set, else the derived default'),
+  derivedCommunityType: z.enum(COMMUNITY_TYPES).nullable(),
+  communityTypeOverridden: z.boolean(),
+};
+
+export const regionSummary = z.object(regionFields).meta({ id: 'RegionSummary' });
+export const regionView = z.object({ ...regionFields, version: z.int(), children: z.array(regionSummary) }).meta({ id: 'Region' });
+export type RegionSummary = z.infer<typeof regionSummary>;
+export type RegionView = z.infer<typeof regionView>;
+
+export const regionSearchQuery = z.object({
+  q: z.string().trim().min(1).max(40).describe('Part of a name, simplified or traditional (龍港苑 or 龙港苑)'),
+  level: z.enum(REGION_LEVELS).optional(),
+  within: z.string().regex(/^\d{2,12}$/).optional().describe('Only under this division-code prefix'),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+export const regionSearchResult = z.object({ items: z.array(regionSummary) }).meta({ id: 'RegionSearchResult' });
+
+export const patchRegionBody = z.strictObject({
+  communityType: z.enum(COMMUNITY_TYPES).nullable().describe('null returns to the derived default'),
+});

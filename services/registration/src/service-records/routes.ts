@@ -1,0 +1,42 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { ServiceContext } from '@reemploy/runtime';
+import type { RegistrationEnv } from '../config.ts';
+import type { RegistrationDB } from '../database.ts';
+import { seekerIdParams } from '../job-seekers/schemas.ts';
+import { createServiceRecordBody, listServiceRecordsQuery, serviceRecordPage, serviceRecordView } from './schemas.ts';
+import { listServiceRecords, recordService, toRecordView } from './service.ts';
+
+export async function serviceRecordRoutes(app: FastifyInstance, ctx: ServiceContext<RegistrationDB, RegistrationEnv>) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.post('/v1/job-seekers/:id/service-records', {
+    config: { scope: 'seekers:write', idempotent: true },
+    schema: {
+      operationId: 'recordService',
+      tags: ['service-records'],
+      summary: 'Record a visit, information collection, network entry, guidance or one of the nine services',
+      params: seekerIdParams,
+      body: createServiceRecordBody,
+      response: { 201: serviceRecordView },
+    },
+    handler: async (request, reply) => {
+      const row = await recordService(ctx, request.caller, request.params.id, request.body);
+      reply.header('location', `/v1/job-seekers/${row.seeker_id}/service-records#${row.id}`);
+      return reply.code(201).send(toRecordView(row));
+    },
+  });
+
+  r.get('/v1/job-seekers/:id/service-records', {
+    config: { scope: 'seekers:read' },
+    schema: {
+      operationId: 'listServiceRecords',
+      tags: ['service-records'],
+      summary: "A job seeker's service records, oldest first",
+      params: seekerIdParams,
+      querystring: listServiceRecordsQuery,
+      response: { 200: serviceRecordPage },
+    },
+    handler: async (request) => listServiceRecords(ctx, request.caller, request.params.id, request.query),
+  });
+}

@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import { sql, type Selectable } from 'kysely';
+import { z } from 'zod';
+import type { ServiceRecordKind } from '@reemploy/domain';
+import { decodeCursor, encodeCursor, inRegions, problems, type Caller } from '@reemploy/http-kit';
+import type { ServiceContext } from '@reemploy/runtime';
+import type { RegistrationEnv } from '../config.ts';
+import type { RegistrationDB, ServiceRecordTable } from '../database.ts';
+import type { CreateServiceRecordInput, ListServiceRecordsQuery, ServiceRecordView } from './schemas.ts';
+
+type Ctx = ServiceContext<RegistrationDB, RegistrationEnv>;
+type Row = Selectable<ServiceRecordTable>;
+
+const CLOCK_SKEW_MS = 5 * 60_000;
+const cursorShape = z.object({ at: z.string().max(40), id: z.uuid() });
+
+export function toRecordView(row: Row): ServiceRecordView {
+  return {
+    id: row.id,
+    seekerId: row.seeker_id,
+    communityCode: row.community_code,
+    kind: row.kind as ServiceRecordKind,
+    at: row.at.toISOString(),
+    coordinatorId: row.coordinator_id,
+    note: row.note,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+async function seekerCommunity(ctx: Ctx, caller: Caller, seekerId: string): Promise<string> {
+  const seeker = await ctx.db.selectFrom('job_seekers').select('community_code').where('id', '=', seekerId).executeTakeFirst();
+  if (!seeker || !inRegions(caller, seeker.community_code)) throw problems.notFound(`Job seeker ${seekerId}`);
+  return seeker.community_code;
+}
+
+/** Records a visit, a collection, a network entry, guidance or one of the nine services for a seeker. */
+export async function recordService(ctx: Ctx, caller: Caller, seekerId: string, input: CreateServiceRecordInput): Promise<Row> {
+  if (new Date(input.at).getTime() > Date.now() + CLOCK_SKEW_MS) throw problems.field('body.at', 'is in the future');
+  const community = await seekerCommunity(ctx, caller, seekerId);
+  return ctx.db
+    .insertInto('service_records')
+    .values({ id: randomUUID(), seeker_id: seekerId, community_code: community, kind: input.kind, at: new Date(input.at), coordinator_id: input.coordinatorId, note: input.note ?? null })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function listServiceRecords(ctx: Ctx, caller: Caller, seekerId: string, q: ListServiceRecordsQuery) {
+  await seekerCommunity(ctx, caller, seekerId);
+  const after = decodeCursor(q.cursor, cursorShape);
+  let query = ctx.db.selectFrom('service_records').selectAll().select(sql<string>`at::text`.as('cursor_at')).where('seeker_id', '=', seekerId);
+  if (q.kind) query = query.where('kind', '=', q.kind);
+  if (after) query = query.where(sql<boolean>`(at, id) > (${after.at}::timestamptz, ${after.id}::uuid)`);
+  const rows = await query.orderBy('at').orderBy('id').limit(q.limit + 1).execute();
+  const page = rows.slice(0, q.limit);
+  const last = page.at(-1);
+  return { items: page.map(toRecordView), nextCursor: rows.length > q.limit && last ? encodeCursor({ at: last.cursor_at, id: last.id }) : null };
+}

@@ -1,0 +1,101 @@
+import t from 'tap';
+import { randomUUID } from 'node:crypto';
+import { SERVICE_RECORD_KINDS } from '@reemploy/domain';
+import { applyEvent } from '@reemploy/messaging';
+import { registration } from '../src/definition.ts';
+import { build } from './helper.ts';
+import { ALL, COMMUNITY, client, count, seeker } from './fixtures.ts';
+
+const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
+
+t.test('employment changes are kept as history and published as snapshots', async (t) => {
+  const svc = await build(t);
+  const api = client(svc);
+  const id = (await api.post('/v1/job-seekers', seeker({ unemployedSince: '2024-01-01' }))).json().id;
+  t.same((await api.get(`/v1/job-seekers/${id}`)).json().hardshipCategories, ['LONG_TERM_UNEMPLOYED']);
+  const vacancyId = randomUUID();
+  const hired = await api.post(`/v1/job-seekers/${id}/employment`, { status: 'employed', at: hoursAgo(48), vacancyId, employerName: '長發商廈' });
+  t.equal(hired.statusCode, 201, hired.body);
+  t.match(hired.json(), { status: 'employed', employerName: '長發商廈', unemployedSince: null, hardshipCategories: [] });
+  const lost = await api.post(`/v1/job-seekers/${id}/employment`, { status: 'unemployed', at: hoursAgo(1) });
+  t.equal(lost.json().unemployedSince, hoursAgo(1).slice(0, 10), 'unemployed again from that day');
+  t.equal((await api.post(`/v1/job-seekers/${id}/employment`, { status: 'unemployed', at: hoursAgo(0) })).statusCode, 409, 'already unemployed');
+  const early = await api.post(`/v1/job-seekers/${id}/employment`, { status: 'flexible', at: hoursAgo(24) });
+  t.equal(early.statusCode, 400, 'before the last change');
+  t.equal(early.json().errors[0].field, 'body.at');
+  const future = await api.post(`/v1/job-seekers/${id}/employment`, { status: 'flexible', at: new Date(Date.now() + 86_400_000).toISOString() });
+  t.equal(future.json().errors[0].field, 'body.at');
+  const wrong = await api.post(`/v1/job-seekers/${id}/employment`, { status: 'withdrawn', at: hoursAgo(0), employerName: 'x' });
+  t.equal(wrong.json().errors[0].field, 'body.employerName');
+  t.equal((await api.post(`/v1/job-seekers/${id}/employment`, { status: 'retired', at: hoursAgo(0) })).json().errors[0].field, 'body.status');
+
+  const history = await api.get(`/v1/job-seekers/${id}/employment`);
+  t.same(history.json().items.map((c: { previousStatus: string; status: string }) => `${c.previousStatus}>${c.status}`), ['unemployed>employed', 'employed>unemployed']);
+  t.equal(history.json().items[0].vacancyId, vacancyId);
+  const { rows } = await svc.ctx.database.pool.query("select payload from outbox where type = 'seeker.employment-changed' order by seq");
+  t.same(rows.map((r: { payload: { status: string } }) => r.payload.status), ['employed', 'unemployed']);
+  t.equal((await client(svc, ALL, ['320506']).post(`/v1/job-seekers/${id}/employment`, { status: 'employed', at: hoursAgo(0) })).statusCode, 404, 'outside the caller regions');
+});
+
+t.test('service records of every kind', async (t) => {
+  const svc = await build(t);
+  const api = client(svc);
+  const id = (await api.post('/v1/job-seekers', seeker())).json().id;
+  for (const [i, kind] of SERVICE_RECORD_KINDS.entries()) {
+    const res = await api.post(`/v1/job-seekers/${id}/service-records`, { kind, at: hoursAgo(SERVICE_RECORD_KINDS.length - i), coordinatorId: 'c-17', note: '走訪' });
+    t.equal(res.statusCode, 201, `${kind}: ${res.body}`);
+  }
+  const first = await api.get(`/v1/job-seekers/${id}/service-records?limit=10`);
+  const second = await api.get(`/v1/job-seekers/${id}/service-records?limit=10&cursor=${first.json().nextCursor}`);
+  t.same([...first.json().items, ...second.json().items].map((r: { kind: string }) => r.kind), [...SERVICE_RECORD_KINDS]);
+  t.equal(second.json().nextCursor, null);
+  t.equal((await api.get(`/v1/job-seekers/${id}/service-records?kind=visit`)).json().items[0].communityCode, COMMUNITY);
+  const bad = await api.post(`/v1/job-seekers/${id}/service-records`, { kind: 'party', at: hoursAgo(0), coordinatorId: 'c' });
+  t.equal(bad.json().errors[0].field, 'body.kind');
+  const future = await api.post(`/v1/job-seekers/${id}/service-records`, { kind: 'visit', at: new Date(Date.now() + 86_400_000).toISOString(), coordinatorId: 'c' });
+  t.equal(future.json().errors[0].field, 'body.at');
+  t.equal((await api.post(`/v1/job-seekers/${randomUUID()}/service-records`, { kind: 'visit', at: hoursAgo(0), coordinatorId: 'c' })).statusCode, 404);
+  t.equal(await count(svc, 'service_records'), SERVICE_RECORD_KINDS.length);
+});
+
+function envelope(type: string, payload: object) {
+  return { id: randomUUID(), type, version: 1, producer: 'matching', seq: 1, subject: 'x', occurredAt: new Date().toISOString(), payload };
+}
+
+t.test('referral.created with a priority offer stops the clock; an overdue household is escalated', async (t) => {
+  const svc = await build(t, { env: { ZERO_EMPLOYMENT_OFFER_HOURS: '0.0002' } });
+  const api = client(svc);
+  const handlers = registration.eventHandlers!(svc.ctx);
+  const households: string[] = [];
+  const members: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const hh = (await api.post('/v1/households', { communityCode: COMMUNITY })).json().id;
+    households.push(hh);
+    members.push((await api.post('/v1/job-seekers', seeker({ householdId: hh, relationship: 'head' }))).json().id);
+  }
+  const referral = (i: number, isPriorityOffer: boolean) => ({ referralId: randomUUID(), seekerId: members[i], vacancyId: randomUUID(), householdId: null, isPriorityOffer, at: new Date().toISOString() });
+  t.ok(await applyEvent(svc.ctx.db, handlers, envelope('referral.created', referral(0, true))));
+  await applyEvent(svc.ctx.db, handlers, envelope('referral.created', referral(1, false)));
+  await new Promise((r) => setTimeout(r, 800));
+  const list = await api.get('/v1/escalations');
+  t.equal(list.statusCode, 200, list.body);
+  t.same(list.json().items.map((e: { householdId: string }) => e.householdId).sort(), households.slice(1).sort(), 'the offered household is not escalated; a regular referral is no offer');
+  t.match(list.json().items[0], { communityCode: COMMUNITY, streetCode: '320508024', streetName: '吴门桥街道', members: 1 });
+  t.equal((await client(svc, ALL, ['320506']).get('/v1/escalations')).json().items.length, 0, 'by region');
+  t.ok((await api.get(`/v1/households/${households[0]}`)).json().zeroEmployment.offeredAt);
+});
+
+t.test('referral.hired employs the seeker once, however often it arrives', async (t) => {
+  const svc = await build(t);
+  const api = client(svc);
+  const handlers = registration.eventHandlers!(svc.ctx);
+  const hh = (await api.post('/v1/households', { communityCode: COMMUNITY })).json().id;
+  const id = (await api.post('/v1/job-seekers', seeker({ householdId: hh, relationship: 'head' }))).json().id;
+  const hire = { referralId: randomUUID(), seekerId: id, vacancyId: randomUUID(), householdId: hh, employerId: null, hardshipCategories: [], aidBaseId: null, reservedPostId: null, at: new Date().toISOString() };
+  await applyEvent(svc.ctx.db, handlers, envelope('referral.hired', hire));
+  await applyEvent(svc.ctx.db, handlers, envelope('referral.hired', hire));
+  const read = await api.get(`/v1/job-seekers/${id}`);
+  t.equal(read.json().status, 'employed');
+  t.equal(await count(svc, 'employment_changes'), 1, 'one change for one referral');
+  t.same((await api.get(`/v1/households/${hh}`)).json().hardshipCategories, [], 'the household is re-derived');
+});

