@@ -13,7 +13,8 @@ const CHROMIUM =
     .find((candidate) => existsSync(candidate)) ??
   'chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-const SCREENSHOT = new URL('../../../docs/dashboard.png', import.meta.url);
+// The README's picture is refreshed on request (UPDATE_SCREENSHOTS=1); otherwise the shot goes to .run/.
+const SCREENSHOT = new URL(process.env.UPDATE_SCREENSHOTS ? '../../../docs/dashboard.png' : '../../../.run/dashboard.png', import.meta.url);
 
 const COMMUNITIES: [string, number][] = [
   ['320508024043', 9], ['320508024001', 8], ['320508017003', 6], ['320508017004', 8],
