@@ -2,35 +2,52 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationResult } from
 
 export type MigrationSet = Record<string, Migration>;
 
+// Kysely's migrator reads the catalog of every schema (its table check calls
+// pg_get_serial_sequence on each column), so DDL in another schema at the same
+// moment can fail it. All schema DDL of the project takes this lock, one at a time.
+const DDL_LOCK = sql`select pg_advisory_lock(hashtext('reemploy schema ddl'))`;
+const DDL_UNLOCK = sql`select pg_advisory_unlock(hashtext('reemploy schema ddl'))`;
+
+async function underDdlLock<T>(db: Kysely<unknown>, work: (conn: Kysely<unknown>) => Promise<T>): Promise<T> {
+  return db.connection().execute(async (conn) => {
+    await DDL_LOCK.execute(conn);
+    try {
+      return await work(conn);
+    } finally {
+      await DDL_UNLOCK.execute(conn);
+    }
+  });
+}
+
+// Catalog races that leave nothing applied: schema, relation or column gone under the check.
+const CATALOG_RACE = new Set(['3F000', '42P01', '42703']);
+
 /**
  * Applies a service's migrations inside its own schema. The migration
  * bookkeeping tables live in that schema too, so services never contend.
  */
 export async function migrateToLatest(db: Kysely<unknown>, schema: string, migrations: MigrationSet): Promise<MigrationResult[]> {
-  try {
-    await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
-  } catch (err) {
-    // Two processes creating the same schema at once: the loser sees a duplicate.
-    if (!['23505', '42P06'].includes((err as { code?: string }).code ?? '')) throw err;
-  }
-  const migrator = new Migrator({
-    db,
-    migrationTableSchema: schema,
-    // Platform migrations (audit, messaging) may arrive after a service's own.
-    allowUnorderedMigrations: true,
-    provider: { getMigrations: async () => migrations },
+  return underDdlLock(db, async (conn) => {
+    await sql`create schema if not exists ${sql.id(schema)}`.execute(conn);
+    const migrator = new Migrator({
+      db: conn,
+      migrationTableSchema: schema,
+      // Platform migrations (audit, messaging, webhooks) may arrive after a service's own.
+      allowUnorderedMigrations: true,
+      provider: { getMigrations: async () => migrations },
+    });
+    for (let attempt = 1; ; attempt++) {
+      const { error, results } = await migrator.migrateToLatest();
+      if (!error) return results ?? [];
+      // A database outside this project may still do DDL while we look; nothing was applied: retry.
+      const e = error as { code?: string; message?: string };
+      const race = CATALOG_RACE.has(e.code ?? '') && !e.message?.includes(schema);
+      if (!race || attempt >= 5) throw error instanceof Error ? error : new Error(String(error));
+      await new Promise((r) => setTimeout(r, 50 * attempt));
+    }
   });
-  for (let attempt = 1; ; attempt++) {
-    const { error, results } = await migrator.migrateToLatest();
-    if (!error) return results ?? [];
-    // Kysely's table check reads every schema's catalog: another process dropping its own
-    // schema at that moment fails it with "schema/relation … does not exist". Nothing was applied; retry.
-    const e = error as { code?: string; message?: string };
-    const othersDropped = (e.code === '3F000' || e.code === '42P01') && !e.message?.includes(schema);
-    if (!othersDropped || attempt >= 5) throw error instanceof Error ? error : new Error(String(error));
-  }
 }
 
 export async function dropSchema(db: Kysely<unknown>, schema: string): Promise<void> {
-  await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(db);
+  await underDdlLock(db, (conn) => sql`drop schema if exists ${sql.id(schema)} cascade`.execute(conn));
 }
