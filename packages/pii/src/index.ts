@@ -23,6 +23,22 @@ export interface PiiCipher {
   isStale(stored: string): boolean;
 }
 
+// Nonces come from a pool refilled in one call: one CSPRNG call per value cost
+// more than the encryption itself in bulk imports. Each nonce is used once.
+const NONCE = 12;
+const POOL = NONCE * 4096;
+let pool = Buffer.alloc(0);
+let offset = POOL;
+function nextNonce(): Buffer {
+  if (offset + NONCE > pool.length) {
+    pool = randomBytes(POOL);
+    offset = 0;
+  }
+  const nonce = Buffer.from(pool.subarray(offset, offset + NONCE));
+  offset += NONCE;
+  return nonce;
+}
+
 export function deriveHashKey(key: Buffer): Buffer {
   return Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'reemploy pii lookup hash', 32));
 }
@@ -32,7 +48,7 @@ export function createPiiCipher(keys: PiiKeys): PiiCipher {
   const hashKey = keys.hashKey ?? deriveHashKey(keys.key);
   return {
     encrypt(plaintext) {
-      const iv = randomBytes(12);
+      const iv = nextNonce();
       const cipher = createCipheriv('aes-256-gcm', keys.key, iv);
       const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
       return [keys.keyId, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ct.toString('base64url')].join('.');
