@@ -11,7 +11,8 @@ async function count(pool: pg.Pool, sql: string): Promise<number> {
   return Number(rows[0].n);
 }
 
-t.test('Redis killed with SIGKILL while events flow, restarted from its append-only file: nothing lost, nothing applied twice', async (t) => {
+/** Registration and matching exchanging events through a Redis of the test's own, to be killed or hung. */
+async function linkedOverPrivateRedis(t: { teardown(fn: () => unknown): void; after(fn: () => unknown): void }) {
   const redis = await startPrivateRedis();
   t.teardown(() => redis.stop());
   const queuePrefix = testQueuePrefix();
@@ -20,7 +21,11 @@ t.test('Redis killed with SIGKILL while events flow, restarted from its append-o
   const matching = await buildMatching(t, { queuePrefix, env });
   await registration.startWorkers();
   await matching.startWorkers();
-  const token = registration.token(['seekers:write']);
+  return { redis, registration, matching, token: registration.token(['seekers:write']) };
+}
+
+t.test('Redis killed with SIGKILL while events flow, restarted from its append-only file: nothing lost, nothing applied twice', async (t) => {
+  const { redis, registration, matching, token } = await linkedOverPrivateRedis(t);
 
   const ids: string[] = [];
   for (let n = 1; n <= 24; n++) {
@@ -38,15 +43,7 @@ t.test('Redis killed with SIGKILL while events flow, restarted from its append-o
 });
 
 t.test('Redis hung with SIGSTOP: readiness says so within about a second, writes that need no queue keep serving, and events flow after SIGCONT', async (t) => {
-  const redis = await startPrivateRedis();
-  t.teardown(() => redis.stop());
-  const queuePrefix = testQueuePrefix();
-  const env = { REDIS_URL: redis.url };
-  const registration = await buildRegistration(t, { queuePrefix, env });
-  const matching = await buildMatching(t, { queuePrefix, env });
-  await registration.startWorkers();
-  await matching.startWorkers();
-  const token = registration.token(['seekers:write']);
+  const { redis, registration, matching, token } = await linkedOverPrivateRedis(t);
 
   redis.pause();
   let started = Date.now();
