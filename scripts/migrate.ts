@@ -1,5 +1,5 @@
 /** Applies every service's migrations to DATABASE_URL (each in its own schema). */
-import { closeContext, createContext, prepareContext } from '@reemploy/runtime';
+import { closeContext, createContext, prepareService } from '@reemploy/runtime';
 import { registration } from '@reemploy/registration';
 import { jobPostings } from '@reemploy/job-postings';
 import { matching } from '@reemploy/matching';
@@ -7,7 +7,7 @@ import { assistanceBases } from '@reemploy/assistance-bases';
 
 for (const def of [registration, jobPostings, matching, assistanceBases] as const) {
   const ctx = createContext(def as never, def.parseEnv(process.env));
-  await prepareContext(ctx, def.migrations);
+  await prepareService(ctx, def as never);
   await closeContext(ctx);
   console.log(`migrated ${def.name}`);
 }

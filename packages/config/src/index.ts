@@ -28,6 +28,13 @@ export const baseEnvSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(6000).describe('Requests per minute allowed to one calling system (token sub) on /v1 routes'),
   MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(1000).describe('Event-loop lag (ms) beyond which the service sheds load with 503; 0 turns the check off'),
   RUN_WORKERS: boolish.default(true).describe('Whether worker.ts starts queue consumers (producers always run)'),
+  WORKER_METRICS_PORT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .optional()
+    .describe("Port of a worker process's Prometheus /metrics, on HOST (default 9101 registration, 9102 job-postings, 9103 matching, 9104 assistance-bases)"),
 });
 
 export type BaseEnv = z.infer<typeof baseEnvSchema>;

@@ -46,6 +46,8 @@ export function createDatabase<DB>(options: DatabaseOptions): Database<DB> {
       if (closed) return;
       closed = true;
       await db.destroy();
+      // Kysely ends the pool only if it used it itself; code that used only `pool` would leave it open.
+      if (!pool.ended) await pool.end();
     },
   };
 }

@@ -26,3 +26,24 @@ export async function copyRows(client: pg.PoolClient | pg.Client, table: string,
   }
   await pipeline(Readable.from(lines()), stream);
 }
+
+/**
+ * COPY (text format) of lines the caller already encoded: one row per line,
+ * cells separated by tabs, escaped as COPY expects, each ending in a newline.
+ */
+export async function copyText(client: pg.PoolClient | pg.Client, table: string, columns: string[], lines: Iterable<string>): Promise<void> {
+  const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
+  const stream = client.query(copyFrom(`copy ${table} (${columns.map(ident).join(', ')}) from stdin`));
+  async function* chunks() {
+    let buf = '';
+    for (const line of lines) {
+      buf += line;
+      if (buf.length > 1 << 16) {
+        yield buf;
+        buf = '';
+      }
+    }
+    if (buf) yield buf;
+  }
+  await pipeline(Readable.from(chunks()), stream);
+}

@@ -1,4 +1,4 @@
 export { createDatabase, type Database, type DatabaseOptions } from './connect.ts';
 export { migrateToLatest, dropSchema, type MigrationSet } from './migrate.ts';
 export { isUniqueViolation, isDatabaseUnavailable } from './errors.ts';
-export { copyRows } from './copy.ts';
+export { copyRows, copyText } from './copy.ts';

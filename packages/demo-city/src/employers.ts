@@ -51,7 +51,7 @@ export function generateEmployer(
   streets: readonly { code: string; communities: Community[] }[],
 ): DemoEmployer {
   const rng = Random.stream(seed, 'employer', index);
-  const key = rng.uuid();
+  const key = rng.uuid(index);
   const contactGender = rng.chance(0.5) ? 'male' : 'female';
   if (index < streets.length) {
     const street = streets[index]!;

@@ -126,7 +126,8 @@ function people(rng: Random, kind: HouseholdKind): Person[] {
 /** Household number `index` of the city: its members, registration bodies and derived categories. */
 export function generateHousehold(seed: string | number, index: number, communities: readonly Community[], at: Date): DemoHousehold {
   const rng = Random.stream(seed, 'household', index);
-  const key = rng.uuid();
+  // Person slots 0..SLOTS_PER_HOUSEHOLD-2 are members; the last slot's number names the household.
+  const key = rng.uuid(index * SLOTS_PER_HOUSEHOLD + SLOTS_PER_HOUSEHOLD - 1);
   const kind = rng.weighted(KINDS);
   const community = rng.pick(communities);
   const nobodyElse = rng.chance(NOBODY_ELSE_WORKS[kind]);
@@ -140,7 +141,7 @@ export function generateHousehold(seed: string | number, index: number, communit
   const members: DemoSeeker[] = [];
   const hardshipMembers: HardshipMember[] = [];
   people(rng, kind).forEach((p, i) => {
-    const memberKey = rng.uuid();
+    const memberKey = rng.uuid(index * SLOTS_PER_HOUSEHOLD + i);
     const { birthDate, idNumber } = identity(index * SLOTS_PER_HOUSEHOLD + i, p.age, p.gender, at);
     const edu = education(rng, p.age);
     const work = workProfile(rng, edu);

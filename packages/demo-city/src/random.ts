@@ -20,13 +20,17 @@ function mix(x: number): number {
 
 export class Random {
   private state: number;
+  /** Per city and kind of entity: makes `uuid(unique)` distinct across cities and kinds. */
+  private readonly salt: number;
 
-  constructor(seed: number) {
+  constructor(seed: number, salt = 0) {
     this.state = seed >>> 0;
+    this.salt = salt >>> 0;
   }
 
   static stream(citySeed: string | number, kind: string, index: number): Random {
-    return new Random(mix(hashString(`${citySeed}/${kind}`) ^ mix(index + 0x9e3779b9)));
+    const salt = hashString(`${citySeed}/${kind}`);
+    return new Random(mix(salt ^ mix(index + 0x9e3779b9)), salt);
   }
 
   /** Uniform in [0, 1). */
@@ -69,10 +73,18 @@ export class Random {
     return out;
   }
 
-  /** A version-4 shaped UUID drawn from the stream (stable ids for a seeded city). */
-  uuid(): string {
+  /**
+   * A version-4 shaped UUID drawn from the stream (stable ids for a seeded city). With
+   * `unique` (a number below 2^32 that no other id of this kind in the city uses), the
+   * first 32 bits are a bijection of it, so ids never repeat: two entities' streams of a
+   * 32-bit generator can overlap in a large city, and then their drawn words would too.
+   * The stream advances the same either way.
+   */
+  uuid(unique?: number): string {
     const word = () => Math.floor(this.next() * 4294967296).toString(16).padStart(8, '0');
-    const h = word() + word() + word() + word();
+    const first = word();
+    const lead = unique === undefined ? first : mix((unique ^ this.salt) >>> 0).toString(16).padStart(8, '0');
+    const h = lead + word() + word() + word();
     const variant = ((parseInt(h[16]!, 16) & 3) | 8).toString(16);
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
   }

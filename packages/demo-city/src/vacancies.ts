@@ -74,7 +74,7 @@ export interface VacancyContext {
  */
 export function generateVacancy(ctx: VacancyContext, index: number, employerCache?: Map<number, DemoEmployer>): DemoVacancy {
   const rng = Random.stream(ctx.seed, 'vacancy', index);
-  const key = rng.uuid();
+  const key = rng.uuid(index);
   const type = rng.weighted([['public-welfare', 5], ['aid-base', 1.5], ['flexible', 8], ['regular', 85.5]] as const);
   const streetCount = ctx.streets.length;
   const employerIndex = type === 'public-welfare' ? rng.int(0, streetCount - 1) : rng.int(streetCount, Math.max(streetCount, ctx.employerCount - 1));

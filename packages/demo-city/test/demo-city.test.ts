@@ -2,7 +2,7 @@ import t from 'tap';
 import { ageAt, parseIdNumber } from '@reemploy/domain';
 import { parseCreditCode } from '@reemploy/domain/credit-code';
 import { isOccupationCode, isSkillCode } from '@reemploy/taxonomy';
-import { createDemoCity, suzhouCommunities, SUZHOU_DISTRICTS, type DemoHousehold } from '../src/index.ts';
+import { createDemoCity, Random, suzhouCommunities, SUZHOU_DISTRICTS, type DemoHousehold } from '../src/index.ts';
 
 const city = createDemoCity({ seed: 'test', seekers: 6000 });
 const households: DemoHousehold[] = [...city.households()];
@@ -114,4 +114,24 @@ t.test('a city of a million seekers is generated lazily', async (t) => {
   t.equal(big.size.vacancies, 500_000);
   t.ok(big.vacancy(499_999).engine.id);
   t.throws(() => createDemoCity({ seekers: 0 }), RangeError);
+});
+
+t.test('ids never repeat, even where two entities draw from overlapping random streams', async (t) => {
+  // mulberry32 streams are one 2^32 cycle: a stream seeded one step further is the same stream shifted.
+  const a = new Random(0x1234_5678, 7);
+  const b = new Random((0x1234_5678 + 0x6d2b79f5) >>> 0, 7);
+  a.next();
+  t.equal(a.uuid(), b.uuid(), 'plain draws from overlapping streams coincide');
+  const c = new Random(0x1234_5678, 7);
+  const d = new Random((0x1234_5678 + 0x6d2b79f5) >>> 0, 7);
+  c.next();
+  t.not(c.uuid(1), d.uuid(2), 'ids numbered apart stay apart');
+  // A city's worth of ids from their own streams, as households, members and vacancies get them.
+  const ids = new Set<string>();
+  const count = 300_000;
+  for (let i = 0; i < count; i++) ids.add(Random.stream('bench', 'household', i >> 2).uuid(i));
+  t.equal(ids.size, count, `${count} distinct ids`);
+  t.ok([...ids].slice(0, 1000).every((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(id)), 'version-4 shaped');
+  const lead = new Set([...ids].slice(0, 4096).map((id) => id.slice(0, 2)));
+  t.ok(lead.size > 240, 'leading bytes spread evenly (runs split partitions by them)');
 });

@@ -30,6 +30,24 @@ export const seekerSnapshot = z.object({
   hardshipCategories: categories,
 });
 
+/**
+ * A seeker withdrawn longer than the retention period was anonymised at
+ * registration: consumers forget what they hold about the person (matching
+ * drops its projection row); the id stays only as a key of history.
+ */
+export const seekerAnonymised = z.object({
+  seekerId: z.uuid(),
+  at: z.iso.datetime({ offset: true }),
+});
+
+/**
+ * The people a bulk import registered, up to 1,000 per event (each exactly as
+ * seeker.registered would carry it): one event instead of a thousand.
+ */
+export const seekersImported = z.object({
+  seekers: z.array(seekerSnapshot).min(1).max(1000),
+});
+
 export const vacancySnapshot = z.object({
   vacancyId: z.uuid(),
   employerId: z.uuid(),
@@ -100,6 +118,18 @@ export const householdCategoriesChanged = z.object({
   memberIds: z.array(z.uuid()),
 });
 
+/** A zero-employment household whose offer deadline passed without an offer: for coordinators and other systems. */
+export const householdEscalated = z.object({
+  householdId: z.uuid(),
+  communityCode: regionCode,
+  /** The street (or town) the escalation goes to. */
+  streetCode: regionCode,
+  zeroEmploymentSince: z.iso.datetime({ offset: true }),
+  offerDeadline: z.iso.datetime({ offset: true }),
+  escalatedAt: z.iso.datetime({ offset: true }),
+  members: z.number().int(),
+});
+
 export const matchingRunCompleted = z.object({
   runId: z.uuid(),
   regionCode: z.string().nullable(),
@@ -126,7 +156,10 @@ export const eventContracts = {
   'seeker.registered': contract({ version: 1, producer: 'registration', schema: seekerSnapshot, consumers: ['matching'] }),
   'seeker.updated': contract({ version: 1, producer: 'registration', schema: seekerSnapshot, consumers: ['matching'] }),
   'seeker.employment-changed': contract({ version: 1, producer: 'registration', schema: seekerSnapshot, consumers: ['matching'] }),
+  'seekers.imported': contract({ version: 1, producer: 'registration', schema: seekersImported, consumers: ['matching'] }),
+  'seeker.anonymised': contract({ version: 1, producer: 'registration', schema: seekerAnonymised, consumers: ['matching'] }),
   'household.categories-changed': contract({ version: 1, producer: 'registration', schema: householdCategoriesChanged, consumers: ['matching'] }),
+  'household.escalated': contract({ version: 1, producer: 'registration', schema: householdEscalated, consumers: [] }),
   'vacancy.created': contract({ version: 1, producer: 'job-postings', schema: vacancySnapshot, consumers: ['matching', 'assistance-bases', 'registration'] }),
   'vacancy.updated': contract({ version: 1, producer: 'job-postings', schema: vacancySnapshot, consumers: ['matching', 'assistance-bases'] }),
   'vacancy.closed': contract({ version: 1, producer: 'job-postings', schema: vacancySnapshot, consumers: ['matching', 'assistance-bases'] }),

@@ -20,15 +20,31 @@ const claimsSchema = z.object({
 
 export type TokenVerifier = (token: string) => Caller | null;
 
-/** HS256 only: `alg: none` and every other algorithm are refused. Expiry is required. */
+const CLOCK_TOLERANCE_S = 5;
+const VERIFIED_CACHE_SIZE = 1000;
+
+/**
+ * HS256 only: `alg: none` and every other algorithm are refused. Expiry is required.
+ * A calling system sends the same token many times: a token verified once is
+ * kept (in memory, at most a thousand) until it expires, so the signature and
+ * claims are not checked again on every request. Refused tokens are never kept.
+ */
 export function createTokenVerifier(secret: string): TokenVerifier {
-  const verify = createVerifier({ key: secret, algorithms: ['HS256'], requiredClaims: ['exp', 'sub'], clockTolerance: 5 });
+  const verify = createVerifier({ key: secret, algorithms: ['HS256'], requiredClaims: ['exp', 'sub'], clockTolerance: CLOCK_TOLERANCE_S });
+  const verified = new Map<string, { caller: Caller; until: number }>();
   return (token) => {
+    const known = verified.get(token);
+    if (known && Date.now() < known.until) return known.caller;
+    if (known) verified.delete(token);
     try {
-      const claims = claimsSchema.safeParse(verify(token));
+      const payload = verify(token) as { exp: number };
+      const claims = claimsSchema.safeParse(payload);
       if (!claims.success) return null;
       const { sub, scope, regions, aidBase } = claims.data;
-      return { sub, scopes: new Set(scope.split(' ').filter(Boolean)), regions, ...(aidBase ? { aidBase } : {}) };
+      const caller: Caller = Object.freeze({ sub, scopes: new Set(scope.split(' ').filter(Boolean)), regions: Object.freeze([...regions]) as string[], ...(aidBase ? { aidBase } : {}) });
+      if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!);
+      verified.set(token, { caller, until: (payload.exp + CLOCK_TOLERANCE_S) * 1000 });
+      return caller;
     } catch {
       return null;
     }

@@ -6,7 +6,10 @@ import { scrubPii } from './logging.ts';
 const CONTEXT: Record<string, string> = { body: 'body', querystring: 'query', params: 'params', headers: 'header' };
 
 // Fastify's own client errors, with messages that never echo the input.
-const FASTIFY_ERRORS: Record<string, [number, string, string]> = {
+const FASTIFY_ERRORS: Record<string, [number, string, string, string?]> = {
+  FST_ERR_BAD_URL: [400, 'invalid-url', 'The URL is not valid (bad percent-encoding)', 'url'],
+  FST_ERR_MAX_PARAM_LENGTH: [414, 'uri-too-long', 'A path parameter is longer than any this API accepts'],
+  FST_ERR_ASYNC_CONSTRAINT: [400, 'bad-request', 'The request could not be routed'],
   FST_ERR_CTP_BODY_TOO_LARGE: [413, 'body-too-large', 'The request body is larger than this route accepts'],
   FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'unsupported-media-type', 'This content type is not accepted here'],
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'invalid-body', 'Content-Length does not match the body'],
@@ -37,7 +40,7 @@ function toProblem(err: FastifyError, unavailable: (e: unknown) => boolean): { p
   if (isResponseSerializationError(err)) return { problem: new Problem(500, 'internal', 'Internal error'), log: true };
   if (unavailable(err)) return { problem: problems.unavailable('A backing store is unavailable; retry shortly'), log: true };
   const known = err.code ? FASTIFY_ERRORS[err.code] : undefined;
-  if (known) return { problem: new Problem(known[0], known[1], known[2], known[2], known[0] === 400 ? [{ field: 'body', message: known[2] }] : undefined), log: false };
+  if (known) return { problem: new Problem(known[0], known[1], known[2], known[2], known[0] === 400 ? [{ field: known[3] ?? 'body', message: known[2] }] : undefined), log: false };
   if (err instanceof SyntaxError || (err.statusCode === 400 && /JSON|prototype|constructor/i.test(err.message))) {
     return { problem: new Problem(400, 'invalid-body', 'The body is not valid JSON', 'The body is not valid JSON', [{ field: 'body', message: 'not valid JSON' }]), log: false };
   }
@@ -60,5 +63,6 @@ export function handleError(err: unknown, request: FastifyRequest, reply: Fastif
   reply
     .code(problem.status)
     .type('application/problem+json')
-    .send(problemBody(problem, request.url.split('?')[0] ?? request.url, String(request.id)));
+    // The path can carry what a caller mistook for an id (an identity number): never echo it.
+    .send(problemBody(problem, scrubPii(request.url.split('?')[0] ?? request.url), String(request.id)));
 }

@@ -16,6 +16,7 @@ import { createMetrics, type ServiceMetrics } from './metrics.ts';
 import { Problem, problemSchema, problems } from './problem.ts';
 import { findBadStrings } from './strict-input.ts';
 import { registerOperationalRoutes } from './operational-routes.ts';
+import { recordPiiAccess } from './pii-audit.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -25,6 +26,12 @@ declare module 'fastify' {
     public?: boolean;
     /** Creates that honour Idempotency-Key. */
     idempotent?: boolean;
+    /**
+     * The route's answer shows personal information unmasked to a caller with
+     * `pii:read`: each such answer is written to the PII audit log, one entry
+     * per record (by default the answer's `id`, or each of its `items`' ids).
+     */
+    piiAudit?: { recordType: string; ids?: (payload: unknown) => string[] };
   }
   interface FastifyRequest {
     caller: Caller;
@@ -50,6 +57,8 @@ export interface PlatformOptions {
   rateLimitPerMinute?: number;
   /** Shed load with 503 once the event loop lags this much (ms). */
   maxEventLoopDelayMs?: number;
+  /** OpenAPI `servers`; by default the relative `/` (the address the document was read from). */
+  servers?: { url: string; description?: string }[];
 }
 
 export interface RouteAccess {
@@ -78,11 +87,19 @@ async function platform(app: FastifyInstance, opts: PlatformOptions) {
     const url = route.url;
     if (url.startsWith('/docs')) config.public = true;
     for (const method of [route.method].flat()) catalog.push({ method, url, ...(config.scope ? { scope: config.scope } : {}), public: config.public === true });
-    if (!url.startsWith('/v1')) return;
+    if (!url.startsWith('/v1')) {
+      // Documented operational routes (health, readiness): open to anyone, errors as problem+json.
+      const documented = route.schema as { operationId?: string; security?: unknown; response?: object } | undefined;
+      if (documented?.operationId) {
+        if (config.public) documented.security = [];
+        documented.response = { '4xx': problemSchema, ...documented.response };
+      }
+      return;
+    }
     if (!config.scope && !config.public) throw new Error(`${route.method} ${url} declares no scope`);
     const schema = (route.schema ??= {});
     if (!schema.operationId) throw new Error(`${route.method} ${url} declares no operationId`);
-    if (config.scope) schema.security = [{ bearerAuth: [config.scope] }];
+    schema.security = config.scope ? [{ bearerAuth: [config.scope] }] : [];
     schema.response = { ...ERROR_RESPONSES, ...(schema.response as object | undefined) };
   });
 
@@ -134,6 +151,13 @@ async function platform(app: FastifyInstance, opts: PlatformOptions) {
     if (await claimIdempotencyKey(opts.db, request, reply)) return reply;
   });
 
+  app.addHook('preSerialization', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+    const audit = request.routeOptions.config.piiAudit;
+    if (!audit || reply.statusCode >= 300 || !request.caller?.scopes.has('pii:read')) return payload;
+    await recordPiiAccess(opts.db as never, request, audit.recordType, (audit.ids ?? idsOfAnswer)(payload));
+    return payload;
+  });
+
   app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload) => {
     if (request.idempotency) {
       const state = request.idempotency;
@@ -157,15 +181,59 @@ async function platform(app: FastifyInstance, opts: PlatformOptions) {
     openapi: {
       openapi: '3.1.0',
       info: { title: opts.title, description: opts.description, version: opts.version },
-      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      // Relative: the service at the address its document (/docs/json) was read from.
+      servers: opts.servers ?? [{ url: '/', description: 'This service, at the address this document was read from' }],
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'HS256 token carrying the caller\'s scopes and regions (see `pnpm reemploy token`)' },
+        },
+      },
       tags: [{ name: 'operations', description: 'Health, readiness and metrics' }, ...(opts.tags ?? [])],
     },
     transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    transformObject: (input) => withoutUnusedSchemas(jsonSchemaTransformObject(input) as OpenApiDocument) as ReturnType<typeof jsonSchemaTransformObject>,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   registerOperationalRoutes(app, opts);
+}
+
+/** The records an answer shows: its own `id`, or the `id` of each of its `items`. */
+export function idsOfAnswer(payload: unknown): string[] {
+  if (!payload || typeof payload !== 'object') return [];
+  const { id, items } = payload as { id?: unknown; items?: unknown };
+  if (Array.isArray(items)) return items.flatMap((item) => idsOfAnswer(item));
+  return typeof id === 'string' ? [id] : [];
+}
+
+type OpenApiDocument = { paths?: unknown; components?: { schemas?: Record<string, unknown> } } & Record<string, unknown>;
+
+/**
+ * Zod's global registry puts every schema with a `meta({ id })` loaded in the
+ * process into each document's components (and an `…Input` twin of each);
+ * keep only those the paths reach, directly or through other components.
+ */
+export function withoutUnusedSchemas<T extends OpenApiDocument>(doc: T): T {
+  const schemas = doc.components?.schemas;
+  if (!schemas) return doc;
+  const prefix = '#/components/schemas/';
+  const used = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!node || typeof node !== 'object') return;
+    for (const [key, value] of Object.entries(node)) {
+      if (key === '$ref' && typeof value === 'string' && value.startsWith(prefix)) {
+        const name = decodeURIComponent(value.slice(prefix.length));
+        if (!used.has(name)) {
+          used.add(name);
+          visit(schemas[name]);
+        }
+      } else visit(value);
+    }
+  };
+  visit(doc.paths);
+  const kept = Object.fromEntries(Object.entries(schemas).filter(([name]) => used.has(name)));
+  return { ...doc, components: { ...doc.components, schemas: kept } };
 }
 
 export const platformPlugin = fp(platform, { name: 'reemploy-platform', fastify: '5.x' });

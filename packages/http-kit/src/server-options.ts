@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { loggerOptions } from './logging.ts';
+import { handleError } from './errors.ts';
 
 export interface ServerOptions {
   service: string;
@@ -32,6 +33,8 @@ export function createFastify(options: ServerOptions): FastifyInstance {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     routerOptions: { maxParamLength: 200 },
+    // Bad percent-encoding and over-long path parameters: problem+json too, never echoing the path.
+    frameworkErrors: (err, request, reply) => handleError(err, request, reply, () => false),
   }).withTypeProvider<ZodTypeProvider>();
   // JSON only, unless a route family adds its own parser (CSV, NDJSON imports).
   app.removeContentTypeParser('text/plain');

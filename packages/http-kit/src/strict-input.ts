@@ -5,15 +5,20 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
 /**
  * Finds strings Postgres would refuse (NUL, lone surrogates) or that have no
- * business in an API (control characters), anywhere in a parsed value.
+ * business in an API (control characters), and numbers JSON gave that a
+ * double cannot hold exactly (beyond ±2^53, or 1e400 read as Infinity),
+ * anywhere in a parsed value. Array items are named like schema errors:
+ * `body.skills.0`.
  */
 export function findBadStrings(value: unknown, path: string, out: FieldError[] = [], depth = 0): FieldError[] {
   if (out.length >= 20 || depth > 32) return out;
   if (typeof value === 'string') {
     if (!value.isWellFormed()) out.push({ field: path, message: 'contains a lone surrogate (not valid Unicode)' });
     else if (CONTROL.test(value)) out.push({ field: path, message: 'contains a NUL or control character' });
+  } else if (typeof value === 'number') {
+    if (!Number.isFinite(value) || Math.abs(value) > Number.MAX_SAFE_INTEGER) out.push({ field: path, message: 'is beyond ±2^53 and cannot be represented exactly' });
   } else if (Array.isArray(value)) {
-    value.forEach((v, i) => findBadStrings(v, `${path}[${i}]`, out, depth + 1));
+    value.forEach((v, i) => findBadStrings(v, `${path}.${i}`, out, depth + 1));
   } else if (value && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) {
       if (!k.isWellFormed() || CONTROL.test(k)) out.push({ field: path, message: 'has a key with invalid characters' });

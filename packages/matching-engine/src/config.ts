@@ -32,3 +32,11 @@ export function normalisedWeights(config: MatchingConfig): Record<FactorName, nu
   for (const name of FACTOR_NAMES) out[name] = config.weights[name] / sum;
   return out;
 }
+
+/**
+ * Candidates the batch keeps per seeker before `allocate`: more than topK, so a seeker
+ * whose best posts are taken by higher tiers still gets a full list.
+ */
+export function BATCH_CANDIDATES(topK: number): number {
+  return 2 * topK;
+}

@@ -7,9 +7,9 @@ import { categoryMask } from './hardship.ts';
 import { LazyMatch } from './lazy-match.ts';
 import { postingList, type Postings } from './postings.ts';
 import { TopK } from './top-k.ts';
-import type { Candidate, Match, Matcher, MatchingConfig, SeekerInput, VacancyInput } from './types.ts';
+import type { Candidate, Match, Matcher, MatchingConfig, RankedBuffer, SeekerInput, VacancyInput } from './types.ts';
 import {
-  Dictionary, F_CITY, F_COMMUNITY, F_DISTRICT, F_EDUCATION, F_ELIGIBLE, F_GROUP, F_MAJOR, F_MAX_AGE, F_MIN_AGE, F_OCCUPATION, F_OPEN, F_POST_CLASS, F_SKILL_END, F_SKILL_START, F_STREET, POST_PUBLIC_WELFARE, POST_RESERVED, STRIDE, buildVacancyIndex,
+  Dictionary, F_CITY, F_COMMUNITY, F_DISTRICT, F_EDUCATION, F_ELIGIBLE, F_GROUP, F_MAJOR, F_MAX_AGE, F_MIN_AGE, F_OCCUPATION, F_OPEN, F_POST_CLASS, F_SKILL_END, F_SKILL_START, F_STREET, F_WAGE_MAX, POST_PUBLIC_WELFARE, POST_RESERVED, STRIDE, buildVacancyIndex,
 } from './vacancy-index.ts';
 
 /**
@@ -29,7 +29,7 @@ export function createMatcher(vacancies: VacancyInput[], config?: Partial<Matchi
   const w = normalisedWeights(cfg);
   const wS = w.skills, wO = w.occupation, wA = w.age, wW = w.wage, wP = w.proximity, wR = w.priority;
   const ix = buildVacancyIndex(vacancies, KEY_LIST_LIMIT);
-  const { data, wageMax, skill, skillFamily } = ix;
+  const { data, wageMax, skillPair } = ix;
 
   // Per-seeker state: stamps equal to `epoch` mark what the current seeker has (or has seen).
   let epoch = 0;
@@ -103,10 +103,14 @@ export function createMatcher(vacancies: VacancyInput[], config?: Partial<Matchi
     else oc = OCCUPATION_CREDIT.none;
     let wg: number;
     if (sWage !== sWage) wg = NEUTRAL;
-    else if (sWage <= wageMax[v]!) wg = 1;
     else {
-      wg = 1 - (2 * (sWage - wageMax[v]!)) / sWage;
-      if (wg < 0) wg = 0;
+      const packed = data[r + F_WAGE_MAX]!;
+      const top = packed >= 0 ? packed : wageMax[v]!;
+      if (sWage <= top) wg = 1;
+      else {
+        wg = 1 - (2 * (sWage - top)) / sWage;
+        if (wg < 0) wg = 0;
+      }
     }
     const px = data[r + F_COMMUNITY] === sCommunity ? 1 : data[r + F_STREET] === sStreet ? 0.75
       : data[r + F_DISTRICT] === sDistrict ? 0.5 : data[r + F_CITY] === sCity ? 0.25 : 0;
@@ -120,9 +124,9 @@ export function createMatcher(vacancies: VacancyInput[], config?: Partial<Matchi
     let sk = NEUTRAL;
     if (s1 > s0) {
       let c = 0;
-      for (let j = s0; j < s1; j++) {
-        if (skillStamp[skill[j]!] === epoch) c += 1;
-        else if (familyStamp[skillFamily[j]!] === epoch) c += RELATED_SKILL_CREDIT;
+      for (let j = 2 * s0, end = 2 * s1; j < end; j += 2) {
+        if (skillStamp[skillPair[j]!] === epoch) c += 1;
+        else if (familyStamp[skillPair[j + 1]!] === epoch) c += RELATED_SKILL_CREDIT;
       }
       sk = c / (s1 - s0);
     }
@@ -146,10 +150,10 @@ export function createMatcher(vacancies: VacancyInput[], config?: Partial<Matchi
     for (const id of ids) scan(postingList(p, id, sDistrict, sStreet));
   };
 
-  const ranked = { scores: new Float64Array(cfg.topK), items: new Int32Array(cfg.topK) };
+  const ranked: RankedBuffer = { scores: new Float64Array(cfg.topK), items: new Int32Array(cfg.topK) };
 
   /** Ranks the best k vacancies for a seeker into `ranked`, best first; returns how many. */
-  function rank(seeker: SeekerInput, k: number): number {
+  function rank(seeker: SeekerInput, k: number, into: RankedBuffer = ranked): number {
     if (!Number.isInteger(k) || k < 0) throw new RangeError('k must be a non-negative integer');
     prepare(seeker);
     heap.reset(k);
@@ -165,7 +169,7 @@ export function createMatcher(vacancies: VacancyInput[], config?: Partial<Matchi
       for (let c = 0; c < 8; c++) if (sMask & (1 << c)) scan(postingList(ix.reserved, c, sDistrict, sStreet));
       scan(postingList(ix.publicWelfare, 0, sDistrict, sStreet));
     }
-    return heap.drainInto(ranked);
+    return heap.drainInto(into);
   }
 
   return {
@@ -178,6 +182,8 @@ export function createMatcher(vacancies: VacancyInput[], config?: Partial<Matchi
       }
       return out;
     },
+    rankInto: (seeker, k, out) => rank(seeker, k, out),
+    vacancies: ix.vacancies,
     candidatesFor(seeker, k) {
       const n = rank(seeker, k);
       const out: Match[] = new Array(n);

@@ -76,9 +76,21 @@ export interface MatcherStats {
   candidatesConsidered: number;
 }
 
+export interface RankedBuffer {
+  scores: Float64Array;
+  items: Int32Array;
+}
+
 export interface Matcher {
   /** On demand: hard constraints applied, sorted by score then vacancy id, ranks 1..n. */
   rankForSeeker(seeker: SeekerInput, k?: number): Match[];
+  /**
+   * The batch's ranking without objects: the best k as positions in `vacancies` (id
+   * order) and scores, best first, into `out` (grown when needed); returns how many.
+   */
+  rankInto(seeker: SeekerInput, k: number, out: RankedBuffer): number;
+  /** The vacancies the matcher was built over, in id order: a position is an index here. */
+  readonly vacancies: readonly VacancyInput[];
   /** The same ranking for the batch, which asks for more than topK before `allocate`. */
   candidatesFor(seeker: SeekerInput, k: number): Match[];
   /** The best seekers among `seekers` for one vacancy; [] when the vacancy is unknown or full. */

@@ -28,7 +28,9 @@ export class Dictionary {
 
 /** Field offsets in `VacancyIndex.data`: one 64-byte row per vacancy, so scoring a candidate touches one cache line. */
 export const F_MIN_AGE = 0, F_MAX_AGE = 1, F_EDUCATION = 2, F_OPEN = 3, F_ELIGIBLE = 4, F_POST_CLASS = 5, F_OCCUPATION = 6, F_GROUP = 7,
-  F_MAJOR = 8, F_COMMUNITY = 9, F_STREET = 10, F_DISTRICT = 11, F_CITY = 12, F_SKILL_START = 13, F_SKILL_END = 14;
+  F_MAJOR = 8, F_COMMUNITY = 9, F_STREET = 10, F_DISTRICT = 11, F_CITY = 12, F_SKILL_START = 13, F_SKILL_END = 14,
+  /** The top of the wage range when a non-negative int32, else -1: read `wageMax` then. */
+  F_WAGE_MAX = 15;
 export const STRIDE = 16;
 
 /**
@@ -45,6 +47,8 @@ export interface VacancyIndex {
   /** Skill and skill-family slots of every vacancy's distinct skills, rows F_SKILL_START..F_SKILL_END. */
   skill: Int32Array;
   skillFamily: Int32Array;
+  /** The same two, interleaved (skill, family, skill, family...): one cache line for both. */
+  skillPair: Int32Array;
   skills: Dictionary;
   families: Dictionary;
   occupations: Dictionary;
@@ -108,6 +112,7 @@ export function buildVacancyIndex(input: readonly VacancyInput[], limit: number)
     data[row + F_DISTRICT] = district[v] = dicts.districts.intern(regionPrefix(x.communityCode, 6));
     data[row + F_CITY] = dicts.cities.intern(regionPrefix(x.communityCode, 4));
     wageMax[v] = x.wageMax;
+    data[row + F_WAGE_MAX] = Number.isInteger(x.wageMax) && x.wageMax >= 0 && x.wageMax <= 0x7fffffff ? x.wageMax : -1;
     data[row + F_SKILL_START] = skill.length;
     const fams = new Set<number>();
     for (const code of new Set(x.skills)) {
@@ -128,6 +133,11 @@ export function buildVacancyIndex(input: readonly VacancyInput[], limit: number)
   }
   const skillArr = Int32Array.from(skill, (id) => slot(id, dicts.skills));
   const familyArr = Int32Array.from(skillFamily, (id) => slot(id, dicts.families));
+  const skillPair = new Int32Array(2 * skillArr.length);
+  for (let j = 0; j < skillArr.length; j++) {
+    skillPair[2 * j] = skillArr[j]!;
+    skillPair[2 * j + 1] = familyArr[j]!;
+  }
 
   const b = {
     skill: new PostingsBuilder(), family: new PostingsBuilder(), occupation: new PostingsBuilder(), group: new PostingsBuilder(),
@@ -151,7 +161,7 @@ export function buildVacancyIndex(input: readonly VacancyInput[], limit: number)
   }
   const areas = { district, districts: Math.max(1, dicts.districts.size), street, streets: Math.max(1, dicts.streets.size) };
   return {
-    count: n, vacancies, position, data, wageMax, skill: skillArr, skillFamily: familyArr,
+    count: n, vacancies, position, data, wageMax, skill: skillArr, skillFamily: familyArr, skillPair,
     ...dicts,
     bySkill: b.skill.build(dicts.skills.size, areas, limit),
     byFamily: b.family.build(dicts.families.size, areas, limit),

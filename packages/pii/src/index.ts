@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, createSecretKey, hkdfSync, randomBytes } from 'node:crypto';
 
 export interface PiiKeys {
   /** Current key: every new ciphertext uses it. */
@@ -45,7 +45,8 @@ export function deriveHashKey(key: Buffer): Buffer {
 
 export function createPiiCipher(keys: PiiKeys): PiiCipher {
   const all: Record<string, Buffer> = { ...(keys.oldKeys ?? {}), [keys.keyId]: keys.key };
-  const hashKey = keys.hashKey ?? deriveHashKey(keys.key);
+  // A KeyObject: HMAC skips re-importing the raw key on every call (about half its cost in bulk).
+  const hashKey = createSecretKey(keys.hashKey ?? deriveHashKey(keys.key));
   return {
     encrypt(plaintext) {
       const iv = nextNonce();

@@ -62,6 +62,12 @@ export async function prepareContext(ctx: AnyContext, migrations: MigrationSet) 
   });
 }
 
+/** prepareContext with the definition's migrations, then its own prepare step. */
+export async function prepareService<DB extends MessagingTables, Env extends BaseEnv>(ctx: ServiceContext<DB, Env>, def: ServiceDefinition<DB, Env>) {
+  await prepareContext(ctx, def.migrations);
+  await def.prepare?.(ctx);
+}
+
 export async function closeContext(ctx: AnyContext) {
   await closeRedis(ctx.redis);
   await ctx.database.close();

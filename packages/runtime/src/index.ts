@@ -2,3 +2,4 @@ export * from './service.ts';
 export * from './context.ts';
 export * from './app.ts';
 export * from './run.ts';
+export * from './pii-rotation.ts';

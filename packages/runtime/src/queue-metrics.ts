@@ -63,6 +63,11 @@ export function matchingMetrics(registry: Registry): MatchingMetrics {
 export function registerQueueMetrics(app: FastifyInstance, ctx: Pick<ServiceContext, 'db' | 'logger'>, queues: Queue[]) {
   const registry = app.metrics.registry;
   registries.set(ctx, registry);
+  registerQueueGauges(registry, ctx, queues);
+}
+
+/** The same gauges on any registry (a worker process serves them without an app). */
+export function registerQueueGauges(registry: Registry, ctx: Pick<ServiceContext, 'db' | 'logger'>, queues: Queue[]) {
   const errors = new Counter({
     name: 'metrics_collection_errors_total',
     help: 'Scrapes in which a store did not answer',

@@ -3,14 +3,15 @@ import type { BaseEnv } from '@reemploy/config';
 import { closeRedis, createRedis, startEventConsumer, startOutboxRelay, type MessagingTables } from '@reemploy/messaging';
 import { recordDeliveries, startWebhookDispatcher, wakeDispatcher } from '@reemploy/webhooks';
 import { buildApp } from './app.ts';
-import { closeContext, createContext, prepareContext } from './context.ts';
+import { closeContext, createContext, prepareService } from './context.ts';
 import type { Closable, ServiceContext, ServiceDefinition } from './service.ts';
+import { DEFAULT_WORKER_METRICS_PORTS, isWorkerLike, startWorkerMetrics, type WorkerLike } from './worker-metrics.ts';
 
 /** HTTP entry point: checks its stores, migrates, listens, and closes gracefully. */
 export async function runServer<DB extends MessagingTables, Env extends BaseEnv>(def: ServiceDefinition<DB, Env>) {
   const env = def.parseEnv(process.env);
   const ctx = createContext(def, env);
-  await prepareContext(ctx, def.migrations);
+  await prepareService(ctx, def);
   const app = await buildApp(def, ctx);
   const port = (env as unknown as Record<string, number>)[def.portVar] ?? 0;
   closeWithGrace({ delay: 10_000 }, async ({ err }) => {
@@ -25,6 +26,8 @@ export async function runServer<DB extends MessagingTables, Env extends BaseEnv>
 
 export interface RunningWorkers extends Closable {
   flushOutbox(): Promise<number>;
+  /** The BullMQ workers started here and those the service returned itself (for metrics). */
+  workers: WorkerLike[];
 }
 
 /**
@@ -61,7 +64,11 @@ export async function startWorkers<DB extends MessagingTables, Env extends BaseE
     }
     closables.push(...((await def.startWorkers?.(ctx, workerRedis)) ?? []));
   }
+  // BullMQ workers a service returned, directly or as `{ close, workers }`, are observed by the worker metrics.
+  const returned = closables.flatMap((c) => (isWorkerLike(c) ? [c] : ((c as { workers?: unknown[] }).workers ?? []).filter(isWorkerLike)));
+  const workers: WorkerLike[] = [...(dispatcher ? [dispatcher.worker as unknown as WorkerLike] : []), ...returned];
   return {
+    workers,
     flushOutbox: () => relay?.flush() ?? Promise.resolve(0),
     async close() {
       // In-flight jobs finish first (Worker.close waits), then the relay, then connections.
@@ -76,12 +83,14 @@ export async function startWorkers<DB extends MessagingTables, Env extends BaseE
 export async function runWorker<DB extends MessagingTables, Env extends BaseEnv>(def: ServiceDefinition<DB, Env>) {
   const env = def.parseEnv(process.env);
   const ctx = createContext(def, env);
-  await prepareContext(ctx, def.migrations);
+  await prepareService(ctx, def);
   const workers = await startWorkers(def, ctx);
+  const metrics = await startWorkerMetrics(ctx as never, workers.workers, { host: env.HOST, port: env.WORKER_METRICS_PORT ?? DEFAULT_WORKER_METRICS_PORTS[def.name] });
   closeWithGrace({ delay: 30_000 }, async ({ err }) => {
     if (err) ctx.logger.error({ err: err.message }, 'closing after an error');
     await workers.close();
+    await metrics.close();
     await closeContext(ctx);
   });
-  ctx.logger.info(`${def.name} worker running`);
+  ctx.logger.info({ metrics: metrics.url }, `${def.name} worker running`);
 }

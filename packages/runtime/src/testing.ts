@@ -6,7 +6,7 @@ import { dropSchema } from '@reemploy/db';
 import { loggerOptions, mintToken } from '@reemploy/http-kit';
 import type { MessagingTables } from '@reemploy/messaging';
 import { buildApp } from './app.ts';
-import { closeContext, createContext, prepareContext } from './context.ts';
+import { closeContext, createContext, prepareService } from './context.ts';
 import { startWorkers, type RunningWorkers } from './run.ts';
 import type { ServiceContext, ServiceDefinition } from './service.ts';
 
@@ -74,7 +74,7 @@ export async function buildTestService<DB extends MessagingTables, Env extends B
     await deleteQueueKeys(ctx.redis, ctx.queuePrefix);
     await closeContext(ctx);
   });
-  await prepareContext(ctx, def.migrations);
+  await prepareService(ctx, def);
   const app = await buildApp(def, ctx);
   built.app = app;
   return {

@@ -20,6 +20,7 @@ export const jobPostings: ServiceDefinition<JobPostingsDB, JobPostingsEnv> = {
   parseEnv: parseJobPostingsEnv,
   migrations,
   publishesEvents: true,
+  encryptedColumns: [{ table: 'employers', key: 'id', columns: ['contact_name_enc', 'contact_phone_enc'] }],
   tags: [
     { name: 'employers', description: 'Employers, identified by their unified social credit code' },
     { name: 'vacancies', description: 'Vacancies from coordinators, employers, aid bases and job fairs, duplicates caught' },

@@ -28,11 +28,7 @@ export async function loadCity(pool: pg.Pool, options: CityOptions): Promise<{ s
       'seekers',
       ['seeker_id', 'household_id', 'community_code', 'gender', 'birth_date', 'education', 'skills', 'desired_occupations', 'expected_monthly_wage', 'able_to_work', 'willing_to_work', 'status', 'hardship_categories', 'source_seq', 'categories_seq'],
       (function* () {
-        const seen = new Set<string>();
         for (const s of city.seekers()) {
-          // The generator can repeat an id in a very large city; a projection holds each seeker once.
-          if (seen.has(s.key)) continue;
-          seen.add(s.key);
           const r = s.registration;
           seq++;
           yield [s.key, s.householdKey, r.communityCode, s.gender, s.birthDate, r.education, arrayCell(r.skills), arrayCell(r.desiredOccupations), r.expectedMonthlyWage ?? null, r.ableToWork, r.willingToWork, 'unemployed', arrayCell(s.engine.hardshipCategories), seq, seq];
@@ -45,10 +41,7 @@ export async function loadCity(pool: pg.Pool, options: CityOptions): Promise<{ s
       'vacancies',
       ['vacancy_id', 'employer_id', 'title', 'occupation_code', 'skills', 'min_age', 'max_age', 'education_min', 'wage_min', 'wage_max', 'headcount', 'headcount_left', 'community_code', 'kind', 'source', 'reserved_for', 'status', 'valid_until', 'source_seq'],
       (function* () {
-        const seen = new Set<string>();
         for (const v of city.vacancies()) {
-          if (seen.has(v.key)) continue;
-          seen.add(v.key);
           const r = v.registration;
           seq++;
           if (v.aidBaseIndex !== null) reserved.push([randomUUID(), aidBaseId(v.aidBaseIndex), v.key, arrayCell(r.reservedFor), r.headcount, 0, 'active', seq]);

@@ -6,6 +6,8 @@ import { parseArgs } from 'node:util';
 import { benchmark } from './run.ts';
 
 const { values } = parseArgs({
+  // pnpm passes its `--` separator through; after it parseArgs would read every option as a positional.
+  args: process.argv.slice(2).filter((a) => a !== '--'),
   options: {
     seekers: { type: 'string', default: '100000' },
     vacancies: { type: 'string', default: '50000' },

@@ -3,12 +3,14 @@ import { fileURLToPath } from 'node:url';
 
 const serviceDir = fileURLToPath(new URL('..', import.meta.url));
 
-/** Starts `count` real worker processes (src/worker.ts) and resolves once each says it runs. */
+/** Starts `count` real worker processes (src/worker.ts) and resolves once each says it runs; each serves its metrics on a free port. */
 export async function startWorkerProcesses(count: number, env: Record<string, string>): Promise<{ stop(): Promise<void> }> {
   const children: ChildProcess[] = [];
   await Promise.all(
     Array.from({ length: count }, () => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], { cwd: serviceDir, env: { ...process.env, ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'] });
+      // BENCH_WORKER_CPU_PROF=<directory>: each worker writes a V8 CPU profile there when it stops.
+      const prof = process.env.BENCH_WORKER_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_WORKER_CPU_PROF}`] : [];
+      const child = spawn(process.execPath, [...prof, '--import', 'tsx', 'src/worker.ts'], { cwd: serviceDir, env: { ...process.env, ...env, LOG_LEVEL: 'info', WORKER_METRICS_PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
       children.push(child);
       return new Promise<void>((resolve, reject) => {
         let out = '';

@@ -2,10 +2,12 @@ import type { MigrationSet } from '@reemploy/db';
 import { messagingMigration20261129 } from '@reemploy/messaging';
 import * as projection from './2026-11-29-01-projection.ts';
 import * as matchingTables from './2026-11-29-02-matching.ts';
+import * as partitionStaging from './2026-11-29-03-partition-staging.ts';
 
 /** In order of their names; never edit one that has shipped. */
 export const migrations: MigrationSet = {
   '2026-11-29-00-messaging': messagingMigration20261129,
   '2026-11-29-01-projection': projection,
   '2026-11-29-02-matching': matchingTables,
+  '2026-11-29-03-partition-staging': partitionStaging,
 };

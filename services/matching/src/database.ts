@@ -90,13 +90,11 @@ export interface RunPartitionTable {
   done_at: Date | null;
 }
 
+/** One partition's staged candidate lists, packed (src/runs/staging.ts). */
 export interface RunCandidateTable {
   run_id: string;
-  seeker_id: string;
-  community_code: string;
-  age: number;
-  education: string;
-  hardship_categories: string[];
+  partition_key: string;
+  seekers: number;
   packed: Buffer;
 }
 

@@ -3,6 +3,7 @@ import { migrations } from '../migrations/index.ts';
 import { parseMatchingEnv, type MatchingEnv } from './config.ts';
 import type { MatchingDB } from './database.ts';
 import { MatcherCache } from './matcher/cache.ts';
+import { Ranker } from './matcher/ranker.ts';
 import { engineConfig } from './matcher/inputs.ts';
 import { matchRoutes } from './matches/routes.ts';
 import { projectionHandlers } from './projection/handlers.ts';
@@ -29,9 +30,12 @@ export const matching: ServiceDefinition<MatchingDB, MatchingEnv> = {
   ],
   async routes(app, ctx) {
     const cache = new MatcherCache(ctx.database.pool, engineConfig(ctx.env), ctx.env.MATCHER_REFRESH_MS);
+    const ranker = new Ranker({ url: ctx.env.DATABASE_URL, schema: ctx.database.schema, config: engineConfig(ctx.env), refreshMs: ctx.env.MATCHER_REFRESH_MS });
     const queues = openRunQueues(ctx);
-    app.addHook('onClose', () => queues.close());
-    await matchRoutes(app, ctx, cache);
+    app.addHook('onClose', () => Promise.all([queues.close(), ranker.close()]));
+    // A listening server warms its ranking thread at start; an app only injected into (tests) starts it on first use.
+    app.addHook('onListen', async () => ranker.warm());
+    await matchRoutes(app, ctx, cache, ranker);
     await runRoutes(app, ctx, queues);
     await recommendationRoutes(app, ctx, cache);
     await referralRoutes(app, ctx);

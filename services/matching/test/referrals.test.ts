@@ -29,8 +29,14 @@ t.test('referrals: hard constraints and headcount refuse; outcomes publish event
   t.equal(tooOld.statusCode, 422);
   t.match(tooOld.json().detail, /age/);
   t.equal((await refer(s.seekerId, single.vacancyId)).statusCode, 422, 'reserved for another group');
-  t.equal((await refer(s.seekerId, regular.vacancyId, bearer(token(['referrals:write'], ['320505'])))).statusCode, 403, 'seeker outside the caller regions');
-  t.equal((await refer(crypto.randomUUID(), regular.vacancyId)).statusCode, 400);
+  const outside = await refer(s.seekerId, regular.vacancyId, bearer(token(['referrals:write'], ['320505'])));
+  const unknown = await refer(crypto.randomUUID(), regular.vacancyId, bearer(token(['referrals:write'], ['320505'])));
+  t.equal(outside.statusCode, 400, 'seeker outside the caller regions: refused');
+  t.equal(unknown.statusCode, 400);
+  const { instance: _a, requestId: _c, ...outsideProblem } = outside.json();
+  const { instance: _b, requestId: _d, ...unknownProblem } = unknown.json();
+  t.same(outsideProblem, unknownProblem, 'a seeker outside the regions answers exactly like an unknown one: existence does not leak');
+  t.equal((await ctx.database.pool.query('select count(*)::int as n from referrals')).rows[0].n, 0, 'nothing stored');
 
   const created = await refer(s.seekerId, reserved.vacancyId);
   t.equal(created.statusCode, 201, created.body);

@@ -86,6 +86,19 @@ t.test('a run over the city: partitions on the queue, capacity-aware lists, reco
   t.same(outside.items, [], 'another district is not visible');
   const list = (await app.inject({ url: '/v1/matching-runs', headers })).json();
   t.equal(list.items[0].id, run.id);
+
+  // Prometheus: the run's duration once, and the recommendations handed out above.
+  const metrics = (await app.inject({ url: '/metrics' })).body;
+  const sample = (name: string, labels: Record<string, string>) => {
+    const line = metrics.split('\n').find((l) => l.startsWith(`${name}{`) && Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)));
+    return line ? Number(line.split(' ').at(-1)) : NaN;
+  };
+  const completed = { trigger: 'manual', outcome: 'completed' };
+  t.equal(sample('matching_run_duration_seconds_count', completed), 1, 'one run observed');
+  const seconds = sample('matching_run_duration_seconds_sum', completed);
+  t.ok(seconds > 0 && seconds <= (Date.parse(done.finishedAt) - Date.parse(done.startedAt)) / 1000 + 0.001, `run duration ${seconds} s`);
+  const served = sample('matches_served_total', { kind: 'recommendations' });
+  t.ok(served >= withItems.items.length, `${served} recommendations served`);
 });
 
 t.test('a partition computed twice (a retried or duplicated job) is staged once; runs are deterministic', async (t) => {
@@ -107,8 +120,10 @@ t.test('a partition computed twice (a retried or duplicated job) is staged once;
   const run = await ctx.db.selectFrom('matching_runs').selectAll().where('id', '=', a.id).executeTakeFirstOrThrow();
   t.equal(run.partitions_done, 1, 'counted once');
   const part = await ctx.db.selectFrom('run_partitions').selectAll().where('run_id', '=', a.id).where('partition_key', '=', key!).executeTakeFirstOrThrow();
-  const staged = await sql<{ n: number }>`select count(*)::int as n from run_candidates where run_id = ${a.id}`.execute(ctx.db);
-  t.equal(staged.rows[0]!.n, part.seekers, 'each seeker staged once');
+  const staged = await sql<{ n: number; seekers: number }>`select count(*)::int as n, sum(seekers)::int as seekers from run_candidates where run_id = ${a.id}`.execute(ctx.db);
+  t.equal(staged.rows[0]!.n, 1, 'the partition staged once');
+  t.equal(staged.rows[0]!.seekers, part.seekers, 'each of its seekers once');
+  t.ok(part.seekers > 0);
   for (const k of a.keys) await computePartition(ctx, queues, a.id, k);
   await finalizeRun(ctx, a.id);
   await finalizeRun(ctx, a.id);

@@ -4,6 +4,9 @@ import * as jobSeekers from './2026-11-29-01-job-seekers.ts';
 import * as regions from './2026-11-29-02-regions.ts';
 import * as households from './2026-11-29-03-households.ts';
 import * as assessment from './2026-11-29-50-assessment.ts';
+import * as escalations from './2026-11-29-60-escalations.ts';
+import * as importHouseholds from './2026-11-29-70-import-households.ts';
+import * as retention from './2026-11-29-80-retention.ts';
 
 /** In order of their names; never edit one that has shipped. */
 export const migrations: MigrationSet = {
@@ -12,4 +15,7 @@ export const migrations: MigrationSet = {
   '2026-11-29-02-regions': regions,
   '2026-11-29-03-households': households,
   '2026-11-29-50-assessment': assessment,
+  '2026-11-29-60-escalations': escalations,
+  '2026-11-29-70-import-households': importHouseholds,
+  '2026-11-29-80-retention': retention,
 };

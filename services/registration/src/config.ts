@@ -13,6 +13,13 @@ export const registrationEnvSchema = serviceEnvSchema('REGISTRATION_PORT', 3001,
     .max(24 * 90)
     .default(24)
     .describe('Hours a newly zero-employment household may wait for an offer before it is escalated'),
+  RETENTION_WITHDRAWN_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(36_500)
+    .default(1095)
+    .describe('Days after which a seeker withdrawn that long is anonymised by the daily retention job (statistics stay)'),
   IMPORT_BODY_LIMIT: z.coerce
     .number()
     .int()

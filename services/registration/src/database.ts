@@ -8,9 +8,10 @@ type Optional<T> = ColumnType<T | null, T | null | undefined, T | null>;
 
 export interface JobSeekerTable {
   id: string;
-  id_number_hash: string;
-  id_number_enc: string;
-  name_enc: string;
+  /** Null once the seeker is anonymised (retention), as are the encrypted fields. */
+  id_number_hash: string | null;
+  id_number_enc: string | null;
+  name_enc: string | null;
   phone_enc: string | null;
   gender: string;
   birth_date: string;
@@ -32,6 +33,7 @@ export interface JobSeekerTable {
   employer_name: Optional<string>;
   status_since: Optional<Date>;
   content_hash: Optional<string>;
+  anonymised_at: Optional<Date>;
   version: Generated<number>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
@@ -66,6 +68,8 @@ export interface HouseholdTable {
   zero_employment_since: Date | null;
   offer_deadline: Date | null;
   offered_at: Date | null;
+  /** The sending platform's household number (bulk import), unique within the community. */
+  household_key: Optional<string>;
   version: Generated<number>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;

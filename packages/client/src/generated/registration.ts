@@ -324,7 +324,7 @@ export interface paths {
         put?: never;
         /**
          * Bulk-register or update up to 100,000 job seekers from NDJSON or CSV (UTF-8, BOM optional)
-         * @description Send application/x-ndjson (one JSON object per line, the fields of POST /v1/job-seekers) or text/csv (a header row with the same field names; lists separated by ";"). Each row is created, updated or left unchanged, or fails with its errors; uploading the same file again changes nothing.
+         * @description Send application/x-ndjson (one JSON object per line, the fields of POST /v1/job-seekers) or text/csv (a header row with the same field names; lists separated by ";"). A row may join a household: an existing one by householdId, or one named by householdKey (the household number in your ledger, unique within the community: rows sharing it form one household, created on first use), with relationship, and with householdKey the household fields singleParent, minorChildren, otherEmployedMembers. Each row is created, updated or left unchanged, or fails with its errors; uploading the same file again changes nothing.
          */
         post: operations["importJobSeekers"];
         delete?: never;
@@ -475,222 +475,6 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        AidBase: {
-            address: string;
-            /** @enum {string} */
-            cohort: "existing" | "added" | "later";
-            communityCode: string;
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: uuid */
-            id: string;
-            joinedYear: number;
-            name: string;
-            /** @description Hires into this base’s reserved posts */
-            placements: {
-                /** @description Placements per hardship category; a person in two categories counts in both */
-                byCategory: {
-                    [key: string]: number;
-                };
-                /** @description People placed per month (YYYY-MM, Asia/Shanghai) */
-                byMonth: {
-                    [key: string]: number;
-                };
-                /** @description People placed through this base */
-                total: number;
-            };
-            /** @description The posts this base reserves for hardship groups */
-            reservedPosts: {
-                /** @description Posts still taking placements */
-                active: number;
-                /** @description Posts whose quota is used up */
-                filled: number;
-                /** @description Placements made against those quotas */
-                placed: number;
-                /** @description Sum of the quotas of active and filled posts */
-                quota: number;
-                withdrawn: number;
-            };
-            sectors: string[];
-            /** Format: date-time */
-            updatedAt: string;
-        };
-        AidBaseDetail: {
-            address: string;
-            /** @enum {string} */
-            cohort: "existing" | "added" | "later";
-            communityCode: string;
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: uuid */
-            id: string;
-            joinedYear: number;
-            name: string;
-            /** @description Hires into this base’s reserved posts */
-            placements: {
-                /** @description Placements per hardship category; a person in two categories counts in both */
-                byCategory: {
-                    [key: string]: number;
-                };
-                /** @description People placed per month (YYYY-MM, Asia/Shanghai) */
-                byMonth: {
-                    [key: string]: number;
-                };
-                /** @description People placed through this base */
-                total: number;
-            };
-            /** @description Its active and filled reserved posts, newest first (at most 100; page through /reserved-posts for all) */
-            posts: components["schemas"]["ReservedPost"][];
-            /** @description The posts this base reserves for hardship groups */
-            reservedPosts: {
-                /** @description Posts still taking placements */
-                active: number;
-                /** @description Posts whose quota is used up */
-                filled: number;
-                /** @description Placements made against those quotas */
-                placed: number;
-                /** @description Sum of the quotas of active and filled posts */
-                quota: number;
-                withdrawn: number;
-            };
-            sectors: string[];
-            /** Format: date-time */
-            updatedAt: string;
-        };
-        AidBaseDetailInput: {
-            address: string;
-            /** @enum {string} */
-            cohort: "existing" | "added" | "later";
-            communityCode: string;
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: uuid */
-            id: string;
-            joinedYear: number;
-            name: string;
-            /** @description Hires into this base’s reserved posts */
-            placements: {
-                /** @description Placements per hardship category; a person in two categories counts in both */
-                byCategory: {
-                    [key: string]: number;
-                };
-                /** @description People placed per month (YYYY-MM, Asia/Shanghai) */
-                byMonth: {
-                    [key: string]: number;
-                };
-                /** @description People placed through this base */
-                total: number;
-            };
-            /** @description Its active and filled reserved posts, newest first (at most 100; page through /reserved-posts for all) */
-            posts: components["schemas"]["ReservedPostInput"][];
-            /** @description The posts this base reserves for hardship groups */
-            reservedPosts: {
-                /** @description Posts still taking placements */
-                active: number;
-                /** @description Posts whose quota is used up */
-                filled: number;
-                /** @description Placements made against those quotas */
-                placed: number;
-                /** @description Sum of the quotas of active and filled posts */
-                quota: number;
-                withdrawn: number;
-            };
-            sectors: string[];
-            /** Format: date-time */
-            updatedAt: string;
-        };
-        AidBaseImportReport: {
-            created: number;
-            duplicates: number;
-            rejected: number;
-            results: {
-                errors?: {
-                    field: string;
-                    message: string;
-                }[];
-                /**
-                 * Format: uuid
-                 * @description The base already registered under this name
-                 */
-                existingId?: string;
-                /**
-                 * Format: uuid
-                 * @description The base created
-                 */
-                id?: string;
-                /** @description Line of the file (the header is line 1) */
-                line: number;
-                /** @enum {string} */
-                status: "created" | "duplicate" | "rejected";
-            }[];
-            rows: number;
-        };
-        AidBaseImportReportInput: {
-            created: number;
-            duplicates: number;
-            rejected: number;
-            results: {
-                errors?: {
-                    field: string;
-                    message: string;
-                }[];
-                /**
-                 * Format: uuid
-                 * @description The base already registered under this name
-                 */
-                existingId?: string;
-                /**
-                 * Format: uuid
-                 * @description The base created
-                 */
-                id?: string;
-                /** @description Line of the file (the header is line 1) */
-                line: number;
-                /** @enum {string} */
-                status: "created" | "duplicate" | "rejected";
-            }[];
-            rows: number;
-        };
-        AidBaseInput: {
-            address: string;
-            /** @enum {string} */
-            cohort: "existing" | "added" | "later";
-            communityCode: string;
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: uuid */
-            id: string;
-            joinedYear: number;
-            name: string;
-            /** @description Hires into this base’s reserved posts */
-            placements: {
-                /** @description Placements per hardship category; a person in two categories counts in both */
-                byCategory: {
-                    [key: string]: number;
-                };
-                /** @description People placed per month (YYYY-MM, Asia/Shanghai) */
-                byMonth: {
-                    [key: string]: number;
-                };
-                /** @description People placed through this base */
-                total: number;
-            };
-            /** @description The posts this base reserves for hardship groups */
-            reservedPosts: {
-                /** @description Posts still taking placements */
-                active: number;
-                /** @description Posts whose quota is used up */
-                filled: number;
-                /** @description Placements made against those quotas */
-                placed: number;
-                /** @description Sum of the quotas of active and filled posts */
-                quota: number;
-                withdrawn: number;
-            };
-            sectors: string[];
-            /** Format: date-time */
-            updatedAt: string;
-        };
         AnnualReport: {
             communities: {
                 assessed: number;
@@ -723,47 +507,6 @@ export interface components {
             registeredUnemployed: number;
             year: number;
         };
-        AnnualReportInput: {
-            communities: {
-                assessed: number;
-                passed: number;
-                passRate: number | null;
-            };
-            districts: {
-                assessed: number;
-                name: string | null;
-                newJobs: number;
-                /** @description Figures this district led the region in */
-                notes: string[];
-                passed: number;
-                passRate: number | null;
-                publicWelfarePosts: number;
-                reemployed: number;
-                regionCode: string;
-                registeredDuringYear: number;
-                registeredUnemployed: number;
-            }[];
-            name: string | null;
-            /** @description Headcount of vacancies collected, public-welfare posts included */
-            newJobs: number;
-            publicWelfarePosts: number;
-            /** @description People who moved from unemployed to work during the year */
-            reemployed: number;
-            regionCode: string;
-            registeredDuringYear: number;
-            /** @description Registered unemployed at the year’s end */
-            registeredUnemployed: number;
-            year: number;
-        };
-        AssessmentApplicationRequest: {
-            /** @description The community itself, or its street applying for several */
-            communityCodes: string[];
-            /**
-             * @description A month, YYYY-MM; assessments cover the year up to it
-             * @example 2025-12
-             */
-            period: string;
-        };
         AssessmentApplicationRequestInput: {
             /** @description The community itself, or its street applying for several */
             communityCodes: string[];
@@ -774,16 +517,6 @@ export interface components {
             period: string;
         };
         AssessmentApplications: {
-            items: {
-                appliedBy: string;
-                communityCode: string;
-                createdAt: string;
-                /** Format: uuid */
-                id: string;
-                period: string;
-            }[];
-        };
-        AssessmentApplicationsInput: {
             items: {
                 appliedBy: string;
                 communityCode: string;
@@ -824,62 +557,6 @@ export interface components {
                 stratum: string;
             }[];
         };
-        AssessmentSampleInput: {
-            communities?: string[];
-            contacts?: {
-                communityCode: string;
-                name: string;
-                phone: string | null;
-                /** Format: uuid */
-                seekerId: string;
-            }[];
-            createdAt: string;
-            createdBy: string;
-            /** Format: uuid */
-            id: string;
-            /** @enum {string} */
-            kind: "communities" | "phone-survey";
-            parentId: string | null;
-            period: string;
-            population: number;
-            regionCode: string;
-            seed: string;
-            size: {
-                count: number;
-            } | {
-                fraction: number;
-            };
-            strata: {
-                drawn: number;
-                population: number;
-                stratum: string;
-            }[];
-        };
-        AssessmentSampleRequest: {
-            count?: number;
-            fraction?: number;
-            /** @constant */
-            kind: "communities";
-            /**
-             * @description A month, YYYY-MM; assessments cover the year up to it
-             * @example 2025-12
-             */
-            period: string;
-            /** @example 3205 */
-            regionCode: string;
-            seed: string;
-        } | {
-            /** @description Defaults to 0.01, the report’s about 1% */
-            fraction?: number;
-            /** @constant */
-            kind: "phone-survey";
-            /**
-             * Format: uuid
-             * @description The community sample whose registered unemployed are surveyed
-             */
-            sampleId: string;
-            seed: string;
-        };
         AssessmentSampleRequestInput: {
             count?: number;
             fraction?: number;
@@ -913,14 +590,6 @@ export interface components {
                 history: components["schemas"]["AssessmentStandardVersion"][];
             }[];
         };
-        AssessmentStandardsInput: {
-            items: {
-                /** @enum {string} */
-                communityType: "old-city" | "new-city" | "town" | "village";
-                current: components["schemas"]["AssessmentStandardVersionInput"];
-                history: components["schemas"]["AssessmentStandardVersionInput"][];
-            }[];
-        };
         AssessmentStandardVersion: {
             changedAt: string;
             changedBy: string;
@@ -928,15 +597,6 @@ export interface components {
             communityType: "old-city" | "new-city" | "town" | "village";
             note: string | null;
             targets: components["schemas"]["AssessmentTargets"];
-            version: number;
-        };
-        AssessmentStandardVersionInput: {
-            changedAt: string;
-            changedBy: string;
-            /** @enum {string} */
-            communityType: "old-city" | "new-city" | "town" | "village";
-            note: string | null;
-            targets: components["schemas"]["AssessmentTargetsInput"];
             version: number;
         };
         /** @description A target per criterion: a percentage (two decimals at most) or, for zero-employment-households, the most households that may remain */
@@ -961,28 +621,6 @@ export interface components {
             "visit-rate": number;
             "zero-employment-households": number;
         };
-        Candidate: {
-            communityCode: string;
-            factors: components["schemas"]["MatchFactors"];
-            rank: number;
-            reasons: components["schemas"]["MatchReason"][];
-            score: number;
-            /** Format: uuid */
-            seekerId: string;
-        };
-        CandidateInput: {
-            communityCode: string;
-            factors: components["schemas"]["MatchFactorsInput"];
-            rank: number;
-            reasons: components["schemas"]["MatchReasonInput"][];
-            score: number;
-            /** Format: uuid */
-            seekerId: string;
-        };
-        ChangeAssessmentStandard: {
-            note?: string;
-            targets: components["schemas"]["AssessmentTargets"];
-        };
         ChangeAssessmentStandardInput: {
             note?: string;
             targets: components["schemas"]["AssessmentTargetsInput"];
@@ -1002,59 +640,7 @@ export interface components {
                 version: number;
             };
         };
-        CommunityAssessmentInput: {
-            applied: boolean;
-            assessedAt: string;
-            communityCode: string;
-            communityType: string;
-            criteria: components["schemas"]["CriterionResultInput"][];
-            firstAssessedAt: string;
-            name: string | null;
-            passed: boolean;
-            period: string;
-            standard: {
-                communityType: string;
-                version: number;
-            };
-        };
-        CreateMatchingRun: {
-            /** @description Only seekers in this region (division-code prefix); default: the caller’s region */
-            regionCode?: string;
-        };
-        CreateMatchingRunInput: {
-            /** @description Only seekers in this region (division-code prefix); default: the caller’s region */
-            regionCode?: string;
-        };
-        CreateReferral: {
-            /** @description The coordinator or office making the referral */
-            referredBy: string;
-            /** Format: uuid */
-            seekerId: string;
-            /** Format: uuid */
-            vacancyId: string;
-        };
-        CreateReferralInput: {
-            /** @description The coordinator or office making the referral */
-            referredBy: string;
-            /** Format: uuid */
-            seekerId: string;
-            /** Format: uuid */
-            vacancyId: string;
-        };
         CriterionResult: {
-            /** @description Percentage floored to two decimals, the count left for max-count, null with an empty denominator */
-            actual: number | null;
-            denominator: number;
-            /** @enum {string} */
-            id: "reemployment-rate" | "reemployment-rate-4050" | "dual-households-covered" | "zero-employment-households" | "visit-rate" | "info-collection-rate" | "network-entry-rate" | "guidance-rate";
-            /** @enum {string} */
-            kind: "min-percent" | "max-count";
-            label: string;
-            numerator: number;
-            passed: boolean;
-            target: number;
-        };
-        CriterionResultInput: {
             /** @description Percentage floored to two decimals, the count left for max-count, null with an empty denominator */
             actual: number | null;
             denominator: number;
@@ -1105,103 +691,7 @@ export interface components {
                 overdue: number;
             };
         };
-        DashboardInput: {
-            assessed: number;
-            failingCriteria: {
-                communities: number;
-                id: string;
-                label: string;
-            }[];
-            name: string | null;
-            passed: number;
-            passRate: number | null;
-            passRateByRegion: {
-                assessed: number;
-                name: string | null;
-                passed: number;
-                passRate: number | null;
-                regionCode: string;
-            }[];
-            period: string;
-            placementsByAidBase: {
-                aidBaseId: string;
-                placements: number;
-            }[];
-            reemploymentByMonth: {
-                month: string;
-                reemployed: number;
-            }[];
-            regionCode: string;
-            zeroEmployment: {
-                byDistrict: {
-                    left: number;
-                    name: string | null;
-                    overdue: number;
-                    regionCode: string;
-                }[];
-                left: number;
-                overdue: number;
-            };
-        };
-        Employer: {
-            address: string | null;
-            communityCode: string;
-            /** @description Masked unless the caller holds pii:read */
-            contactName: string | null;
-            /** @description Masked unless the caller holds pii:read */
-            contactPhone: string | null;
-            /** Format: date-time */
-            createdAt: string;
-            creditCode: string;
-            /** Format: uuid */
-            id: string;
-            name: string;
-            /** Format: date-time */
-            updatedAt: string;
-            version: number;
-        };
-        EmployerInput: {
-            address: string | null;
-            communityCode: string;
-            /** @description Masked unless the caller holds pii:read */
-            contactName: string | null;
-            /** @description Masked unless the caller holds pii:read */
-            contactPhone: string | null;
-            /** Format: date-time */
-            createdAt: string;
-            creditCode: string;
-            /** Format: uuid */
-            id: string;
-            name: string;
-            /** Format: date-time */
-            updatedAt: string;
-            version: number;
-        };
-        EmployerPage: {
-            items: components["schemas"]["Employer"][];
-            nextCursor: string | null;
-        };
-        EmployerPageInput: {
-            items: components["schemas"]["EmployerInput"][];
-            nextCursor: string | null;
-        };
         EmploymentChange: {
-            /** Format: date-time */
-            at: string;
-            employerName: string | null;
-            /** Format: uuid */
-            id: string;
-            /** @enum {string} */
-            previousStatus: "unemployed" | "employed" | "flexible" | "withdrawn";
-            recordedBy: string;
-            referralId: string | null;
-            /** Format: uuid */
-            seekerId: string;
-            /** @enum {string} */
-            status: "unemployed" | "employed" | "flexible" | "withdrawn";
-            vacancyId: string | null;
-        };
-        EmploymentChangeInput: {
             /** Format: date-time */
             at: string;
             employerName: string | null;
@@ -1221,25 +711,7 @@ export interface components {
             items: components["schemas"]["EmploymentChange"][];
             nextCursor: string | null;
         };
-        EmploymentHistoryInput: {
-            items: components["schemas"]["EmploymentChangeInput"][];
-            nextCursor: string | null;
-        };
         Escalation: {
-            communityCode: string;
-            /** Format: uuid */
-            householdId: string;
-            members: number;
-            /** Format: date-time */
-            offerDeadline: string;
-            overdueHours: number;
-            /** @description The street (or town) the escalation goes to */
-            streetCode: string;
-            streetName: string | null;
-            /** Format: date-time */
-            zeroEmploymentSince: string;
-        };
-        EscalationInput: {
             communityCode: string;
             /** Format: uuid */
             householdId: string;
@@ -1257,48 +729,7 @@ export interface components {
             items: components["schemas"]["Escalation"][];
             nextCursor: string | null;
         };
-        EscalationPageInput: {
-            items: components["schemas"]["EscalationInput"][];
-            nextCursor: string | null;
-        };
         Household: {
-            communityCode: string;
-            /** Format: date-time */
-            createdAt: string;
-            /** @description Members employed or in flexible work, plus the other employed members */
-            employedMembers: number;
-            hardshipCategories: ("ZERO_EMPLOYMENT_HOUSEHOLD" | "DUAL_UNEMPLOYED" | "DUAL_LAID_OFF" | "SINGLE_PARENT" | "OLDER_4050" | "MINIMUM_LIVELIHOOD" | "DISABLED" | "LONG_TERM_UNEMPLOYED")[];
-            /** Format: uuid */
-            id: string;
-            members: {
-                age: number;
-                /** @enum {string} */
-                gender: "male" | "female";
-                hardshipCategories: ("ZERO_EMPLOYMENT_HOUSEHOLD" | "DUAL_UNEMPLOYED" | "DUAL_LAID_OFF" | "SINGLE_PARENT" | "OLDER_4050" | "MINIMUM_LIVELIHOOD" | "DISABLED" | "LONG_TERM_UNEMPLOYED")[];
-                /** Format: uuid */
-                id: string;
-                /** @description Masked unless the caller holds pii:read */
-                name: string;
-                relationship: ("head" | "spouse" | "child" | "parent" | "other") | null;
-                /** @enum {string} */
-                status: "unemployed" | "employed" | "flexible" | "withdrawn";
-            }[];
-            minorChildren: number;
-            otherEmployedMembers: number;
-            singleParent: boolean;
-            /** Format: date-time */
-            updatedAt: string;
-            version: number;
-            /** @description The offer clock of a zero-employment household */
-            zeroEmployment: {
-                /** Format: date-time */
-                offerDeadline: string;
-                offeredAt: string | null;
-                /** Format: date-time */
-                since: string;
-            } | null;
-        };
-        HouseholdInput: {
             communityCode: string;
             /** Format: date-time */
             createdAt: string;
@@ -1339,10 +770,6 @@ export interface components {
             items: components["schemas"]["Household"][];
             nextCursor: string | null;
         };
-        HouseholdPageInput: {
-            items: components["schemas"]["HouseholdInput"][];
-            nextCursor: string | null;
-        };
         ImportReport: {
             created: number;
             failed: number;
@@ -1363,131 +790,7 @@ export interface components {
             unchanged: number;
             updated: number;
         };
-        ImportReportInput: {
-            created: number;
-            failed: number;
-            /** @description One entry per row, in file order */
-            report: {
-                errors?: {
-                    field: string;
-                    message: string;
-                }[];
-                /** Format: uuid */
-                id?: string;
-                /** @description Line of the file (a CSV header is line 1) */
-                line: number;
-                /** @enum {string} */
-                status: "created" | "updated" | "unchanged" | "failed";
-            }[];
-            rows: number;
-            unchanged: number;
-            updated: number;
-        };
-        JobFair: {
-            communityCode: string;
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: date */
-            date: string;
-            description: string | null;
-            endsAt: string | null;
-            /** Format: uuid */
-            id: string;
-            name: string;
-            organiser: string | null;
-            startsAt: string | null;
-            targetGroups: ("ZERO_EMPLOYMENT_HOUSEHOLD" | "DUAL_UNEMPLOYED" | "DUAL_LAID_OFF" | "SINGLE_PARENT" | "OLDER_4050" | "MINIMUM_LIVELIHOOD" | "DISABLED" | "LONG_TERM_UNEMPLOYED")[];
-            /** Format: date-time */
-            updatedAt: string;
-            /** @description Vacancies attached */
-            vacancies: number;
-            venue: string;
-            version: number;
-        };
-        JobFairAttachment: {
-            alreadyAttached: string[];
-            /** @description Newly attached */
-            attached: string[];
-            /** Format: uuid */
-            jobFairId: string;
-        };
-        JobFairAttachmentInput: {
-            alreadyAttached: string[];
-            /** @description Newly attached */
-            attached: string[];
-            /** Format: uuid */
-            jobFairId: string;
-        };
-        JobFairInput: {
-            communityCode: string;
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: date */
-            date: string;
-            description: string | null;
-            endsAt: string | null;
-            /** Format: uuid */
-            id: string;
-            name: string;
-            organiser: string | null;
-            startsAt: string | null;
-            targetGroups: ("ZERO_EMPLOYMENT_HOUSEHOLD" | "DUAL_UNEMPLOYED" | "DUAL_LAID_OFF" | "SINGLE_PARENT" | "OLDER_4050" | "MINIMUM_LIVELIHOOD" | "DISABLED" | "LONG_TERM_UNEMPLOYED")[];
-            /** Format: date-time */
-            updatedAt: string;
-            /** @description Vacancies attached */
-            vacancies: number;
-            venue: string;
-            version: number;
-        };
-        JobFairPage: {
-            items: components["schemas"]["JobFair"][];
-            nextCursor: string | null;
-        };
-        JobFairPageInput: {
-            items: components["schemas"]["JobFairInput"][];
-            nextCursor: string | null;
-        };
         JobSeeker: {
-            ableToWork: boolean;
-            age: number;
-            /** @enum {string} */
-            ageBand: "16-24" | "25-34" | "35-39" | "40-49" | "50-59" | "60+";
-            /** Format: date */
-            birthDate: string;
-            communityCode: string;
-            /** Format: date-time */
-            createdAt: string;
-            desiredOccupations: string[];
-            disabled: boolean;
-            /** @enum {string} */
-            education: "none" | "primary" | "junior-secondary" | "senior-secondary" | "vocational" | "college" | "bachelor" | "postgraduate";
-            employerName: string | null;
-            expectedMonthlyWage: number | null;
-            /** @enum {string} */
-            gender: "male" | "female";
-            hardshipCategories: ("ZERO_EMPLOYMENT_HOUSEHOLD" | "DUAL_UNEMPLOYED" | "DUAL_LAID_OFF" | "SINGLE_PARENT" | "OLDER_4050" | "MINIMUM_LIVELIHOOD" | "DISABLED" | "LONG_TERM_UNEMPLOYED")[];
-            householdId: string | null;
-            /** Format: uuid */
-            id: string;
-            /** @description Masked unless the caller holds pii:read */
-            idNumber: string;
-            laidOff: boolean;
-            minimumLivelihood: boolean;
-            /** @description Masked unless the caller holds pii:read */
-            name: string;
-            phone: string | null;
-            relationship: ("head" | "spouse" | "child" | "parent" | "other") | null;
-            skills: string[];
-            /** @enum {string} */
-            status: "unemployed" | "employed" | "flexible" | "withdrawn";
-            statusSince: string | null;
-            unemployedSince: string | null;
-            /** Format: date-time */
-            updatedAt: string;
-            version: number;
-            willingToWork: boolean;
-        };
-        JobSeekerInput: {
             ableToWork: boolean;
             age: number;
             /** @enum {string} */
@@ -1530,106 +833,6 @@ export interface components {
         JobSeekerPage: {
             items: components["schemas"]["JobSeeker"][];
             nextCursor: string | null;
-        };
-        JobSeekerPageInput: {
-            items: components["schemas"]["JobSeekerInput"][];
-            nextCursor: string | null;
-        };
-        Match: {
-            factors: components["schemas"]["MatchFactors"];
-            rank: number;
-            reasons: components["schemas"]["MatchReason"][];
-            score: number;
-            /** Format: uuid */
-            vacancyId: string;
-        };
-        /** @description Each factor in 0–1 before weighting */
-        MatchFactors: {
-            age: number;
-            occupation: number;
-            priority: number;
-            proximity: number;
-            skills: number;
-            wage: number;
-        };
-        /** @description Each factor in 0–1 before weighting */
-        MatchFactorsInput: {
-            age: number;
-            occupation: number;
-            priority: number;
-            proximity: number;
-            skills: number;
-            wage: number;
-        };
-        MatchingRun: {
-            candidatePairsScored: number;
-            createdAt: string;
-            error: string | null;
-            finishedAt: string | null;
-            /** Format: uuid */
-            id: string;
-            partitions: {
-                done: number;
-                total: number;
-            };
-            progress: number;
-            recommendations: number;
-            regionCode: string | null;
-            seekers: number;
-            startedAt: string | null;
-            /** @enum {string} */
-            status: "queued" | "running" | "completed" | "failed";
-            /** @description Milliseconds: planMs, computeMs (sum over partitions), loadMs, allocateMs, writeMs, finalizeMs, totalMs */
-            timings: {
-                [key: string]: number;
-            };
-            /** @enum {string} */
-            trigger: "manual" | "scheduled";
-            vacancies: number;
-        };
-        MatchingRunInput: {
-            candidatePairsScored: number;
-            createdAt: string;
-            error: string | null;
-            finishedAt: string | null;
-            /** Format: uuid */
-            id: string;
-            partitions: {
-                done: number;
-                total: number;
-            };
-            progress: number;
-            recommendations: number;
-            regionCode: string | null;
-            seekers: number;
-            startedAt: string | null;
-            /** @enum {string} */
-            status: "queued" | "running" | "completed" | "failed";
-            /** @description Milliseconds: planMs, computeMs (sum over partitions), loadMs, allocateMs, writeMs, finalizeMs, totalMs */
-            timings: {
-                [key: string]: number;
-            };
-            /** @enum {string} */
-            trigger: "manual" | "scheduled";
-            vacancies: number;
-        };
-        MatchInput: {
-            factors: components["schemas"]["MatchFactorsInput"];
-            rank: number;
-            reasons: components["schemas"]["MatchReasonInput"][];
-            score: number;
-            /** Format: uuid */
-            vacancyId: string;
-        };
-        MatchReason: {
-            code: string;
-            en: string;
-            zh: string;
-        };
-        MatchReasonInput: {
-            code: string;
-            en: string;
-            zh: string;
         };
         MonthlyLedger: {
             communities: {
@@ -1775,184 +978,7 @@ export interface components {
                 zeroEmploymentHouseholdsLeft: number;
             };
         };
-        MonthlyLedgerInput: {
-            communities: {
-                /** @description 雙失業、雙下崗、單親家庭 */
-                dualHouseholds: number;
-                /** @description 其中至少一人就業 */
-                dualHouseholdsCovered: number;
-                /** @description 就業指導 */
-                guidance: number;
-                /** @description 信息采集 */
-                infoCollections: number;
-                /** @enum {string} */
-                level: "community" | "street" | "district";
-                name: string | null;
-                /** @description 網絡錄入 */
-                networkEntries: number;
-                /** @description 援助基地安置 */
-                placements: number;
-                /** @description 開發公益性崗位 */
-                publicWelfarePosts: number;
-                /** @description 4050人員再就業 */
-                reemployed4050: number;
-                /** @description 本月再就業 */
-                reemployedThisMonth: number;
-                /** @description 本年累計再就業 */
-                reemployedThisYear: number;
-                /** @description 推薦就業 */
-                referrals: number;
-                regionCode: string;
-                /** @description 登記失業人員 */
-                registeredUnemployed: number;
-                /** @description 采集崗位 */
-                vacanciesCollected: number;
-                /** @description 走訪 */
-                visits: number;
-                /** @description 零就業家庭剩餘 */
-                zeroEmploymentHouseholdsLeft: number;
-            }[];
-            districts: {
-                /** @description 雙失業、雙下崗、單親家庭 */
-                dualHouseholds: number;
-                /** @description 其中至少一人就業 */
-                dualHouseholdsCovered: number;
-                /** @description 就業指導 */
-                guidance: number;
-                /** @description 信息采集 */
-                infoCollections: number;
-                /** @enum {string} */
-                level: "community" | "street" | "district";
-                name: string | null;
-                /** @description 網絡錄入 */
-                networkEntries: number;
-                /** @description 援助基地安置 */
-                placements: number;
-                /** @description 開發公益性崗位 */
-                publicWelfarePosts: number;
-                /** @description 4050人員再就業 */
-                reemployed4050: number;
-                /** @description 本月再就業 */
-                reemployedThisMonth: number;
-                /** @description 本年累計再就業 */
-                reemployedThisYear: number;
-                /** @description 推薦就業 */
-                referrals: number;
-                regionCode: string;
-                /** @description 登記失業人員 */
-                registeredUnemployed: number;
-                /** @description 采集崗位 */
-                vacanciesCollected: number;
-                /** @description 走訪 */
-                visits: number;
-                /** @description 零就業家庭剩餘 */
-                zeroEmploymentHouseholdsLeft: number;
-            }[];
-            period: string;
-            regionCode: string;
-            streets: {
-                /** @description 雙失業、雙下崗、單親家庭 */
-                dualHouseholds: number;
-                /** @description 其中至少一人就業 */
-                dualHouseholdsCovered: number;
-                /** @description 就業指導 */
-                guidance: number;
-                /** @description 信息采集 */
-                infoCollections: number;
-                /** @enum {string} */
-                level: "community" | "street" | "district";
-                name: string | null;
-                /** @description 網絡錄入 */
-                networkEntries: number;
-                /** @description 援助基地安置 */
-                placements: number;
-                /** @description 開發公益性崗位 */
-                publicWelfarePosts: number;
-                /** @description 4050人員再就業 */
-                reemployed4050: number;
-                /** @description 本月再就業 */
-                reemployedThisMonth: number;
-                /** @description 本年累計再就業 */
-                reemployedThisYear: number;
-                /** @description 推薦就業 */
-                referrals: number;
-                regionCode: string;
-                /** @description 登記失業人員 */
-                registeredUnemployed: number;
-                /** @description 采集崗位 */
-                vacanciesCollected: number;
-                /** @description 走訪 */
-                visits: number;
-                /** @description 零就業家庭剩餘 */
-                zeroEmploymentHouseholdsLeft: number;
-            }[];
-            total: {
-                /** @description 雙失業、雙下崗、單親家庭 */
-                dualHouseholds: number;
-                /** @description 其中至少一人就業 */
-                dualHouseholdsCovered: number;
-                /** @description 就業指導 */
-                guidance: number;
-                /** @description 信息采集 */
-                infoCollections: number;
-                /** @description 網絡錄入 */
-                networkEntries: number;
-                /** @description 援助基地安置 */
-                placements: number;
-                /** @description 開發公益性崗位 */
-                publicWelfarePosts: number;
-                /** @description 4050人員再就業 */
-                reemployed4050: number;
-                /** @description 本月再就業 */
-                reemployedThisMonth: number;
-                /** @description 本年累計再就業 */
-                reemployedThisYear: number;
-                /** @description 推薦就業 */
-                referrals: number;
-                /** @description 登記失業人員 */
-                registeredUnemployed: number;
-                /** @description 采集崗位 */
-                vacanciesCollected: number;
-                /** @description 走訪 */
-                visits: number;
-                /** @description 零就業家庭剩餘 */
-                zeroEmploymentHouseholdsLeft: number;
-            };
-        };
-        Occupation: {
-            aliases: string[];
-            code: string;
-            group: string;
-            groupNameEn: string;
-            groupNameZh: string;
-            nameEn: string;
-            nameZh: string;
-            nameZhHant: string;
-            skills: string[];
-        };
-        OccupationInput: {
-            aliases: string[];
-            code: string;
-            group: string;
-            groupNameEn: string;
-            groupNameZh: string;
-            nameEn: string;
-            nameZh: string;
-            nameZhHant: string;
-            skills: string[];
-        };
         PiiAccess: {
-            /** Format: date-time */
-            at: string;
-            caller: string;
-            id: number;
-            method: string;
-            recordId: string;
-            recordType: string;
-            requestId: string;
-            route: string;
-        };
-        PiiAccessInput: {
             /** Format: date-time */
             at: string;
             caller: string;
@@ -1980,110 +1006,6 @@ export interface components {
             type: string;
         } & {
             [key: string]: unknown;
-        };
-        /** @description RFC 9457 problem details */
-        ProblemInput: {
-            /** @description Stable machine-readable code */
-            code: string;
-            detail?: string;
-            errors?: {
-                field: string;
-                message: string;
-            }[];
-            instance?: string;
-            requestId?: string;
-            status: number;
-            title: string;
-            /** @description urn:problem:reemploy:<code> */
-            type: string;
-        } & {
-            [key: string]: unknown;
-        };
-        RecommendationsPage: {
-            items: components["schemas"]["SeekerRecommendations"][];
-            nextCursor: string | null;
-            runFinishedAt: string | null;
-            /** @description The latest completed run covering the area; null when there is none */
-            runId: string | null;
-        };
-        RecommendationsPageInput: {
-            items: components["schemas"]["SeekerRecommendationsInput"][];
-            nextCursor: string | null;
-            runFinishedAt: string | null;
-            /** @description The latest completed run covering the area; null when there is none */
-            runId: string | null;
-        };
-        Referral: {
-            createdAt: string;
-            /** @description When a pending referral expires unanswered */
-            expiresAt: string | null;
-            /** Format: uuid */
-            id: string;
-            /** @description A public-welfare or reserved post: stops a zero-employment household’s clock */
-            isPriorityOffer: boolean;
-            /** @description For declines: whether local rules accept the reason */
-            justified: boolean | null;
-            note: string | null;
-            outcomeAt: string | null;
-            reason: string | null;
-            referredBy: string;
-            /** Format: uuid */
-            seekerId: string;
-            /** @description Two or more unjustified declines this year */
-            seekerSupportUnderReview: boolean;
-            seekerUnjustifiedDeclinesThisYear: number;
-            /** @enum {string} */
-            status: "pending" | "hired" | "rejected" | "no-show" | "declined" | "withdrawn" | "expired";
-            /** Format: uuid */
-            vacancyId: string;
-        };
-        ReferralInput: {
-            createdAt: string;
-            /** @description When a pending referral expires unanswered */
-            expiresAt: string | null;
-            /** Format: uuid */
-            id: string;
-            /** @description A public-welfare or reserved post: stops a zero-employment household’s clock */
-            isPriorityOffer: boolean;
-            /** @description For declines: whether local rules accept the reason */
-            justified: boolean | null;
-            note: string | null;
-            outcomeAt: string | null;
-            reason: string | null;
-            referredBy: string;
-            /** Format: uuid */
-            seekerId: string;
-            /** @description Two or more unjustified declines this year */
-            seekerSupportUnderReview: boolean;
-            seekerUnjustifiedDeclinesThisYear: number;
-            /** @enum {string} */
-            status: "pending" | "hired" | "rejected" | "no-show" | "declined" | "withdrawn" | "expired";
-            /** Format: uuid */
-            vacancyId: string;
-        };
-        ReferralOutcome: {
-            /**
-             * Format: date-time
-             * @description When it happened (default: now)
-             */
-            at?: string;
-            note?: string;
-            /** @enum {string} */
-            outcome: "hired" | "rejected" | "no-show" | "declined" | "withdrawn";
-            /** @description Required for rejected (skills-mismatch, experience-lacking, failed-interview, failed-medical, position-filled, schedule-mismatch, other) and declined (health, family-care, commute-too-long, wage-below-minimum, unsafe-conditions, in-training, wage-too-low, not-interested, working-hours, other) */
-            reason?: string;
-        };
-        ReferralOutcomeInput: {
-            /**
-             * Format: date-time
-             * @description When it happened (default: now)
-             */
-            at?: string;
-            note?: string;
-            /** @enum {string} */
-            outcome: "hired" | "rejected" | "no-show" | "declined" | "withdrawn";
-            /** @description Required for rejected (skills-mismatch, experience-lacking, failed-interview, failed-medical, position-filled, schedule-mismatch, other) and declined (health, family-care, commute-too-long, wage-below-minimum, unsafe-conditions, in-training, wage-too-low, not-interested, working-hours, other) */
-            reason?: string;
         };
         Region: {
             children: components["schemas"]["RegionSummary"][];
@@ -2123,49 +1045,8 @@ export interface components {
                 regionCode: string;
             }[];
         };
-        RegionAssessmentInput: {
-            assessed: number;
-            communities: components["schemas"]["CommunityAssessmentInput"][];
-            failedCriteria: {
-                communities: number;
-                /** @enum {string} */
-                id: "reemployment-rate" | "reemployment-rate-4050" | "dual-households-covered" | "zero-employment-households" | "visit-rate" | "info-collection-rate" | "network-entry-rate" | "guidance-rate";
-            }[];
-            name: string | null;
-            passed: number;
-            /** @description passed / assessed rounded half up to three decimals (100 of 138 → 0.725) */
-            passRate: number | null;
-            period: string;
-            regionCode: string;
-            rows: {
-                assessed: number;
-                name: string | null;
-                passed: number;
-                passRate: number | null;
-                regionCode: string;
-            }[];
-        };
-        RegionInput: {
-            children: components["schemas"]["RegionSummaryInput"][];
-            code: string;
-            /** @description Assessment type of a community: the override if set, else the derived default */
-            communityType: ("old-city" | "new-city" | "town" | "village") | null;
-            communityTypeOverridden: boolean;
-            derivedCommunityType: ("old-city" | "new-city" | "town" | "village") | null;
-            /** @description district: urban-district, county-city, county or zone; street: street or town; community: residents or village */
-            kind: string;
-            /** @enum {string} */
-            level: "province" | "city" | "district" | "street" | "community";
-            /** @description Official name (simplified Chinese, as published) */
-            name: string;
-            parentCode: string | null;
-            version: number;
-        };
         RegionSearchResult: {
             items: components["schemas"]["RegionSummary"][];
-        };
-        RegionSearchResultInput: {
-            items: components["schemas"]["RegionSummaryInput"][];
         };
         RegionSummary: {
             code: string;
@@ -2180,136 +1061,6 @@ export interface components {
             /** @description Official name (simplified Chinese, as published) */
             name: string;
             parentCode: string | null;
-        };
-        RegionSummaryInput: {
-            code: string;
-            /** @description Assessment type of a community: the override if set, else the derived default */
-            communityType: ("old-city" | "new-city" | "town" | "village") | null;
-            communityTypeOverridden: boolean;
-            derivedCommunityType: ("old-city" | "new-city" | "town" | "village") | null;
-            /** @description district: urban-district, county-city, county or zone; street: street or town; community: residents or village */
-            kind: string;
-            /** @enum {string} */
-            level: "province" | "city" | "district" | "street" | "community";
-            /** @description Official name (simplified Chinese, as published) */
-            name: string;
-            parentCode: string | null;
-        };
-        ReservedPost: {
-            /** Format: uuid */
-            aidBaseId: string;
-            /** Format: date-time */
-            createdAt: string;
-            /** @description Placements counted against the quota */
-            filled: number;
-            /** Format: uuid */
-            id: string;
-            quota: number;
-            remaining: number;
-            reservedFor: ("ZERO_EMPLOYMENT_HOUSEHOLD" | "DUAL_UNEMPLOYED" | "DUAL_LAID_OFF" | "SINGLE_PARENT" | "OLDER_4050" | "MINIMUM_LIVELIHOOD" | "DISABLED" | "LONG_TERM_UNEMPLOYED")[];
-            /** @enum {string} */
-            status: "active" | "filled" | "withdrawn";
-            /** Format: date-time */
-            updatedAt: string;
-            /** @description The vacancy as last announced by job-postings */
-            vacancy: {
-                communityCode: string;
-                headcount: number;
-                headcountLeft: number;
-                occupationCode: string;
-                /** @enum {string} */
-                status: "open" | "filled" | "closed" | "expired";
-                title: string;
-                /** Format: date-time */
-                validUntil: string;
-            } | null;
-            /** Format: uuid */
-            vacancyId: string;
-            withdrawnReason: string | null;
-        };
-        ReservedPostInput: {
-            /** Format: uuid */
-            aidBaseId: string;
-            /** Format: date-time */
-            createdAt: string;
-            /** @description Placements counted against the quota */
-            filled: number;
-            /** Format: uuid */
-            id: string;
-            quota: number;
-            remaining: number;
-            reservedFor: ("ZERO_EMPLOYMENT_HOUSEHOLD" | "DUAL_UNEMPLOYED" | "DUAL_LAID_OFF" | "SINGLE_PARENT" | "OLDER_4050" | "MINIMUM_LIVELIHOOD" | "DISABLED" | "LONG_TERM_UNEMPLOYED")[];
-            /** @enum {string} */
-            status: "active" | "filled" | "withdrawn";
-            /** Format: date-time */
-            updatedAt: string;
-            /** @description The vacancy as last announced by job-postings */
-            vacancy: {
-                communityCode: string;
-                headcount: number;
-                headcountLeft: number;
-                occupationCode: string;
-                /** @enum {string} */
-                status: "open" | "filled" | "closed" | "expired";
-                title: string;
-                /** Format: date-time */
-                validUntil: string;
-            } | null;
-            /** Format: uuid */
-            vacancyId: string;
-            withdrawnReason: string | null;
-        };
-        SeekerMatches: {
-            /** @description Only registered unemployed seekers able and willing to work are ranked */
-            active: boolean;
-            communityCode: string;
-            items: components["schemas"]["Match"][];
-            /** Format: uuid */
-            seekerId: string;
-            unjustifiedDeclinesThisYear: number;
-        };
-        SeekerMatchesInput: {
-            /** @description Only registered unemployed seekers able and willing to work are ranked */
-            active: boolean;
-            communityCode: string;
-            items: components["schemas"]["MatchInput"][];
-            /** Format: uuid */
-            seekerId: string;
-            unjustifiedDeclinesThisYear: number;
-        };
-        SeekerRecommendations: {
-            communityCode: string;
-            items: {
-                /** @description As of now; null when the vacancy is no longer open to the seeker */
-                factors: components["schemas"]["MatchFactors"] | null;
-                rank: number;
-                reasons: components["schemas"]["MatchReason"][];
-                /** @description The score the run ranked it by */
-                score: number;
-                /** Format: uuid */
-                vacancyId: string;
-            }[];
-            /** @description 0 zero-employment households, 1 dual households and single parents, 2 other hardship, 3 everyone else */
-            priorityTier: number;
-            /** Format: uuid */
-            seekerId: string;
-        };
-        SeekerRecommendationsInput: {
-            communityCode: string;
-            items: {
-                /** @description As of now; null when the vacancy is no longer open to the seeker */
-                factors: components["schemas"]["MatchFactorsInput"] | null;
-                rank: number;
-                reasons: components["schemas"]["MatchReasonInput"][];
-                /** @description The score the run ranked it by */
-                score: number;
-                /** Format: uuid */
-                vacancyId: string;
-            }[];
-            /** @description 0 zero-employment households, 1 dual households and single parents, 2 other hardship, 3 everyone else */
-            priorityTier: number;
-            /** Format: uuid */
-            seekerId: string;
         };
         ServiceRecord: {
             /** Format: date-time */
@@ -2326,223 +1077,8 @@ export interface components {
             /** Format: uuid */
             seekerId: string;
         };
-        ServiceRecordInput: {
-            /** Format: date-time */
-            at: string;
-            communityCode: string;
-            coordinatorId: string;
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: uuid */
-            id: string;
-            /** @enum {string} */
-            kind: "visit" | "info-collection" | "network-entry" | "guidance" | "unemployment-registration" | "unemployment-insurance-claim" | "employment-registration-certificate" | "reemployment-preferential-certificate" | "vacancy-information" | "guidance-and-training-information" | "policy-consultation" | "unemployment-period-certification" | "special-subsidy";
-            note: string | null;
-            /** Format: uuid */
-            seekerId: string;
-        };
         ServiceRecordPage: {
             items: components["schemas"]["ServiceRecord"][];
-            nextCursor: string | null;
-        };
-        ServiceRecordPageInput: {
-            items: components["schemas"]["ServiceRecordInput"][];
-            nextCursor: string | null;
-        };
-        Skill: {
-            code: string;
-            family: string;
-            nameEn: string;
-            nameZh: string;
-            nameZhHant: string;
-        };
-        SkillInput: {
-            code: string;
-            family: string;
-            nameEn: string;
-            nameZh: string;
-            nameZhHant: string;
-        };
-        Vacancy: {
-            closedAt: string | null;
-            communityCode: string;
-            /** Format: date-time */
-            createdAt: string;
-            description: string | null;
-            /** @enum {string} */
-            educationMin: "none" | "primary" | "junior-secondary" | "senior-secondary" | "vocational" | "college" | "bachelor" | "postgraduate";
-            /** Format: uuid */
-            employerId: string;
-            employerName: string;
-            headcount: number;
-            headcountLeft: number;
-            /** Format: uuid */
-            id: string;
-            /** @enum {string} */
-            kind: "regular" | "public-welfare" | "flexible";
-            maxAge: number;
-            mergedFrom: string[];
-            mergedInto: string | null;
-            minAge: number;
-            /** @description Open vacancies of the same employer and occupation with a similar title (single reads only) */
-            nearDuplicates?: {
-                communityCode: string;
-                /** Format: uuid */
-                id: string;
-                /** @description Trigram similarity of the normalised titles (0–1); a title containing the other counts too */
-                similarity: number;
-                title: string;
-            }[];
-            occupationCode: string;
-            occupationName: string | null;
-            /** Format: date-time */
-            refreshedAt: string;
-            reservedFor: ("ZERO_EMPLOYMENT_HOUSEHOLD" | "DUAL_UNEMPLOYED" | "DUAL_LAID_OFF" | "SINGLE_PARENT" | "OLDER_4050" | "MINIMUM_LIVELIHOOD" | "DISABLED" | "LONG_TERM_UNEMPLOYED")[];
-            skills: string[];
-            /** @enum {string} */
-            source: "coordinator" | "employer" | "aid-base" | "job-fair";
-            /** @description Every source the post was collected from (a merge adds the other one) */
-            sources: ("coordinator" | "employer" | "aid-base" | "job-fair")[];
-            /** @enum {string} */
-            status: "open" | "filled" | "closed" | "expired";
-            statusReason: string | null;
-            title: string;
-            /** Format: date-time */
-            updatedAt: string;
-            /** Format: date-time */
-            validUntil: string;
-            version: number;
-            wageMax: number;
-            wageMin: number;
-        };
-        VacancyCandidates: {
-            headcountLeft: number;
-            items: components["schemas"]["Candidate"][];
-            /** @description Open with headcount left; a closed or full vacancy has no candidates */
-            open: boolean;
-            /** Format: uuid */
-            vacancyId: string;
-        };
-        VacancyCandidatesInput: {
-            headcountLeft: number;
-            items: components["schemas"]["CandidateInput"][];
-            /** @description Open with headcount left; a closed or full vacancy has no candidates */
-            open: boolean;
-            /** Format: uuid */
-            vacancyId: string;
-        };
-        VacancyImportReport: {
-            created: number;
-            duplicates: number;
-            failed: number;
-            /** @description One entry per row, in file order */
-            report: {
-                errors?: {
-                    field: string;
-                    message: string;
-                }[];
-                /**
-                 * Format: uuid
-                 * @description The open vacancy this row duplicates
-                 */
-                existingId?: string;
-                /**
-                 * Format: uuid
-                 * @description The vacancy created
-                 */
-                id?: string;
-                /** @description Line of the file (a CSV header is line 1) */
-                line: number;
-                /** @enum {string} */
-                status: "created" | "duplicate" | "failed";
-            }[];
-            rows: number;
-        };
-        VacancyImportReportInput: {
-            created: number;
-            duplicates: number;
-            failed: number;
-            /** @description One entry per row, in file order */
-            report: {
-                errors?: {
-                    field: string;
-                    message: string;
-                }[];
-                /**
-                 * Format: uuid
-                 * @description The open vacancy this row duplicates
-                 */
-                existingId?: string;
-                /**
-                 * Format: uuid
-                 * @description The vacancy created
-                 */
-                id?: string;
-                /** @description Line of the file (a CSV header is line 1) */
-                line: number;
-                /** @enum {string} */
-                status: "created" | "duplicate" | "failed";
-            }[];
-            rows: number;
-        };
-        VacancyInput: {
-            closedAt: string | null;
-            communityCode: string;
-            /** Format: date-time */
-            createdAt: string;
-            description: string | null;
-            /** @enum {string} */
-            educationMin: "none" | "primary" | "junior-secondary" | "senior-secondary" | "vocational" | "college" | "bachelor" | "postgraduate";
-            /** Format: uuid */
-            employerId: string;
-            employerName: string;
-            headcount: number;
-            headcountLeft: number;
-            /** Format: uuid */
-            id: string;
-            /** @enum {string} */
-            kind: "regular" | "public-welfare" | "flexible";
-            maxAge: number;
-            mergedFrom: string[];
-            mergedInto: string | null;
-            minAge: number;
-            /** @description Open vacancies of the same employer and occupation with a similar title (single reads only) */
-            nearDuplicates?: {
-                communityCode: string;
-                /** Format: uuid */
-                id: string;
-                /** @description Trigram similarity of the normalised titles (0–1); a title containing the other counts too */
-                similarity: number;
-                title: string;
-            }[];
-            occupationCode: string;
-            occupationName: string | null;
-            /** Format: date-time */
-            refreshedAt: string;
-            reservedFor: ("ZERO_EMPLOYMENT_HOUSEHOLD" | "DUAL_UNEMPLOYED" | "DUAL_LAID_OFF" | "SINGLE_PARENT" | "OLDER_4050" | "MINIMUM_LIVELIHOOD" | "DISABLED" | "LONG_TERM_UNEMPLOYED")[];
-            skills: string[];
-            /** @enum {string} */
-            source: "coordinator" | "employer" | "aid-base" | "job-fair";
-            /** @description Every source the post was collected from (a merge adds the other one) */
-            sources: ("coordinator" | "employer" | "aid-base" | "job-fair")[];
-            /** @enum {string} */
-            status: "open" | "filled" | "closed" | "expired";
-            statusReason: string | null;
-            title: string;
-            /** Format: date-time */
-            updatedAt: string;
-            /** Format: date-time */
-            validUntil: string;
-            version: number;
-            wageMax: number;
-            wageMin: number;
-        };
-        VacancyPage: {
-            items: components["schemas"]["Vacancy"][];
-            nextCursor: string | null;
-        };
-        VacancyPageInput: {
-            items: components["schemas"]["VacancyInput"][];
             nextCursor: string | null;
         };
         WebhookDelivery: {
@@ -2563,34 +1099,7 @@ export interface components {
             /** Format: uuid */
             subscriptionId: string;
         };
-        WebhookDeliveryInput: {
-            attempts: number;
-            deliveredAt: string | null;
-            /** Format: uuid */
-            eventId: string;
-            eventType: string;
-            /** Format: uuid */
-            id: string;
-            lastError: string | null;
-            lastStatus: number | null;
-            /** Format: date-time */
-            nextAttemptAt: string;
-            /** @enum {string} */
-            status: "pending" | "delivered" | "failed";
-            subject: string;
-            /** Format: uuid */
-            subscriptionId: string;
-        };
         WebhookSubscription: {
-            active: boolean;
-            /** Format: date-time */
-            createdAt: string;
-            eventTypes: ("seeker.re-employed" | "household.escalated" | "referral.outcome" | "matching-run.completed")[];
-            /** Format: uuid */
-            id: string;
-            url: string;
-        };
-        WebhookSubscriptionInput: {
             active: boolean;
             /** Format: date-time */
             createdAt: string;
@@ -2618,6 +1127,15 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description Default Response */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2643,6 +1161,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Default Response */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Default Response */
             200: {
                 headers: {

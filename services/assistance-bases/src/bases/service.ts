@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isUniqueViolation } from '@reemploy/db';
-import { decodeCursor, encodeCursor, inRegions, problems, visiblePrefixes, type Caller } from '@reemploy/http-kit';
+import { decodeCursor, encodeCursor, inRegions, Problem, problems, visiblePrefixes, type Caller } from '@reemploy/http-kit';
 import type { ServiceContext } from '@reemploy/runtime';
 import { z } from 'zod';
 import type { AssistanceBasesEnv } from '../config.ts';
@@ -32,12 +32,19 @@ export async function viewOf(ctx: Ctx, row: AidBaseRow): Promise<AidBaseView> {
   return toView(row, figures.get(row.id)!);
 }
 
+/** A second base of the same name: a 409 naming the first, unless the caller may not see it. */
+async function duplicateName(ctx: Ctx, caller: Caller, name: string, id: string): Promise<Problem> {
+  const row = await findBaseById(ctx.db, id);
+  if (row && canSeeBase(caller, row)) return problems.duplicate(`A base named ${name} is already registered`, id);
+  return new Problem(409, 'duplicate', 'Already exists', `A base named ${name} is already registered outside your regions`);
+}
+
 /** Registers a base; a second base of the same name is a 409 naming the first. */
 export async function registerBase(ctx: Ctx, caller: Caller, input: CreateAidBaseInput, field = (f: string) => `body.${f}`): Promise<AidBaseRow> {
   assertCityCaller(caller);
   if (!inRegions(caller, input.communityCode)) throw problems.outsideRegions(field('communityCode'));
   const existing = await findBaseIdByName(ctx.db, input.name);
-  if (existing) throw problems.duplicate(`A base named ${input.name} is already registered`, existing);
+  if (existing) throw await duplicateName(ctx, caller, input.name, existing);
   try {
     return await insertBase(ctx.db, {
       id: randomUUID(),
@@ -51,7 +58,7 @@ export async function registerBase(ctx: Ctx, caller: Caller, input: CreateAidBas
   } catch (err) {
     if (isUniqueViolation(err)) {
       const id = await findBaseIdByName(ctx.db, input.name);
-      if (id) throw problems.duplicate(`A base named ${input.name} is already registered`, id);
+      if (id) throw await duplicateName(ctx, caller, input.name, id);
     }
     throw err;
   }
@@ -75,7 +82,7 @@ export async function changeBase(ctx: Ctx, caller: Caller, row: AidBaseRow, inpu
   if (input.communityCode !== undefined && !inRegions(caller, input.communityCode)) throw problems.outsideRegions('body.communityCode');
   if (input.name !== undefined) {
     const other = await findBaseIdByName(ctx.db, input.name);
-    if (other && other !== row.id) throw problems.duplicate(`A base named ${input.name} is already registered`, other);
+    if (other && other !== row.id) throw await duplicateName(ctx, caller, input.name, other);
   }
   try {
     const updated = await updateBase(ctx.db, row.id, row.version, {
@@ -91,7 +98,7 @@ export async function changeBase(ctx: Ctx, caller: Caller, row: AidBaseRow, inpu
   } catch (err) {
     if (isUniqueViolation(err) && input.name) {
       const id = await findBaseIdByName(ctx.db, input.name);
-      if (id) throw problems.duplicate(`A base named ${input.name} is already registered`, id);
+      if (id) throw await duplicateName(ctx, caller, input.name, id);
     }
     throw err;
   }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseCreditCode } from '@reemploy/domain/credit-code';
 import { parseMainlandPhone } from '@reemploy/domain';
-import { pageOf, pageQuery } from '@reemploy/http-kit';
+import { cursorTimestamp, pageOf, pageQuery } from '@reemploy/http-kit';
 import { communityCode, regionFilter, text, timestamp } from '../shared/schemas.ts';
 
 export const creditCode = z
@@ -69,4 +69,4 @@ export const listEmployersQuery = pageQuery.extend({
 export type ListEmployersQuery = z.infer<typeof listEmployersQuery>;
 export const employerPage = pageOf(employerView).meta({ id: 'EmployerPage' });
 
-export const employerCursor = z.object({ at: z.string().max(40), id: z.uuid() });
+export const employerCursor = z.object({ at: cursorTimestamp, id: z.uuid() });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseCreditCode, type CreditCodeResult } from '@reemploy/domain/credit-code';
 import { isUniqueViolation } from '@reemploy/db';
-import { decodeCursor, encodeCursor, inRegions, problems, visiblePrefixes, type Caller } from '@reemploy/http-kit';
+import { decodeCursor, encodeCursor, inRegions, Problem, problems, visiblePrefixes, type Caller } from '@reemploy/http-kit';
 import type { Ctx } from '../shared/context.ts';
 import { assertWritable } from '../shared/schemas.ts';
 import { findEmployerById, findEmployerIdByCreditCode, insertEmployer, listEmployers, lockEmployer, updateEmployer, type EmployerRow } from './repository.ts';
@@ -11,12 +11,19 @@ function compactPhone(phone: string): string {
   return phone.replace(/[\s-]/g, '').replace(/^\+86/, '');
 }
 
+/** A credit code already registered: a 409 naming the existing record, unless it lies outside the caller's regions. */
+async function duplicateOf(ctx: Ctx, caller: Caller, id: string): Promise<Problem> {
+  const row = await findEmployerById(ctx.db, id);
+  if (row && inRegions(caller, row.community_code)) return problems.duplicate('An employer with this credit code is already registered', id);
+  return new Problem(409, 'duplicate', 'Already exists', 'An employer with this credit code is already registered in an area outside your regions');
+}
+
 /** Registers an employer; a credit code already registered is a 409 naming the existing record. */
 export async function registerEmployer(ctx: Ctx, caller: Caller, input: CreateEmployerInput): Promise<EmployerRow> {
   const parsed = parseCreditCode(input.creditCode) as Extract<CreditCodeResult, { ok: true }>;
   assertWritable(caller, input.communityCode, 'body.communityCode');
   const existing = await findEmployerIdByCreditCode(ctx.db, parsed.creditCode);
-  if (existing) throw problems.duplicate('An employer with this credit code is already registered', existing);
+  if (existing) throw await duplicateOf(ctx, caller, existing);
   try {
     return await insertEmployer(ctx.db, {
       id: randomUUID(),
@@ -32,7 +39,7 @@ export async function registerEmployer(ctx: Ctx, caller: Caller, input: CreateEm
     // Two registrations racing: the loser learns the winner's id.
     if (isUniqueViolation(err, 'employers_credit_code_key')) {
       const id = await findEmployerIdByCreditCode(ctx.db, parsed.creditCode);
-      if (id) throw problems.duplicate('An employer with this credit code is already registered', id);
+      if (id) throw await duplicateOf(ctx, caller, id);
     }
     throw err;
   }

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
-import { Problem, problems, type Caller } from '@reemploy/http-kit';
+import { Problem, findBadStrings, problems, type Caller } from '@reemploy/http-kit';
 import type { Ctx } from '../shared/context.ts';
 import { createVacancyBody } from './schemas.ts';
 import { createVacancy } from './service.ts';
@@ -82,6 +82,9 @@ function csvRows(text: string): RawRow[] {
 
 async function importRow(ctx: Ctx, caller: Caller, row: RawRow): Promise<RowReport> {
   if (row.error) return { line: row.line, status: 'failed', errors: [{ field: 'row', message: row.error }] };
+  // The strict-input rules of a JSON body hold for each row too: a NUL would reach Postgres (a 500), a lone surrogate be stored as U+FFFD.
+  const bad = findBadStrings(row.value, 'row');
+  if (bad.length) return { line: row.line, status: 'failed', errors: bad };
   const parsed = createVacancyBody.safeParse(row.value);
   if (!parsed.success) {
     return { line: row.line, status: 'failed', errors: parsed.error.issues.map((i) => ({ field: ['row', ...i.path.map(String)].join('.'), message: i.message })) };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EDUCATION_LEVELS, HARDSHIP_CATEGORIES, VACANCY_KINDS, VACANCY_SOURCES, VACANCY_STATUSES } from '@reemploy/domain';
-import { pageOf, pageQuery } from '@reemploy/http-kit';
+import { cursorTimestamp, pageOf, pageQuery } from '@reemploy/http-kit';
 import { occupationCodeSchema, skillCodesSchema } from '@reemploy/taxonomy';
 import { communityCode, regionFilter, text, timestamp } from '../shared/schemas.ts';
 
@@ -121,4 +121,4 @@ export const listVacanciesQuery = pageQuery.extend({
 export type ListVacanciesQuery = z.infer<typeof listVacanciesQuery>;
 export const vacancyPage = pageOf(vacancyView).meta({ id: 'VacancyPage' });
 
-export const vacancyCursor = z.object({ at: z.string().max(40), id: z.uuid() });
+export const vacancyCursor = z.object({ at: cursorTimestamp, id: z.uuid() });

@@ -1,13 +1,15 @@
 import type { FastifyInstance } from 'fastify';
+import { inRegions, problems } from '@reemploy/http-kit';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ServiceContext } from '@reemploy/runtime';
 import type { MatchingEnv } from '../config.ts';
 import type { MatchingDB } from '../database.ts';
 import type { MatcherCache } from '../matcher/cache.ts';
+import type { Ranker } from '../matcher/ranker.ts';
 import { candidatesView, idParams, limitQuery, matchesView } from './schemas.ts';
-import { candidatesForVacancy, matchesForSeeker } from './service.ts';
+import { candidatesForVacancy, matchesForSeeker, servedMetric } from './service.ts';
 
-export async function matchRoutes(app: FastifyInstance, ctx: ServiceContext<MatchingDB, MatchingEnv>, cache: MatcherCache) {
+export async function matchRoutes(app: FastifyInstance, ctx: ServiceContext<MatchingDB, MatchingEnv>, cache: MatcherCache, ranker: Ranker) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.get('/v1/job-seekers/:id/matches', {
@@ -20,7 +22,17 @@ export async function matchRoutes(app: FastifyInstance, ctx: ServiceContext<Matc
       querystring: limitQuery,
       response: { 200: matchesView },
     },
-    handler: (request) => matchesForSeeker(ctx, cache, request.caller, request.params.id, request.query.limit),
+    // The ranking thread reads the seeker, ranks and writes the body (its fields are those of
+    // `matchesView`, see matcher/thread.ts), so that this thread neither queries nor serializes:
+    // the route is hot (coordinators' screens). Without the thread, the same answer is made here.
+    handler: async (request, reply) => {
+      const { id, limit } = { id: request.params.id, limit: request.query.limit };
+      const answer = await ranker.seekerMatches(id, limit).catch(() => undefined);
+      if (!answer) return matchesForSeeker(ctx, ranker, cache, request.caller, id, limit);
+      if (answer.json === undefined || answer.communityCode === undefined || !inRegions(request.caller, answer.communityCode)) throw problems.notFound(`Job seeker ${id}`);
+      servedMetric(ctx).inc({ kind: 'on-demand' }, answer.served);
+      return reply.header('content-type', 'application/json; charset=utf-8').send(answer.json as never);
+    },
   });
 
   r.get('/v1/vacancies/:id/candidates', {

@@ -1,20 +1,34 @@
 import { inRegions, problems, type Caller } from '@reemploy/http-kit';
 import type { ServiceContext } from '@reemploy/runtime';
+import { matchingMetrics, metricsRegistryOf } from '@reemploy/runtime/queue-metrics';
 import type { MatchingEnv } from '../config.ts';
 import type { MatchingDB } from '../database.ts';
 import type { MatcherCache } from '../matcher/cache.ts';
+import type { Ranker } from '../matcher/ranker.ts';
 import { isActiveSeeker, toSeekerInput } from '../matcher/inputs.ts';
 import { unjustifiedDeclinesThisYear } from '../referrals/repository.ts';
 
 type Ctx = ServiceContext<MatchingDB, MatchingEnv>;
 
+/** `matches_served_total` of the registry /metrics serves, by kind: on-demand, candidates, recommendations. */
+export function servedMetric(ctx: Ctx) {
+  return matchingMetrics(metricsRegistryOf(ctx)).matchesServed;
+}
+
 /** A seeker's best open vacancies now; outside the caller's regions is the same as absent. */
-export async function matchesForSeeker(ctx: Ctx, cache: MatcherCache, caller: Caller, seekerId: string, limit: number) {
+export async function matchesForSeeker(ctx: Ctx, ranker: Ranker, cache: MatcherCache, caller: Caller, seekerId: string, limit: number) {
   const row = await ctx.db.selectFrom('seekers').selectAll().where('seeker_id', '=', seekerId).executeTakeFirst();
   if (!row || !inRegions(caller, row.community_code)) throw problems.notFound(`Job seeker ${seekerId}`);
   const active = isActiveSeeker(row);
-  const [index, declines] = await Promise.all([active ? cache.vacancyIndex() : undefined, unjustifiedDeclinesThisYear(ctx.db, seekerId)]);
-  const items = index ? index.matcher.rankForSeeker(toSeekerInput(row), limit) : [];
+  const seeker = toSeekerInput(row);
+  // The ranking thread, or this thread's own matcher when the thread is unavailable.
+  const rank = () =>
+    ranker.rank(seeker, limit).catch(async (err: Error) => {
+      ctx.logger.warn({ err: err.message }, 'ranking thread unavailable: ranking on the main thread');
+      return (await cache.vacancyIndex()).matcher.rankForSeeker(seeker, limit);
+    });
+  const [items, declines] = await Promise.all([active ? rank() : [], unjustifiedDeclinesThisYear(ctx.db, seekerId)]);
+  servedMetric(ctx).inc({ kind: 'on-demand' }, items.length);
   return { seekerId, communityCode: row.community_code, active, unjustifiedDeclinesThisYear: declines, items };
 }
 
@@ -29,5 +43,6 @@ export async function candidatesForVacancy(ctx: Ctx, cache: MatcherCache, caller
   const seekers = (await cache.activeSeekers()).filter((s) => inRegions(caller, s.communityCode));
   const byId = new Map(seekers.map((s) => [s.id, s]));
   const items = index.matcher.rankCandidates(vacancyId, seekers, limit).map((c) => ({ ...c, communityCode: byId.get(c.seekerId)?.communityCode ?? '' }));
+  servedMetric(ctx).inc({ kind: 'candidates' }, items.length);
   return { vacancyId, open, headcountLeft: row.headcount_left, items };
 }

@@ -57,6 +57,11 @@ async function upsertSeeker(trx: Transaction<MatchingDB>, s: EventPayload<'seeke
     .execute();
 }
 
+/** A bulk import's new seekers: each upserted as its own seeker.registered would be. */
+async function upsertImportedSeekers(trx: Transaction<MatchingDB>, batch: EventPayload<'seekers.imported'>, envelope: Envelope) {
+  for (const s of batch.seekers) await upsertSeeker(trx, s, envelope);
+}
+
 /** A household's derived categories changed: members drop the previous ones and take the new. */
 async function applyHouseholdCategories(trx: Transaction<MatchingDB>, h: EventPayload<'household.categories-changed'>, envelope: Envelope) {
   await trx
@@ -76,7 +81,12 @@ export function projectionHandlers(): EventHandlers<MatchingDB> {
     'seeker.registered': upsertSeeker,
     'seeker.updated': upsertSeeker,
     'seeker.employment-changed': upsertSeeker,
+    'seekers.imported': upsertImportedSeekers,
     'household.categories-changed': applyHouseholdCategories,
+    // Retention at registration: forget the person's attributes (referrals and past runs keep only the id).
+    'seeker.anonymised': async (trx, a) => {
+      await trx.deleteFrom('seekers').where('seeker_id', '=', a.seekerId).execute();
+    },
     'vacancy.created': upsertVacancy,
     'vacancy.updated': upsertVacancy,
     'vacancy.closed': upsertVacancy,

@@ -1,3 +1,4 @@
+import { servedMetric } from '../matches/service.ts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
@@ -56,6 +57,8 @@ export async function recommendationRoutes(app: FastifyInstance, ctx: ServiceCon
       const { communityCode, limit, cursor } = request.query;
       const after = decodeCursor(cursor, z.uuid());
       const prefixes = visiblePrefixes(request.caller, communityCode);
+      // An area outside the caller's regions: not even which run covers it.
+      if (!prefixes.length) return { runId: null, runFinishedAt: null, items: [], nextCursor: null };
       const run = await ctx.db
         .selectFrom('matching_runs')
         .select(['id', 'finished_at'])
@@ -64,7 +67,7 @@ export async function recommendationRoutes(app: FastifyInstance, ctx: ServiceCon
         .orderBy('finished_at', 'desc')
         .limit(1)
         .executeTakeFirst();
-      if (!run || !prefixes.length) return { runId: run?.id ?? null, runFinishedAt: run?.finished_at?.toISOString() ?? null, items: [], nextCursor: null };
+      if (!run) return { runId: null, runFinishedAt: null, items: [], nextCursor: null };
       let q = ctx.db
         .selectFrom('recommendations')
         .selectAll()
@@ -76,10 +79,12 @@ export async function recommendationRoutes(app: FastifyInstance, ctx: ServiceCon
       const rows = await q.execute();
       const page = rows.slice(0, limit);
       const last = page.at(-1);
+      const items = await explainLists(ctx, cache, page);
+      servedMetric(ctx).inc({ kind: 'recommendations' }, items.reduce((n, list) => n + list.items.length, 0));
       return {
         runId: run.id,
         runFinishedAt: run.finished_at?.toISOString() ?? null,
-        items: await explainLists(ctx, cache, page),
+        items,
         nextCursor: rows.length > limit && last ? encodeCursor(last.seeker_id) : null,
       };
     },

@@ -40,8 +40,8 @@ export async function toView(ctx: Ctx, row: ReferralRow): Promise<ReferralView> 
 /** Refers an active seeker to an open vacancy they are allowed to take. */
 export async function createReferral(ctx: Ctx, caller: Caller, input: CreateReferralInput): Promise<ReferralRow> {
   const seeker = await ctx.db.selectFrom('seekers').selectAll().where('seeker_id', '=', input.seekerId).executeTakeFirst();
-  if (!seeker) throw problems.field('body.seekerId', 'is not a known job seeker');
-  if (!inRegions(caller, seeker.community_code)) throw problems.outsideRegions('body.seekerId');
+  // A seeker outside the caller's regions answers like an unknown one: the answer must not tell that they exist.
+  if (!seeker || !inRegions(caller, seeker.community_code)) throw problems.field('body.seekerId', 'is not a known job seeker in your regions');
   if (!isActiveSeeker(seeker)) throw problems.unprocessable(`The job seeker is not available for work (status ${seeker.status})`);
   const vacancyRow = await ctx.db.selectFrom('vacancies').select(['status', 'headcount_left', 'community_code']).where('vacancy_id', '=', input.vacancyId).executeTakeFirst();
   if (!vacancyRow) throw problems.field('body.vacancyId', 'is not a known vacancy');

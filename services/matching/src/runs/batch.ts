@@ -1,24 +1,33 @@
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { sql } from 'kysely';
-import { copyRows } from '@reemploy/db';
-import { allocate, createMatcher, priorityTier, type Match, type Matcher, type MatchingConfig, type SeekerInput, type VacancyInput } from '@reemploy/matching-engine';
-import type { EducationLevel, HardshipCategory } from '@reemploy/domain';
+import { from as copyFrom } from 'pg-copy-streams';
+import { EDUCATION_LEVELS } from '@reemploy/domain';
+import {
+  allocatePacked, BATCH_CANDIDATES, categoryMask, createMatcher, packVacancies, priorityTier, resolveConfig,
+  type Matcher, type MatchingConfig, type PackedSeekers, type PackedVacancies, type RankedBuffer,
+} from '@reemploy/matching-engine';
 import type { ServiceContext } from '@reemploy/runtime';
+import { matchingMetrics, metricsRegistryOf } from '@reemploy/runtime/queue-metrics';
 import type { MatchingEnv } from '../config.ts';
 import type { MatchingDB } from '../database.ts';
 import { ACTIVE_SEEKER_SQL, engineConfig, loadNumberedVacancies, SEEKER_COLUMNS, toSeekerInput, type SeekerFields } from '../matcher/inputs.ts';
 import { recordEventOn } from './outbox.ts';
-import { arrayCell, byteaCell, packCandidates, unpackCandidates } from './packing.ts';
 import { partitionBounds, planPartitions } from './partitions.ts';
 import { finalizeJobId, JOB_OPTIONS, partitionJobId, planJobId, type RunQueues } from './queues.ts';
 import * as repo from './repository.ts';
+import { PartitionWriter, readPartition, type StagedSeeker } from './staging.ts';
 
 type Ctx = ServiceContext<MatchingDB, MatchingEnv>;
 
 interface RunVacancies {
   matcher: Matcher;
-  byId: Map<string, VacancyInput>;
-  noById: Map<string, number>;
-  idByNo: Map<number, string>;
+  packed: PackedVacancies;
+  /** The projection's stable vacancy number of each matcher position, and back. */
+  noOfPosition: Int32Array;
+  /** By vacancy number: the matcher position, -1 for none. */
+  positionOfNo: Int32Array;
+  loadMs: number;
 }
 
 // One run's vacancies per worker process: every partition of the run reuses them.
@@ -26,19 +35,30 @@ let cached: { runId: string; value: Promise<RunVacancies> } | undefined;
 
 function vacanciesForRun(ctx: Ctx, runId: string, config: Partial<MatchingConfig>): Promise<RunVacancies> {
   if (cached?.runId !== runId) {
-    const value = loadNumberedVacancies(ctx.database.pool).then((rows) => ({
-      matcher: createMatcher(rows.map((r) => r.input), config),
-      byId: new Map(rows.map((r) => [r.input.id, r.input])),
-      noById: new Map(rows.map((r) => [r.input.id, r.no])),
-      idByNo: new Map(rows.map((r) => [r.no, r.input.id])),
-    }));
+    const started = Date.now();
+    const value = loadNumberedVacancies(ctx.database.pool).then((rows) => {
+      const matcher = createMatcher(rows.map((r) => r.input), config);
+      const noById = new Map(rows.map((r) => [r.input.id, r.no]));
+      const noOfPosition = Int32Array.from(matcher.vacancies, (v) => noById.get(v.id)!);
+      let top = 0;
+      for (const no of noOfPosition) if (no > top) top = no;
+      const positionOfNo = new Int32Array(top + 1).fill(-1);
+      noOfPosition.forEach((no, pos) => (positionOfNo[no] = pos));
+      return { matcher, packed: packVacancies(matcher.vacancies), noOfPosition, positionOfNo, loadMs: Date.now() - started };
+    });
     value.catch(() => (cached = undefined));
     cached = { runId, value };
   }
   return cached.value;
 }
 
-const addTiming = (name: string, ms: number) => sql`jsonb_set(timings, ${sql.lit(`{${name}}`)}, to_jsonb(coalesce((timings->>${name})::bigint, 0) + ${Math.round(ms)}))`;
+const addTimings = (timings: Record<string, number>) => {
+  let expr = sql`timings`;
+  for (const [name, ms] of Object.entries(timings)) {
+    expr = sql`jsonb_set(${expr}, ${sql.lit(`{${name}}`)}, to_jsonb(coalesce((timings->>${name})::bigint, 0) + ${Math.round(ms)}))`;
+  }
+  return expr;
+};
 
 /** Splits a queued run into partition jobs; run again, it re-enqueues what is not done. */
 export async function planRun(ctx: Ctx, queues: RunQueues, runId: string): Promise<void> {
@@ -46,7 +66,7 @@ export async function planRun(ctx: Ctx, queues: RunQueues, runId: string): Promi
   if (!run) throw new Error(`run ${runId} not found (not committed yet?)`);
   if (run.status === 'queued') {
     const started = Date.now();
-    const counts = await repo.seekersByDistrict(ctx.db, run.region_code);
+    const counts = await repo.seekersByStreet(ctx.db, run.region_code);
     const keys = planPartitions(counts, ctx.env.MATCHING_PARTITION_SIZE);
     const vacancies = await repo.countOpenVacancies(ctx.db);
     await ctx.db.transaction().execute(async (trx) => {
@@ -86,9 +106,10 @@ async function enqueueFinalizeWhenDone(ctx: Ctx, queues: RunQueues, runId: strin
 }
 
 /**
- * Computes one partition's candidate lists and stages them. The staging, the
- * partition's "done" and the run's counter commit together, so a worker
- * killed midway leaves nothing and its retry writes each list once.
+ * Computes one partition's candidate lists and stages them as one packed row
+ * keyed by run and partition. The staging, the partition's "done" and the
+ * run's counter commit together, so a worker killed midway leaves nothing
+ * and its retry writes the partition once.
  */
 export async function computePartition(ctx: Ctx, queues: RunQueues, runId: string, partitionKey: string): Promise<void> {
   const run = await repo.findRun(ctx.db, runId);
@@ -98,23 +119,45 @@ export async function computePartition(ctx: Ctx, queues: RunQueues, runId: strin
     const started = Date.now();
     const config = engineConfig(ctx.env);
     const rv = await vacanciesForRun(ctx, runId, config);
+    const t1 = Date.now();
     const b = partitionBounds(partitionKey, run.region_code);
+    // Neighbours together: they read the same index lists, which then stay in the CPU's cache.
     const { rows: seekerRows } = await ctx.database.pool.query<SeekerFields>(
-      `select ${SEEKER_COLUMNS} from seekers where ${ACTIVE_SEEKER_SQL} and community_code like $1 and seeker_id >= $2::uuid ${b.below ? 'and seeker_id < $3::uuid' : ''}`,
-      [`${b.prefix}%`, b.from, ...(b.below ? [b.below] : [])],
+      `select ${SEEKER_COLUMNS} from seekers where ${ACTIVE_SEEKER_SQL} and community_code like $1
+         and ($2::text is null or community_code >= $2) and ($3::text is null or community_code < $3)
+       order by community_code, seeker_id`,
+      [`${b.prefix}%`, b.from, b.below],
     );
-    const k = 3 * ctx.env.MATCHING_TOP_K;
+    const t2 = Date.now();
+    const k = BATCH_CANDIDATES(resolveConfig(config).topK);
     const now = new Date();
     const pairsBefore = rv.matcher.stats().pairsScored;
-    let candidates = 0;
-    const rows = seekerRows.map((r) => {
+    const cpu = process.cpuUsage();
+    const ranked: RankedBuffer = { scores: new Float64Array(k), items: new Int32Array(k) };
+    const writer = new PartitionWriter();
+    const vacancyNo = (i: number) => rv.noOfPosition[ranked.items[i]!]!;
+    for (const r of seekerRows) {
       const seeker = toSeekerInput(r, now);
-      const matches = rv.matcher.candidatesFor(seeker, k);
-      candidates += matches.length;
-      return [runId, r.seeker_id, r.community_code, seeker.age, seeker.education, arrayCell(r.hardship_categories), byteaCell(packCandidates(matches, rv.noById))];
-    });
+      const n = rv.matcher.rankInto(seeker, k, ranked);
+      writer.add(
+        {
+          id: r.seeker_id,
+          communityCode: r.community_code,
+          tier: priorityTier(seeker.hardshipCategories),
+          age: seeker.age,
+          education: Math.max(0, EDUCATION_LEVELS.indexOf(seeker.education)),
+          mask: categoryMask(seeker.hardshipCategories),
+        },
+        n,
+        vacancyNo,
+        ranked.scores,
+      );
+    }
+    const packed = writer.finish();
     const pairs = rv.matcher.stats().pairsScored - pairsBefore;
-    const computeMs = Date.now() - started;
+    const t3 = Date.now();
+    // CPU time of ranking, the figure that holds on a busy machine (the process's, so a worker computing two partitions at once counts both).
+    const rankCpu = process.cpuUsage(cpu);
     const client = await ctx.database.pool.connect();
     try {
       await client.query('begin');
@@ -122,12 +165,11 @@ export async function computePartition(ctx: Ctx, queues: RunQueues, runId: strin
       if (locked.rows[0]?.done_at !== null) {
         await client.query('rollback');
       } else {
-        await client.query('create temp table staged (like run_candidates) on commit drop');
-        await copyRows(client, 'staged', ['run_id', 'seeker_id', 'community_code', 'age', 'education', 'hardship_categories', 'packed'], rows);
-        // A seeker who moved district mid-run may already be staged by another partition: first wins.
-        await client.query('insert into run_candidates select * from staged on conflict do nothing');
-        await client.query('update run_partitions set done_at = now(), seekers = $3, pairs_scored = $4, compute_ms = $5 where run_id = $1 and partition_key = $2', [runId, partitionKey, rows.length, pairs, computeMs]);
-        const { sql: timingSql, parameters } = sql`update matching_runs set partitions_done = partitions_done + 1, pairs_scored = pairs_scored + ${pairs}, candidates = candidates + ${candidates}, timings = ${addTiming('computeMs', computeMs)} where id = ${runId} and status = 'running'`.compile(ctx.db);
+        await client.query('insert into run_candidates (run_id, partition_key, seekers, packed) values ($1, $2, $3, $4) on conflict do nothing', [runId, partitionKey, writer.seekers, packed]);
+        const computeMs = Date.now() - started;
+        await client.query('update run_partitions set done_at = now(), seekers = $3, pairs_scored = $4, compute_ms = $5 where run_id = $1 and partition_key = $2', [runId, partitionKey, writer.seekers, pairs, computeMs]);
+        const timings = { computeMs, vacancyLoadMs: t1 - started, seekerLoadMs: t2 - t1, rankMs: t3 - t2, rankCpuMs: (rankCpu.user + rankCpu.system) / 1000, stageMs: Date.now() - t3 };
+        const { sql: timingSql, parameters } = sql`update matching_runs set partitions_done = partitions_done + 1, pairs_scored = pairs_scored + ${pairs}, candidates = candidates + ${writer.candidates}, timings = ${addTimings(timings)} where id = ${runId} and status = 'running'`.compile(ctx.db);
         await client.query(timingSql, parameters as unknown[]);
         await client.query('commit');
       }
@@ -141,30 +183,73 @@ export async function computePartition(ctx: Ctx, queues: RunQueues, runId: strin
   await enqueueFinalizeWhenDone(ctx, queues, runId);
 }
 
-/** The seeker as staged: allocation checks the hard constraints again, so age and education travel too. */
-function stagedSeeker(s: StagedRow): SeekerInput {
-  return {
-    id: s.seeker_id,
-    age: s.age,
-    gender: 'female',
-    education: s.education as EducationLevel,
-    skills: [],
-    desiredOccupations: [],
-    expectedMonthlyWage: null,
-    communityCode: s.community_code,
-    hardshipCategories: s.hardship_categories,
+/** Every staged list of a run, in seeker id order, as the packed allocation's input. */
+async function loadStaged(ctx: Ctx, runId: string, rv: RunVacancies): Promise<{ seekers: StagedSeeker[]; packed: PackedSeekers }> {
+  // Binary results: the packed values arrive as they are stored, not as hex text.
+  // (With binary results node-postgres sends the parameters in binary too, so the id is a literal here.)
+  if (!UUID.test(runId)) throw new Error(`not a run id: ${runId}`);
+  const query = { text: `select packed from run_candidates where run_id = '${runId}' order by partition_key`, binary: true };
+  const { rows } = await ctx.database.pool.query<{ packed: Buffer }>(query);
+  let total = 0;
+  for (const r of rows) total += r.packed.length;
+  // A candidate takes 8 bytes: an upper bound for the arrays.
+  const vacancyNo = new Uint32Array(Math.ceil(total / 8));
+  const score = new Float64Array(vacancyNo.length);
+  const staged: StagedSeeker[] = [];
+  const from: number[] = [];
+  const counts: number[] = [];
+  const seen = new Set<string>();
+  let n = 0;
+  for (const r of rows) {
+    readPartition(
+      r.packed,
+      (s, count) => {
+        // A seeker who moved district mid-run may be staged by two partitions: the first (by key) counts.
+        if (seen.has(s.id)) return -1;
+        seen.add(s.id);
+        staged.push(s);
+        from.push(n);
+        counts.push(count);
+        const at = n;
+        n += count;
+        return at;
+      },
+      vacancyNo,
+      score,
+    );
+  }
+  // Stable numbers to the positions of this process's matcher; -1: no longer open, dropped by the allocation.
+  const vacancy = new Int32Array(n);
+  const positions = rv.positionOfNo;
+  for (let j = 0; j < n; j++) {
+    const no = vacancyNo[j]!;
+    vacancy[j] = no < positions.length ? positions[no]! : -1;
+  }
+  const order = Array.from(staged.keys()).sort((a, b) => (staged[a]!.id < staged[b]!.id ? -1 : 1));
+  const S = staged.length;
+  const packed: PackedSeekers = {
+    count: S, tier: new Uint8Array(S), age: new Int32Array(S), education: new Int32Array(S), mask: new Int32Array(S),
+    start: new Int32Array(S + 1), vacancy: new Int32Array(n), score: new Float64Array(n),
   };
+  const seekers: StagedSeeker[] = new Array(S);
+  let o = 0;
+  for (let i = 0; i < S; i++) {
+    const j = order[i]!;
+    const s = (seekers[i] = staged[j]!);
+    packed.tier[i] = s.tier;
+    packed.age[i] = s.age;
+    packed.education[i] = s.education;
+    packed.mask[i] = s.mask;
+    packed.start[i] = o;
+    packed.vacancy.set(vacancy.subarray(from[j]!, from[j]! + counts[j]!), o);
+    packed.score.set(score.subarray(from[j]!, from[j]! + counts[j]!), o);
+    o += counts[j]!;
+  }
+  packed.start[S] = o;
+  return { seekers, packed };
 }
 
-interface StagedRow {
-  seeker_id: string;
-  community_code: string;
-  age: number;
-  education: string;
-  hardship_categories: HardshipCategory[];
-  packed: Buffer;
-}
-
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
 
 /** The global, capacity-aware allocation over every staged list, written once with COPY. */
@@ -174,28 +259,33 @@ export async function finalizeRun(ctx: Ctx, runId: string): Promise<void> {
   const t0 = Date.now();
   const config = engineConfig(ctx.env);
   const rv = await vacanciesForRun(ctx, runId, config);
-  const { rows: staged } = await ctx.database.pool.query<StagedRow>(
-    'select seeker_id, community_code, age, education, hardship_categories, packed from run_candidates where run_id = $1 order by seeker_id',
-    [runId],
-  );
-  const seekers = staged.map(stagedSeeker);
-  const lists = new Map<string, Match[]>(staged.map((s) => [s.seeker_id, unpackCandidates(s.packed, rv.idByNo).filter((m) => rv.byId.has(m.vacancyId))]));
+  const { seekers, packed } = await loadStaged(ctx, runId, rv);
   const t1 = Date.now();
-  const allocated = allocate(seekers, lists, rv.byId, config);
+  const allocation = allocatePacked(packed, rv.packed, resolveConfig(config));
   const t2 = Date.now();
-  let recommendations = 0;
-  const rows = seekers.map((s) => {
-    const items = allocated.get(s.id) ?? [];
-    recommendations += items.length;
-    return [
-      runId,
-      s.id,
-      s.communityCode,
-      priorityTier(s.hardshipCategories),
-      arrayCell(items.map((m) => m.vacancyId)),
-      arrayCell(items.map((m) => round4(m.score))),
-    ];
-  });
+  const vacancies = rv.matcher.vacancies;
+  const recommendations = allocation.pick.length;
+  function* lines() {
+    let chunk = '';
+    for (let i = 0; i < seekers.length; i++) {
+      const s = seekers[i]!;
+      let ids = '';
+      let scores = '';
+      for (let x = allocation.start[i]!; x < allocation.start[i + 1]!; x++) {
+        const j = allocation.pick[x]!;
+        const sep = ids ? ',' : '';
+        ids += sep + vacancies[packed.vacancy[j]!]!.id;
+        scores += sep + round4(packed.score[j]!);
+      }
+      // Every cell is a uuid, digits or a number list: nothing to escape.
+      chunk += `${runId}\t${s.id}\t${s.communityCode}\t${s.tier}\t{${ids}}\t{${scores}}\n`;
+      if (chunk.length > 1 << 16) {
+        yield chunk;
+        chunk = '';
+      }
+    }
+    if (chunk) yield chunk;
+  }
   const client = await ctx.database.pool.connect();
   try {
     await client.query('begin');
@@ -205,10 +295,11 @@ export async function finalizeRun(ctx: Ctx, runId: string): Promise<void> {
       return;
     }
     await client.query('delete from recommendations where run_id = $1', [runId]);
-    await copyRows(client, 'recommendations', ['run_id', 'seeker_id', 'community_code', 'tier', 'vacancy_ids', 'scores'], rows);
+    await pipeline(lines, client.query(copyFrom('copy recommendations (run_id, seeker_id, community_code, tier, vacancy_ids, scores) from stdin')) as unknown as Writable);
     const t3 = Date.now();
     const finishedAt = new Date();
-    const timings = { loadMs: t1 - t0, allocateMs: t2 - t1, writeMs: t3 - t2, finalizeMs: t3 - t0, totalMs: finishedAt.getTime() - (run.started_at ?? run.created_at).getTime() };
+    const totalMs = finishedAt.getTime() - (run.started_at ?? run.created_at).getTime();
+    const timings = { loadMs: t1 - t0, allocateMs: t2 - t1, writeMs: t3 - t2, finalizeMs: t3 - t0, totalMs };
     await client.query(`update matching_runs set status = 'completed', recommendations = $2, finished_at = $3, timings = timings || $4::jsonb where id = $1`, [
       runId,
       recommendations,
@@ -224,6 +315,7 @@ export async function finalizeRun(ctx: Ctx, runId: string): Promise<void> {
       finishedAt: finishedAt.toISOString(),
     });
     await client.query('commit');
+    matchingMetrics(metricsRegistryOf(ctx)).runDuration.observe({ trigger: run.trigger, outcome: 'completed' }, totalMs / 1000);
   } catch (err) {
     await client.query('rollback').catch(() => undefined);
     throw err;

@@ -2,6 +2,7 @@ import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { queueNames } from '@reemploy/events';
 import type { Closable, ServiceContext } from '@reemploy/runtime';
+import { matchingMetrics, metricsRegistryOf } from '@reemploy/runtime/queue-metrics';
 import type { MatchingEnv } from '../config.ts';
 import type { MatchingDB } from '../database.ts';
 import { expireReferrals } from '../referrals/service.ts';
@@ -24,7 +25,13 @@ export async function startMatchingWorkers(ctx: Ctx, workerRedis: Redis): Promis
   const failRunAfterLastAttempt = (job: Job | undefined, err: Error) => {
     ctx.logger.warn({ job: job?.name, runId: job?.data?.runId, err: err.message }, 'matching job failed');
     if (job?.data?.runId && job.attemptsMade >= (job.opts.attempts ?? 1)) {
-      markFailed(ctx.db, job.data.runId, `${job.name}: ${err.message}`).catch(() => undefined);
+      markFailed(ctx.db, job.data.runId, `${job.name}: ${err.message}`)
+        .then((run) => {
+          if (!run?.finished_at) return;
+          const seconds = (run.finished_at.getTime() - (run.started_at ?? run.created_at).getTime()) / 1000;
+          matchingMetrics(metricsRegistryOf(ctx)).runDuration.observe({ trigger: run.trigger, outcome: 'failed' }, seconds);
+        })
+        .catch(() => undefined);
     }
   };
 
@@ -63,6 +70,7 @@ export async function startMatchingWorkers(ctx: Ctx, workerRedis: Redis): Promis
 
   return [
     {
+      workers: [runs, partitions, maintenance],
       async close() {
         await Promise.all([runs.close(), partitions.close(), maintenance.close()]);
         await Promise.all([schedulerQueue.close(), maintenanceQueue.close(), queues.close()]);

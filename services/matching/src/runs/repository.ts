@@ -22,10 +22,10 @@ export function findActiveOverlapping(db: Db, regionCode: string | null) {
     .executeTakeFirst();
 }
 
-/** Active seekers per district (first six digits) inside the run's region. */
-export async function seekersByDistrict(db: Db, regionCode: string | null): Promise<{ district: string; n: number }[]> {
-  const { rows } = await sql<{ district: string; n: number }>`
-    select left(community_code, 6) as district, count(*)::int as n from seekers
+/** Active seekers per street (first nine digits) inside the run's region. */
+export async function seekersByStreet(db: Db, regionCode: string | null): Promise<{ street: string; n: number }[]> {
+  const { rows } = await sql<{ street: string; n: number }>`
+    select left(community_code, 9) as street, count(*)::int as n from seekers
     where ${sql.raw(ACTIVE_SEEKER_SQL)} and community_code like ${`${regionCode ?? ''}%`}
     group by 1 order by 1`.execute(db);
   return rows;
@@ -40,11 +40,13 @@ export function undonePartitions(db: Db, runId: string) {
   return db.selectFrom('run_partitions').select('partition_key').where('run_id', '=', runId).where('done_at', 'is', null).execute();
 }
 
+/** Marks a queued or running run failed; returns it when this call failed it (once per run). */
 export async function markFailed(db: Db, runId: string, error: string) {
-  await db
+  return db
     .updateTable('matching_runs')
     .set({ status: 'failed', error: error.slice(0, 500), finished_at: new Date() })
     .where('id', '=', runId)
     .where('status', 'in', ['queued', 'running'])
-    .execute();
+    .returning(['trigger', 'created_at', 'started_at', 'finished_at'])
+    .executeTakeFirst();
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sampleCommunities, samplePhoneSurvey } from '@reemploy/assessment';
 import { maskPhone } from '@reemploy/domain/phone';
-import { problems, visiblePrefixes, type Caller } from '@reemploy/http-kit';
+import { inRegions, problems, visiblePrefixes, type Caller } from '@reemploy/http-kit';
 import { applicantsUnder } from './service.ts';
 import { assessmentDb, type Ctx } from './tables.ts';
 
@@ -50,6 +50,8 @@ function maskName(name: string): string {
 }
 
 async function toSample(ctx: Ctx, caller: Caller, row: SampleRow): Promise<Sample> {
+  // A sample drawn for a wider area shows a narrower caller only its own part of it.
+  const overlaps = (code: string) => caller.regions.some((r) => code.startsWith(r) || r.startsWith(code));
   const base = {
     id: row.id,
     kind: row.kind as Sample['kind'],
@@ -59,19 +61,19 @@ async function toSample(ctx: Ctx, caller: Caller, row: SampleRow): Promise<Sampl
     size: row.size as Size,
     parentId: row.parent_id,
     population: row.population,
-    strata: row.strata as Sample['strata'],
+    strata: (row.strata as Sample['strata']).filter((s) => overlaps(s.stratum)),
     createdBy: row.created_by,
     createdAt: row.created_at.toISOString(),
   };
-  if (row.kind === 'communities') return { ...base, communities: row.items };
+  if (row.kind === 'communities') return { ...base, communities: row.items.filter((c) => inRegions(caller, c)) };
   const reveal = caller.scopes.has('pii:read');
   const people = row.items.length
     ? await assessmentDb(ctx).selectFrom('job_seekers').select(['id', 'community_code', 'name_enc', 'phone_enc']).where('id', 'in', row.items).orderBy('community_code').orderBy('id').execute()
     : [];
-  const contacts = people.map((p) => {
-    const name = ctx.pii.decrypt(p.name_enc);
+  const contacts = people.filter((p) => inRegions(caller, p.community_code)).map((p) => {
+    const name = p.name_enc ? ctx.pii.decrypt(p.name_enc) : '';
     const phone = p.phone_enc ? ctx.pii.decrypt(p.phone_enc) : null;
-    return { seekerId: p.id, communityCode: p.community_code, name: reveal ? name : maskName(name), phone: phone && !reveal ? maskPhone(phone) : phone };
+    return { seekerId: p.id, communityCode: p.community_code, name: reveal || !name ? name : maskName(name), phone: phone && !reveal ? maskPhone(phone) : phone };
   });
   return { ...base, contacts };
 }

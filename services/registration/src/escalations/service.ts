@@ -1,13 +1,13 @@
 import { sql, type Transaction } from 'kysely';
 import { z } from 'zod';
-import { decodeCursor, encodeCursor, visiblePrefixes, type Caller } from '@reemploy/http-kit';
+import { cursorTimestamp, decodeCursor, encodeCursor, visiblePrefixes, type Caller } from '@reemploy/http-kit';
 import type { ServiceContext } from '@reemploy/runtime';
 import type { RegistrationEnv } from '../config.ts';
 import type { RegistrationDB } from '../database.ts';
 import type { EscalationView, ListEscalationsQuery } from './schemas.ts';
 
 type Ctx = ServiceContext<RegistrationDB, RegistrationEnv>;
-const cursorShape = z.object({ at: z.string().max(40), id: z.uuid() });
+const cursorShape = z.object({ at: cursorTimestamp, id: z.uuid() });
 
 /**
  * An offer reached a household (a public-welfare or reserved post): its

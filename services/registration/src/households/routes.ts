@@ -7,6 +7,15 @@ import type { RegistrationDB } from '../database.ts';
 import { createHouseholdBody, householdIdParams, householdPage, householdView, listHouseholdsQuery, patchHouseholdBody } from './schemas.ts';
 import { createHousehold, getHousehold, listHouseholdsPage, toHouseholdView, updateHousehold } from './service.ts';
 
+/** A household's answer shows its members' names: the audit names each member read. */
+const memberNamesAudit = {
+  recordType: 'job-seeker',
+  ids: (payload: unknown): string[] => {
+    const { items, members } = payload as { items?: { members: { id: string }[] }[]; members?: { id: string }[] };
+    return (items ?? [{ members: members ?? [] }]).flatMap((h) => h.members.map((m) => m.id));
+  },
+};
+
 export async function householdRoutes(app: FastifyInstance, ctx: ServiceContext<RegistrationDB, RegistrationEnv>) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
@@ -27,7 +36,7 @@ export async function householdRoutes(app: FastifyInstance, ctx: ServiceContext<
   });
 
   r.get('/v1/households', {
-    config: { scope: 'seekers:read' },
+    config: { scope: 'seekers:read', piiAudit: memberNamesAudit },
     schema: {
       operationId: 'listHouseholds',
       tags: ['households'],
@@ -42,7 +51,7 @@ export async function householdRoutes(app: FastifyInstance, ctx: ServiceContext<
   });
 
   r.get('/v1/households/:id', {
-    config: { scope: 'seekers:read' },
+    config: { scope: 'seekers:read', piiAudit: memberNamesAudit },
     schema: {
       operationId: 'getHousehold',
       tags: ['households'],
@@ -58,7 +67,7 @@ export async function householdRoutes(app: FastifyInstance, ctx: ServiceContext<
   });
 
   r.patch('/v1/households/:id', {
-    config: { scope: 'seekers:write' },
+    config: { scope: 'seekers:write', piiAudit: memberNamesAudit },
     schema: {
       operationId: 'updateHousehold',
       tags: ['households'],

@@ -24,10 +24,10 @@ export function toHouseholdView(ctx: Ctx, caller: Caller, row: HouseholdRow, mem
     minorChildren: row.minor_children,
     otherEmployedMembers: row.other_employed_members,
     members: members.map((m) => {
-      const name = ctx.pii.decrypt(m.name_enc);
+      const name = m.name_enc ? ctx.pii.decrypt(m.name_enc) : '';
       return {
         id: m.id,
-        name: reveal ? name : maskName(name),
+        name: reveal || !name ? name : maskName(name),
         relationship: m.relationship as Relationship | null,
         gender: m.gender as Gender,
         age: ageAt(m.birth_date, at),

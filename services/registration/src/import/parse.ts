@@ -6,6 +6,8 @@ import { problems, Problem } from '@reemploy/http-kit';
 export interface RawRow {
   /** 1-based line of the file (the header is line 1 in a CSV). */
   line: number;
+  /** An NDJSON line, parsed where the row is prepared (off the main thread). */
+  text?: string;
   value?: Record<string, unknown>;
   error?: string;
 }
@@ -15,15 +17,16 @@ export const IMPORT_CONTENT_TYPES = ['application/x-ndjson', 'application/ndjson
 const BOOLEAN = new Map([
   ['true', true], ['false', false], ['1', true], ['0', false], ['yes', true], ['no', false], ['y', true], ['n', false], ['是', true], ['否', false],
 ]);
-const BOOLEAN_FIELDS = new Set(['ableToWork', 'willingToWork', 'laidOff', 'minimumLivelihood', 'disabled']);
+const BOOLEAN_FIELDS = new Set(['ableToWork', 'willingToWork', 'laidOff', 'minimumLivelihood', 'disabled', 'singleParent']);
 const LIST_FIELDS = new Set(['skills', 'desiredOccupations']);
+const INTEGER_FIELDS = new Set(['expectedMonthlyWage', 'minorChildren', 'otherEmployedMembers']);
 
 /** A CSV cell as the JSON value the same field takes in NDJSON; anything unreadable stays a string for validation to name. */
 function csvValue(field: string, cell: string): unknown {
   if (cell === '') return LIST_FIELDS.has(field) ? [] : undefined;
   if (BOOLEAN_FIELDS.has(field)) return BOOLEAN.get(cell.toLowerCase()) ?? cell;
   if (LIST_FIELDS.has(field)) return cell.split(/[;|]/).map((s) => s.trim()).filter(Boolean);
-  if (field === 'expectedMonthlyWage' && /^\d{1,9}$/.test(cell)) return Number(cell);
+  if (INTEGER_FIELDS.has(field) && /^\d{1,9}$/.test(cell)) return Number(cell);
   return cell;
 }
 
@@ -44,16 +47,7 @@ async function* ndjson(input: Readable): AsyncGenerator<RawRow> {
   for await (const text of createInterface({ input, crlfDelay: Infinity })) {
     line += 1;
     const trimmed = (line === 1 ? text.replace(/^\uFEFF/, '') : text).trim();
-    if (!trimmed) continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(trimmed);
-    } catch {
-      yield { line, error: 'is not valid JSON' };
-      continue;
-    }
-    if (!value || typeof value !== 'object' || Array.isArray(value)) yield { line, error: 'must be a JSON object' };
-    else yield { line, value: value as Record<string, unknown> };
+    if (trimmed) yield { line, text: trimmed };
   }
 }
 

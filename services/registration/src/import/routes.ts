@@ -7,7 +7,7 @@ import type { RegistrationEnv } from '../config.ts';
 import type { RegistrationDB } from '../database.ts';
 import { IMPORT_CONTENT_TYPES } from './parse.ts';
 import { importReport } from './schemas.ts';
-import { importJobSeekers } from './service.ts';
+import { closePreparers, importJobSeekers } from './service.ts';
 
 /** The upload, held out of sight of the generic body checks (they walk enumerable properties). */
 class Upload {
@@ -21,6 +21,8 @@ class Upload {
 }
 
 export async function importRoutes(app: FastifyInstance, ctx: ServiceContext<RegistrationDB, RegistrationEnv>) {
+  // The preparing worker threads (started by the first import) end with the app.
+  app.addHook('onClose', async () => closePreparers(ctx));
   // Its own scope: the streaming parsers apply to this route only.
   await app.register(async (scope) => {
     scope.addContentTypeParser([...IMPORT_CONTENT_TYPES], (_request, payload, done) => done(null, new Upload(payload)));
@@ -34,6 +36,8 @@ export async function importRoutes(app: FastifyInstance, ctx: ServiceContext<Reg
         summary: 'Bulk-register or update up to 100,000 job seekers from NDJSON or CSV (UTF-8, BOM optional)',
         description:
           'Send application/x-ndjson (one JSON object per line, the fields of POST /v1/job-seekers) or text/csv (a header row with the same field names; lists separated by ";"). ' +
+          'A row may join a household: an existing one by householdId, or one named by householdKey (the household number in your ledger, unique within the community: rows sharing it form one household, created on first use), ' +
+          'with relationship, and with householdKey the household fields singleParent, minorChildren, otherEmployedMembers. ' +
           'Each row is created, updated or left unchanged, or fails with its errors; uploading the same file again changes nothing.',
         response: { 200: importReport },
       },
@@ -45,7 +49,7 @@ export async function importRoutes(app: FastifyInstance, ctx: ServiceContext<Reg
           throw new Problem(415, 'unsupported-media-type', 'Unsupported media type', `Send one of ${IMPORT_CONTENT_TYPES.join(', ')}`, [{ field: 'header.content-type', message: 'unsupported' }]);
         }
         const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-        const report = await importJobSeekers(ctx, request.caller, upload.stream, type);
+        const report = await importJobSeekers(ctx, request.caller, upload.stream, type, request.headers['content-length'] ? length : undefined);
         // Serialised directly: a 100,000-row report through the response schema costs seconds.
         return reply.type('application/json; charset=utf-8').send(JSON.stringify(report) as unknown as typeof report);
       },

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { inRegions, type Caller } from '@reemploy/http-kit';
+import { z } from 'zod';
+import { findBadStrings, inRegions, type Caller } from '@reemploy/http-kit';
 import { parseIdNumber, type Gender, type Relationship, type SeekerStatus } from '@reemploy/domain';
 import { deriveHardship } from '@reemploy/domain/hardship';
 import type { PiiCipher } from '@reemploy/pii';
@@ -10,6 +11,36 @@ import type { RawRow } from './parse.ts';
 export interface FieldError {
   field: string;
   message: string;
+}
+
+/**
+ * An import row: the fields of POST /v1/job-seekers, and, to build a household
+ * in the same file, the platform's own household number (`householdKey`) with
+ * the household's fields (given on any of its rows; they must agree).
+ */
+export const importRowBody = createJobSeekerBody.extend({
+  // Checked once, in prepareRow, with the import's reference time (the API schema checks it in a refinement).
+  idNumber: z.string().max(32),
+  householdKey: z
+    .string()
+    .trim()
+    .min(1)
+    .max(64)
+    .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters')
+    .optional()
+    .describe("The household number in the sending platform's ledger (戶號), unique within the community; rows sharing it form one household"),
+  singleParent: z.boolean().optional(),
+  minorChildren: z.int().min(0).max(20).optional(),
+  otherEmployedMembers: z.int().min(0).max(20).optional(),
+});
+export type ImportRowInput = z.infer<typeof importRowBody>;
+
+/** Where a row places its person: an existing household, or one named by the file's household key. */
+export interface HouseholdRef {
+  id?: string;
+  key?: string;
+  relationship: Relationship;
+  attributes: { single_parent?: boolean; minor_children?: number; other_employed_members?: number };
 }
 
 /** A row ready to store: encrypted, hashed and derived, in the job_seekers column names. */
@@ -36,35 +67,133 @@ export interface PreparedRow {
   unemployed_since: string | null;
   hardship_categories: string[];
   content_hash: string;
+  household?: HouseholdRef;
 }
 
 export interface RowContext {
-  caller: Caller;
+  caller: Pick<Caller, 'regions'>;
   pii: PiiCipher;
   communities: Set<string>;
   today: string;
   now: Date;
 }
 
+// Columns of the staging table and their SQL types, in COPY order.
+export const STAGED_COLUMNS: [keyof PreparedRow & string, string][] = [
+  ['id', 'uuid'], ['id_number_hash', 'text'], ['id_number_enc', 'text'], ['name_enc', 'text'], ['phone_enc', 'text'], ['gender', 'text'],
+  ['birth_date', 'date'], ['community_code', 'text'], ['education', 'text'], ['skills', 'text[]'], ['desired_occupations', 'text[]'],
+  ['expected_monthly_wage', 'integer'], ['able_to_work', 'boolean'], ['willing_to_work', 'boolean'], ['laid_off', 'boolean'],
+  ['minimum_livelihood', 'boolean'], ['disabled', 'boolean'], ['unemployed_since', 'date'], ['hardship_categories', 'text[]'], ['content_hash', 'text'],
+];
+
+/** COPY text format: backslash, tab, newline and carriage return escaped; null is \N. */
+function copyCell(value: unknown): string {
+  if (value === null || value === undefined) return '\\N';
+  if (Array.isArray(value)) return copyText(`{${value.map((v) => `"${String(v).replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`);
+  if (typeof value === 'boolean') return value ? 't' : 'f';
+  return copyText(String(value));
+}
+
+function copyText(text: string): string {
+  return /[\\\t\n\r]/.test(text) ? text.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : text;
+}
+
+const PLAIN_ELEMENT = /^[A-Za-z0-9_.-]+$/;
+/** An array literal without quotes when every element is a plain code (as validated codes are). */
+const list = (values: string[]) => (values.every((v) => PLAIN_ELEMENT.test(v) && v.toUpperCase() !== 'NULL') ? `{${values.join(',')}}` : undefined);
+const nullable = (value: string | number | null) => (value === null ? '\\N' : value);
+const bool = (value: boolean) => (value ? 't' : 'f');
+
 /**
- * Validates one row as POST /v1/job-seekers would, and prepares it. Households
- * are joined through PATCH, where the spouse and community rules are checked
- * against the household under a lock.
+ * One line of COPY text for the staging table: the file line, then STAGED_COLUMNS.
+ * Every value is validated (digits, dates, enums, codes) or base64url (hashes and
+ * ciphertexts), so nothing needs escaping; a list with anything but plain codes
+ * takes the general encoder.
+ */
+export function stagingLine(row: PreparedRow): string {
+  const skills = list(row.skills);
+  const occupations = list(row.desired_occupations);
+  const categories = list(row.hardship_categories);
+  if (skills === undefined || occupations === undefined || categories === undefined) return generalLine(row);
+  return (
+    `${row.line}\t${row.id}\t${row.id_number_hash}\t${row.id_number_enc}\t${row.name_enc}\t${nullable(row.phone_enc)}\t${row.gender}\t` +
+    `${row.birth_date}\t${row.community_code}\t${row.education}\t${skills}\t${occupations}\t` +
+    `${nullable(row.expected_monthly_wage)}\t${bool(row.able_to_work)}\t${bool(row.willing_to_work)}\t${bool(row.laid_off)}\t` +
+    `${bool(row.minimum_livelihood)}\t${bool(row.disabled)}\t${nullable(row.unemployed_since)}\t${categories}\t${row.content_hash}\n`
+  );
+}
+
+/** The same line through the general COPY encoder (quotes and escapes). */
+export function generalLine(row: PreparedRow): string {
+  let out = String(row.line);
+  for (const [column] of STAGED_COLUMNS) out += '\t' + copyCell(row[column]);
+  return out + '\n';
+}
+
+function issues(error: z.ZodError): FieldError[] {
+  return error.issues.slice(0, 10).map((i) => ({ field: i.path.join('.') || (i.code === 'unrecognized_keys' ? i.keys.join(',') : 'row'), message: i.message }));
+}
+
+/** The household fields of a row, checked on their own (the household itself is checked when the row is stored). */
+function householdOf(input: ImportRowInput, errors: FieldError[]): HouseholdRef | undefined {
+  const attributes = {
+    ...(input.singleParent !== undefined ? { single_parent: input.singleParent } : {}),
+    ...(input.minorChildren !== undefined ? { minor_children: input.minorChildren } : {}),
+    ...(input.otherEmployedMembers !== undefined ? { other_employed_members: input.otherEmployedMembers } : {}),
+  };
+  const given = Object.keys(attributes).length > 0;
+  if (input.householdId !== undefined && input.householdKey !== undefined) {
+    errors.push({ field: 'householdKey', message: 'give householdId or householdKey, not both' });
+    return undefined;
+  }
+  if (input.householdId === undefined && input.householdKey === undefined) {
+    if (input.relationship !== undefined) errors.push({ field: 'relationship', message: 'needs householdId or householdKey' });
+    const field = (['singleParent', 'minorChildren', 'otherEmployedMembers'] as const).find((k) => input[k] !== undefined);
+    if (field) errors.push({ field, message: 'is a household field: give householdKey with it' });
+    return undefined;
+  }
+  if (input.relationship === undefined) {
+    errors.push({ field: 'relationship', message: `is required with ${input.householdId !== undefined ? 'householdId' : 'householdKey'}` });
+    return undefined;
+  }
+  if (input.householdId !== undefined && given) {
+    errors.push({ field: 'householdId', message: 'an existing household changes through PATCH /v1/households/{id}; household fields go with householdKey' });
+    return undefined;
+  }
+  return { ...(input.householdId !== undefined ? { id: input.householdId } : { key: input.householdKey! }), relationship: input.relationship, attributes };
+}
+
+/**
+ * Validates one row as POST /v1/job-seekers would, and prepares it: the
+ * identity number and phone encrypted, the lookup and content hashes, the
+ * categories a person carries alone. Rows naming a household are checked
+ * against it (one head, one spouse, same community) when they are stored.
  */
 export function prepareRow(raw: RawRow, c: RowContext): { row: PreparedRow } | { errors: FieldError[] } {
-  if (raw.error || !raw.value) return { errors: [{ field: 'row', message: raw.error ?? 'is empty' }] };
-  const parsed = createJobSeekerBody.safeParse(raw.value);
-  if (!parsed.success) {
-    return { errors: parsed.error.issues.slice(0, 10).map((i) => ({ field: i.path.join('.') || (i.code === 'unrecognized_keys' ? i.keys.join(',') : 'row'), message: i.message })) };
+  let value = raw.value;
+  if (raw.text !== undefined) {
+    try {
+      const parsed: unknown = JSON.parse(raw.text);
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return { errors: [{ field: 'row', message: 'must be a JSON object' }] };
+      value = parsed as Record<string, unknown>;
+    } catch {
+      return { errors: [{ field: 'row', message: 'is not valid JSON' }] };
+    }
   }
+  if (raw.error || !value) return { errors: [{ field: 'row', message: raw.error ?? 'is empty' }] };
+  // The same strict input as the API: no NUL or control characters, lone surrogates or numbers beyond 2^53.
+  const bad = findBadStrings(value, '');
+  if (bad.length) return { errors: bad };
+  const parsed = importRowBody.safeParse(value);
+  const given = value.idNumber;
+  const id = typeof given === 'string' && given.length <= 32 ? parseIdNumber(given, c.now) : undefined;
+  const idError: FieldError[] = id && !id.ok ? [{ field: 'idNumber', message: id.reason }] : [];
+  if (!parsed.success) return { errors: [...idError, ...issues(parsed.error)] };
+  if (!id?.ok) return { errors: idError };
   const input = parsed.data;
-  const id = parseIdNumber(input.idNumber, c.now);
-  if (!id.ok) return { errors: [{ field: 'idNumber', message: id.reason }] };
   const errors: FieldError[] = [];
-  if (input.householdId !== undefined || input.relationship !== undefined) {
-    errors.push({ field: input.householdId !== undefined ? 'householdId' : 'relationship', message: 'join households through PATCH /v1/job-seekers/{id}, not the import' });
-  }
-  if (!inRegions(c.caller, input.communityCode)) errors.push({ field: 'communityCode', message: 'outside your regions' });
+  const household = householdOf(input, errors);
+  if (!inRegions(c.caller as Caller, input.communityCode)) errors.push({ field: 'communityCode', message: 'outside your regions' });
   else if (!c.communities.has(input.communityCode)) errors.push({ field: 'communityCode', message: 'is not a known community code' });
   if (input.unemployedSince && input.unemployedSince > c.today) errors.push({ field: 'unemployedSince', message: 'is in the future' });
   else if (input.unemployedSince && input.unemployedSince < id.birthDate) errors.push({ field: 'unemployedSince', message: 'is before the birth date' });
@@ -112,8 +241,22 @@ export function prepareRow(raw: RawRow, c: RowContext): { row: PreparedRow } | {
       unemployed_since: input.unemployedSince ?? null,
       hardship_categories: derived.members.row ?? [],
       content_hash: contentHash(c.pii, { ...input, idNumber: id.idNumber, phone }),
+      ...(household ? { household } : {}),
     },
   };
 }
 
 export { todayUtc };
+
+/** A prepared row: failed with its errors, a staging line for a person alone, or the row itself when it names a household. */
+export type PreparedResult = { line: number; errors: FieldError[] } | { line: number; hash: string; copy: string } | { line: number; hash: string; row: PreparedRow };
+
+/** Prepares a batch of rows, in a worker thread or, for a small upload, in place. */
+export function prepareBatch(rows: RawRow[], c: RowContext): PreparedResult[] {
+  return rows.map((raw) => {
+    const prepared = prepareRow(raw, c);
+    if ('errors' in prepared) return { line: raw.line, errors: prepared.errors };
+    const { row } = prepared;
+    return row.household ? { line: row.line, hash: row.id_number_hash, row } : { line: row.line, hash: row.id_number_hash, copy: stagingLine(row) };
+  });
+}

@@ -1,32 +1,62 @@
 import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
 import { sql, type Transaction } from 'kysely';
+import { copyText } from '@reemploy/db';
 import { deriveHardship, sameCategories } from '@reemploy/domain/hardship';
 import { eventContracts } from '@reemploy/events';
+import { inRegions, type Caller } from '@reemploy/http-kit';
 import type { RegistrationDB } from '../database.ts';
 import { rederiveHousehold, type SeekerEvent } from '../hardship/rederive.ts';
-import type { JobSeekerRow } from '../job-seekers/repository.ts';
+import { holderOf, type JobSeekerRow } from '../job-seekers/repository.ts';
 import { seekerSnapshot, toHardshipMember } from '../job-seekers/view.ts';
-import type { PreparedRow } from './rows.ts';
+import { STAGED_COLUMNS, type FieldError, type HouseholdRef, type PreparedRow } from './rows.ts';
 
 type Trx = Transaction<RegistrationDB>;
 
-export type RowOutcome = { line: number; status: 'created' | 'updated' | 'unchanged'; id: string } | { line: number; status: 'failed'; errors: { field: string; message: string }[] };
+export type RowOutcome = { line: number; status: 'created' | 'updated' | 'unchanged'; id: string } | { line: number; status: 'failed'; errors: FieldError[] };
 
-// Columns and their SQL types, shared by the insert and the update below.
-const COLUMNS: [string, string][] = [
-  ['id', 'uuid'], ['id_number_hash', 'text'], ['id_number_enc', 'text'], ['name_enc', 'text'], ['phone_enc', 'text'], ['gender', 'text'],
-  ['birth_date', 'date'], ['community_code', 'text'], ['education', 'text'], ['skills', 'text[]'], ['desired_occupations', 'text[]'],
-  ['expected_monthly_wage', 'integer'], ['able_to_work', 'boolean'], ['willing_to_work', 'boolean'], ['laid_off', 'boolean'],
-  ['minimum_livelihood', 'boolean'], ['disabled', 'boolean'], ['unemployed_since', 'date'], ['hardship_categories', 'text[]'], ['content_hash', 'text'],
-];
-const RECORD = sql.raw(COLUMNS.map(([c, t]) => `${c} ${t}`).join(', '));
-const NAMES = sql.raw(COLUMNS.map(([c]) => c).join(', '));
-
-function asJson(rows: PreparedRow[]): string {
-  return JSON.stringify(rows.map((r) => Object.fromEntries(COLUMNS.map(([c]) => [c, r[c as keyof PreparedRow]]))));
+/** What one transaction stores: people alone as staging lines (COPY text), people naming a household as rows. */
+export interface Chunk {
+  solo: { line: number; hash: string }[];
+  copy: string[];
+  households: PreparedRow[];
 }
 
-/** Bulk outbox write: the same rows recordEvent writes, one statement for the chunk. */
+/** State of one upload across its chunks: the households its keys name, and the household fields each key was given. */
+export interface ImportState {
+  /** The subject of the upload's seekers.imported events. */
+  importId: string;
+  caller: Caller;
+  offerHours: number;
+  now: Date;
+  today: string;
+  keys: Map<string, string>;
+  attributes: Map<string, { value: unknown; line: number }>;
+}
+
+const STAGING = 'import_staging';
+const OUTSIDE: FieldError = { field: 'idNumber', message: 'this person is registered outside your regions' };
+const NAMES = sql.raw(STAGED_COLUMNS.map(([c]) => c).join(', '));
+
+/** The session's staging table: temporary, emptied at every commit, dropped with dropStaging. */
+export async function createStaging(client: pg.PoolClient) {
+  await client.query(`create temp table if not exists ${STAGING} (line integer, ${STAGED_COLUMNS.map(([c, t]) => `${c} ${t}`).join(', ')}) on commit delete rows`);
+}
+
+export async function dropStaging(client: pg.PoolClient) {
+  await client.query(`drop table if exists pg_temp.${STAGING}`);
+}
+
+// A seeker snapshot (what seeker.registered carries), built by Postgres from the inserted row
+// (json, aggregated and then cast once: cheaper than jsonb built piece by piece).
+const SNAPSHOT = sql`json_build_object(
+  'seekerId', n.id, 'householdId', n.household_id, 'communityCode', n.community_code, 'gender', n.gender, 'birthDate', n.birth_date,
+  'education', n.education, 'skills', n.skills, 'desiredOccupations', n.desired_occupations, 'expectedMonthlyWage', n.expected_monthly_wage,
+  'ableToWork', n.able_to_work, 'willingToWork', n.willing_to_work, 'status', n.status, 'hardshipCategories', n.hardship_categories)`;
+/** Seekers per seekers.imported event. */
+const PER_EVENT = 1000;
+
+/** Bulk outbox write: the same rows recordEvent writes, one statement. */
 async function recordEvents(trx: Trx, events: { type: SeekerEvent; row: JobSeekerRow }[]) {
   if (!events.length) return;
   await trx
@@ -36,40 +66,56 @@ async function recordEvents(trx: Trx, events: { type: SeekerEvent; row: JobSeeke
 }
 
 /**
- * Stores one chunk in the caller's transaction: new people inserted, changed
- * ones updated (status, household and history untouched), identical ones left
- * alone, and one outbox event per stored change.
+ * People alone: COPY into staging, then one statement inserts the new ones
+ * with their seekers.imported events (a thousand people each), one updates the
+ * changed ones (status, household and history untouched; a seeker.updated
+ * each); identical ones are left alone.
  */
-export async function storeChunk(trx: Trx, rows: PreparedRow[], opts: { offerHours: number; now: Date; today: string }): Promise<RowOutcome[]> {
-  const { offerHours, now, today } = opts;
-  const existing = await trx
-    .selectFrom('job_seekers')
-    .select(['id', 'id_number_hash', 'content_hash'])
-    .where('id_number_hash', 'in', rows.map((r) => r.id_number_hash))
-    .forUpdate()
-    .execute();
-  const known = new Map(existing.map((e) => [e.id_number_hash, e]));
-  const fresh = rows.filter((r) => !known.has(r.id_number_hash));
-  const changed = rows.filter((r) => known.has(r.id_number_hash) && known.get(r.id_number_hash)!.content_hash !== r.content_hash);
-  const outcomes = new Map<string, RowOutcome>();
-  for (const r of rows) {
-    const e = known.get(r.id_number_hash);
-    if (e && e.content_hash === r.content_hash) outcomes.set(r.id_number_hash, { line: r.line, status: 'unchanged', id: e.id });
+async function storeSolo(client: pg.PoolClient, trx: Trx, chunk: Chunk, state: ImportState, outcomes: Map<number, RowOutcome>) {
+  if (!chunk.solo.length) return;
+  const { now, today, offerHours } = state;
+  await copyText(client, STAGING, ['line', ...STAGED_COLUMNS.map(([c]) => c)], chunk.copy);
+  // A person registered outside the caller's regions is neither changed nor named: the row fails.
+  const inside = sql`j.community_code like any(${state.caller.regions.map((p) => `${p.replace(/[\\%_]/g, '\\$&')}%`)}::text[])`;
+  // Locks in the order every other writer takes them (households, then seekers, each by id), so that
+  // concurrent imports and household or seeker changes wait for each other instead of deadlocking.
+  await sql`
+    select h.id from households h
+    where h.id in (select j.household_id from ${sql.table(STAGING)} s join job_seekers j using (id_number_hash))
+    order by h.id for update`.execute(trx);
+  const existing = await sql<{ line: number; id: string; same: boolean; inside: boolean }>`
+    select s.line, j.id, j.content_hash is not distinct from s.content_hash as same, ${inside} as inside
+    from ${sql.table(STAGING)} s join job_seekers j using (id_number_hash)
+    order by j.id
+    for update of j`.execute(trx);
+  let changed = 0;
+  for (const e of existing.rows) {
+    if (!e.inside) outcomes.set(e.line, { line: e.line, status: 'failed', errors: [OUTSIDE] });
+    else if (e.same) outcomes.set(e.line, { line: e.line, status: 'unchanged', id: e.id });
+    else changed += 1;
   }
-
-  if (fresh.length) {
-    const inserted = await sql<JobSeekerRow>`
-      insert into job_seekers (${NAMES}, status, status_since)
-      select ${sql.join(COLUMNS.map(([c]) => (c === 'unemployed_since' ? sql`coalesce(v.unemployed_since, ${today}::date)` : sql.ref(`v.${c}`))))}, 'unemployed', ${now}
-      from jsonb_to_recordset(${asJson(fresh)}::jsonb) as v(${RECORD})
-      on conflict (id_number_hash) do nothing
-      returning *`.execute(trx);
-    await recordEvents(trx, inserted.rows.map((row) => ({ type: 'seeker.registered', row })));
-    for (const row of inserted.rows) outcomes.set(row.id_number_hash, { line: 0, status: 'created', id: row.id });
+  if (existing.rows.length < chunk.solo.length) {
+    const version = eventContracts['seekers.imported'].version;
+    const inserted = await sql<{ line: number; id: string }>`
+      with i as (
+        insert into job_seekers (${NAMES}, status, status_since)
+        select ${sql.join(STAGED_COLUMNS.map(([c]) => (c === 'unemployed_since' ? sql`coalesce(s.unemployed_since, ${today}::date)` : sql.ref(`s.${c}`))))}, 'unemployed', ${now}
+        from ${sql.table(STAGING)} s
+        order by s.id_number_hash
+        on conflict (id_number_hash) do nothing
+        returning *
+      ), n as (
+        select i.*, (row_number() over (order by i.id) - 1) / ${PER_EVENT} as part from i
+      ), events as (
+        insert into outbox (id, type, version, subject, payload)
+        select gen_random_uuid(), 'seekers.imported', ${version}, ${state.importId}, json_build_object('seekers', json_agg(${SNAPSHOT} order by n.id))::jsonb
+        from n group by n.part
+      )
+      select s.line, i.id from i join ${sql.table(STAGING)} s on s.id = i.id`.execute(trx);
+    for (const r of inserted.rows) outcomes.set(r.line, { line: r.line, status: 'created', id: r.id });
   }
-
-  if (changed.length) {
-    const updated = await sql<JobSeekerRow>`
+  if (changed) {
+    const updated = await sql<JobSeekerRow & { line: number }>`
       update job_seekers j set
         name_enc = v.name_enc, phone_enc = v.phone_enc, community_code = v.community_code, education = v.education,
         skills = v.skills, desired_occupations = v.desired_occupations, expected_monthly_wage = v.expected_monthly_wage,
@@ -77,13 +123,13 @@ export async function storeChunk(trx: Trx, rows: PreparedRow[], opts: { offerHou
         minimum_livelihood = v.minimum_livelihood, disabled = v.disabled,
         unemployed_since = case when j.status = 'unemployed' then coalesce(v.unemployed_since, j.unemployed_since) else j.unemployed_since end,
         content_hash = v.content_hash, version = j.version + 1, updated_at = now()
-      from jsonb_to_recordset(${asJson(changed)}::jsonb) as v(${RECORD})
-      where j.id_number_hash = v.id_number_hash
-      returning j.*`.execute(trx);
+      from ${sql.table(STAGING)} v
+      where j.id_number_hash = v.id_number_hash and j.content_hash is distinct from v.content_hash and ${inside}
+      returning j.*, v.line`.execute(trx);
     const solo: { type: SeekerEvent; row: JobSeekerRow }[] = [];
     const households = new Map<string, Map<string, SeekerEvent>>();
-    for (const row of updated.rows) {
-      outcomes.set(row.id_number_hash, { line: 0, status: 'updated', id: row.id });
+    for (const { line, ...row } of updated.rows) {
+      outcomes.set(line, { line, status: 'updated', id: row.id });
       if (row.household_id) {
         const touched = households.get(row.household_id) ?? new Map<string, SeekerEvent>();
         touched.set(row.id, 'seeker.updated');
@@ -99,10 +145,168 @@ export async function storeChunk(trx: Trx, rows: PreparedRow[], opts: { offerHou
     await recordEvents(trx, solo);
     for (const [id, touched] of [...households].sort(([a], [b]) => a.localeCompare(b))) await rederiveHousehold(trx, id, { offerHours, touched, at: now });
   }
+}
 
-  return rows.map((r) => {
-    const o = outcomes.get(r.id_number_hash);
-    if (!o) return { line: r.line, status: 'failed', errors: [{ field: 'idNumber', message: 'was registered by another request meanwhile; upload the row again' }] };
-    return { ...o, line: r.line };
-  });
+const ATTRIBUTE_FIELDS = { single_parent: 'singleParent', minor_children: 'minorChildren', other_employed_members: 'otherEmployedMembers' } as const;
+
+/** The first household field of a row that differs from what an earlier row of the same key said. */
+function disagreeing(state: ImportState, key: string, ref: HouseholdRef): FieldError | undefined {
+  for (const [column, value] of Object.entries(ref.attributes)) {
+    const earlier = state.attributes.get(`${key}\u0000${column}`);
+    if (earlier && earlier.value !== value) return { field: ATTRIBUTE_FIELDS[column as keyof typeof ATTRIBUTE_FIELDS], message: `differs from line ${earlier.line} for the same householdKey` };
+  }
+  return undefined;
+}
+
+/**
+ * Finds (or, for a key seen first, plans) the row's household under a lock,
+ * with the same rules as POST /v1/job-seekers: known and in the caller's
+ * regions, in the row's community.
+ */
+async function resolveHousehold(trx: Trx, row: PreparedRow, ref: HouseholdRef, state: ImportState): Promise<{ id: string | null; key?: string } | { errors: FieldError[] }> {
+  if (ref.id) {
+    const h = await trx.selectFrom('households').select(['id', 'community_code']).where('id', '=', ref.id).forUpdate().executeTakeFirst();
+    if (!h || !inRegions(state.caller, h.community_code)) return { errors: [{ field: 'householdId', message: 'is not a known household' }] };
+    if (h.community_code !== row.community_code) return { errors: [{ field: 'householdId', message: 'belongs to another community than communityCode' }] };
+    return { id: h.id };
+  }
+  const key = `${row.community_code}\u0000${ref.key!}`;
+  let id = state.keys.get(key) ?? null;
+  if (!id) {
+    const h = await trx.selectFrom('households').select('id').where('community_code', '=', row.community_code).where('household_key', '=', ref.key!).forUpdate().executeTakeFirst();
+    id = h?.id ?? null;
+  }
+  return { id, key };
+}
+
+/**
+ * People naming a household, one at a time in file order, then each household
+ * touched re-derived once (its categories, its members' and their events).
+ */
+async function storeHouseholdRows(trx: Trx, rows: PreparedRow[], state: ImportState, outcomes: Map<number, RowOutcome>) {
+  const { now, today } = state;
+  const touched = new Map<string, Map<string, SeekerEvent>>();
+  const touch = (householdId: string, seekerId?: string, event?: SeekerEvent) => {
+    const map = touched.get(householdId) ?? new Map<string, SeekerEvent>();
+    if (seekerId && event) map.set(seekerId, event);
+    touched.set(householdId, map);
+  };
+  for (const row of rows) {
+    const ref = row.household!;
+    const fail = (errors: FieldError[]) => outcomes.set(row.line, { line: row.line, status: 'failed', errors });
+    // A key's household fields must agree across the file's rows, also rows that change nothing.
+    const key = ref.key === undefined ? undefined : `${row.community_code}\u0000${ref.key}`;
+    const disagreement = key === undefined ? undefined : disagreeing(state, key, ref);
+    if (disagreement) {
+      fail([disagreement]);
+      continue;
+    }
+    const remember = () => {
+      if (key !== undefined) for (const [column, value] of Object.entries(ref.attributes)) state.attributes.set(`${key}\u0000${column}`, { value, line: row.line });
+    };
+    const existing = await trx.selectFrom('job_seekers').selectAll().where('id_number_hash', '=', row.id_number_hash).forUpdate().executeTakeFirst();
+    if (existing && !inRegions(state.caller, existing.community_code)) {
+      fail([OUTSIDE]);
+      continue;
+    }
+    if (existing && existing.content_hash === row.content_hash) {
+      outcomes.set(row.line, { line: row.line, status: 'unchanged', id: existing.id });
+      remember();
+      continue;
+    }
+    const household = await resolveHousehold(trx, row, ref, state);
+    if ('errors' in household) {
+      fail(household.errors);
+      continue;
+    }
+    remember();
+    if (household.id && (ref.relationship === 'head' || ref.relationship === 'spouse') && (await holderOf(trx, household.id, ref.relationship, existing?.id))) {
+      fail([{ field: 'relationship', message: `the household already has a ${ref.relationship}` }]);
+      continue;
+    }
+    let householdId = household.id;
+    if (household.key) {
+      if (!householdId) {
+        householdId = randomUUID();
+        await trx
+          .insertInto('households')
+          .values({ id: householdId, community_code: row.community_code, household_key: ref.key!, single_parent: false, minor_children: 0, other_employed_members: 0, ...ref.attributes })
+          .execute();
+      } else if (Object.keys(ref.attributes).length) {
+        await trx
+          .updateTable('households')
+          .set({ ...ref.attributes, version: sql`version + 1`, updated_at: now })
+          .where('id', '=', householdId)
+          .where(sql<boolean>`(single_parent, minor_children, other_employed_members) is distinct from (${sql.join(
+            (['single_parent', 'minor_children', 'other_employed_members'] as const).map((c) => (ref.attributes[c] === undefined ? sql.ref(c) : sql`${ref.attributes[c]}`)),
+          )})`)
+          .execute();
+      }
+      state.keys.set(household.key, householdId);
+    }
+    const fields = {
+      name_enc: row.name_enc,
+      phone_enc: row.phone_enc,
+      community_code: row.community_code,
+      education: row.education,
+      skills: row.skills,
+      desired_occupations: row.desired_occupations,
+      expected_monthly_wage: row.expected_monthly_wage,
+      able_to_work: row.able_to_work,
+      willing_to_work: row.willing_to_work,
+      laid_off: row.laid_off,
+      minimum_livelihood: row.minimum_livelihood,
+      disabled: row.disabled,
+      household_id: householdId!,
+      relationship: ref.relationship,
+      content_hash: row.content_hash,
+    };
+    if (!existing) {
+      await trx
+        .insertInto('job_seekers')
+        .values({
+          ...fields,
+          id: row.id,
+          id_number_hash: row.id_number_hash,
+          id_number_enc: row.id_number_enc,
+          gender: row.gender,
+          birth_date: row.birth_date,
+          unemployed_since: row.unemployed_since ?? today,
+          hardship_categories: row.hardship_categories,
+          status: 'unemployed',
+          status_since: now,
+        })
+        .execute();
+      touch(householdId!, row.id, 'seeker.registered');
+      outcomes.set(row.line, { line: row.line, status: 'created', id: row.id });
+    } else {
+      await trx
+        .updateTable('job_seekers')
+        .set({
+          ...fields,
+          unemployed_since: existing.status === 'unemployed' ? (row.unemployed_since ?? existing.unemployed_since) : existing.unemployed_since,
+          version: sql`version + 1`,
+          updated_at: now,
+        })
+        .where('id', '=', existing.id)
+        .execute();
+      // Categories are re-derived below for the household it joins, and for the one it left.
+      if (existing.household_id && existing.household_id !== householdId) touch(existing.household_id);
+      touch(householdId!, existing.id, 'seeker.updated');
+      outcomes.set(row.line, { line: row.line, status: 'updated', id: existing.id });
+    }
+  }
+  // In id order, as every other re-derivation locks households, so two writers cannot deadlock.
+  for (const [id, events] of [...touched].sort(([a], [b]) => a.localeCompare(b))) await rederiveHousehold(trx, id, { offerHours: state.offerHours, touched: events, at: now });
+}
+
+/** Stores one chunk in the caller's transaction (on the connection `client`) and reports each of its rows. */
+export async function storeChunk(client: pg.PoolClient, trx: Trx, chunk: Chunk, state: ImportState): Promise<RowOutcome[]> {
+  const outcomes = new Map<number, RowOutcome>();
+  await storeSolo(client, trx, chunk, state, outcomes);
+  if (chunk.households.length) await storeHouseholdRows(trx, chunk.households, state, outcomes);
+  const lines = [...chunk.solo.map((r) => r.line), ...chunk.households.map((r) => r.line)];
+  return lines.map(
+    (line) => outcomes.get(line) ?? { line, status: 'failed', errors: [{ field: 'idNumber', message: 'was registered by another request meanwhile; upload the row again' }] },
+  );
 }

@@ -8,7 +8,14 @@ export function findSeekerById(db: Db, id: string): Promise<JobSeekerRow | undef
   return db.selectFrom('job_seekers').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export function lockSeeker(trx: Transaction<RegistrationDB>, id: string): Promise<JobSeekerRow | undefined> {
+/**
+ * Locks a seeker, after its household: the order a household change takes
+ * (household, then its members), so a seeker change and a household change
+ * in the same household cannot deadlock.
+ */
+export async function lockSeeker(trx: Transaction<RegistrationDB>, id: string): Promise<JobSeekerRow | undefined> {
+  const current = await trx.selectFrom('job_seekers').select('household_id').where('id', '=', id).executeTakeFirst();
+  if (current?.household_id) await trx.selectFrom('households').select('id').where('id', '=', current.household_id).forUpdate().execute();
   return trx.selectFrom('job_seekers').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 }
 

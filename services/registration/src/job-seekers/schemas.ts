@@ -9,7 +9,7 @@ import {
   parseIdNumber,
   parseMainlandPhone,
 } from '@reemploy/domain';
-import { pageOf, pageQuery } from '@reemploy/http-kit';
+import { cursorTimestamp, pageOf, pageQuery } from '@reemploy/http-kit';
 
 const idNumber = z
   .string()
@@ -126,4 +126,4 @@ export const listJobSeekersQuery = pageQuery.extend({
 export type ListJobSeekersQuery = z.infer<typeof listJobSeekersQuery>;
 export const jobSeekerPage = pageOf(jobSeekerView).meta({ id: 'JobSeekerPage' });
 
-export const pageCursor = z.object({ at: z.string().max(40), id: z.uuid() });
+export const pageCursor = z.object({ at: cursorTimestamp, id: z.uuid() });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { parseIdNumber, type Relationship } from '@reemploy/domain';
 import { individualCategories } from '@reemploy/domain/hardship';
 import { recordEvent } from '@reemploy/messaging';
-import { decodeCursor, encodeCursor, inRegions, problems, visiblePrefixes, type Caller } from '@reemploy/http-kit';
+import { decodeCursor, encodeCursor, inRegions, Problem, problems, visiblePrefixes, type Caller } from '@reemploy/http-kit';
 import { isUniqueViolation } from '@reemploy/db';
 import type { ServiceContext } from '@reemploy/runtime';
 import type { Transaction } from 'kysely';
@@ -39,6 +39,13 @@ async function checkMembership(trx: Transaction<RegistrationDB>, caller: Caller,
   }
 }
 
+/** The same person twice: a 409 naming the existing record, unless it lies outside the caller's regions. */
+async function duplicateOf(ctx: Ctx, caller: Caller, id: string): Promise<Problem> {
+  const row = await ctx.db.selectFrom('job_seekers').select('community_code').where('id', '=', id).executeTakeFirst();
+  if (row && inRegions(caller, row.community_code)) return problems.duplicate('This person is already registered', id);
+  return new Problem(409, 'duplicate', 'Already exists', 'This person is already registered in an area outside your regions');
+}
+
 /** Registers a job seeker; the same person twice is a 409 naming the existing record. */
 export async function registerJobSeeker(ctx: Ctx, caller: Caller, input: CreateJobSeekerInput): Promise<JobSeekerRow> {
   const parsed = parseIdNumber(input.idNumber);
@@ -48,7 +55,7 @@ export async function registerJobSeeker(ctx: Ctx, caller: Caller, input: CreateJ
   if (input.relationship && !input.householdId) throw problems.field('body.householdId', 'is required with relationship');
   const hash = ctx.pii.hash(parsed.idNumber);
   const existing = await findSeekerIdByHash(ctx.db, hash);
-  if (existing) throw problems.duplicate('This person is already registered', existing);
+  if (existing) throw await duplicateOf(ctx, caller, existing);
   const phone = input.phone ? input.phone.replace(/[\s-]/g, '').replace(/^\+86/, '') : null;
   try {
     return await ctx.db.transaction().execute(async (trx) => {
@@ -90,7 +97,7 @@ export async function registerJobSeeker(ctx: Ctx, caller: Caller, input: CreateJ
   } catch (err) {
     if (isUniqueViolation(err, 'job_seekers_id_number_hash_key')) {
       const id = await findSeekerIdByHash(ctx.db, hash);
-      if (id) throw problems.duplicate('This person is already registered', id);
+      if (id) throw await duplicateOf(ctx, caller, id);
     }
     if (isUniqueViolation(err, 'job_seekers_one_spouse') || isUniqueViolation(err, 'job_seekers_one_head')) {
       throw problems.field('body.relationship', 'the household already has one');

@@ -14,14 +14,15 @@ export function maskName(name: string): string {
 
 export function toView(pii: PiiCipher, caller: Caller, row: JobSeekerRow, at = new Date()): JobSeekerView {
   const reveal = caller.scopes.has('pii:read');
-  const idNumber = pii.decrypt(row.id_number_enc);
-  const name = pii.decrypt(row.name_enc);
+  // An anonymised seeker (retention) has no identity number, name or phone left: empty strings.
+  const idNumber = row.id_number_enc ? pii.decrypt(row.id_number_enc) : '';
+  const name = row.name_enc ? pii.decrypt(row.name_enc) : '';
   const phone = row.phone_enc ? pii.decrypt(row.phone_enc) : null;
   const age = ageAt(row.birth_date, at);
   return {
     id: row.id,
-    idNumber: reveal ? idNumber : maskIdNumber(idNumber),
-    name: reveal ? name : maskName(name),
+    idNumber: reveal || !idNumber ? idNumber : maskIdNumber(idNumber),
+    name: reveal || !name ? name : maskName(name),
     phone: phone === null ? null : reveal ? phone : maskPhone(phone),
     gender: row.gender as Gender,
     birthDate: row.birth_date,

@@ -5,6 +5,8 @@ import type { Closable, ServiceContext } from '@reemploy/runtime';
 import type { RegistrationEnv } from '../config.ts';
 import type { RegistrationDB } from '../database.ts';
 import { DAILY_HARDSHIP_JOB, rederiveDailyHardship } from './daily-hardship.ts';
+import { anonymiseWithdrawnSeekers, RETENTION_JOB } from './retention.ts';
+import { ESCALATION_EVERY_MS, ESCALATION_JOB, publishEscalations } from '../escalations/publish.ts';
 
 type Ctx = ServiceContext<RegistrationDB, RegistrationEnv>;
 
@@ -18,9 +20,22 @@ export async function startMaintenance(ctx: Ctx, workerRedis: Redis): Promise<Cl
   const name = queueNames.maintenance('registration');
   const queue = new Queue(name, { connection: ctx.redis, prefix: ctx.queuePrefix });
   await queue.upsertJobScheduler(DAILY_HARDSHIP_JOB, { pattern: '10 0 * * *', tz: 'Asia/Shanghai' }, { name: DAILY_HARDSHIP_JOB });
+  await queue.upsertJobScheduler(ESCALATION_JOB, { every: ESCALATION_EVERY_MS }, { name: ESCALATION_JOB, opts: { removeOnComplete: 100, removeOnFail: 100 } });
+  // Retention: seekers withdrawn longer than RETENTION_WITHDRAWN_DAYS are anonymised (00:40 Shanghai).
+  await queue.upsertJobScheduler(RETENTION_JOB, { pattern: '40 0 * * *', tz: 'Asia/Shanghai' }, { name: RETENTION_JOB, opts: { attempts: 3, backoff: { type: 'exponential', delay: 60_000 } } });
   const worker = new Worker(
     name,
     async (job) => {
+      if (job.name === RETENTION_JOB) {
+        const result = await anonymiseWithdrawnSeekers(ctx);
+        ctx.logger.info(result, 'retention: withdrawn seekers anonymised');
+        return result;
+      }
+      if (job.name === ESCALATION_JOB) {
+        const escalated = await publishEscalations(ctx.db);
+        if (escalated) ctx.logger.info({ escalated }, 'zero-employment households escalated');
+        return;
+      }
       if (job.name !== DAILY_HARDSHIP_JOB) return;
       const result = await rederiveDailyHardship(ctx, (job.data as { day?: string })?.day ?? shanghaiDay());
       ctx.logger.info(result, 'daily hardship re-derivation');

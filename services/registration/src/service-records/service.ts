@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Selectable } from 'kysely';
 import { z } from 'zod';
 import type { ServiceRecordKind } from '@reemploy/domain';
-import { decodeCursor, encodeCursor, inRegions, problems, type Caller } from '@reemploy/http-kit';
+import { cursorTimestamp, decodeCursor, encodeCursor, inRegions, problems, type Caller } from '@reemploy/http-kit';
 import type { ServiceContext } from '@reemploy/runtime';
 import type { RegistrationEnv } from '../config.ts';
 import type { RegistrationDB, ServiceRecordTable } from '../database.ts';
@@ -12,7 +12,7 @@ type Ctx = ServiceContext<RegistrationDB, RegistrationEnv>;
 type Row = Selectable<ServiceRecordTable>;
 
 const CLOCK_SKEW_MS = 5 * 60_000;
-const cursorShape = z.object({ at: z.string().max(40), id: z.uuid() });
+const cursorShape = z.object({ at: cursorTimestamp, id: z.uuid() });
 
 export function toRecordView(row: Row): ServiceRecordView {
   return {

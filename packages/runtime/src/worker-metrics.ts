@@ -1,0 +1,148 @@
+/**
+ * Prometheus metrics of a worker process (worker.ts): its queues' depths and
+ * the outbox lag, the duration and outcome of each job its BullMQ workers
+ * run, failures, and the Node process metrics, served at /metrics on a
+ * port of its own (WORKER_METRICS_PORT, on HOST: loopback by default).
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Queue } from 'bullmq';
+import { Counter, Histogram, collectDefaultMetrics, type Registry } from 'prom-client';
+import type { ServiceName } from '@reemploy/events';
+import { webhookQueueName } from '@reemploy/webhooks';
+import { openOperatorQueues } from './admin-board.ts';
+import { metricsRegistryOf, registerQueueGauges } from './queue-metrics.ts';
+import type { Closable, ServiceContext } from './service.ts';
+
+/** Where each service's worker serves its metrics unless WORKER_METRICS_PORT says otherwise. */
+export const DEFAULT_WORKER_METRICS_PORTS: Record<ServiceName, number> = {
+  registration: 9101,
+  'job-postings': 9102,
+  matching: 9103,
+  'assistance-bases': 9104,
+};
+
+/** The part of a BullMQ job the metrics read. */
+interface JobLike {
+  name: string;
+  processedOn?: number;
+  finishedOn?: number;
+}
+
+/** A BullMQ Worker, of whichever copy of bullmq created it. */
+export interface WorkerLike {
+  name: string;
+  on(event: 'completed', listener: (job: JobLike) => void): unknown;
+  on(event: 'failed', listener: (job: JobLike | undefined, err: Error) => void): unknown;
+}
+
+export function isWorkerLike(value: unknown): value is WorkerLike {
+  const v = value as Partial<WorkerLike & { isRunning: unknown; opts: unknown }> | null;
+  return !!v && typeof v === 'object' && typeof v.name === 'string' && typeof v.on === 'function' && typeof v.isRunning === 'function' && 'opts' in v;
+}
+
+export interface WorkerJobMetrics {
+  duration: Histogram<'queue' | 'name' | 'outcome'>;
+  failures: Counter<'queue' | 'name'>;
+}
+
+function getOrCreate<T>(registry: Registry, name: string, create: () => T): T {
+  return (registry.getSingleMetric(name) as T | undefined) ?? create();
+}
+
+export function workerJobMetrics(registry: Registry): WorkerJobMetrics {
+  return {
+    duration: getOrCreate(
+      registry,
+      'worker_job_duration_seconds',
+      () =>
+        new Histogram({
+          name: 'worker_job_duration_seconds',
+          help: 'Time this process spent on each job, from start to completion or failure',
+          labelNames: ['queue', 'name', 'outcome'] as const,
+          buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 1200],
+          registers: [registry],
+        }),
+    ),
+    failures: getOrCreate(
+      registry,
+      'worker_job_failures_total',
+      () => new Counter({ name: 'worker_job_failures_total', help: 'Job attempts that failed in this process (each retry counts)', labelNames: ['queue', 'name'] as const, registers: [registry] }),
+    ),
+  };
+}
+
+/** Observes every job a worker finishes. */
+export function observeWorker(registry: Registry, worker: WorkerLike) {
+  const { duration, failures } = workerJobMetrics(registry);
+  const seconds = (job: JobLike) => (job.processedOn && job.finishedOn ? Math.max(0, job.finishedOn - job.processedOn) / 1000 : null);
+  worker.on('completed', (job) => {
+    const s = seconds(job);
+    if (s !== null) duration.observe({ queue: worker.name, name: job.name, outcome: 'completed' }, s);
+  });
+  worker.on('failed', (job, _err) => {
+    failures.inc({ queue: worker.name, name: job?.name ?? 'unknown' });
+    const s = job ? seconds(job) : null;
+    if (job && s !== null) duration.observe({ queue: worker.name, name: job.name, outcome: 'failed' }, s);
+  });
+}
+
+export interface WorkerMetricsServer extends Closable {
+  registry: Registry;
+  /** e.g. http://127.0.0.1:9101/metrics */
+  url: string;
+}
+
+/**
+ * Registers the worker process's metrics in the context's registry (the one
+ * code holding `ctx` observes into: metricsRegistryOf) and serves it.
+ */
+export async function startWorkerMetrics(ctx: ServiceContext, workers: WorkerLike[], options: { host: string; port: number }): Promise<WorkerMetricsServer> {
+  const registry = metricsRegistryOf(ctx);
+  if (!registry.getSingleMetric('process_cpu_user_seconds_total')) {
+    registry.setDefaultLabels({ service: ctx.service });
+    collectDefaultMetrics({ register: registry });
+  }
+  // In a process that also serves the API (tests), the app registered these already.
+  const queues: Queue[] = [];
+  if (!registry.getSingleMetric('queue_jobs')) {
+    const webhooks = new Queue(webhookQueueName(ctx.service), { connection: ctx.redis, prefix: ctx.queuePrefix });
+    webhooks.on('error', (err) => ctx.logger.debug({ err: err.message }, 'operator queue error'));
+    queues.push(...openOperatorQueues(ctx), webhooks);
+    registerQueueGauges(registry, ctx, queues);
+  }
+  workerJobMetrics(registry);
+  for (const worker of workers) observeWorker(registry, worker);
+
+  const server: Server = createServer((request, response) => {
+    const path = (request.url ?? '/').split('?')[0];
+    if (request.method !== 'GET' || (path !== '/metrics' && path !== '/health')) {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+      return;
+    }
+    if (path === '/health') {
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', service: ctx.service, role: 'worker' }));
+      return;
+    }
+    registry.metrics().then(
+      (text) => response.writeHead(200, { 'content-type': registry.contentType }).end(text),
+      (err: Error) => response.writeHead(500, { 'content-type': 'text/plain' }).end(`metrics unavailable: ${err.message}\n`),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    registry,
+    url: `http://${host}:${address.port}/metrics`,
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+      await Promise.all(queues.map((q) => q.close()));
+    },
+  };
+}

@@ -1,0 +1,42 @@
+/**
+ * `pnpm rotate-pii [--service <name>] [--batch-size <rows>]`: re-encrypts every
+ * personal value still under a retired key (PII_OLD_KEYS) with PII_KEY, in the
+ * schema of each service (or the one named), in batches, while the services
+ * keep serving. Run it after the services restarted with the new key; run it
+ * again at any time (it only touches what is left). Prints one JSON line per
+ * service; exit code 1 when values are left (rows locked by requests: run again).
+ */
+import { parseArgs } from 'node:util';
+import { closeContext, createContext, encryptedColumnsOf, rotatePiiKeys } from '@reemploy/runtime';
+import type { ServiceDefinition } from '@reemploy/runtime';
+
+// Loaded on demand: a run for one service loads only that service.
+const services: Record<string, () => Promise<ServiceDefinition>> = {
+  registration: async () => (await import('@reemploy/registration')).registration as unknown as ServiceDefinition,
+  'job-postings': async () => (await import('@reemploy/job-postings')).jobPostings as unknown as ServiceDefinition,
+  matching: async () => (await import('@reemploy/matching')).matching as unknown as ServiceDefinition,
+  'assistance-bases': async () => (await import('@reemploy/assistance-bases')).assistanceBases as unknown as ServiceDefinition,
+};
+
+const { values } = parseArgs({ options: { service: { type: 'string' }, 'batch-size': { type: 'string', default: '500' } } });
+const batchSize = Number(values['batch-size']);
+if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error('--batch-size must be a positive integer');
+const names = values.service ? [values.service] : Object.keys(services);
+if (values.service && !services[values.service]) throw new Error(`unknown service "${values.service}"; one of ${Object.keys(services).join(', ')}`);
+
+let left = 0;
+for (const name of names) {
+  const def = await services[name]!();
+  const ctx = createContext(def, def.parseEnv(process.env));
+  try {
+    const result = await rotatePiiKeys(ctx, encryptedColumnsOf(def), {
+      batchSize,
+      onProgress: (p) => process.stderr.write(`${def.name} ${p.table}: ${p.rotated}/${p.total}\n`),
+    });
+    left += result.remaining;
+    process.stdout.write(`${JSON.stringify({ service: def.name, ...result })}\n`);
+  } finally {
+    await closeContext(ctx);
+  }
+}
+if (left > 0) process.exitCode = 1;

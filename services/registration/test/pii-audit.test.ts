@@ -1,0 +1,78 @@
+import t from 'tap';
+import { build } from './helper.ts';
+import { ALL, COMMUNITY, client, seeker } from './fixtures.ts';
+
+type Svc = Awaited<ReturnType<typeof build>>;
+
+async function auditRows(svc: Svc) {
+  const { rows } = await svc.ctx.database.pool.query('select caller, method, route, record_type, record_id from pii_audit order by id');
+  return rows as { caller: string; method: string; route: string; record_type: string; record_id: string }[];
+}
+
+t.test('every answer that shows a seeker unmasked is audited, one entry per record shown; masked answers are not', async (t) => {
+  const svc = await build(t);
+  const writer = client(svc, ALL.filter((s) => s !== 'pii:read'));
+  const household = await writer.post('/v1/households', { communityCode: COMMUNITY });
+  t.equal(household.statusCode, 201, household.body);
+  const hh = household.json().id as string;
+  const head = await writer.post('/v1/job-seekers', seeker({ householdId: hh, relationship: 'head' }));
+  const spouse = await writer.post('/v1/job-seekers', seeker({ householdId: hh, relationship: 'spouse' }));
+  t.equal(head.statusCode, 201, head.body);
+  t.equal(spouse.statusCode, 201, spouse.body);
+  const [a, b] = [head.json().id as string, spouse.json().id as string];
+
+  // Without pii:read: masked everywhere, nothing audited.
+  t.match((await writer.get(`/v1/job-seekers/${a}`)).json().name, /^張\*+$/);
+  await writer.get('/v1/job-seekers');
+  await writer.get(`/v1/households/${hh}`);
+  t.same(await auditRows(svc), [], 'masked answers leave no audit entry');
+
+  // With pii:read: each unmasked answer names each record it showed, and the route.
+  const reader = client(svc, ALL);
+  const one = await reader.get(`/v1/job-seekers/${a}`);
+  t.equal(one.json().name, '張偉', 'unmasked for pii:read');
+  const list = await reader.get(`/v1/job-seekers?region=${COMMUNITY}`);
+  t.equal(list.json().items.length, 2);
+  const house = await reader.get(`/v1/households/${hh}`);
+  t.equal(house.json().members[0].name, '張偉');
+  const missing = await reader.get('/v1/job-seekers/00000000-0000-4000-8000-000000000000');
+  t.equal(missing.statusCode, 404, 'a failed read shows nothing and is not audited');
+
+  const rows = await auditRows(svc);
+  const caller = rows[0]?.caller;
+  t.ok(caller, 'the caller is named');
+  const key = (row: string[]) => row.join(' ');
+  t.same(
+    rows.map((r) => key([r.method, r.route, r.record_type, r.record_id])).sort(),
+    [
+      ['GET', '/v1/job-seekers/:id', 'job-seeker', a],
+      ...[a, b].map((id) => ['GET', '/v1/job-seekers', 'job-seeker', id]),
+      ...[a, b].map((id) => ['GET', '/v1/households/:id', 'job-seeker', id]),
+    ].map(key).sort(),
+    'one entry per record shown, by route',
+  );
+
+  const trail = await reader.get(`/v1/audit/pii-access?recordId=${b}`);
+  t.equal(trail.statusCode, 403, 'reading the trail needs audit:read');
+  const auditor = client(svc, ['audit:read']);
+  const entries = (await auditor.get(`/v1/audit/pii-access?recordId=${b}`)).json().items as { route: string }[];
+  t.same(entries.map((e) => e.route).sort(), ['/v1/households/:id', '/v1/job-seekers'], 'an auditor finds who read this person, and where');
+});
+
+t.test('a write answered unmasked is audited too', async (t) => {
+  const svc = await build(t);
+  const reader = client(svc, ALL);
+  const created = await reader.post('/v1/job-seekers', seeker());
+  t.equal(created.statusCode, 201, created.body);
+  const id = created.json().id as string;
+  const changed = await reader.post(`/v1/job-seekers/${id}/employment`, { status: 'employed', at: new Date().toISOString(), employerName: '人民商場' });
+  t.equal(changed.statusCode, 201, changed.body);
+  const rows = await auditRows(svc);
+  t.same(
+    rows.map((r) => [r.method, r.route, r.record_id]),
+    [
+      ['POST', '/v1/job-seekers', id],
+      ['POST', '/v1/job-seekers/:id/employment', id],
+    ],
+  );
+});

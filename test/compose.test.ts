@@ -1,0 +1,144 @@
+/**
+ * docker-compose.yml runs the whole stack: `docker compose config` (or
+ * Debian's docker-compose, which .ci/run installs) validates it against the
+ * Compose specification without an engine, and the resolved file is checked
+ * against the repository: every service and worker, the environment each
+ * reads, Postgres and Redis as the services require them, health checks.
+ */
+import t from 'tap';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import type { z } from 'zod';
+import { resolveSecrets } from '@reemploy/config';
+import { registrationEnvSchema } from '../services/registration/src/config.ts';
+import { jobPostingsEnvSchema } from '../services/job-postings/src/config.ts';
+import { matchingEnvSchema } from '../services/matching/src/config.ts';
+import { assistanceBasesEnvSchema } from '../services/assistance-bases/src/config.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const schemas: Record<string, z.ZodObject> = {
+  registration: registrationEnvSchema as unknown as z.ZodObject,
+  'job-postings': jobPostingsEnvSchema as unknown as z.ZodObject,
+  matching: matchingEnvSchema as unknown as z.ZodObject,
+  'assistance-bases': assistanceBasesEnvSchema as unknown as z.ZodObject,
+};
+const secrets = { JWT_SECRET: 'compose-test-secret-of-at-least-32-characters', PII_KEY: Buffer.alloc(32, 7).toString('base64') };
+
+interface ComposeService {
+  image?: string;
+  build?: { context: string; dockerfile: string };
+  command?: string[];
+  environment?: Record<string, string>;
+  ports?: (string | { target: number; published: string | number; host_ip?: string })[];
+  volumes?: (string | { source: string; target: string })[];
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] };
+}
+
+function run(cmd: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { cwd: root, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env }, timeout: 60_000 }, (err, stdout, stderr) =>
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 127) : 0, stdout, stderr }),
+    );
+  });
+}
+
+/** `docker compose` (the v2 plugin) where there is one, else `docker-compose`; null when neither runs. */
+async function composeCommand(): Promise<string[] | null> {
+  if ((await run('docker', ['compose', 'version'])).code === 0) return ['docker', 'compose'];
+  if ((await run('docker-compose', ['version'])).code === 0) return ['docker-compose'];
+  return null;
+}
+
+const portOf = (p: NonNullable<ComposeService['ports']>[number]) =>
+  typeof p === 'string' ? p.replace(/\/tcp$/, '') : `${p.host_ip ?? ''}${p.host_ip ? ':' : ''}${p.published}:${p.target}`;
+
+const compose = await composeCommand();
+// CI installs Debian's docker-compose (.ci/run) and fails without it; a developer without it is told what is missing.
+const missingTool = compose || process.env.CI ? false : 'neither `docker compose` nor `docker-compose` is installed (apt-get install docker-compose)';
+
+t.test('docker-compose.yml validates and runs every service and worker as the code expects', { skip: missingTool }, async (t) => {
+  if (!compose) return t.fail('neither `docker compose` nor `docker-compose` is installed');
+  const [cmd, ...pre] = compose;
+  const config = (args: string[], env: Record<string, string> = secrets) => run(cmd!, [...pre, ...args], env);
+
+  const missing = await config(['-f', 'docker-compose.yml', 'config'], {});
+  t.not(missing.code, 0, 'refused without the secrets');
+  t.match(missing.stderr, /JWT_SECRET|PII_KEY/, 'naming the missing secret');
+
+  // The validator is real: a misspelt key is refused against the Compose specification.
+  const dir = mkdtempSync(join(tmpdir(), 'reemploy-compose-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'docker-compose.yml'), readFileSync(join(root, 'docker-compose.yml'), 'utf8').replace('healthcheck: { test: ["CMD", "redis-cli"', 'healthchek: { test: ["CMD", "redis-cli"'));
+  const typo = await config(['-f', join(dir, 'docker-compose.yml'), 'config']);
+  t.not(typo.code, 0, 'a key outside the specification is refused');
+  t.match(typo.stderr, /healthchek/);
+
+  const resolved = await config(['-f', 'docker-compose.yml', 'config']);
+  t.equal(resolved.code, 0, `docker compose config: ${resolved.stderr.trim()}`);
+  const doc = parse(resolved.stdout) as { services: Record<string, ComposeService>; volumes?: Record<string, unknown> };
+  const services = doc.services;
+
+  const repoServices = readdirSync(join(root, 'services')).filter((d) => existsSync(join(root, 'services', d, 'src/server.ts'))).sort();
+  t.same(repoServices, Object.keys(schemas).sort(), 'the services of the repository');
+  t.same(Object.keys(services).sort(), ['postgres', 'redis', ...repoServices.flatMap((s) => [s, `${s}-worker`])].sort(), 'Postgres, Redis, and a server and a worker for each service');
+
+  // Postgres as DATABASE_URL expects it, with the extension the migrations use.
+  const pg = services.postgres!;
+  t.match(pg.image, /^postgres:(1[6-9]|[2-9]\d)/, 'Postgres 16 or later');
+  const dbUrl = new URL(services.registration!.environment!.DATABASE_URL!);
+  t.equal(dbUrl.hostname, 'postgres');
+  t.equal(dbUrl.pathname, `/${pg.environment!.POSTGRES_DB}`, 'the database the services use is the one created');
+  t.equal(decodeURIComponent(dbUrl.password), pg.environment!.POSTGRES_PASSWORD, 'with its password');
+  const init = (pg.volumes ?? []).map((v) => (typeof v === 'string' ? v : `${v.source}:${v.target}`)).find((v) => v.includes('docker-entrypoint-initdb.d'));
+  t.ok(init, 'an init script');
+  t.match(readFileSync(join(root, 'infra/postgres/init.sql'), 'utf8'), /CREATE EXTENSION IF NOT EXISTS pg_trgm/, 'creating pg_trgm');
+  const maxConnections = Number(/max_connections=(\d+)/.exec((pg.command ?? []).join(' '))?.[1] ?? 100);
+  t.ok(maxConnections >= 8 * 10 + 8, `max_connections ${maxConnections} covers 8 processes x DB_POOL_MAX 10 and their listeners`);
+
+  // Redis as BullMQ and the services' start-up check need it.
+  const redis = services.redis!;
+  const conf = readFileSync(join(root, 'infra/redis.conf'), 'utf8');
+  const args = (redis.command ?? []).join(' ');
+  t.match(args, /redis\.conf/, 'Redis starts from infra/redis.conf');
+  t.ok((redis.volumes ?? []).some((v) => (typeof v === 'string' ? v : v.source).includes('infra/redis.conf')), 'mounted into the container');
+  t.match(conf, /^appendonly yes$/m, 'appendonly yes');
+  t.match(conf, /^maxmemory-policy noeviction$/m, 'maxmemory-policy noeviction');
+  t.notMatch(args, /--appendonly no|--maxmemory-policy (?!noeviction)/, 'not overridden on the command line');
+  t.ok((redis.volumes ?? []).some((v) => (typeof v === 'string' ? v : v.target).includes('/data')), 'its append-only file on a volume');
+  t.equal(new URL(services.registration!.environment!.REDIS_URL!).hostname, 'redis');
+
+  const dockerfile = readFileSync(join(root, 'infra/Dockerfile'), 'utf8');
+  const imageEnv = Object.fromEntries([...dockerfile.matchAll(/^ENV (.+)$/gm)].flatMap((m) => m[1]!.split(/\s+/).map((kv) => kv.split('=') as [string, string])));
+  t.equal(imageEnv.NODE_ENV, 'production', 'the image runs in production mode');
+  t.match(dockerfile, /services\/\$SERVICE\/src\/\$ENTRY\.ts/, 'the image starts services/$SERVICE/src/$ENTRY.ts');
+
+  for (const name of repoServices) {
+    for (const entry of ['server', 'worker'] as const) {
+      const key = entry === 'server' ? name : `${name}-worker`;
+      const svc = services[key]!;
+      const env = svc.environment ?? {};
+      t.equal(svc.build?.dockerfile, 'infra/Dockerfile', `${key}: built from infra/Dockerfile`);
+      t.same([env.SERVICE, env.ENTRY], [name, entry], `${key}: runs services/${name}/src/${entry}.ts`);
+      t.ok(existsSync(join(root, 'services', name, 'src', `${entry}.ts`)), `${key}: which exists`);
+      const schema = schemas[name]!;
+      const unknown = Object.keys(env).filter((k) => !(k in schema.shape) && k !== 'SERVICE' && k !== 'ENTRY');
+      t.same(unknown, [], `${key}: every variable it sets is one the service reads`);
+      const parsed = schema.safeParse({ ...imageEnv, ...env });
+      t.ok(parsed.success, `${key}: its environment passes the service's configuration schema${parsed.success ? '' : `: ${parsed.error.message}`}`);
+      if (parsed.success) t.doesNotThrow(() => resolveSecrets(parsed.data as never, () => undefined), `${key}: its secrets are accepted in production`);
+      t.same(Object.keys(svc.depends_on ?? {}).sort(), ['postgres', 'redis'], `${key}: waits for Postgres and Redis`);
+      t.ok(Object.values(svc.depends_on ?? {}).every((d) => d.condition === 'service_healthy'), `${key}: until they are healthy`);
+      t.ok(svc.healthcheck?.test?.length, `${key}: has a health check`);
+      const port = entry === 'server' ? Object.entries(env).find(([k]) => k.endsWith('_PORT') && k !== 'WORKER_METRICS_PORT')?.[1] : env.WORKER_METRICS_PORT;
+      t.ok(port, `${key}: sets its port`);
+      t.same((svc.ports ?? []).map(portOf), [`127.0.0.1:${port}:${port}`], `${key}: published on loopback only`);
+      t.match(svc.healthcheck?.test?.join(' '), `127.0.0.1:${port}/${entry === 'server' ? 'ready' : 'health'}`, `${key}: the health check asks ${entry === 'server' ? '/ready' : 'the metrics port'}`);
+    }
+  }
+  for (const key of ['postgres', 'redis']) t.ok(services[key]!.healthcheck?.test?.length, `${key}: has a health check`);
+});
