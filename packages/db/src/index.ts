@@ -2,3 +2,4 @@ export { createDatabase, type Database, type DatabaseOptions } from './connect.t
 export { migrateToLatest, dropSchema, type MigrationSet } from './migrate.ts';
 export { isUniqueViolation, isDatabaseUnavailable } from './errors.ts';
 export { copyRows, copyText } from './copy.ts';
+export { inClientTransaction } from './transaction.ts';

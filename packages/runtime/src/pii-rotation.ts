@@ -9,6 +9,7 @@
  * own rows (FOR UPDATE SKIP LOCKED) and never changes a row's version, ETag or
  * updated_at, since the content does not change.
  */
+import { inClientTransaction } from '@reemploy/db';
 import type { PiiCipher } from '@reemploy/pii';
 import type { ServiceContext, ServiceDefinition } from './service.ts';
 
@@ -119,21 +120,15 @@ async function rotateTable(
   const hashCols = (spec.hashes ?? []).map((h) => ident(h.hash));
   let after: string | null = null;
   for (;;) {
-    const client = await ctx.database.pool.connect();
-    let last: string | null = null;
-    let done = 0;
-    try {
-      await client.query('begin');
+    // One short transaction a batch: the keys re-encrypted, or none when nothing is left after `after`.
+    const keys = await inClientTransaction(ctx.database.pool, async (client) => {
       const { rows }: { rows: Record<string, string | null>[] } = await client.query(
         `select ${ident(spec.key)}::text as k, ${[...cols, ...hashCols].join(', ')} from ${ident(spec.table)}
           where ${staleWhere(spec, '$1')} ${after === null ? '' : `and ${ident(spec.key)} > $3::uuid`}
           order by ${ident(spec.key)} limit $2 for update skip locked`,
         after === null ? [current, batchSize] : [current, batchSize, after],
       );
-      if (rows.length === 0) {
-        await client.query('commit');
-        break;
-      }
+      if (rows.length === 0) return [];
       const keys: string[] = [];
       const updates: (string | null)[][] = spec.columns.map(() => []);
       for (const row of rows) {
@@ -145,11 +140,8 @@ async function rotateTable(
             );
           }
         }
-        const k = row.k as string;
-        keys.push(k);
+        keys.push(row.k as string);
         spec.columns.forEach((c, i) => updates[i]!.push(reencrypt(ctx.pii, row[c] ?? null)));
-        last = k;
-        done++;
       }
       const sets = spec.columns.map((c, i) => `${ident(c)} = coalesce(u.c${i}, t.${ident(c)})`).join(', ');
       const unnest = spec.columns.map((_, i) => `$${i + 2}::text[]`).join(', ');
@@ -158,15 +150,11 @@ async function rotateTable(
         `update ${ident(spec.table)} as t set ${sets} from unnest($1::uuid[], ${unnest}) as u(k, ${aliases}) where t.${ident(spec.key)} = u.k`,
         [keys, ...updates],
       );
-      await client.query('commit');
-    } catch (err) {
-      await client.query('rollback').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
-    progress.rotated += done;
+      return keys;
+    });
+    if (keys.length === 0) break;
+    progress.rotated += keys.length;
     onProgress?.({ ...progress });
-    after = last;
+    after = keys[keys.length - 1]!;
   }
 }

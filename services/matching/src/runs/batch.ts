@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { sql } from 'kysely';
 import { from as copyFrom } from 'pg-copy-streams';
+import { inClientTransaction } from '@reemploy/db';
 import { EDUCATION_LEVELS } from '@reemploy/domain';
 import {
   allocatePacked, BATCH_CANDIDATES, categoryMask, createMatcher, packVacancies, priorityTier, resolveConfig,
@@ -158,27 +159,17 @@ export async function computePartition(ctx: Ctx, queues: RunQueues, runId: strin
     const t3 = Date.now();
     // CPU time of ranking, the figure that holds on a busy machine (the process's, so a worker computing two partitions at once counts both).
     const rankCpu = process.cpuUsage(cpu);
-    const client = await ctx.database.pool.connect();
-    try {
-      await client.query('begin');
+    await inClientTransaction(ctx.database.pool, async (client) => {
+      // A partition another worker already finished is left as it is.
       const locked = await client.query<{ done_at: Date | null }>('select done_at from run_partitions where run_id = $1 and partition_key = $2 for update', [runId, partitionKey]);
-      if (locked.rows[0]?.done_at !== null) {
-        await client.query('rollback');
-      } else {
-        await client.query('insert into run_candidates (run_id, partition_key, seekers, packed) values ($1, $2, $3, $4) on conflict do nothing', [runId, partitionKey, writer.seekers, packed]);
-        const computeMs = Date.now() - started;
-        await client.query('update run_partitions set done_at = now(), seekers = $3, pairs_scored = $4, compute_ms = $5 where run_id = $1 and partition_key = $2', [runId, partitionKey, writer.seekers, pairs, computeMs]);
-        const timings = { computeMs, vacancyLoadMs: t1 - started, seekerLoadMs: t2 - t1, rankMs: t3 - t2, rankCpuMs: (rankCpu.user + rankCpu.system) / 1000, stageMs: Date.now() - t3 };
-        const { sql: timingSql, parameters } = sql`update matching_runs set partitions_done = partitions_done + 1, pairs_scored = pairs_scored + ${pairs}, candidates = candidates + ${writer.candidates}, timings = ${addTimings(timings)} where id = ${runId} and status = 'running'`.compile(ctx.db);
-        await client.query(timingSql, parameters as unknown[]);
-        await client.query('commit');
-      }
-    } catch (err) {
-      await client.query('rollback').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+      if (locked.rows[0]?.done_at !== null) return;
+      await client.query('insert into run_candidates (run_id, partition_key, seekers, packed) values ($1, $2, $3, $4) on conflict do nothing', [runId, partitionKey, writer.seekers, packed]);
+      const computeMs = Date.now() - started;
+      await client.query('update run_partitions set done_at = now(), seekers = $3, pairs_scored = $4, compute_ms = $5 where run_id = $1 and partition_key = $2', [runId, partitionKey, writer.seekers, pairs, computeMs]);
+      const timings = { computeMs, vacancyLoadMs: t1 - started, seekerLoadMs: t2 - t1, rankMs: t3 - t2, rankCpuMs: (rankCpu.user + rankCpu.system) / 1000, stageMs: Date.now() - t3 };
+      const { sql: timingSql, parameters } = sql`update matching_runs set partitions_done = partitions_done + 1, pairs_scored = pairs_scored + ${pairs}, candidates = candidates + ${writer.candidates}, timings = ${addTimings(timings)} where id = ${runId} and status = 'running'`.compile(ctx.db);
+      await client.query(timingSql, parameters as unknown[]);
+    });
   }
   await enqueueFinalizeWhenDone(ctx, queues, runId);
 }
@@ -286,14 +277,9 @@ export async function finalizeRun(ctx: Ctx, runId: string): Promise<void> {
     }
     if (chunk) yield chunk;
   }
-  const client = await ctx.database.pool.connect();
-  try {
-    await client.query('begin');
+  const totalMs = await inClientTransaction(ctx.database.pool, async (client) => {
     const locked = await client.query<{ status: string }>('select status from matching_runs where id = $1 for update', [runId]);
-    if (locked.rows[0]?.status !== 'running') {
-      await client.query('rollback');
-      return;
-    }
+    if (locked.rows[0]?.status !== 'running') return undefined;
     await client.query('delete from recommendations where run_id = $1', [runId]);
     await pipeline(lines, client.query(copyFrom('copy recommendations (run_id, seeker_id, community_code, tier, vacancy_ids, scores) from stdin')) as unknown as Writable);
     const t3 = Date.now();
@@ -314,14 +300,11 @@ export async function finalizeRun(ctx: Ctx, runId: string): Promise<void> {
       recommendations,
       finishedAt: finishedAt.toISOString(),
     });
-    await client.query('commit');
-    matchingMetrics(metricsRegistryOf(ctx)).runDuration.observe({ trigger: run.trigger, outcome: 'completed' }, totalMs / 1000);
-  } catch (err) {
-    await client.query('rollback').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+    return totalMs;
+  });
+  // Another finalize completed (or failed) the run first: nothing of this one was kept.
+  if (totalMs === undefined) return;
+  matchingMetrics(metricsRegistryOf(ctx)).runDuration.observe({ trigger: run.trigger, outcome: 'completed' }, totalMs / 1000);
   // The staging has served its purpose; a crash before this only leaves rows a later clean-up removes.
   await ctx.database.pool.query('delete from run_candidates where run_id = $1', [runId]);
 }
