@@ -19,3 +19,10 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   const msg = e.message ?? '';
   return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(msg);
 }
+
+/** Postgres's answers that mean "this transaction lost a race; run it again": deadlock, serialization failure. */
+const CONFLICT_CODES = new Set(['40P01', '40001']);
+
+export function isTransactionConflict(err: unknown): boolean {
+  return CONFLICT_CODES.has((err as PgError)?.code ?? '');
+}

@@ -5,6 +5,6 @@ export * from './etag.ts';
 export * from './logging.ts';
 export * from './metrics.ts';
 export * from './strict-input.ts';
-export { platformPlugin, type PlatformOptions, type RouteAccess } from './platform.ts';
+export { isTemporaryFailure, platformPlugin, type PlatformOptions, type RouteAccess } from './platform.ts';
 export { createFastify, type ServerOptions } from './server-options.ts';
 export * from './pii-audit.ts';

@@ -7,7 +7,7 @@ import rateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
-import { isDatabaseUnavailable } from '@reemploy/db';
+import { isDatabaseUnavailable, isTransactionConflict } from '@reemploy/db';
 import { isRedisUnavailable, type MessagingTables } from '@reemploy/messaging';
 import { createTokenVerifier, type Caller } from './auth.ts';
 import { handleError } from './errors.ts';
@@ -42,6 +42,15 @@ declare module 'fastify' {
     /** Every route with the access it declares, for audits and tests. */
     routeCatalog: RouteAccess[];
   }
+}
+
+/**
+ * Failures a caller should simply retry (503 with Retry-After): Postgres or
+ * Redis out of reach, or a write that kept losing deadlock or serialization
+ * races after its own retries.
+ */
+export function isTemporaryFailure(err: unknown): boolean {
+  return isDatabaseUnavailable(err) || isRedisUnavailable(err) || isTransactionConflict(err);
 }
 
 export interface PlatformOptions {
@@ -174,7 +183,7 @@ async function platform(app: FastifyInstance, opts: PlatformOptions) {
     );
   });
 
-  app.setErrorHandler((err, request, reply) => handleError(err, request, reply, (e) => isDatabaseUnavailable(e) || isRedisUnavailable(e)));
+  app.setErrorHandler((err, request, reply) => handleError(err, request, reply, isTemporaryFailure));
   app.setNotFoundHandler((request, reply) => handleError(problems.notFound(`${request.method} ${request.url.split('?')[0]}`), request, reply, () => false));
 
   await app.register(swagger, {

@@ -122,3 +122,30 @@ t.test('an existing household by id; household fields checked row by row; CSV', 
   t.match(built, { singleParent: true, minorChildren: 2, members: [{}, {}] });
   t.same([...built.hardshipCategories].sort(), ['SINGLE_PARENT', 'ZERO_EMPLOYMENT_HOUSEHOLD']);
 });
+
+t.test('a household that moves leaves its community ledger: its key can be taken there, and the key finds the household that stayed', async (t) => {
+  const svc = await build(t);
+  const api = client(svc);
+  const OTHER = '320508024001';
+  const first = await upload(svc, [
+    person(21, '1970-01-01', { householdKey: 'HH-1', relationship: 'head' }),
+    person(22, '1971-01-01', { householdKey: 'HH-1', relationship: 'head', communityCode: OTHER }),
+  ]);
+  const [mover, stayer] = first.json().report as Report[];
+  const moverHousehold = (await api.get(`/v1/job-seekers/${mover!.id}`)).json().householdId;
+  const stayerHousehold = (await api.get(`/v1/job-seekers/${stayer!.id}`)).json().householdId;
+  // Moving into a community whose ledger already has HH-1 used to break its unique key (a 500).
+  const moved = await api.patch(`/v1/households/${moverHousehold}`, { communityCode: OTHER }, { 'if-match': '*' });
+  t.equal(moved.statusCode, 200, moved.body);
+  t.equal((await api.get(`/v1/job-seekers/${mover!.id}`)).json().communityCode, OTHER, 'its members moved along');
+  // The other community's file names its own HH-1 still; the old community's key is free for a new household.
+  const again = await upload(svc, [
+    person(23, '1972-01-01', { householdKey: 'HH-1', relationship: 'spouse', communityCode: OTHER }),
+    person(24, '1973-01-01', { householdKey: 'HH-1', relationship: 'head' }),
+  ]);
+  const [joined, fresh] = again.json().report as Report[];
+  t.equal((await api.get(`/v1/job-seekers/${joined!.id}`)).json().householdId, stayerHousehold);
+  const freshHousehold = (await api.get(`/v1/job-seekers/${fresh!.id}`)).json().householdId;
+  t.not(freshHousehold, moverHousehold, 'a new household under the freed key');
+  t.not(freshHousehold, stayerHousehold);
+});

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import { z } from 'zod';
-import { isUniqueViolation } from '@reemploy/db';
+import { isUniqueViolation, transact } from '@reemploy/db';
 import type { EventPayload } from '@reemploy/events';
 import { decodeCursor, encodeCursor, Problem, problems } from '@reemploy/http-kit';
 import { recordEvent } from '@reemploy/messaging';
@@ -92,7 +92,7 @@ export async function reservePost(ctx: Ctx, base: AidBaseRow, input: CreateReser
     throw problems.field('body.quota', `must not exceed the vacancy's remaining headcount (${vacancy.headcount_left} of ${vacancy.headcount})`);
   }
   try {
-    const row = await ctx.db.transaction().execute(async (trx) => {
+    const row = await transact(ctx.db, async (trx) => {
       const row = await insertPost(trx, {
         id: randomUUID(),
         aid_base_id: base.id,
@@ -141,7 +141,7 @@ export async function changePost(ctx: Ctx, row: ReservedPostRow, input: UpdateRe
     if (input.quota > ceiling) throw problems.field('body.quota', `must not exceed ${ceiling} (placements made plus the vacancy's remaining headcount)`);
     status = input.quota <= row.filled ? 'filled' : 'active';
   }
-  return ctx.db.transaction().execute(async (trx) => {
+  return transact(ctx.db, async (trx) => {
     const updated = await updatePost(trx, row.id, row.version, {
       ...(input.reservedFor ? { reserved_for: input.reservedFor } : {}),
       ...(input.quota !== undefined ? { quota: input.quota } : {}),
@@ -155,7 +155,7 @@ export async function changePost(ctx: Ctx, row: ReservedPostRow, input: UpdateRe
 
 export async function withdrawPost(ctx: Ctx, row: ReservedPostRow, reason: string | undefined): Promise<ReservedPostRow> {
   if (row.status === 'withdrawn') throw problems.conflict('This post is already withdrawn');
-  return ctx.db.transaction().execute(async (trx) => {
+  return transact(ctx.db, async (trx) => {
     const updated = await updatePost(trx, row.id, row.version, { status: 'withdrawn', withdrawn_reason: reason ?? null });
     if (!updated) throw problems.preconditionFailed();
     await publishPost(trx, updated);

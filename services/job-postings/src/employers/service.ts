@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { parseCreditCode, type CreditCodeResult } from '@reemploy/domain/credit-code';
-import { isUniqueViolation } from '@reemploy/db';
+import { isUniqueViolation, transact } from '@reemploy/db';
 import { decodeCursor, encodeCursor, inRegions, Problem, problems, visiblePrefixes, type Caller } from '@reemploy/http-kit';
 import type { Ctx } from '../shared/context.ts';
 import { assertWritable } from '../shared/schemas.ts';
@@ -54,7 +54,7 @@ export async function getEmployer(ctx: Ctx, caller: Caller, id: string): Promise
 
 export async function changeEmployer(ctx: Ctx, caller: Caller, id: string, input: PatchEmployerInput, checkVersion: (row: EmployerRow) => void): Promise<EmployerRow> {
   if (input.communityCode !== undefined) assertWritable(caller, input.communityCode, 'body.communityCode');
-  return ctx.db.transaction().execute(async (trx) => {
+  return transact(ctx.db, async (trx) => {
     const row = await lockEmployer(trx, id);
     if (!row || !inRegions(caller, row.community_code)) throw problems.notFound(`Employer ${id}`);
     checkVersion(row);

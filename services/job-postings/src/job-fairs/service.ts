@@ -1,3 +1,4 @@
+import { transact } from '@reemploy/db';
 import { randomUUID } from 'node:crypto';
 import { decodeCursor, encodeCursor, inRegions, problems, visiblePrefixes, type Caller, type FieldError } from '@reemploy/http-kit';
 import { shanghaiDay } from '../maintenance/service.ts';
@@ -49,7 +50,7 @@ export async function listUpcomingJobFairs(ctx: Ctx, caller: Caller, q: ListJobF
  * attaching one twice changes nothing.
  */
 export async function attachVacancies(ctx: Ctx, caller: Caller, id: string, vacancyIds: string[], now = new Date()) {
-  return ctx.db.transaction().execute(async (trx) => {
+  return transact(ctx.db, async (trx) => {
     const fair = await findJobFair(trx, id);
     if (!fair || !inRegions(caller, fair.community_code)) throw problems.notFound(`Job fair ${id}`);
     if (fair.date < shanghaiDay(now)) throw problems.conflict('The job fair has already taken place');

@@ -1,3 +1,4 @@
+import { transact } from '@reemploy/db';
 import { sql } from 'kysely';
 import type { Ctx } from '../shared/context.ts';
 import { publishVacancy } from '../vacancies/events.ts';
@@ -25,7 +26,7 @@ export interface MaintenanceResult {
 export async function runDailyMaintenance(ctx: Ctx, now = new Date()): Promise<MaintenanceResult> {
   const day = shanghaiDay(now);
   const staleDays = ctx.env.VACANCY_STALE_DAYS;
-  return ctx.db.transaction().execute(async (trx) => {
+  return transact(ctx.db, async (trx) => {
     const claimed = await trx
       .insertInto('maintenance_runs')
       .values({ job: MAINTENANCE_JOB, day })

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { VACANCY_SOURCES } from '@reemploy/domain';
-import { isUniqueViolation } from '@reemploy/db';
+import { isUniqueViolation, transact } from '@reemploy/db';
 import { decodeCursor, encodeCursor, inRegions, problems, visiblePrefixes, type Caller } from '@reemploy/http-kit';
 import type { Ctx } from '../shared/context.ts';
 import { assertWritable } from '../shared/schemas.ts';
@@ -46,7 +46,7 @@ export async function createVacancy(ctx: Ctx, caller: Caller, input: CreateVacan
   if (errors.length) throw problems.validation(errors);
   const key = { employerId: input.employerId, occupationCode: input.occupationCode, communityCode: input.communityCode, titleNormalised: normaliseTitle(input.title) };
   try {
-    return await ctx.db.transaction().execute(async (trx) => {
+    return await transact(ctx.db, async (trx) => {
       const name = await employerName(trx, input.employerId);
       if (name === undefined) throw problems.field(`${prefix}.employerId`, 'is not a known employer');
       const existing = await findOpenDuplicateId(trx, key);
@@ -116,7 +116,7 @@ export async function changeVacancy(ctx: Ctx, caller: Caller, id: string, input:
   if (input.communityCode !== undefined) assertWritable(caller, input.communityCode, 'body.communityCode');
   let key: Parameters<typeof findOpenDuplicateId>[1] | undefined;
   try {
-    return await ctx.db.transaction().execute(async (trx) => {
+    return await transact(ctx.db, async (trx) => {
       const row = await lockVisible(trx, caller, id);
       checkVersion(row);
       assertOpen(row);
@@ -174,7 +174,7 @@ export async function changeVacancy(ctx: Ctx, caller: Caller, id: string, input:
 
 /** Withdraws an open vacancy with a reason. */
 export async function closeVacancy(ctx: Ctx, caller: Caller, id: string, reason: string, checkVersion: (row: VacancyRow) => void, now = new Date()) {
-  return ctx.db.transaction().execute(async (trx) => {
+  return transact(ctx.db, async (trx) => {
     const row = await lockVisible(trx, caller, id);
     checkVersion(row);
     assertOpen(row);
@@ -187,7 +187,7 @@ export async function closeVacancy(ctx: Ctx, caller: Caller, id: string, reason:
 /** Folds a duplicate into the kept vacancy: the kept one gains its sources, the duplicate closes pointing at it. */
 export async function mergeVacancies(ctx: Ctx, caller: Caller, keepId: string, duplicateId: string, now = new Date()) {
   if (keepId === duplicateId) throw problems.field('body.duplicateId', 'must be another vacancy than the one kept');
-  return ctx.db.transaction().execute(async (trx) => {
+  return transact(ctx.db, async (trx) => {
     const rows = await lockVacancies(trx, [keepId, duplicateId]);
     const keep = rows.find((r) => r.id === keepId);
     const dup = rows.find((r) => r.id === duplicateId);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import { inRegions, Problem, problems, type Caller } from '@reemploy/http-kit';
-import { isUniqueViolation } from '@reemploy/db';
+import { isUniqueViolation, transact } from '@reemploy/db';
 import { recordEvent } from '@reemploy/messaging';
 import type { HardshipCategory } from '@reemploy/domain';
 import type { EventPayload } from '@reemploy/events';
@@ -54,7 +54,7 @@ export async function createReferral(ctx: Ctx, caller: Caller, input: CreateRefe
   const existing = await repo.findPendingReferral(ctx.db, input.seekerId, input.vacancyId);
   if (existing) throw problems.duplicate('This seeker already has a pending referral to this vacancy', existing.id);
   try {
-    return await ctx.db.transaction().execute(async (trx) => {
+    return await transact(ctx.db, async (trx) => {
       const row = await repo.insertReferral(trx, {
         id: randomUUID(),
         seeker_id: seeker.seeker_id,
@@ -125,7 +125,7 @@ export async function recordOutcome(ctx: Ctx, caller: Caller, id: string, input:
     const v = await ctx.db.selectFrom('vacancies').select(['status', 'headcount_left']).where('vacancy_id', '=', current.vacancy_id).executeTakeFirst();
     if (!v || v.headcount_left <= 0) throw problems.conflict('The vacancy has no places left');
   }
-  return ctx.db.transaction().execute(async (trx) => {
+  return transact(ctx.db, async (trx) => {
     const row = await repo.closeReferral(trx, id, { status: input.outcome, reason, justified, note: input.note ?? null, at });
     if (!row) throw problems.conflict('The referral is no longer pending');
     await recordOutcomeEvent(trx, row);
@@ -161,7 +161,7 @@ export async function expireReferrals(ctx: Ctx, now = new Date()): Promise<numbe
   const cutoff = new Date(now.getTime() - ctx.env.REFERRAL_EXPIRY_DAYS * DAY_MS);
   let total = 0;
   for (;;) {
-    const expired = await ctx.db.transaction().execute(async (trx) => {
+    const expired = await transact(ctx.db, async (trx) => {
       const rows = await repo.expirePending(trx, cutoff, now, 500);
       for (const row of rows) await recordOutcomeEvent(trx, row);
       return rows.length;

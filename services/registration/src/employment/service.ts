@@ -1,3 +1,4 @@
+import { transact } from '@reemploy/db';
 import { randomUUID } from 'node:crypto';
 import type { Selectable, Transaction } from 'kysely';
 import type { SeekerStatus } from '@reemploy/domain';
@@ -80,7 +81,7 @@ export async function recordEmploymentChange(ctx: Ctx, caller: Caller, seekerId:
   if (!WORKING.has(input.status) && (input.vacancyId || input.employerName)) {
     throw problems.field(input.vacancyId ? 'body.vacancyId' : 'body.employerName', `does not apply to status ${input.status}`);
   }
-  return ctx.db.transaction().execute(async (trx) => {
+  return transact(ctx.db, async (trx) => {
     const seeker = await lockSeeker(trx, seekerId);
     if (!seeker || !inRegions(caller, seeker.community_code)) throw problems.notFound(`Job seeker ${seekerId}`);
     const latest = await latestChangeAt(trx, seekerId);

@@ -1,3 +1,4 @@
+import { transact } from '@reemploy/db';
 import { sql, type Kysely } from 'kysely';
 import { recordEvent } from '@reemploy/messaging';
 import type { RegistrationDB } from '../database.ts';
@@ -13,7 +14,7 @@ export const ESCALATION_EVERY_MS = 60_000;
  * with the event, so a second pass or a second worker publishes nothing more.
  */
 export async function publishEscalations(db: Kysely<RegistrationDB>, now = new Date(), limit = 1000): Promise<number> {
-  return db.transaction().execute(async (trx) => {
+  return transact(db, async (trx) => {
     const { rows } = await sql<{ household_id: string; community_code: string; zero_employment_since: Date; offer_deadline: Date; escalated_at: Date; members: number }>`
       with overdue as (
         insert into household_escalations (household_id, offer_deadline, escalated_at)

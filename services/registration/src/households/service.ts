@@ -1,3 +1,4 @@
+import { transact } from '@reemploy/db';
 import { randomUUID } from 'node:crypto';
 import { ageAt, type Gender, type HardshipCategory, type Relationship, type SeekerStatus } from '@reemploy/domain';
 import { isEmployed } from '@reemploy/domain/hardship';
@@ -49,7 +50,7 @@ export function toHouseholdView(ctx: Ctx, caller: Caller, row: HouseholdRow, mem
 
 export async function createHousehold(ctx: Ctx, caller: Caller, input: CreateHouseholdInput): Promise<HouseholdRow> {
   await assertCommunity(ctx, caller, input.communityCode, 'body.communityCode');
-  return ctx.db.transaction().execute(async (trx) => {
+  return transact(ctx.db, async (trx) => {
     const row = await insertHousehold(trx, {
       id: randomUUID(),
       community_code: input.communityCode,
@@ -71,14 +72,15 @@ export async function getHousehold(ctx: Ctx, caller: Caller, id: string): Promis
 /** Changes a household under If-Match; a move takes its members along; the whole household is re-derived. */
 export async function updateHousehold(ctx: Ctx, caller: Caller, id: string, input: PatchHouseholdInput, checkVersion: (row: HouseholdRow) => void) {
   if (input.communityCode !== undefined) await assertCommunity(ctx, caller, input.communityCode, 'body.communityCode');
-  return ctx.db.transaction().execute(async (trx) => {
+  return transact(ctx.db, async (trx) => {
     const row = await lockHousehold(trx, id);
     if (!row || !inRegions(caller, row.community_code)) throw problems.notFound(`Household ${id}`);
     checkVersion(row);
     await trx
       .updateTable('households')
       .set({
-        ...(input.communityCode !== undefined ? { community_code: input.communityCode } : {}),
+        // A ledger key names a household within its community's file: a household that moves leaves that file.
+        ...(input.communityCode !== undefined && input.communityCode !== row.community_code ? { community_code: input.communityCode, household_key: null } : {}),
         ...(input.singleParent !== undefined ? { single_parent: input.singleParent } : {}),
         ...(input.minorChildren !== undefined ? { minor_children: input.minorChildren } : {}),
         ...(input.otherEmployedMembers !== undefined ? { other_employed_members: input.otherEmployedMembers } : {}),

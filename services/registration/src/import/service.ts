@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
+import { retryOnConflict } from '@reemploy/db';
 import type { Caller } from '@reemploy/http-kit';
 import type { ServiceContext } from '@reemploy/runtime';
 import type { RegistrationEnv } from '../config.ts';
@@ -58,9 +59,6 @@ function onConnection(client: pg.PoolClient): Kysely<RegistrationDB> {
  * written while the next is prepared. Every row gets a line in the report;
  * the same file uploaded again reports each row unchanged and stores nothing.
  */
-/** Postgres's answers that mean "this transaction lost a race; run it again": deadlock, serialization failure. */
-const RETRYABLE = new Set(['40P01', '40001']);
-const ATTEMPTS = 3;
 
 /**
  * One chunk in one transaction. Should Postgres break a deadlock with a
@@ -69,17 +67,13 @@ const ATTEMPTS = 3;
  * upload's memory of household keys as it was before the attempt.
  */
 async function storeChunkRetrying(db: ReturnType<typeof onConnection>, client: pg.PoolClient, chunk: Chunk, state: ImportState) {
-  for (let attempt = 1; ; attempt++) {
-    const keys = new Map(state.keys);
-    const attributes = new Map(state.attributes);
-    try {
-      return await db.transaction().execute((trx) => storeChunk(client, trx, chunk, state));
-    } catch (err) {
-      if (attempt >= ATTEMPTS || !RETRYABLE.has((err as { code?: string }).code ?? '')) throw err;
-      state.keys = keys;
-      state.attributes = attributes;
-    }
-  }
+  const keys = new Map(state.keys);
+  const attributes = new Map(state.attributes);
+  return retryOnConflict(() => {
+    state.keys = new Map(keys);
+    state.attributes = new Map(attributes);
+    return db.transaction().execute((trx) => storeChunk(client, trx, chunk, state));
+  });
 }
 
 export async function importJobSeekers(ctx: Ctx, caller: Caller, stream: Readable, contentType: string, declaredBytes?: number): Promise<ImportReport> {

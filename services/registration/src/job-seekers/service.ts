@@ -3,7 +3,7 @@ import { parseIdNumber, type Relationship } from '@reemploy/domain';
 import { individualCategories } from '@reemploy/domain/hardship';
 import { recordEvent } from '@reemploy/messaging';
 import { decodeCursor, encodeCursor, inRegions, Problem, problems, visiblePrefixes, type Caller } from '@reemploy/http-kit';
-import { isUniqueViolation } from '@reemploy/db';
+import { isUniqueViolation, transact } from '@reemploy/db';
 import type { ServiceContext } from '@reemploy/runtime';
 import type { Transaction } from 'kysely';
 import type { RegistrationEnv } from '../config.ts';
@@ -58,7 +58,7 @@ export async function registerJobSeeker(ctx: Ctx, caller: Caller, input: CreateJ
   if (existing) throw await duplicateOf(ctx, caller, existing);
   const phone = input.phone ? input.phone.replace(/[\s-]/g, '').replace(/^\+86/, '') : null;
   try {
-    return await ctx.db.transaction().execute(async (trx) => {
+    return await transact(ctx.db, async (trx) => {
       await checkMembership(trx, caller, undefined, input.householdId, input.relationship, input.communityCode);
       const row = await insertSeeker(trx, {
         id: randomUUID(),
@@ -117,7 +117,7 @@ export async function getJobSeeker(ctx: Ctx, caller: Caller, id: string): Promis
 export async function updateJobSeeker(ctx: Ctx, caller: Caller, id: string, input: PatchJobSeekerInput, checkVersion: (row: JobSeekerRow) => void): Promise<JobSeekerRow> {
   if (input.communityCode !== undefined) await assertCommunity(ctx, caller, input.communityCode, 'body.communityCode');
   try {
-    return await ctx.db.transaction().execute(async (trx) => {
+    return await transact(ctx.db, async (trx) => {
       const row = await lockSeeker(trx, id);
       if (!row || !inRegions(caller, row.community_code)) throw problems.notFound(`Job seeker ${id}`);
       checkVersion(row);

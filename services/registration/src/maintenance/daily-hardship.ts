@@ -1,3 +1,4 @@
+import { transact } from '@reemploy/db';
 import { sql } from 'kysely';
 import type { ServiceContext } from '@reemploy/runtime';
 import type { RegistrationEnv } from '../config.ts';
@@ -16,7 +17,7 @@ export const DAILY_HARDSHIP_JOB = 'hardship-daily';
  */
 export async function rederiveDailyHardship(ctx: Ctx, day: string): Promise<{ ran: boolean; changed: number }> {
   const at = new Date(`${day}T00:00:00Z`);
-  return ctx.db.transaction().execute(async (trx) => {
+  return transact(ctx.db, async (trx) => {
     const claimed = await trx
       .insertInto('maintenance_runs')
       .values({ job: DAILY_HARDSHIP_JOB, day })

@@ -1,3 +1,4 @@
+import { transact } from '@reemploy/db';
 import { sql } from 'kysely';
 import { recordEvent } from '@reemploy/messaging';
 import type { ServiceContext } from '@reemploy/runtime';
@@ -32,7 +33,7 @@ export async function anonymiseWithdrawnSeekers(ctx: Ctx, now = new Date(), batc
   const cutoff = new Date(now.getTime() - ctx.env.RETENTION_WITHDRAWN_DAYS * 86_400_000);
   let anonymised = 0;
   for (;;) {
-    const done = await ctx.db.transaction().execute(async (trx) => {
+    const done = await transact(ctx.db, async (trx) => {
       const { rows } = await sql<{ id: string }>`
         select id from job_seekers
          where status = 'withdrawn' and anonymised_at is null and coalesce(status_since, updated_at) < ${cutoff}

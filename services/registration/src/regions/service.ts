@@ -1,3 +1,4 @@
+import { transact } from '@reemploy/db';
 import { sql } from 'kysely';
 import * as OpenCC from 'opencc-js';
 import type { CommunityType } from '@reemploy/domain';
@@ -24,7 +25,7 @@ export async function importRegions(ctx: Ctx, prefix = ctx.env.REGION_PREFIX): P
   const done = await importedSource(ctx.db, prefix);
   if (done?.source === REGION_SOURCE) return { imported: done.nodes, skipped: true };
   const nodes = await loadRegionTree(prefix);
-  await ctx.db.transaction().execute(async (trx) => {
+  await transact(ctx.db, async (trx) => {
     // Two processes starting together import once.
     await sql`select pg_advisory_xact_lock(hashtext('registration.regions-import'))`.execute(trx);
     await upsertRegions(trx, nodes, prefix, REGION_SOURCE);
@@ -62,7 +63,7 @@ export async function findRegions(ctx: Ctx, q: { q: string; level?: RegionLevel 
 /** Overrides (or, with null, resets) the assessment type of a community in the caller's regions. */
 export async function overrideCommunityType(ctx: Ctx, caller: Caller, code: string, type: CommunityType | null, expectVersion: (row: RegionRow) => void) {
   if (!inRegions(caller, code)) throw problems.outsideRegions('params.code');
-  return ctx.db.transaction().execute(async (trx) => {
+  return transact(ctx.db, async (trx) => {
     const row = await trx.selectFrom('regions').selectAll().where('code', '=', code).forUpdate().executeTakeFirst();
     if (!row) throw problems.notFound(`Region ${code}`);
     expectVersion(row);
