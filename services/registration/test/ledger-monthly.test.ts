@@ -142,4 +142,11 @@ t.test('the monthly ledger as JSON, CSV and XLSX, the annual report and the dash
   t.same(dash.json().reemploymentByMonth.map((m: { reemployed: number }) => m.reemployed), [0, 0, 1, 0, 0, 3]);
   t.match(dash.json().zeroEmployment, { left: 2, overdue: 1 });
   t.same(dash.json().placementsByAidBase, [{ aidBaseId: BASE, placements: 1 }]);
+  // A base's own staff see their base's placements and no other base's.
+  const asBase = (aidBase: string) =>
+    svc.app.inject({ method: 'GET', url: '/v1/dashboard?period=2025-06&regionCode=3205', headers: { authorization: `Bearer ${svc.token(READ, ['3205'], { aidBase })}` } });
+  t.same((await asBase(BASE)).json().placementsByAidBase, [{ aidBaseId: BASE, placements: 1 }]);
+  const other = await asBase(randomUUID());
+  t.equal(other.statusCode, 200);
+  t.same(other.json().placementsByAidBase, [], 'another base is not named to them');
 });

@@ -26,11 +26,11 @@ export async function activityByDistrict(db: Db, prefixes: string[], from: strin
   return rows.map((r) => ({ district: r.district, kind: r.kind, n: Number(r.n) }));
 }
 
-/** Placements reported with an assistance base, per base. */
-export async function placementsByAidBase(db: Db, prefixes: string[], from: string, to: string): Promise<{ aidBaseId: string; placements: number }[]> {
+/** Placements reported with an assistance base, per base; `onlyBase` for a base's own staff, who see no other base. */
+export async function placementsByAidBase(db: Db, prefixes: string[], from: string, to: string, onlyBase?: string): Promise<{ aidBaseId: string; placements: number }[]> {
   const { rows } = await sql<{ aid_base_id: string; n: string }>`
     select aid_base_id, sum(quantity) as n from assessment_activity
-    where kind = 'placements' and aid_base_id is not null
+    where kind = 'placements' and aid_base_id is not null and (${onlyBase ?? null}::uuid is null or aid_base_id = ${onlyBase ?? null}::uuid)
       and occurred_at >= ${from}::timestamptz and occurred_at < ${to}::timestamptz
       and ${underRegions('community_code', prefixes)}
     group by 1 order by 2 desc, 1`.execute(db);
