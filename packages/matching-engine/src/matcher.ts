@@ -133,9 +133,11 @@ export function createMatcher(vacancies: VacancyInput[], config?: Partial<Matchi
     return roundScore(partial + wS * sk);
   }
 
+  /** Lists run from the oldest age limit down (postings.ts): past the seeker's age, nothing more is eligible. */
   function scan(list: Int32Array): void {
     for (let i = 0, n = list.length; i < n; i++) {
       const v = list[i]!;
+      if (data[v * STRIDE + F_MAX_AGE]! < sAge) break;
       if (seen[v] === epoch) continue;
       seen[v] = epoch;
       candidatesConsidered++;

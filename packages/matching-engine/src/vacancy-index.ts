@@ -159,7 +159,9 @@ export function buildVacancyIndex(input: readonly VacancyInput[], limit: number)
       for (let c = 0; c < HARDSHIP_CATEGORIES.length; c++) if (data[row + F_ELIGIBLE]! & (1 << c)) b.reserved.add(c, v);
     }
   }
-  const areas = { district, districts: Math.max(1, dicts.districts.size), street, streets: Math.max(1, dicts.streets.size) };
+  const maxAge = new Int32Array(n);
+  for (let v = 0; v < n; v++) maxAge[v] = data[v * STRIDE + F_MAX_AGE]!;
+  const areas = { district, districts: Math.max(1, dicts.districts.size), street, streets: Math.max(1, dicts.streets.size), maxAge };
   return {
     count: n, vacancies, position, data, wageMax, skill: skillArr, skillFamily: familyArr, skillPair,
     ...dicts,
