@@ -34,7 +34,8 @@ function nextNonce(): Buffer {
     pool = randomBytes(POOL);
     offset = 0;
   }
-  const nonce = Buffer.from(pool.subarray(offset, offset + NONCE));
+  // A view, not a copy: a spent pool is replaced, never refilled in place.
+  const nonce = pool.subarray(offset, offset + NONCE);
   offset += NONCE;
   return nonce;
 }
@@ -51,8 +52,11 @@ export function createPiiCipher(keys: PiiKeys): PiiCipher {
     encrypt(plaintext) {
       const iv = nextNonce();
       const cipher = createCipheriv('aes-256-gcm', keys.key, iv);
-      const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-      return [keys.keyId, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ct.toString('base64url')].join('.');
+      const ct = cipher.update(plaintext, 'utf8');
+      // GCM is a stream mode: final() only computes the tag and returns nothing more.
+      const rest = cipher.final();
+      const body = rest.length ? Buffer.concat([ct, rest]) : ct;
+      return `${keys.keyId}.${iv.toString('base64url')}.${cipher.getAuthTag().toString('base64url')}.${body.toString('base64url')}`;
     },
     decrypt(stored) {
       const [keyId, iv, tag, ct] = stored.split('.');

@@ -75,7 +75,7 @@ try {
     for (const [pid, t] of await backendCpu()) postgres += t - (pg0.get(pid) ?? 0);
     process.stdout.write(
       `${label}: ${r.rows} rows (${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged, ${r.failed} failed) in ${seconds.toFixed(2)} s = ${Math.round(r.rows / seconds)} rows/s` +
-        ` [CPU s: node ${((cpu.user + cpu.system) / 1e6).toFixed(1)}, Postgres ${postgres.toFixed(1)}]\n`,
+        ` [CPU s: node ${((cpu.user + cpu.system) / 1e6).toFixed(1)}, Postgres ${postgres.toFixed(1)}; µs/row: node ${Math.round((cpu.user + cpu.system) / r.rows)}, Postgres ${Math.round((postgres * 1e6) / r.rows)}]\n`,
     );
   }
 } finally {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { findBadStrings, inRegions, type Caller } from '@reemploy/http-kit';
-import { parseIdNumber, type Gender, type Relationship, type SeekerStatus } from '@reemploy/domain';
+import { EDUCATION_LEVELS, parseIdNumber, parseMainlandPhone, type Gender, type Relationship, type SeekerStatus } from '@reemploy/domain';
 import { deriveHardship } from '@reemploy/domain/hardship';
 import type { PiiCipher } from '@reemploy/pii';
 import { contentHash, todayUtc } from '../job-seekers/content.ts';
@@ -130,6 +130,86 @@ export function generalLine(row: PreparedRow): string {
   return out + '\n';
 }
 
+// The hot path of a well-formed row without household fields: the same checks as importRowBody,
+// by hand. A row it does not accept outright goes through importRowBody, whose issues are the
+// row's report, so the messages stay zod's; a row it accepts gets exactly importRowBody's output
+// (test/import-fast-path.test.ts compares the two).
+const SOLO_KEYS = new Set([
+  'idNumber', 'name', 'phone', 'communityCode', 'education', 'skills', 'desiredOccupations', 'expectedMonthlyWage',
+  'ableToWork', 'willingToWork', 'laidOff', 'minimumLivelihood', 'disabled', 'unemployedSince',
+]);
+const EDUCATION = new Set<string>(EDUCATION_LEVELS);
+const COMMUNITY_CODE = /^\d{12}$/;
+const SKILL_CODE = /^S\d{3}-\d{2}$/;
+const OCCUPATION_CODE = /^[1-8]-\d{2}-\d{2}$/;
+// zod's own ISO date pattern (z.iso.date()).
+const ISO_DATE = z.core.regexes.date;
+
+const codes = (value: unknown, max: number, pattern: RegExp): string[] | undefined => {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.length > max) return undefined;
+  for (const v of value) if (typeof v !== 'string' || !pattern.test(v)) return undefined;
+  return value.slice() as string[];
+};
+const flag = (value: unknown, fallback: boolean): boolean | undefined => (value === undefined ? fallback : typeof value === 'boolean' ? value : undefined);
+
+/** importRowBody's output for a row it surely accepts; undefined for anything else (zod decides). */
+export function fastRowInput(value: Record<string, unknown>): ImportRowInput | undefined {
+  for (const key in value) if (!SOLO_KEYS.has(key) || value[key] === undefined) return undefined;
+  const { idNumber, name, phone, communityCode, education, expectedMonthlyWage, unemployedSince } = value;
+  if (typeof idNumber !== 'string' || idNumber.length > 32) return undefined;
+  if (typeof name !== 'string') return undefined;
+  const trimmed = name.trim();
+  if (trimmed.length < 1 || trimmed.length > 50) return undefined;
+  if (phone !== undefined && (typeof phone !== 'string' || phone.length > 20 || !parseMainlandPhone(phone).ok)) return undefined;
+  if (typeof communityCode !== 'string' || !COMMUNITY_CODE.test(communityCode)) return undefined;
+  if (typeof education !== 'string' || !EDUCATION.has(education)) return undefined;
+  const skills = codes(value.skills, 50, SKILL_CODE);
+  const desiredOccupations = codes(value.desiredOccupations, 20, OCCUPATION_CODE);
+  if (!skills || !desiredOccupations) return undefined;
+  if (expectedMonthlyWage !== undefined && (typeof expectedMonthlyWage !== 'number' || !Number.isSafeInteger(expectedMonthlyWage) || expectedMonthlyWage < 0 || expectedMonthlyWage > 1_000_000)) return undefined;
+  const ableToWork = flag(value.ableToWork, true);
+  const willingToWork = flag(value.willingToWork, true);
+  const laidOff = flag(value.laidOff, false);
+  const minimumLivelihood = flag(value.minimumLivelihood, false);
+  const disabled = flag(value.disabled, false);
+  if (ableToWork === undefined || willingToWork === undefined || laidOff === undefined || minimumLivelihood === undefined || disabled === undefined) return undefined;
+  if (unemployedSince !== undefined && (typeof unemployedSince !== 'string' || !ISO_DATE.test(unemployedSince))) return undefined;
+  return {
+    idNumber,
+    name: trimmed,
+    ...(phone !== undefined ? { phone: phone as string } : {}),
+    communityCode,
+    education: education as ImportRowInput['education'],
+    skills,
+    desiredOccupations,
+    ...(expectedMonthlyWage !== undefined ? { expectedMonthlyWage } : {}),
+    ableToWork,
+    willingToWork,
+    laidOff,
+    minimumLivelihood,
+    disabled,
+    ...(unemployedSince !== undefined ? { unemployedSince } : {}),
+  };
+}
+
+/**
+ * What contentHash hashes for a row fastRowInput accepted (its keys sorted, absent optional
+ * ones left out, idNumber and phone normalised), written out directly.
+ */
+export function fastContentText(input: ImportRowInput, idNumber: string, phone: string | null): string {
+  const s = JSON.stringify;
+  return (
+    `[["ableToWork",${input.ableToWork}],["communityCode",${s(input.communityCode)}],["desiredOccupations",${s(input.desiredOccupations)}],` +
+    `["disabled",${input.disabled}],["education",${s(input.education)}],` +
+    (input.expectedMonthlyWage !== undefined ? `["expectedMonthlyWage",${input.expectedMonthlyWage}],` : '') +
+    `["idNumber",${s(idNumber)}],["laidOff",${input.laidOff}],["minimumLivelihood",${input.minimumLivelihood}],["name",${s(input.name)}],` +
+    `["phone",${phone === null ? 'null' : s(phone)}],["skills",${s(input.skills)}],` +
+    (input.unemployedSince !== undefined ? `["unemployedSince",${s(input.unemployedSince)}],` : '') +
+    `["willingToWork",${input.willingToWork}]]`
+  );
+}
+
 function issues(error: z.ZodError): FieldError[] {
   return error.issues.slice(0, 10).map((i) => ({ field: i.path.join('.') || (i.code === 'unrecognized_keys' ? i.keys.join(',') : 'row'), message: i.message }));
 }
@@ -184,13 +264,14 @@ export function prepareRow(raw: RawRow, c: RowContext): { row: PreparedRow } | {
   // The same strict input as the API: no NUL or control characters, lone surrogates or numbers beyond 2^53.
   const bad = findBadStrings(value, '');
   if (bad.length) return { errors: bad };
-  const parsed = importRowBody.safeParse(value);
+  const fast = fastRowInput(value);
+  const parsed = fast ? undefined : importRowBody.safeParse(value);
   const given = value.idNumber;
   const id = typeof given === 'string' && given.length <= 32 ? parseIdNumber(given, c.now) : undefined;
   const idError: FieldError[] = id && !id.ok ? [{ field: 'idNumber', message: id.reason }] : [];
-  if (!parsed.success) return { errors: [...idError, ...issues(parsed.error)] };
+  if (parsed && !parsed.success) return { errors: [...idError, ...issues(parsed.error)] };
   if (!id?.ok) return { errors: idError };
-  const input = parsed.data;
+  const input = fast ?? parsed!.data!;
   const errors: FieldError[] = [];
   const household = householdOf(input, errors);
   if (!inRegions(c.caller as Caller, input.communityCode)) errors.push({ field: 'communityCode', message: 'outside your regions' });
@@ -240,7 +321,7 @@ export function prepareRow(raw: RawRow, c: RowContext): { row: PreparedRow } | {
       disabled: input.disabled,
       unemployed_since: input.unemployedSince ?? null,
       hardship_categories: derived.members.row ?? [],
-      content_hash: contentHash(c.pii, { ...input, idNumber: id.idNumber, phone }),
+      content_hash: fast ? c.pii.hash(fastContentText(fast, id.idNumber, phone)) : contentHash(c.pii, { ...input, idNumber: id.idNumber, phone }),
       ...(household ? { household } : {}),
     },
   };

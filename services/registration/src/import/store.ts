@@ -53,6 +53,10 @@ const SNAPSHOT = sql`json_build_object(
   'seekerId', n.id, 'householdId', n.household_id, 'communityCode', n.community_code, 'gender', n.gender, 'birthDate', n.birth_date,
   'education', n.education, 'skills', n.skills, 'desiredOccupations', n.desired_occupations, 'expectedMonthlyWage', n.expected_monthly_wage,
   'ableToWork', n.able_to_work, 'willingToWork', n.willing_to_work, 'status', n.status, 'hardshipCategories', n.hardship_categories)`;
+/** What SNAPSHOT reads of an inserted row: returning only these keeps the inserted rows (held for the events) small. */
+const SNAPSHOT_COLUMNS = sql.raw(
+  'id, household_id, community_code, gender, birth_date, education, skills, desired_occupations, expected_monthly_wage, able_to_work, willing_to_work, status, hardship_categories',
+);
 /** Seekers per seekers.imported event. */
 const PER_EVENT = 1000;
 
@@ -77,25 +81,47 @@ async function storeSolo(client: pg.PoolClient, trx: Trx, chunk: Chunk, state: I
   await copyText(client, STAGING, ['line', ...STAGED_COLUMNS.map(([c]) => c)], chunk.copy);
   // A person registered outside the caller's regions is neither changed nor named: the row fails.
   const inside = sql`j.community_code like any(${state.caller.regions.map((p) => `${p.replace(/[\\%_]/g, '\\$&')}%`)}::text[])`;
-  // Locks in the order every other writer takes them (households, then seekers, each by id), so that
-  // concurrent imports and household or seeker changes wait for each other instead of deadlocking.
-  await sql`
-    select h.id from households h
-    where h.id in (select j.household_id from ${sql.table(STAGING)} s join job_seekers j using (id_number_hash))
-    order by h.id for update`.execute(trx);
+  // Who is registered already, found through the lookup-hash index (a join would hash the whole
+  // register for every chunk) and read without locking: a person the file leaves as stored is
+  // neither written nor locked, so an identical re-upload writes nothing, not even row locks.
+  const staged = sql`${sql.table(STAGING)} s join job_seekers j using (id_number_hash)
+    where j.id_number_hash = any(array(select id_number_hash from ${sql.table(STAGING)}))`;
   const existing = await sql<{ line: number; id: string; same: boolean; inside: boolean }>`
     select s.line, j.id, j.content_hash is not distinct from s.content_hash as same, ${inside} as inside
-    from ${sql.table(STAGING)} s join job_seekers j using (id_number_hash)
-    order by j.id
-    for update of j`.execute(trx);
-  let changed = 0;
+    from ${staged}`.execute(trx);
+  let changing: string[] = [];
   for (const e of existing.rows) {
     if (!e.inside) outcomes.set(e.line, { line: e.line, status: 'failed', errors: [OUTSIDE] });
     else if (e.same) outcomes.set(e.line, { line: e.line, status: 'unchanged', id: e.id });
-    else changed += 1;
+    else changing.push(e.id);
+  }
+  if (changing.length) {
+    // The people the file changes are locked in the order every other writer takes locks (households,
+    // then seekers, each by id), so that concurrent imports and household or seeker changes wait for
+    // each other instead of deadlocking; then read again, as the lock found them.
+    await sql`
+      select h.id from households h
+      where h.id in (select j.household_id from job_seekers j where j.id = any(${changing}::uuid[]))
+      order by h.id for update`.execute(trx);
+    const locked = await sql<{ line: number; id: string; same: boolean; inside: boolean }>`
+      select s.line, j.id, j.content_hash is not distinct from s.content_hash as same, ${inside} as inside
+      from ${staged} and j.id = any(${changing}::uuid[])
+      order by j.id
+      for update of j`.execute(trx);
+    changing = [];
+    for (const e of locked.rows) {
+      if (!e.inside) outcomes.set(e.line, { line: e.line, status: 'failed', errors: [OUTSIDE] });
+      else if (e.same) outcomes.set(e.line, { line: e.line, status: 'unchanged', id: e.id });
+      else changing.push(e.id);
+    }
   }
   if (existing.rows.length < chunk.solo.length) {
     const version = eventContracts['seekers.imported'].version;
+    // The events' payloads (a thousand seekers each) are compressed when stored: lz4, where the server
+    // has it, costs half of pglz. For this transaction only; reading either needs nothing.
+    await sql`
+      select set_config('default_toast_compression', case when 'lz4' = any(enumvals) then 'lz4' else setting end, true)
+      from pg_settings where name = 'default_toast_compression'`.execute(trx);
     const inserted = await sql<{ line: number; id: string }>`
       with i as (
         insert into job_seekers (${NAMES}, status, status_since)
@@ -103,7 +129,7 @@ async function storeSolo(client: pg.PoolClient, trx: Trx, chunk: Chunk, state: I
         from ${sql.table(STAGING)} s
         order by s.id_number_hash
         on conflict (id_number_hash) do nothing
-        returning *
+        returning ${SNAPSHOT_COLUMNS}
       ), n as (
         select i.*, (row_number() over (order by i.id) - 1) / ${PER_EVENT} as part from i
       ), events as (
@@ -114,7 +140,7 @@ async function storeSolo(client: pg.PoolClient, trx: Trx, chunk: Chunk, state: I
       select s.line, i.id from i join ${sql.table(STAGING)} s on s.id = i.id`.execute(trx);
     for (const r of inserted.rows) outcomes.set(r.line, { line: r.line, status: 'created', id: r.id });
   }
-  if (changed) {
+  if (changing.length) {
     const updated = await sql<JobSeekerRow & { line: number }>`
       update job_seekers j set
         name_enc = v.name_enc, phone_enc = v.phone_enc, community_code = v.community_code, education = v.education,
@@ -124,7 +150,7 @@ async function storeSolo(client: pg.PoolClient, trx: Trx, chunk: Chunk, state: I
         unemployed_since = case when j.status = 'unemployed' then coalesce(v.unemployed_since, j.unemployed_since) else j.unemployed_since end,
         content_hash = v.content_hash, version = j.version + 1, updated_at = now()
       from ${sql.table(STAGING)} v
-      where j.id_number_hash = v.id_number_hash and j.content_hash is distinct from v.content_hash and ${inside}
+      where j.id_number_hash = v.id_number_hash and j.id = any(${changing}::uuid[]) and j.content_hash is distinct from v.content_hash and ${inside}
       returning j.*, v.line`.execute(trx);
     const solo: { type: SeekerEvent; row: JobSeekerRow }[] = [];
     const households = new Map<string, Map<string, SeekerEvent>>();
