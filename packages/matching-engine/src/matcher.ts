@@ -118,7 +118,9 @@ export function createMatcher(vacancies: VacancyInput[], config?: Partial<Matchi
     const pr = sMask === 0 ? PRIORITY_CREDIT.none
       : pc === POST_RESERVED ? PRIORITY_CREDIT.reserved : pc === POST_PUBLIC_WELFARE ? PRIORITY_CREDIT.publicWelfare : PRIORITY_CREDIT.hardship;
     const partial = wO * oc + wA * ag + wW * wg + wP * px + wR * pr;
-    if (partial + wS < floor - 1e-9) return -2;
+    // Scores are rounded to 6 decimals (by up to 5e-7 either way): a pair is dropped only when even
+    // rounded up it stays below the floor, so that it could not tie its way in either.
+    if (partial + wS < floor - 1e-6) return -2;
     const s0 = data[r + F_SKILL_START]!;
     const s1 = data[r + F_SKILL_END]!;
     let sk = NEUTRAL;

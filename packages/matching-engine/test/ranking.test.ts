@@ -108,3 +108,16 @@ t.test('allocate: inside a tier, everyone gets a first choice before anyone a se
   t.same(lists.get('p')!.map((m) => m.vacancyId), ['x']);
   t.same(lists.get('q')!.map((m) => m.vacancyId), ['y']);
 });
+
+t.test('a pair that ties the floor only once rounded is still scored: the heap floor never drops a tie it would win', async (t) => {
+  // Skills count 1 and proximity a hair: the same community scores 1, the same street 0.9999997, which rounds to 1.
+  const weights = { skills: 1, occupation: 0, age: 0, wage: 0, proximity: 1.2e-6, priority: 0 };
+  const matcher = createMatcher(
+    [vacancy({ id: 'v-b' }), vacancy({ id: 'v-a', communityCode: '320508024001' })],
+    { weights, topK: 1 },
+  );
+  // v-b (same community) is read first and sets the floor at 1; v-a ties it after rounding and wins by id.
+  const [best] = matcher.rankForSeeker(seeker());
+  t.equal(best?.vacancyId, 'v-a');
+  t.equal(best?.score, 1);
+});
