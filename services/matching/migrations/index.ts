@@ -3,6 +3,7 @@ import { messagingMigration20261129 } from '@reemploy/messaging';
 import * as projection from './2026-11-29-01-projection.ts';
 import * as matchingTables from './2026-11-29-02-matching.ts';
 import * as partitionStaging from './2026-11-29-03-partition-staging.ts';
+import * as loggedStaging from './2026-11-29-04-logged-staging.ts';
 
 /** In order of their names; never edit one that has shipped. */
 export const migrations: MigrationSet = {
@@ -10,4 +11,5 @@ export const migrations: MigrationSet = {
   '2026-11-29-01-projection': projection,
   '2026-11-29-02-matching': matchingTables,
   '2026-11-29-03-partition-staging': partitionStaging,
+  '2026-11-29-04-logged-staging': loggedStaging,
 };

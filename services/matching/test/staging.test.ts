@@ -1,5 +1,6 @@
 import t from 'tap';
 import { PartitionWriter, readPartition, type StagedSeeker } from '../src/runs/staging.ts';
+import { build } from './helper.ts';
 
 t.test('a staged partition reads back exactly as written, large numbers and empty lists included', async (t) => {
   const writer = new PartitionWriter();
@@ -31,4 +32,15 @@ t.test('a staged partition reads back exactly as written, large numbers and empt
   t.same(read.map((r) => Array.from(vacancyNo.subarray(r.at, r.at + r.n))), written.map((w) => w.nos));
   t.same(read.map((r) => Array.from(score.subarray(r.at, r.at + r.n))), written.map((w) => w.scores));
   t.throws(() => readPartition(buf.subarray(0, buf.length - 3), () => 0, vacancyNo, score), RangeError, 'a truncated value is refused, not misread');
+});
+
+t.test('staged lists are crash-safe: every table of a run in progress is WAL-logged', async (t) => {
+  // Postgres empties unlogged tables when it recovers from a crash, while the partitions' done
+  // marks would survive: finalize would then complete the run without the lost seekers.
+  const svc = await build(t);
+  const { rows } = await svc.ctx.database.pool.query<{ relname: string; relpersistence: string }>(
+    `select relname, relpersistence from pg_class where relnamespace = $1::regnamespace and relname in ('run_candidates', 'run_partitions', 'matching_runs', 'recommendations') order by relname`,
+    [svc.ctx.database.schema],
+  );
+  t.same(rows, ['matching_runs', 'recommendations', 'run_candidates', 'run_partitions'].map((relname) => ({ relname, relpersistence: 'p' })));
 });

@@ -119,16 +119,22 @@ export async function computePartition(ctx: Ctx, queues: RunQueues, runId: strin
   if (part && !part.done_at) {
     const started = Date.now();
     const config = engineConfig(ctx.env);
+    const b = partitionBounds(partitionKey, run.region_code);
+    // The partition's seekers are read while the run's vacancies load (the first partition of a worker waits for both).
+    // Neighbours together: they read the same index lists, which then stay in the CPU's cache.
+    const seekersRead = ctx.database.pool
+      .query<SeekerFields>(
+        `select ${SEEKER_COLUMNS} from seekers where ${ACTIVE_SEEKER_SQL} and community_code like $1
+           and ($2::text is null or community_code >= $2) and ($3::text is null or community_code < $3)
+         order by community_code, seeker_id`,
+        [`${b.prefix}%`, b.from, b.below],
+      )
+      .then((r) => ({ rows: r.rows, at: Date.now() }));
+    // Settled here so that a failed vacancy load does not leave the seekers' rejection unhandled.
+    seekersRead.catch(() => undefined);
     const rv = await vacanciesForRun(ctx, runId, config);
     const t1 = Date.now();
-    const b = partitionBounds(partitionKey, run.region_code);
-    // Neighbours together: they read the same index lists, which then stay in the CPU's cache.
-    const { rows: seekerRows } = await ctx.database.pool.query<SeekerFields>(
-      `select ${SEEKER_COLUMNS} from seekers where ${ACTIVE_SEEKER_SQL} and community_code like $1
-         and ($2::text is null or community_code >= $2) and ($3::text is null or community_code < $3)
-       order by community_code, seeker_id`,
-      [`${b.prefix}%`, b.from, b.below],
-    );
+    const { rows: seekerRows, at: seekersAt } = await seekersRead;
     const t2 = Date.now();
     const k = BATCH_CANDIDATES(resolveConfig(config).topK);
     const now = new Date();
@@ -166,7 +172,7 @@ export async function computePartition(ctx: Ctx, queues: RunQueues, runId: strin
       await client.query('insert into run_candidates (run_id, partition_key, seekers, packed) values ($1, $2, $3, $4) on conflict do nothing', [runId, partitionKey, writer.seekers, packed]);
       const computeMs = Date.now() - started;
       await client.query('update run_partitions set done_at = now(), seekers = $3, pairs_scored = $4, compute_ms = $5 where run_id = $1 and partition_key = $2', [runId, partitionKey, writer.seekers, pairs, computeMs]);
-      const timings = { computeMs, vacancyLoadMs: t1 - started, seekerLoadMs: t2 - t1, rankMs: t3 - t2, rankCpuMs: (rankCpu.user + rankCpu.system) / 1000, stageMs: Date.now() - t3 };
+      const timings = { computeMs, vacancyLoadMs: t1 - started, seekerLoadMs: seekersAt - started, rankMs: t3 - t2, rankCpuMs: (rankCpu.user + rankCpu.system) / 1000, stageMs: Date.now() - t3 };
       const { sql: timingSql, parameters } = sql`update matching_runs set partitions_done = partitions_done + 1, pairs_scored = pairs_scored + ${pairs}, candidates = candidates + ${writer.candidates}, timings = ${addTimings(timings)} where id = ${runId} and status = 'running'`.compile(ctx.db);
       await client.query(timingSql, parameters as unknown[]);
     });
