@@ -7,10 +7,13 @@ const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0
 
 const educationRank = (level: string): number => Math.max(0, EDUCATION_LEVELS.indexOf(level as (typeof EDUCATION_LEVELS)[number]));
 
-/** Categories a seeker must hold one of to take the post; 0 = open to everyone. */
+/**
+ * Categories a seeker must hold one of to take the post; 0 = open to everyone. An
+ * assistance-base or public-welfare post naming no category is for any hardship group (SPEC §3).
+ */
 export function requiredMask(v: VacancyInput): number {
   const reserved = categoryMask(v.reservedFor);
-  return reserved !== 0 ? reserved : v.aidBase ? ALL_CATEGORIES_MASK : 0;
+  return reserved !== 0 ? reserved : v.aidBase || v.kind === 'public-welfare' ? ALL_CATEGORIES_MASK : 0;
 }
 
 /** The SPEC §5 hard constraints for one pair. */

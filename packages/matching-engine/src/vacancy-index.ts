@@ -101,9 +101,10 @@ export function buildVacancyIndex(input: readonly VacancyInput[], limit: number)
     data[row + F_EDUCATION] = Math.max(0, EDUCATION_LEVELS.indexOf(x.educationMin));
     data[row + F_OPEN] = x.headcountLeft > 0 ? 1 : 0;
     const reserved = categoryMask(x.reservedFor);
-    const eligible = reserved !== 0 ? reserved : x.aidBase ? ALL_CATEGORIES_MASK : 0;
+    // SPEC §3: assistance-base and community public-welfare posts are for hardship groups even when no category is named.
+    const eligible = reserved !== 0 ? reserved : x.aidBase || x.kind === 'public-welfare' ? ALL_CATEGORIES_MASK : 0;
     data[row + F_ELIGIBLE] = eligible;
-    data[row + F_POST_CLASS] = eligible !== 0 ? POST_RESERVED : x.kind === 'public-welfare' ? POST_PUBLIC_WELFARE : POST_REGULAR;
+    data[row + F_POST_CLASS] = reserved !== 0 || x.aidBase ? POST_RESERVED : x.kind === 'public-welfare' ? POST_PUBLIC_WELFARE : POST_REGULAR;
     data[row + F_OCCUPATION] = dicts.occupations.intern(x.occupationCode);
     data[row + F_GROUP] = dicts.groups.intern(occupationGroupOf(x.occupationCode));
     data[row + F_MAJOR] = dicts.majors.intern(occupationMajorOf(x.occupationCode));

@@ -93,7 +93,7 @@ t.test('priority: hardship × reserved, public-welfare and regular posts', async
   t.equal(welfare.factors.priority, 0.8);
   t.ok(welfare.reasons.some((r) => r.code === 'public-welfare' && r.zh.includes('公益性崗位')));
   t.equal(only(vacancy(), single).factors.priority, 0.3);
-  t.equal(only(vacancy({ kind: 'public-welfare' }), seeker()).factors.priority, 0);
+  t.same(createMatcher([vacancy({ kind: 'public-welfare' })]).rankForSeeker(seeker()), [], 'a public-welfare post is for hardship groups only');
 });
 
 t.test('the score is the weighted sum of the factors, with the weights taken from the configuration', async (t) => {

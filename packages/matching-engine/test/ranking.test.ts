@@ -1,5 +1,5 @@
 import t from 'tap';
-import { allocate, createMatcher, priorityTier, type Match } from '../src/index.ts';
+import { allocate, createMatcher, eligible, priorityTier, type Match } from '../src/index.ts';
 import { seeker, vacancy } from './fixtures.ts';
 
 t.test('hard constraints exclude full posts, wrong ages, too little schooling and posts reserved for others', async (t) => {
@@ -11,11 +11,16 @@ t.test('hard constraints exclude full posts, wrong ages, too little schooling an
     vacancy({ id: 'schooling', educationMin: 'senior-secondary' }),
     vacancy({ id: 'reserved-other', reservedFor: ['SINGLE_PARENT'] }),
     vacancy({ id: 'aid-base', aidBase: true }),
+    // SPEC §3: community public-welfare posts are reserved for hardship groups, even when no category is named.
+    vacancy({ id: 'welfare', kind: 'public-welfare' }),
   ]);
   t.same(matcher.rankForSeeker(seeker()).map((m) => m.vacancyId), ['ok']);
   const single = seeker({ hardshipCategories: ['SINGLE_PARENT'] });
-  t.same(new Set(matcher.rankForSeeker(single).map((m) => m.vacancyId)), new Set(['ok', 'reserved-other', 'aid-base']));
+  t.same(new Set(matcher.rankForSeeker(single).map((m) => m.vacancyId)), new Set(['ok', 'reserved-other', 'aid-base', 'welfare']));
   t.same(matcher.rankCandidates('reserved-other', [seeker({ id: 'a' }), { ...single, id: 'b' }]).map((c) => c.seekerId), ['b']);
+  t.same(matcher.rankCandidates('welfare', [seeker({ id: 'a' }), { ...single, id: 'b' }]).map((c) => c.seekerId), ['b']);
+  t.notOk(eligible(seeker(), vacancy({ kind: 'public-welfare' })), 'allocate keeps a public-welfare post from a seeker in no hardship group');
+  t.ok(eligible(single, vacancy({ kind: 'public-welfare' })));
   t.same(matcher.rankCandidates('full', [seeker()]), []);
   t.same(matcher.rankCandidates('unknown', [seeker()]), []);
 });

@@ -1,12 +1,21 @@
 import { z } from 'zod';
 import { loadEnv, serviceEnvSchema } from '@reemploy/config';
-import type { FactorName } from '@reemploy/matching-engine';
+import { resolveConfig, type FactorName } from '@reemploy/matching-engine';
 
 /** `skills:0.3,occupation:0.2,...`: any factor left out keeps the engine's default weight. */
 const weights = z
   .string()
   .regex(/^(\s*(skills|occupation|age|wage|proximity|priority)\s*:\s*\d+(\.\d+)?\s*)(,\s*(skills|occupation|age|wage|proximity|priority)\s*:\s*\d+(\.\d+)?\s*)*$/, 'factor:weight pairs separated by commas')
-  .transform((s) => Object.fromEntries(s.split(',').map((p) => p.split(':').map((x) => x.trim())).map(([k, v]) => [k, Number(v)])) as Partial<Record<FactorName, number>>);
+  .transform((s) => Object.fromEntries(s.split(',').map((p) => p.split(':').map((x) => x.trim())).map(([k, v]) => [k, Number(v)])) as Partial<Record<FactorName, number>>)
+  // Checked at start like every other variable: weights the engine would refuse (all 0) must not wait for the first request.
+  .refine((w) => {
+    try {
+      resolveConfig({ weights: w as Record<FactorName, number> });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'at least one weight must be positive');
 
 export const matchingEnvSchema = serviceEnvSchema('MATCHING_PORT', 3003, {
   MATCHING_TOP_K: z.coerce.number().int().min(1).max(100).default(20).describe('Vacancies in each seeker list of a matching run'),

@@ -15,7 +15,8 @@ t.test('matches: ranked open vacancies with factors and reasons, hard constraint
   const reserved = vacancy({ reservedFor: ['SINGLE_PARENT'] });
   const full = vacancy({ headcountLeft: 0 });
   const closed = vacancy({ status: 'closed' });
-  for (const v of [near, far, tooOld, tooSchooled, reserved, full, closed]) await deliver(ctx, 'vacancy.created', v);
+  const pastDate = vacancy({ validUntil: new Date(Date.now() - 86_400_000).toISOString() });
+  for (const v of [near, far, tooOld, tooSchooled, reserved, full, closed, pastDate]) await deliver(ctx, 'vacancy.created', v);
 
   const res = await app.inject({ url: `/v1/job-seekers/${s.seekerId}/matches?limit=10`, headers: bearer(token(['matching:read'], ['320508'])) });
   t.equal(res.statusCode, 200, res.body);

@@ -66,7 +66,14 @@ t.test('referrals: hard constraints and headcount refuse; outcomes publish event
   t.equal(matches.unjustifiedDeclinesThisYear, 2, 'shown with the seeker too');
   const r4 = (await refer(s.seekerId, regular.vacancyId)).json();
   t.equal((await outcome(r4.id, { outcome: 'rejected', reason: 'nope' })).statusCode, 400);
-  t.equal((await outcome(r4.id, { outcome: 'rejected', reason: 'failed-interview' })).json().status, 'rejected');
+  // SPEC §6: a write from another system accepts an Idempotency-Key; a retried outcome gets the first answer, not a 409.
+  const keyed = (payload: object) => app.inject({ method: 'POST', url: `/v1/referrals/${r4.id}/outcome`, headers: { ...write, 'idempotency-key': `outcome-${r4.id}` }, payload });
+  const rejected = await keyed({ outcome: 'rejected', reason: 'failed-interview' });
+  t.equal(rejected.json().status, 'rejected');
+  const retried = await keyed({ outcome: 'rejected', reason: 'failed-interview' });
+  t.equal(retried.statusCode, 200, 'a retry with the same key is answered as the first time');
+  t.equal(retried.headers['idempotent-replayed'], 'true');
+  t.same(retried.json(), rejected.json());
 
   // A hire: the event carries what registration, job-postings and assistance-bases need; other pending referrals end.
   const pendingOther = (await refer(s.seekerId, other.vacancyId)).json();
@@ -105,4 +112,47 @@ t.test('unanswered referrals expire after REFERRAL_EXPIRY_DAYS, once', async (t)
   t.equal(row.status, 'expired');
   const event = await ctx.db.selectFrom('outbox').select('payload').where('type', '=', 'referral.outcome-recorded').executeTakeFirstOrThrow();
   t.match(event.payload, { referralId: id, outcome: 'expired' });
+
+  // An answer that comes after the expiry, before the daily job has run, finds the referral expired.
+  const late = (await app.inject({ method: 'POST', url: '/v1/referrals', headers: bearer(token(['referrals:write'])), payload: { seekerId: s.seekerId, vacancyId: v.vacancyId, referredBy: 'x' } })).json();
+  await ctx.db.updateTable('referrals').set({ created_at: new Date(Date.now() - 3 * 86_400_000 - 60_000) }).where('id', '=', late.id).execute();
+  const answered = await app.inject({ method: 'POST', url: `/v1/referrals/${late.id}/outcome`, headers: bearer(token(['referrals:write'])), payload: { outcome: 'hired' } });
+  t.equal(answered.statusCode, 409, answered.body);
+  t.match(answered.json().detail, /expired/);
+  t.equal((await ctx.db.selectFrom('referrals').select('status').where('id', '=', late.id).executeTakeFirstOrThrow()).status, 'expired');
+  t.equal((await ctx.db.selectFrom('outbox').select('id').where('type', '=', 'referral.hired').execute()).length, 0, 'no hire published');
+  const events = await ctx.db.selectFrom('outbox').select('payload').where('type', '=', 'referral.outcome-recorded').execute();
+  t.equal(events.filter((e) => (e.payload as { referralId: string; outcome: string }).referralId === late.id && (e.payload as { outcome: string }).outcome === 'expired').length, 1, 'its expiry published once');
+  t.equal(await expireReferrals(ctx, new Date(Date.now() + 60_000)), 0, 'the daily job finds nothing left to expire');
+});
+
+t.test('a community public-welfare post is only for hardship groups; declines count per calendar year', async (t) => {
+  const { app, ctx, token } = await build(t);
+  const write = bearer(token(['referrals:write', 'matching:read']));
+  const refer = (seekerId: string, vacancyId: string) => app.inject({ method: 'POST', url: '/v1/referrals', headers: write, payload: { seekerId, vacancyId, referredBy: '王主任' } });
+  const plain = seeker();
+  const older = seeker({ hardshipCategories: ['OLDER_4050'] });
+  for (const s of [plain, older]) await deliver(ctx, 'seeker.registered', s);
+  // SPEC §3: public-welfare posts are reserved for hardship groups, even when the post names no category.
+  const welfare = vacancy({ kind: 'public-welfare', source: 'coordinator', reservedFor: [] });
+  const regular = vacancy();
+  for (const v of [welfare, regular]) await deliver(ctx, 'vacancy.created', v);
+
+  const refused = await refer(plain.seekerId, welfare.vacancyId);
+  t.equal(refused.statusCode, 422, refused.body);
+  t.match(refused.json().detail, /public-welfare/);
+  const accepted = await refer(older.seekerId, welfare.vacancyId);
+  t.equal(accepted.statusCode, 201, accepted.body);
+  t.equal(accepted.json().isPriorityOffer, true);
+
+  // An unjustified decline of last year does not count in this year's.
+  const lastYear = `${Number(new Date().toISOString().slice(0, 4)) - 1}-07-01T10:00:00+08:00`;
+  const r1 = (await refer(plain.seekerId, regular.vacancyId)).json();
+  const d1 = await app.inject({ method: 'POST', url: `/v1/referrals/${r1.id}/outcome`, headers: write, payload: { outcome: 'declined', reason: 'not-interested', at: lastYear } });
+  t.equal(d1.statusCode, 200, d1.body);
+  t.equal(d1.json().seekerUnjustifiedDeclinesThisYear, 0, 'last year: not counted');
+  const r2 = (await refer(plain.seekerId, regular.vacancyId)).json();
+  const d2 = (await app.inject({ method: 'POST', url: `/v1/referrals/${r2.id}/outcome`, headers: write, payload: { outcome: 'declined', reason: 'not-interested' } })).json();
+  t.equal(d2.seekerUnjustifiedDeclinesThisYear, 1);
+  t.equal(d2.seekerSupportUnderReview, false, 'one this year: no review yet');
 });

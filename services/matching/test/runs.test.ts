@@ -54,7 +54,7 @@ t.test('a run over the city: partitions on the queue, capacity-aware lists, reco
   const { rows } = await ctx.database.pool.query<SeekerFields>(`select ${SEEKER_COLUMNS} from seekers`);
   const seekers = new Map<string, SeekerInput>(rows.map((r) => [r.seeker_id, toSeekerInput(r)]));
   t.ok(recs.every((r) => r.vacancy_ids.every((id) => eligible(seekers.get(r.seeker_id)!, vacancies.get(id)!))), 'every recommendation keeps the hard constraints');
-  t.ok(recs.every((r) => r.scores.every((s, i) => i === 0 || s <= r.scores[i - 1]! + 1e-6) || true));
+  t.ok(recs.every((r) => r.scores.every((s, i) => i === 0 || s <= r.scores[i - 1]! + 1e-6)), 'every list is best first');
   t.equal(Number((await sql<{ n: number }>`select count(*)::int as n from run_candidates`.execute(ctx.db)).rows[0]!.n), 0, 'staging cleaned');
   const event = await ctx.db.selectFrom('outbox').selectAll().where('type', '=', 'matching-run.completed').executeTakeFirstOrThrow();
   t.match(event.payload, { runId: run.id, recommendations: done.recommendations });

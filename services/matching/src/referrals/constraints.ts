@@ -10,6 +10,8 @@ export function hardConstraintFailures(seeker: SeekerInput, vacancy: VacancyInpu
     failures.push(`the post is reserved for ${vacancy.reservedFor.join(', ')}`);
   } else if (vacancy.aidBase && vacancy.reservedFor.length === 0 && seeker.hardshipCategories.length === 0) {
     failures.push('the post is reserved by an assistance base for people in a hardship category');
+  } else if (vacancy.kind === 'public-welfare' && vacancy.reservedFor.length === 0 && seeker.hardshipCategories.length === 0) {
+    failures.push('a community public-welfare post is reserved for people in a hardship category');
   }
   return failures;
 }

@@ -81,7 +81,7 @@ export async function referralRoutes(app: FastifyInstance, ctx: ServiceContext<M
   });
 
   r.post('/v1/referrals/:id/outcome', {
-    config: { scope: 'referrals:write' },
+    config: { scope: 'referrals:write', idempotent: true },
     schema: {
       operationId: 'recordReferralOutcome',
       tags: ['referrals'],

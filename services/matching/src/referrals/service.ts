@@ -119,6 +119,15 @@ export async function recordOutcome(ctx: Ctx, caller: Caller, id: string, input:
   const current = await getReferral(ctx, caller, id);
   const { reason, justified } = checkReason(input);
   if (current.status !== 'pending') throw problems.conflict(`The referral is already ${current.status}`, { referralStatus: current.status });
+  // Past its expiry a referral was left unanswered, whether or not the daily job has run yet: it expires now, as the job would.
+  const expiresAt = current.created_at.getTime() + ctx.env.REFERRAL_EXPIRY_DAYS * DAY_MS;
+  if (Date.now() >= expiresAt) {
+    await transact(ctx.db, async (trx) => {
+      const row = await repo.closeReferral(trx, id, { status: 'expired', reason: null, justified: null, note: null, at: new Date() });
+      if (row) await recordOutcomeEvent(trx, row);
+    });
+    throw problems.conflict(`The referral expired unanswered on ${new Date(expiresAt).toISOString()}`, { referralStatus: 'expired' });
+  }
   const at = input.at ? new Date(input.at) : new Date();
   if (at.getTime() > Date.now() + 5 * 60_000) throw problems.field('body.at', 'is in the future');
   if (input.outcome === 'hired') {
