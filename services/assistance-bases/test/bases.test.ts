@@ -158,3 +158,14 @@ t.test("a base's own token sees and changes only that base", async (t) => {
   t.equal(register.statusCode, 403);
   t.equal(await count(svc, 'aid_bases'), 2);
 });
+
+t.test('a base registered with only the fields of SPEC §7 is accepted: joined this year, cohort later', async (t) => {
+  const svc = await build(t);
+  const headers = auth(svc.token([READ, WRITE], ['320508']));
+  const payload = { name: '新基地', communityCode: '320508018036', address: '蘇州市姑蘇區人民路 1 號', sectors: ['保潔'] };
+  const res = await svc.app.inject({ method: 'POST', url: '/v1/aid-bases', headers, payload });
+  t.equal(res.statusCode, 201, res.body);
+  t.match(res.json(), { ...payload, cohort: 'later', joinedYear: Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(new Date())) });
+  t.ok(res.json().id);
+  t.same(res.json().placements.byCategory, {});
+});

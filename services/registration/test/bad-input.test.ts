@@ -35,6 +35,8 @@ const cases: [string, Record<string, unknown>, string, RegExp?][] = [
   ['a malformed skill code', { skills: ['cooking'] }, 'body.skills.0'],
   ['a negative wage', { expectedMonthlyWage: -1 }, 'body.expectedMonthlyWage'],
   ['an unknown property', { salary: 1 }, 'body.salary'],
+  ['hardship categories typed in (they are derived)', { hardshipCategories: ['DISABLED'] }, 'body.hardshipCategories'],
+  ['a gender typed in (it comes from the identity number)', { gender: 'male' }, 'body.gender'],
 ];
 
 t.test('each bad input is a 4xx problem naming the field, and nothing is stored', async (t) => {

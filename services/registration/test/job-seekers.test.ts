@@ -1,5 +1,5 @@
 import t from 'tap';
-import { makeIdNumber } from '@reemploy/domain';
+import { ageAt, makeIdNumber } from '@reemploy/domain';
 import { build } from './helper.ts';
 
 const WRITE = ['seekers:write', 'seekers:read'];
@@ -24,6 +24,10 @@ t.test('registers a seeker, derives age and gender, masks PII without pii:read',
   const body = res.json();
   t.equal(body.gender, 'female');
   t.equal(body.birthDate, '1975-03-12');
+  t.equal(body.age, ageAt('1975-03-12'));
+  t.equal(body.ageBand, '50-59', 'a woman born in 1975 (50-59 until 2035)');
+  t.equal(body.status, 'unemployed');
+  t.same(body.hardshipCategories, ['OLDER_4050'], 'derived: a woman over 40, not in a household');
   t.match(body.idNumber, /^320508\*{8}\d{3}[\dX]$/);
   t.equal(body.phone, '138****5678');
   t.equal(body.name, '王**');
@@ -66,4 +70,17 @@ t.test('a read outside the caller regions is a 404', async (t) => {
   const created = await svc.app.inject({ method: 'POST', url: '/v1/job-seekers', headers: { authorization: `Bearer ${svc.token(WRITE)}` }, payload: seeker() });
   const res = await svc.app.inject({ method: 'GET', url: `/v1/job-seekers/${created.json().id}`, headers: { authorization: `Bearer ${svc.token(WRITE, ['320506'])}` } });
   t.equal(res.statusCode, 404);
+});
+
+t.test("unemployedSince is a date in the city: today in Suzhou is not in the future, and is the default", async (t) => {
+  const svc = await build(t);
+  const headers = { authorization: `Bearer ${svc.token(WRITE, ['320508'])}` };
+  // From 16:00 to 24:00 UTC, Suzhou (UTC+8) is already on the next calendar day.
+  const suzhouToday = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+  const given = await svc.app.inject({ method: 'POST', url: '/v1/job-seekers', headers, payload: seeker({ unemployedSince: suzhouToday }) });
+  t.equal(given.statusCode, 201, given.body);
+  t.equal(given.json().unemployedSince, suzhouToday);
+  const defaulted = await svc.app.inject({ method: 'POST', url: '/v1/job-seekers', headers, payload: seeker({ idNumber: makeIdNumber('320508', '1980-05-05', 7, 'male') }) });
+  t.equal(defaulted.statusCode, 201, defaulted.body);
+  t.equal(defaulted.json().unemployedSince, suzhouToday, 'the registration date in Suzhou');
 });

@@ -18,7 +18,15 @@ const sectors = z
 const name = z.string().trim().min(1).max(100).meta({ example: '人民商場' });
 const address = z.string().trim().min(1).max(200);
 
-export const createAidBaseBody = z.strictObject({ name, communityCode, address, sectors: sectors.default([]), joinedYear, cohort });
+// SPEC §7 names name, communityCode, address and sectors: a base registered now joined this year and is a later one.
+export const createAidBaseBody = z.strictObject({
+  name,
+  communityCode,
+  address,
+  sectors: sectors.default([]),
+  joinedYear: joinedYear.optional().describe('The year the site became an assistance base; defaults to the current year (Asia/Shanghai)'),
+  cohort: cohort.default('later'),
+});
 export type CreateAidBaseInput = z.infer<typeof createAidBaseBody>;
 
 export const updateAidBaseBody = z

@@ -39,6 +39,11 @@ async function duplicateName(ctx: Ctx, caller: Caller, name: string, id: string)
   return new Problem(409, 'duplicate', 'Already exists', `A base named ${name} is already registered outside your regions`);
 }
 
+/** The current year in the city's time zone. */
+function shanghaiYear(now = new Date()): number {
+  return Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(now));
+}
+
 /** Registers a base; a second base of the same name is a 409 naming the first. */
 export async function registerBase(ctx: Ctx, caller: Caller, input: CreateAidBaseInput, field = (f: string) => `body.${f}`): Promise<AidBaseRow> {
   assertCityCaller(caller);
@@ -52,7 +57,7 @@ export async function registerBase(ctx: Ctx, caller: Caller, input: CreateAidBas
       community_code: input.communityCode,
       address: input.address,
       sectors: input.sectors,
-      joined_year: input.joinedYear,
+      joined_year: input.joinedYear ?? shanghaiYear(),
       cohort: input.cohort,
     });
   } catch (err) {

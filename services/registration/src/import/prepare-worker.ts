@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { createPiiCipher } from '@reemploy/pii';
-import { prepareBatch, todayUtc, type RowContext } from './rows.ts';
+import { prepareBatch, cityToday, type RowContext } from './rows.ts';
 import type { PrepareMessage, PrepareReply, PrepareWorkerData } from './preparers.ts';
 
 const data = workerData as PrepareWorkerData;
@@ -15,7 +15,7 @@ const imports = new Map<string, RowContext>();
 parentPort!.on('message', (m: PrepareMessage) => {
   if (m.kind === 'begin') {
     const now = new Date(m.now);
-    imports.set(m.importId, { caller: { regions: m.regions }, pii, communities: new Set(m.communities), now, today: todayUtc(now) });
+    imports.set(m.importId, { caller: { regions: m.regions }, pii, communities: new Set(m.communities), now, today: cityToday(now) });
   } else if (m.kind === 'end') {
     imports.delete(m.importId);
   } else {

@@ -4,7 +4,7 @@ import { findBadStrings, inRegions, type Caller } from '@reemploy/http-kit';
 import { EDUCATION_LEVELS, parseIdNumber, parseMainlandPhone, type Gender, type Relationship, type SeekerStatus } from '@reemploy/domain';
 import { deriveHardship } from '@reemploy/domain/hardship';
 import type { PiiCipher } from '@reemploy/pii';
-import { contentHash, todayUtc } from '../job-seekers/content.ts';
+import { contentHash, cityToday } from '../job-seekers/content.ts';
 import { createJobSeekerBody } from '../job-seekers/schemas.ts';
 import type { RawRow } from './parse.ts';
 
@@ -327,7 +327,7 @@ export function prepareRow(raw: RawRow, c: RowContext): { row: PreparedRow } | {
   };
 }
 
-export { todayUtc };
+export { cityToday };
 
 /** A prepared row: failed with its errors, a staging line for a person alone, or the row itself when it names a household. */
 export type PreparedResult = { line: number; errors: FieldError[] } | { line: number; hash: string; copy: string } | { line: number; hash: string; row: PreparedRow };

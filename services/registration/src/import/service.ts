@@ -10,7 +10,7 @@ import type { RegistrationDB } from '../database.ts';
 import { communityCodesUnder } from '../regions/repository.ts';
 import { readRows, type RawRow } from './parse.ts';
 import { PreparerPool } from './preparers.ts';
-import { prepareBatch, todayUtc, type PreparedResult } from './rows.ts';
+import { prepareBatch, cityToday, type PreparedResult } from './rows.ts';
 import { MAX_IMPORT_ROWS, type ImportReport, type ImportRowReport } from './schemas.ts';
 import { createStaging, dropStaging, storeChunk, type Chunk, type ImportState } from './store.ts';
 
@@ -42,7 +42,7 @@ export async function closePreparers(ctx: Ctx) {
 
 /** The preparation of a small upload, on this thread, behind the same interface as the workers'. */
 function inPlace(ctx: Ctx, caller: Caller, communities: Set<string>, now: Date) {
-  const c = { caller, pii: ctx.pii, communities, now, today: todayUtc(now) };
+  const c = { caller, pii: ctx.pii, communities, now, today: cityToday(now) };
   return { prepare: async (rows: RawRow[]) => prepareBatch(rows, c), end: () => undefined };
 }
 
@@ -81,7 +81,7 @@ export async function importJobSeekers(ctx: Ctx, caller: Caller, stream: Readabl
   const rows = readRows(stream, contentType, ctx.env.IMPORT_BODY_LIMIT);
   const communities = await communityCodesUnder(ctx.db, caller.regions);
   const importId = randomUUID();
-  const state: ImportState = { importId, caller, offerHours: ctx.env.ZERO_EMPLOYMENT_OFFER_HOURS, now, today: todayUtc(now), keys: new Map(), attributes: new Map() };
+  const state: ImportState = { importId, caller, offerHours: ctx.env.ZERO_EMPLOYMENT_OFFER_HOURS, now, today: cityToday(now), keys: new Map(), attributes: new Map() };
   const inline = declaredBytes !== undefined && declaredBytes < INLINE_BYTES;
   const session = inline ? inPlace(ctx, caller, communities, now) : preparers(ctx).begin(importId, caller.regions, [...communities], now);
   const client = await ctx.database.pool.connect();

@@ -1,8 +1,14 @@
 import type { PiiCipher } from '@reemploy/pii';
 
-/** Today's calendar date, UTC (the reference of every age and duration here). */
-export function todayUtc(now = new Date()): string {
-  return now.toISOString().slice(0, 10);
+const CITY_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/**
+ * Today's calendar date in the city (Asia/Shanghai): the date a coordinator
+ * writes, so the default and the upper bound of `unemployedSince`. From 16:00
+ * to 24:00 UTC it is a day ahead of the UTC date.
+ */
+export function cityToday(now = new Date()): string {
+  return CITY_DATE.format(now);
 }
 
 /**

@@ -12,14 +12,14 @@ import { rederiveFor } from '../hardship/rederive.ts';
 import { assertCommunity } from '../regions/service.ts';
 import { findSeekerById, findSeekerIdByHash, holderOf, insertSeeker, listSeekers, lockSeeker, updateSeeker, type JobSeekerRow } from './repository.ts';
 import { pageCursor, type CreateJobSeekerInput, type ListJobSeekersQuery, type PatchJobSeekerInput } from './schemas.ts';
-import { contentHash, todayUtc } from './content.ts';
+import { contentHash, cityToday } from './content.ts';
 import { seekerSnapshot } from './view.ts';
 
 type Ctx = ServiceContext<RegistrationDB, RegistrationEnv>;
 
 function checkUnemployedSince(value: string | null | undefined, birthDate: string) {
   if (!value) return;
-  if (value > todayUtc()) throw problems.field('body.unemployedSince', 'is in the future');
+  if (value > cityToday()) throw problems.field('body.unemployedSince', 'is in the future');
   if (value < birthDate) throw problems.field('body.unemployedSince', 'is before the birth date');
 }
 
@@ -80,11 +80,11 @@ export async function registerJobSeeker(ctx: Ctx, caller: Caller, input: CreateJ
         laid_off: input.laidOff,
         minimum_livelihood: input.minimumLivelihood,
         disabled: input.disabled,
-        unemployed_since: input.unemployedSince ?? todayUtc(),
+        unemployed_since: input.unemployedSince ?? cityToday(),
         status: 'unemployed',
         status_since: new Date(),
         hardship_categories: individualCategories(
-          { ...input, id: '', relationship: null, gender: parsed.gender, birthDate: parsed.birthDate, status: 'unemployed', unemployedSince: input.unemployedSince ?? todayUtc() },
+          { ...input, id: '', relationship: null, gender: parsed.gender, birthDate: parsed.birthDate, status: 'unemployed', unemployedSince: input.unemployedSince ?? cityToday() },
           new Date(),
         ),
         content_hash: contentHash(ctx.pii, { ...input, idNumber: parsed.idNumber, phone }),

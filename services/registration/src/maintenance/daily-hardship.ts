@@ -1,5 +1,6 @@
 import { transact } from '@reemploy/db';
 import { sql } from 'kysely';
+import { WORKING_AGE } from '@reemploy/domain/hardship';
 import type { ServiceContext } from '@reemploy/runtime';
 import type { RegistrationEnv } from '../config.ts';
 import type { RegistrationDB } from '../database.ts';
@@ -11,7 +12,10 @@ export const DAILY_HARDSHIP_JOB = 'hardship-daily';
 
 /**
  * The categories that change with the calendar alone: LONG_TERM_UNEMPLOYED
- * (twelve months unemployed) and OLDER_4050 (a birthday). Runs once per day:
+ * (twelve months unemployed), OLDER_4050 (a birthday) and
+ * ZERO_EMPLOYMENT_HOUSEHOLD, which ends when the last member able and willing
+ * to work reaches retirement age (a member is at least 16 when registered, so
+ * the calendar never starts it). Runs once per day:
  * the guard row commits with the changes, so a crash leaves the day to run again
  * and a second delivery of the same day changes nothing.
  */
@@ -42,7 +46,27 @@ export async function rederiveDailyHardship(ctx: Ctx, day: string): Promise<{ ra
           ),
       )
       .execute();
-    const households = [...new Set(stale.map((s) => s.household_id).filter((h): h is string => !!h))].sort();
+    const retired = await trx
+      .selectFrom('households as h')
+      .select('h.id')
+      .where(sql<boolean>`'ZERO_EMPLOYMENT_HOUSEHOLD' = any(h.hardship_categories)`)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('job_seekers as m')
+              .select('m.id')
+              .whereRef('m.household_id', '=', 'h.id')
+              .where('m.status', '<>', 'withdrawn')
+              .where('m.able_to_work', '=', true)
+              .where('m.willing_to_work', '=', true)
+              .where(
+                sql<boolean>`m.birth_date > (${day}::date - make_interval(years => case m.gender when 'male' then ${WORKING_AGE.maleRetirement}::int else ${WORKING_AGE.femaleRetirement}::int end))`,
+              ),
+          ),
+        ),
+      )
+      .execute();
+    const households = [...new Set([...stale.map((s) => s.household_id), ...retired.map((h) => h.id)].filter((h): h is string => !!h))].sort();
     const solo = [...new Set(stale.filter((s) => !s.household_id).map((s) => s.id))];
     for (const id of households) await rederiveHousehold(trx, id, { at, offerHours: ctx.env.ZERO_EMPLOYMENT_OFFER_HOURS });
     for (const id of solo) await rederiveSolo(trx, id, undefined, at);
