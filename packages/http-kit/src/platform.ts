@@ -27,6 +27,11 @@ declare module 'fastify' {
     /** Creates that honour Idempotency-Key. */
     idempotent?: boolean;
     /**
+     * How a POST checks If-Match against the ETag, for the OpenAPI document (PATCH and PUT: required).
+     * The handler does the checking; this only documents it.
+     */
+    ifMatch?: 'required' | 'when-sent';
+    /**
      * The route's answer shows personal information unmasked to a caller with
      * `pii:read`: each such answer is written to the PII audit log, one entry
      * per record (by default the answer's `id`, or each of its `items`' ids).
@@ -75,6 +80,10 @@ export interface RouteAccess {
   url: string;
   scope?: string;
   public: boolean;
+  /** Honours Idempotency-Key (a repeat gets the first answer). */
+  idempotent: boolean;
+  /** Checks If-Match against the ETag: always, or when the caller sends one. */
+  ifMatch?: 'required' | 'when-sent';
 }
 
 const ERROR_RESPONSES = { '4xx': problemSchema, '5xx': problemSchema };
@@ -95,7 +104,10 @@ async function platform(app: FastifyInstance, opts: PlatformOptions) {
     const config = (route.config ??= {});
     const url = route.url;
     if (url.startsWith('/docs')) config.public = true;
-    for (const method of [route.method].flat()) catalog.push({ method, url, ...(config.scope ? { scope: config.scope } : {}), public: config.public === true });
+    for (const method of [route.method].flat()) {
+      const ifMatch = config.ifMatch ?? (url.startsWith('/v1') && (method === 'PATCH' || method === 'PUT') ? 'required' : undefined);
+      catalog.push({ method, url, ...(config.scope ? { scope: config.scope } : {}), public: config.public === true, idempotent: config.idempotent === true, ...(ifMatch ? { ifMatch } : {}) });
+    }
     if (!url.startsWith('/v1')) {
       // Documented operational routes (health, readiness): open to anyone, errors as problem+json.
       const documented = route.schema as { operationId?: string; security?: unknown; response?: object } | undefined;
@@ -200,7 +212,8 @@ async function platform(app: FastifyInstance, opts: PlatformOptions) {
       tags: [{ name: 'operations', description: 'Health, readiness and metrics' }, ...(opts.tags ?? [])],
     },
     transform: jsonSchemaTransform,
-    transformObject: (input) => withoutUnusedSchemas(jsonSchemaTransformObject(input) as OpenApiDocument) as ReturnType<typeof jsonSchemaTransformObject>,
+    transformObject: (input) =>
+      withoutUnusedSchemas(withRequestHeaders(jsonSchemaTransformObject(input) as OpenApiDocument, catalog)) as ReturnType<typeof jsonSchemaTransformObject>,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
@@ -216,6 +229,52 @@ export function idsOfAnswer(payload: unknown): string[] {
 }
 
 type OpenApiDocument = { paths?: unknown; components?: { schemas?: Record<string, unknown> } } & Record<string, unknown>;
+
+type OpenApiOperation = { parameters?: { name: string; in: string }[] };
+
+const IDEMPOTENCY_KEY_PARAMETER = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description: 'Makes a retry safe: a repeat with the same key gets the first answer again (Idempotent-Replayed: true); the same key with another request is 422',
+  schema: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[\\x21-\\x7E]+$' },
+};
+
+function ifMatchParameter(required: boolean) {
+  return {
+    name: 'If-Match',
+    in: 'header',
+    required,
+    description: required
+      ? 'The ETag of the version being changed: without it 428, when stale 412 (nothing changed)'
+      : 'The ETag of the version being changed, checked when sent: when stale 412 (nothing changed)',
+    schema: { type: 'string', minLength: 1 },
+  };
+}
+
+/**
+ * Idempotency-Key and If-Match are handled by the platform and the handlers, not by a header schema
+ * (a schema would answer 400 where the contract says 428): each operation's document names them,
+ * so clients generated from it can send them.
+ */
+export function withRequestHeaders<T extends OpenApiDocument>(doc: T, catalog: readonly RouteAccess[]): T {
+  const paths = doc.paths as Record<string, Record<string, OpenApiOperation>> | undefined;
+  if (!paths) return doc;
+  const byRoute = new Map(catalog.map((r) => [`${r.method} ${r.url}`, r]));
+  for (const [path, operations] of Object.entries(paths)) {
+    const url = path.replace(/\{([^}]+)\}/g, ':$1');
+    for (const [method, operation] of Object.entries(operations)) {
+      const route = byRoute.get(`${method.toUpperCase()} ${url}`);
+      if (!route || typeof operation !== 'object') continue;
+      const parameters = [...(operation.parameters ?? [])];
+      const has = (name: string) => parameters.some((p) => p.in === 'header' && p.name.toLowerCase() === name.toLowerCase());
+      if (route.idempotent && !has('Idempotency-Key')) parameters.push(IDEMPOTENCY_KEY_PARAMETER);
+      if (route.ifMatch && !has('If-Match')) parameters.push(ifMatchParameter(route.ifMatch === 'required'));
+      if (parameters.length) operation.parameters = parameters;
+    }
+  }
+  return doc;
+}
 
 /**
  * Zod's global registry puts every schema with a `meta({ id })` loaded in the

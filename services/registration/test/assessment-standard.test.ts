@@ -142,4 +142,13 @@ t.test('a changed standard applies to later assessments only, with its history k
   t.equal(oldCity.history[1].targets['reemployment-rate'], 80);
   const town = list.json().items.find((i: { communityType: string }) => i.communityType === 'town');
   t.equal(town.current.version, 1, 'other types unchanged');
+
+  // Per community type: a community typed town is held to the town standard, not the changed old-city one.
+  const townCommunity = '320508024001';
+  await svc.ctx.database.pool.query(`update regions set community_type = 'town' where code = $1`, [townCommunity]);
+  await addCohort(svc.ctx, townCommunity, 20, 15); // 75%
+  await serveCommunity(svc.ctx, townCommunity);
+  const townAssessment = (await assess(svc, townCommunity, '2025-12')).json();
+  t.match(townAssessment, { communityType: 'town', standard: { communityType: 'town', version: 1 }, passed: false });
+  t.equal(townAssessment.criteria[0].target, 80, 'the town target, not old-city’s 70');
 });

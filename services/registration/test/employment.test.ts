@@ -32,6 +32,16 @@ t.test('employment changes are kept as history and published as snapshots', asyn
   const history = await api.get(`/v1/job-seekers/${id}/employment`);
   t.same(history.json().items.map((c: { previousStatus: string; status: string }) => `${c.previousStatus}>${c.status}`), ['unemployed>employed', 'employed>unemployed']);
   t.equal(history.json().items[0].vacancyId, vacancyId);
+  t.equal(history.json().nextCursor, null, 'the whole history fits the default page');
+  // SPEC §6: lists page by cursor (limit, cursor → items, nextCursor).
+  const first = await api.get(`/v1/job-seekers/${id}/employment?limit=1`);
+  t.equal(first.statusCode, 200, first.body);
+  t.same(first.json().items.map((c: { status: string }) => c.status), ['employed']);
+  t.type(first.json().nextCursor, 'string');
+  const second = (await api.get(`/v1/job-seekers/${id}/employment?limit=1&cursor=${first.json().nextCursor}`)).json();
+  t.same(second.items.map((c: { status: string }) => c.status), ['unemployed']);
+  t.equal(second.nextCursor, null);
+  t.equal((await api.get(`/v1/job-seekers/${id}/employment?cursor=bm9wZQ`)).statusCode, 400, 'a forged cursor');
   const { rows } = await svc.ctx.database.pool.query("select payload from outbox where type = 'seeker.employment-changed' order by seq");
   t.same(rows.map((r: { payload: { status: string } }) => r.payload.status), ['employed', 'unemployed']);
   t.equal((await client(svc, ALL, ['320506']).post(`/v1/job-seekers/${id}/employment`, { status: 'employed', at: hoursAgo(0) })).statusCode, 404, 'outside the caller regions');

@@ -481,7 +481,10 @@ export interface operations {
     registerAidBase: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a repeat with the same key gets the first answer again (Idempotent-Replayed: true); the same key with another request is 422 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -491,16 +494,17 @@ export interface operations {
                     address: string;
                     /**
                      * @description existing: one of the 13 bases before the 2005 drive; added: one of the 16 it added; later: registered since
+                     * @default later
                      * @enum {string}
                      */
-                    cohort: "existing" | "added" | "later";
+                    cohort?: "existing" | "added" | "later";
                     /** @example 320508018036 */
                     communityCode: string;
                     /**
-                     * @description The year the site became an assistance base
+                     * @description The year the site became an assistance base; defaults to the current year (Asia/Shanghai)
                      * @example 2005
                      */
-                    joinedYear: number;
+                    joinedYear?: number;
                     /** @example 人民商場 */
                     name: string;
                     /** @description Trades the base offers posts in, e.g. 零售, 餐飲, 保潔 */
@@ -581,7 +585,10 @@ export interface operations {
     updateAidBase: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description The ETag of the version being changed: without it 428, when stale 412 (nothing changed) */
+                "If-Match": string;
+            };
             path: {
                 id: string;
             };
@@ -692,7 +699,10 @@ export interface operations {
     reservePost: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a repeat with the same key gets the first answer again (Idempotent-Replayed: true); the same key with another request is 422 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -784,7 +794,10 @@ export interface operations {
     updateReservedPost: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description The ETag of the version being changed: without it 428, when stale 412 (nothing changed) */
+                "If-Match": string;
+            };
             path: {
                 id: string;
                 postId: string;
@@ -834,7 +847,10 @@ export interface operations {
     withdrawReservedPost: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description The ETag of the version being changed: without it 428, when stale 412 (nothing changed) */
+                "If-Match": string;
+            };
             path: {
                 id: string;
                 postId: string;
@@ -881,7 +897,10 @@ export interface operations {
     importAidBases: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a repeat with the same key gets the first answer again (Idempotent-Replayed: true); the same key with another request is 422 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };

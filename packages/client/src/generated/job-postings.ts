@@ -687,7 +687,10 @@ export interface operations {
     registerEmployer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a repeat with the same key gets the first answer again (Idempotent-Replayed: true); the same key with another request is 422 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -790,7 +793,10 @@ export interface operations {
     updateEmployer: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description The ETag of the version being changed: without it 428, when stale 412 (nothing changed) */
+                "If-Match": string;
+            };
             path: {
                 id: string;
             };
@@ -897,7 +903,10 @@ export interface operations {
     createJobFair: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a repeat with the same key gets the first answer again (Idempotent-Replayed: true); the same key with another request is 422 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1332,7 +1341,10 @@ export interface operations {
     createVacancy: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a repeat with the same key gets the first answer again (Idempotent-Replayed: true); the same key with another request is 422 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1463,7 +1475,10 @@ export interface operations {
     updateVacancy: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description The ETag of the version being changed: without it 428, when stale 412 (nothing changed) */
+                "If-Match": string;
+            };
             path: {
                 id: string;
             };
@@ -1531,7 +1546,12 @@ export interface operations {
     closeVacancy: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a repeat with the same key gets the first answer again (Idempotent-Replayed: true); the same key with another request is 422 */
+                "Idempotency-Key"?: string;
+                /** @description The ETag of the version being changed, checked when sent: when stale 412 (nothing changed) */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -1578,7 +1598,10 @@ export interface operations {
     mergeVacancy: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a repeat with the same key gets the first answer again (Idempotent-Replayed: true); the same key with another request is 422 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -1628,7 +1651,10 @@ export interface operations {
     importVacancies: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a repeat with the same key gets the first answer again (Idempotent-Replayed: true); the same key with another request is 422 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };

@@ -1283,7 +1283,10 @@ export interface operations {
     changeAssessmentStandard: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description The ETag of the version being changed: without it 428, when stale 412 (nothing changed) */
+                "If-Match": string;
+            };
             path: {
                 type: "old-city" | "new-city" | "town" | "village";
             };
@@ -1369,7 +1372,10 @@ export interface operations {
     applyForAssessment: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a repeat with the same key gets the first answer again (Idempotent-Replayed: true); the same key with another request is 422 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1717,7 +1723,10 @@ export interface operations {
     createHousehold: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a repeat with the same key gets the first answer again (Idempotent-Replayed: true); the same key with another request is 422 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1814,7 +1823,10 @@ export interface operations {
     updateHousehold: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description The ETag of the version being changed: without it 428, when stale 412 (nothing changed) */
+                "If-Match": string;
+            };
             path: {
                 id: string;
             };
@@ -1913,7 +1925,10 @@ export interface operations {
     registerJobSeeker: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a repeat with the same key gets the first answer again (Idempotent-Replayed: true); the same key with another request is 422 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2042,7 +2057,10 @@ export interface operations {
     updateJobSeeker: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description The ETag of the version being changed: without it 428, when stale 412 (nothing changed) */
+                "If-Match": string;
+            };
             path: {
                 id: string;
             };
@@ -2104,7 +2122,12 @@ export interface operations {
     };
     getEmploymentHistory: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                /** @description Items per page (1–500) */
+                limit?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -2145,7 +2168,10 @@ export interface operations {
     recordEmploymentChange: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a repeat with the same key gets the first answer again (Idempotent-Replayed: true); the same key with another request is 422 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -2249,7 +2275,10 @@ export interface operations {
     recordService: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a repeat with the same key gets the first answer again (Idempotent-Replayed: true); the same key with another request is 422 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -2473,7 +2502,10 @@ export interface operations {
     overrideCommunityType: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description The ETag of the version being changed: without it 428, when stale 412 (nothing changed) */
+                "If-Match": string;
+            };
             path: {
                 code: string;
             };
@@ -2694,7 +2726,10 @@ export interface operations {
     createWebhookSubscription: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a repeat with the same key gets the first answer again (Idempotent-Replayed: true); the same key with another request is 422 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };

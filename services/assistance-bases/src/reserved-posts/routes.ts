@@ -79,7 +79,7 @@ export async function reservedPostRoutes(app: FastifyInstance, ctx: ServiceConte
   });
 
   r.post('/v1/aid-bases/:id/reserved-posts/:postId/withdraw', {
-    config: { scope: 'aid-bases:write' },
+    config: { scope: 'aid-bases:write', ifMatch: 'required' },
     schema: {
       operationId: 'withdrawReservedPost',
       tags,

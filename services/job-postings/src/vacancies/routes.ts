@@ -84,7 +84,7 @@ export async function vacancyRoutes(app: FastifyInstance, ctx: Ctx) {
   });
 
   r.post('/v1/vacancies/:id/close', {
-    config: { scope: 'vacancies:write' },
+    config: { scope: 'vacancies:write', idempotent: true, ifMatch: 'when-sent' },
     schema: {
       operationId: 'closeVacancy',
       tags: ['vacancies'],
@@ -100,7 +100,7 @@ export async function vacancyRoutes(app: FastifyInstance, ctx: Ctx) {
   });
 
   r.post('/v1/vacancies/:id/merge', {
-    config: { scope: 'vacancies:write' },
+    config: { scope: 'vacancies:write', idempotent: true },
     schema: {
       operationId: 'mergeVacancy',
       tags: ['vacancies'],

@@ -6,7 +6,7 @@ import type { RegistrationEnv } from '../config.ts';
 import type { RegistrationDB } from '../database.ts';
 import { jobSeekerView, seekerIdParams } from '../job-seekers/schemas.ts';
 import { toView } from '../job-seekers/view.ts';
-import { employmentChangeBody, employmentHistory } from './schemas.ts';
+import { employmentChangeBody, employmentHistory, employmentHistoryQuery } from './schemas.ts';
 import { employmentHistoryOf, recordEmploymentChange, toChangeView } from './service.ts';
 
 export async function employmentRoutes(app: FastifyInstance, ctx: ServiceContext<RegistrationDB, RegistrationEnv>) {
@@ -36,11 +36,12 @@ export async function employmentRoutes(app: FastifyInstance, ctx: ServiceContext
       tags: ['job-seekers'],
       summary: "A job seeker's employment changes, oldest first",
       params: seekerIdParams,
+      querystring: employmentHistoryQuery,
       response: { 200: employmentHistory },
     },
     handler: async (request) => {
-      const rows = await employmentHistoryOf(ctx, request.caller, request.params.id);
-      return { items: rows.map(toChangeView), nextCursor: null };
+      const { rows, nextCursor } = await employmentHistoryOf(ctx, request.caller, request.params.id, request.query);
+      return { items: rows.map(toChangeView), nextCursor };
     },
   });
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SEEKER_STATUSES } from '@reemploy/domain';
-import { pageOf } from '@reemploy/http-kit';
+import { pageOf, pageQuery } from '@reemploy/http-kit';
 
 export const employmentChangeBody = z.strictObject({
   status: z.enum(SEEKER_STATUSES),
@@ -26,3 +26,6 @@ export const employmentChangeView = z
 export type EmploymentChangeView = z.infer<typeof employmentChangeView>;
 
 export const employmentHistory = pageOf(employmentChangeView).meta({ id: 'EmploymentHistory' });
+
+export const employmentHistoryQuery = pageQuery;
+export type EmploymentHistoryQuery = z.infer<typeof employmentHistoryQuery>;

@@ -1,14 +1,15 @@
 import { transact } from '@reemploy/db';
 import { randomUUID } from 'node:crypto';
-import type { Selectable, Transaction } from 'kysely';
+import { sql, type Selectable, type Transaction } from 'kysely';
+import { z } from 'zod';
 import type { SeekerStatus } from '@reemploy/domain';
-import { inRegions, problems, type Caller } from '@reemploy/http-kit';
+import { cursorTimestamp, decodeCursor, encodeCursor, inRegions, problems, type Caller } from '@reemploy/http-kit';
 import type { ServiceContext } from '@reemploy/runtime';
 import type { RegistrationEnv } from '../config.ts';
 import type { EmploymentChangeTable, RegistrationDB } from '../database.ts';
 import { rederiveFor } from '../hardship/rederive.ts';
 import { lockSeeker, updateSeeker, type JobSeekerRow } from '../job-seekers/repository.ts';
-import type { EmploymentChangeInput, EmploymentChangeView } from './schemas.ts';
+import type { EmploymentChangeInput, EmploymentChangeView, EmploymentHistoryQuery } from './schemas.ts';
 
 type Ctx = ServiceContext<RegistrationDB, RegistrationEnv>;
 type Trx = Transaction<RegistrationDB>;
@@ -91,10 +92,26 @@ export async function recordEmploymentChange(ctx: Ctx, caller: Caller, seekerId:
   });
 }
 
-export async function employmentHistoryOf(ctx: Ctx, caller: Caller, seekerId: string): Promise<ChangeRow[]> {
+const historyCursor = z.object({ at: cursorTimestamp, createdAt: cursorTimestamp, id: z.uuid() });
+
+/** A page of a seeker's employment changes, oldest first (by when they took effect, then when recorded). */
+export async function employmentHistoryOf(ctx: Ctx, caller: Caller, seekerId: string, q: EmploymentHistoryQuery): Promise<{ rows: ChangeRow[]; nextCursor: string | null }> {
   const seeker = await ctx.db.selectFrom('job_seekers').select('community_code').where('id', '=', seekerId).executeTakeFirst();
   if (!seeker || !inRegions(caller, seeker.community_code)) throw problems.notFound(`Job seeker ${seekerId}`);
-  return ctx.db.selectFrom('employment_changes').selectAll().where('seeker_id', '=', seekerId).orderBy('at').orderBy('created_at').execute();
+  const after = decodeCursor(q.cursor, historyCursor);
+  let query = ctx.db
+    .selectFrom('employment_changes')
+    .selectAll()
+    .select([sql<string>`at::text`.as('cursor_at'), sql<string>`created_at::text`.as('cursor_created_at')])
+    .where('seeker_id', '=', seekerId);
+  if (after) query = query.where(sql<boolean>`(at, created_at, id) > (${after.at}::timestamptz, ${after.createdAt}::timestamptz, ${after.id}::uuid)`);
+  const found = await query.orderBy('at').orderBy('created_at').orderBy('id').limit(q.limit + 1).execute();
+  const page = found.slice(0, q.limit);
+  const last = page.at(-1);
+  return {
+    rows: page.map(({ cursor_at: _at, cursor_created_at: _created, ...row }) => row),
+    nextCursor: found.length > q.limit && last ? encodeCursor({ at: last.cursor_at, createdAt: last.cursor_created_at, id: last.id }) : null,
+  };
 }
 
 /** matching reported a hire: the seeker is employed from then on. Idempotent per referral. */
