@@ -40,7 +40,8 @@ export function parseIdNumber(input: string, at: Date = new Date()): IdNumberRes
   const y = Number(normalised.slice(6, 10));
   const m = Number(normalised.slice(10, 12));
   const d = Number(normalised.slice(12, 14));
-  if (y < 1900 || !isRealDate(y, m, d)) return { ok: false, reason: 'birth date is not a real date' };
+  if (y < 1900) return { ok: false, reason: 'birth date is before 1900' };
+  if (!isRealDate(y, m, d)) return { ok: false, reason: 'birth date is not a real date' };
   const birthDate = `${normalised.slice(6, 10)}-${normalised.slice(10, 12)}-${normalised.slice(12, 14)}`;
   if (Date.UTC(y, m - 1, d) > at.getTime()) return { ok: false, reason: 'birth date is in the future' };
   if (ageAt(birthDate, at) < MINIMUM_AGE) return { ok: false, reason: `person is under ${MINIMUM_AGE}` };

@@ -24,6 +24,7 @@ t.test('the birth date must be a real past date', async (t) => {
   t.match(parseIdNumber(withBody('32050819850229123'), AT), { ok: false, reason: /not a real date/ }, '29 February of a common year');
   t.match(parseIdNumber(withBody('32050819841329123'), AT), { ok: false, reason: /not a real date/ }, 'month 13');
   t.match(parseIdNumber(withBody('32050819840229123'), AT), { ok: true, birthDate: '1984-02-29' }, '29 February of a leap year');
+  t.match(parseIdNumber(withBody('32050818990101123'), AT), { ok: false, reason: 'birth date is before 1900' }, 'a date before 1900 says so');
   t.match(parseIdNumber(withBody('32050820270101123'), AT), { ok: false, reason: /future/ });
 });
 
