@@ -60,9 +60,10 @@ export function handleError(err: unknown, request: FastifyRequest, reply: Fastif
     request.log.error({ err: { message: scrubPii(e.message ?? ''), code: e.code, stack: scrubPii(e.stack ?? '') } }, 'request failed');
   }
   if (problem.status === 503) reply.header('retry-after', '1');
-  reply
-    .code(problem.status)
-    .type('application/problem+json')
-    // The path can carry what a caller mistook for an id (an identity number): never echo it.
-    .send(problemBody(problem, scrubPii(request.url.split('?')[0] ?? request.url), String(request.id)));
+  // The path can carry what a caller mistook for an id (an identity number): never echo it; nor
+  // anything shaped like an identity number or phone in the detail or the failing fields' names.
+  const body = problemBody(problem, scrubPii(request.url.split('?')[0] ?? request.url), String(request.id));
+  if (body.detail) body.detail = scrubPii(body.detail);
+  if (body.errors) body.errors = body.errors.map((e) => ({ field: scrubPii(e.field), message: scrubPii(e.message) }));
+  reply.code(problem.status).type('application/problem+json').send(body);
 }

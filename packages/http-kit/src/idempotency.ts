@@ -3,6 +3,22 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { MessagingTables } from '@reemploy/messaging';
 import { Problem, problems } from './problem.ts';
+import { recordPiiAccess } from './pii-audit.ts';
+
+/** Seals stored answers that show personal information (the service's PII cipher). */
+export interface AnswerSealer {
+  encrypt(plain: string): string;
+  decrypt(stored: string): string;
+}
+
+/** What an answer showed unmasked: its records, by the type the PII audit names. */
+export interface PiiShown {
+  recordType: string;
+  ids: string[];
+}
+
+/** A stored first answer: plain, or sealed when it showed personal information unmasked. */
+type StoredAnswer = { body: string; headers: Record<string, string> } | { sealed: string; pii: PiiShown[] };
 
 const KEY = /^[\x21-\x7E]{1,200}$/;
 
@@ -22,7 +38,7 @@ function requestHash(request: FastifyRequest): string {
  * a repeat while the first is still running is 409. A 5xx frees the key.
  * Returns true when the reply was already sent from the store.
  */
-export async function claimIdempotencyKey(db: Kysely<MessagingTables>, request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
+export async function claimIdempotencyKey(db: Kysely<MessagingTables>, request: FastifyRequest, reply: FastifyReply, sealer?: AnswerSealer): Promise<boolean> {
   const key = request.headers['idempotency-key'];
   if (key === undefined) return false;
   if (typeof key !== 'string' || !KEY.test(key)) throw problems.field('header.idempotency-key', 'must be 1–200 visible ASCII characters');
@@ -45,14 +61,46 @@ export async function claimIdempotencyKey(db: Kysely<MessagingTables>, request: 
     throw new Problem(409, 'idempotency-in-progress', 'Request in progress', 'A request with this Idempotency-Key is still being processed');
   }
   // The first response, byte for byte: a string payload skips re-serialisation.
-  const stored = row.response as { body: string; headers: Record<string, string> };
+  const stored = await openStoredAnswer(db, request, row.response as StoredAnswer, sealer);
   reply.code(row.status).headers({ ...stored.headers, 'idempotent-replayed': 'true' });
   reply.send(stored.body);
   return true;
 }
 
-/** Stores the first response under its key (or frees the key after a server error). */
-export async function settleIdempotencyKey(db: Kysely<MessagingTables>, state: IdempotencyState, reply: FastifyReply, payload: unknown): Promise<void> {
+/**
+ * A first answer that showed personal information unmasked is replayed only to
+ * a caller that still holds `pii:read`, and each replay is audited like the
+ * first answer was.
+ */
+async function openStoredAnswer(db: Kysely<MessagingTables>, request: FastifyRequest, stored: StoredAnswer, sealer?: AnswerSealer) {
+  if (!('sealed' in stored)) return stored;
+  if (!request.caller.scopes.has('pii:read')) {
+    throw problems.forbidden('The first answer to this Idempotency-Key showed personal information: replaying it needs pii:read; read the record instead');
+  }
+  let opened: { body: string; headers: Record<string, string> };
+  try {
+    if (!sealer) throw new Error('no sealer');
+    opened = JSON.parse(sealer.decrypt(stored.sealed)) as typeof opened;
+  } catch {
+    throw problems.unprocessable('The first answer to this Idempotency-Key can no longer be replayed; read the record instead');
+  }
+  for (const shown of stored.pii) await recordPiiAccess(db as never, request, shown.recordType, shown.ids);
+  return opened;
+}
+
+/**
+ * Stores the first response under its key (or frees the key after a server
+ * error). An answer that showed personal information unmasked is stored
+ * encrypted (identity numbers, names and phones are encrypted at rest), with
+ * the ids it showed kept plain for the audit of replays and for retention.
+ */
+export async function settleIdempotencyKey(
+  db: Kysely<MessagingTables>,
+  state: IdempotencyState,
+  reply: FastifyReply,
+  payload: unknown,
+  sealer?: AnswerSealer,
+): Promise<void> {
   if (reply.statusCode >= 500) {
     await db.deleteFrom('idempotency_keys').where('caller', '=', state.caller).where('key', '=', state.key).execute();
     return;
@@ -63,9 +111,11 @@ export async function settleIdempotencyKey(db: Kysely<MessagingTables>, state: I
     const v = reply.getHeader(name);
     if (typeof v === 'string') headers[name] = v;
   }
+  const shown = reply.request.piiShown;
+  const stored: StoredAnswer = shown?.length && sealer ? { sealed: sealer.encrypt(JSON.stringify({ body, headers })), pii: shown } : { body, headers };
   await db
     .updateTable('idempotency_keys')
-    .set({ status: reply.statusCode, response: JSON.stringify({ body, headers }), completed_at: new Date() })
+    .set({ status: reply.statusCode, response: JSON.stringify(stored), completed_at: new Date() })
     .where('caller', '=', state.caller)
     .where('key', '=', state.key)
     .execute();

@@ -47,6 +47,8 @@ export const piiAuditMigration20261129: Migration = {
  */
 export async function recordPiiAccess(db: Kysely<never>, request: FastifyRequest, recordType: string, recordIds: string[]): Promise<void> {
   if (recordIds.length === 0) return;
+  // Noted on the request: a stored Idempotency-Key answer that shows it is sealed.
+  (request.piiShown ??= []).push({ recordType, ids: recordIds });
   await (db as unknown as Kysely<PiiAuditTables>)
     .insertInto('pii_audit')
     .values(

@@ -11,7 +11,8 @@ import { isDatabaseUnavailable, isTransactionConflict } from '@reemploy/db';
 import { isRedisUnavailable, type MessagingTables } from '@reemploy/messaging';
 import { createTokenVerifier, type Caller } from './auth.ts';
 import { handleError } from './errors.ts';
-import { claimIdempotencyKey, settleIdempotencyKey, type IdempotencyState } from './idempotency.ts';
+import { scrubPii } from './logging.ts';
+import { claimIdempotencyKey, settleIdempotencyKey, type AnswerSealer, type IdempotencyState, type PiiShown } from './idempotency.ts';
 import { createMetrics, type ServiceMetrics } from './metrics.ts';
 import { Problem, problemSchema, problems } from './problem.ts';
 import { findBadStrings } from './strict-input.ts';
@@ -41,6 +42,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     caller: Caller;
     idempotency?: IdempotencyState;
+    /** Records whose personal information this answer shows unmasked (set by recordPiiAccess). */
+    piiShown?: PiiShown[];
   }
   interface FastifyInstance {
     metrics: ServiceMetrics;
@@ -73,6 +76,8 @@ export interface PlatformOptions {
   maxEventLoopDelayMs?: number;
   /** OpenAPI `servers`; by default the relative `/` (the address the document was read from). */
   servers?: { url: string; description?: string }[];
+  /** The service's PII cipher: a stored Idempotency-Key answer that shows personal information is sealed with it. */
+  pii?: AnswerSealer;
 }
 
 export interface RouteAccess {
@@ -169,7 +174,7 @@ async function platform(app: FastifyInstance, opts: PlatformOptions) {
 
   app.addHook('preHandler', async (request, reply) => {
     if (!request.routeOptions.config.idempotent) return;
-    if (await claimIdempotencyKey(opts.db, request, reply)) return reply;
+    if (await claimIdempotencyKey(opts.db, request, reply, opts.pii)) return reply;
   });
 
   app.addHook('preSerialization', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
@@ -183,7 +188,7 @@ async function platform(app: FastifyInstance, opts: PlatformOptions) {
     if (request.idempotency) {
       const state = request.idempotency;
       request.idempotency = undefined;
-      await settleIdempotencyKey(opts.db, state, reply, payload);
+      await settleIdempotencyKey(opts.db, state, reply, payload, opts.pii);
     }
     return payload;
   });
@@ -196,7 +201,8 @@ async function platform(app: FastifyInstance, opts: PlatformOptions) {
   });
 
   app.setErrorHandler((err, request, reply) => handleError(err, request, reply, isTemporaryFailure));
-  app.setNotFoundHandler((request, reply) => handleError(problems.notFound(`${request.method} ${request.url.split('?')[0]}`), request, reply, () => false));
+  // The path can carry an identity number or phone (a caller's mistake): never echoed.
+  app.setNotFoundHandler((request, reply) => handleError(problems.notFound(`${request.method} ${scrubPii(request.url.split('?')[0] ?? '')}`), request, reply, () => false));
 
   await app.register(swagger, {
     openapi: {

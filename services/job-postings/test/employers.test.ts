@@ -115,3 +115,24 @@ t.test('PATCH needs If-Match, keeps the credit code, refuses a stale ETag', asyn
   t.equal(code.statusCode, 400, 'the credit code is fixed');
   t.equal(COMMUNITY.length, 12);
 });
+
+t.test('an Idempotency-Key answer that showed a contact unmasked is stored encrypted and replayed only with pii:read, audited', async (t) => {
+  const svc = await build(t);
+  const body = employer();
+  const headers = { ...auth(svc, ['employers:write', 'pii:read']), 'idempotency-key': 'employer-seal-1' };
+  const first = await svc.app.inject({ method: 'POST', url: '/v1/employers', headers, payload: body });
+  t.equal(first.statusCode, 201, first.body);
+  t.equal(first.json().contactPhone, '13912345678');
+  const stored = JSON.stringify((await svc.ctx.database.pool.query('select response from idempotency_keys')).rows);
+  t.notOk(stored.includes('13912345678'), 'no plaintext contact phone in the stored answer');
+  t.notOk(stored.includes('李建國'), 'no plaintext contact name in the stored answer');
+
+  const replay = await svc.app.inject({ method: 'POST', url: '/v1/employers', headers, payload: body });
+  t.equal(replay.statusCode, 201);
+  t.equal(replay.body, first.body);
+  const refused = await svc.app.inject({ method: 'POST', url: '/v1/employers', headers: { ...auth(svc, ['employers:write']), 'idempotency-key': 'employer-seal-1' }, payload: body });
+  t.equal(refused.statusCode, 403, 'without pii:read the unmasked answer is not replayed');
+  t.notOk(refused.body.includes('13912345678'));
+  const { rows } = await svc.ctx.database.pool.query('select record_id from pii_audit');
+  t.equal(rows.length, 2, 'the first answer and its replay are audited');
+});

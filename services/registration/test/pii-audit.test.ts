@@ -76,3 +76,61 @@ t.test('a write answered unmasked is audited too', async (t) => {
     ],
   );
 });
+
+t.test('an Idempotency-Key answer that showed a seeker unmasked is stored encrypted, replayed only with pii:read and audited again', async (t) => {
+  const svc = await build(t);
+  const reader = client(svc, ALL);
+  const person = seeker({ phone: '13812345678' });
+  const first = await reader.post('/v1/job-seekers', person, { 'idempotency-key': 'pii-seal-1' });
+  t.equal(first.statusCode, 201, first.body);
+  t.equal(first.json().idNumber, person.idNumber, 'unmasked for pii:read');
+  const id = first.json().id as string;
+
+  const stored = JSON.stringify((await svc.ctx.database.pool.query('select response from idempotency_keys')).rows);
+  t.notOk(stored.includes(person.idNumber), 'no plaintext identity number in the stored answer');
+  t.notOk(stored.includes('13812345678'), 'no plaintext phone in the stored answer');
+  t.notOk(stored.includes('張偉'), 'no plaintext name in the stored answer');
+  t.ok(stored.includes(id), 'the record it showed stays findable (retention removes the stored answer with the person)');
+
+  const replay = await reader.post('/v1/job-seekers', person, { 'idempotency-key': 'pii-seal-1' });
+  t.equal(replay.statusCode, 201);
+  t.equal(replay.headers['idempotent-replayed'], 'true');
+  t.equal(replay.body, first.body, 'the first answer, byte for byte');
+
+  const masked = client(svc, ALL.filter((s) => s !== 'pii:read'));
+  const refused = await masked.post('/v1/job-seekers', person, { 'idempotency-key': 'pii-seal-1' });
+  t.equal(refused.statusCode, 403, 'the same caller without pii:read does not get the unmasked answer');
+  t.notOk(refused.body.includes(person.idNumber));
+  t.notOk(refused.body.includes('13812345678'));
+
+  const rows = await auditRows(svc);
+  t.same(
+    rows.map((r) => [r.method, r.route, r.record_id]),
+    [
+      ['POST', '/v1/job-seekers', id],
+      ['POST', '/v1/job-seekers', id],
+    ],
+    'the first answer and its replay are both audited; the refusal is not',
+  );
+
+  // A masked first answer is stored (and replayed) as before.
+  const other = seeker();
+  const plain = await masked.post('/v1/job-seekers', other, { 'idempotency-key': 'pii-seal-2' });
+  t.equal(plain.statusCode, 201, plain.body);
+  const again = await masked.post('/v1/job-seekers', other, { 'idempotency-key': 'pii-seal-2' });
+  t.equal(again.body, plain.body);
+  t.equal(again.headers['idempotent-replayed'], 'true');
+});
+
+t.test('an unknown path or a bad field name holding an identity number or phone is not echoed in the problem', async (t) => {
+  const svc = await build(t);
+  const writer = client(svc, ALL);
+  const person = seeker();
+  const missing = await writer.get(`/v1/nothing/${person.idNumber}/13812345678`);
+  t.equal(missing.statusCode, 404);
+  t.notOk(missing.body.includes(person.idNumber), missing.body);
+  t.notOk(missing.body.includes('13812345678'), missing.body);
+  const unknown = await writer.post('/v1/job-seekers', { ...person, [person.idNumber]: '13812345678' });
+  t.equal(unknown.statusCode, 400);
+  t.notOk(unknown.body.includes(person.idNumber), unknown.body);
+});

@@ -55,7 +55,7 @@ export async function anonymiseWithdrawnSeekers(ctx: Ctx, now = new Date(), batc
         .where('id', 'in', ids)
         .execute();
       await trx.updateTable('service_records').set({ note: null }).where('seeker_id', 'in', ids).execute();
-      await sql`delete from idempotency_keys where response is not null and response->>'body' like any(${ids.map((id) => `%${id}%`)}::text[])`.execute(trx);
+      await sql`delete from idempotency_keys where response is not null and response::text like any(${ids.map((id) => `%${id}%`)}::text[])`.execute(trx);
       for (const id of ids) await recordEvent(trx, 'seeker.anonymised', id, { seekerId: id, at: now.toISOString() });
       return ids.length;
     });
