@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { findBadStrings, inRegions, type Caller } from '@reemploy/http-kit';
+import { scrubPii } from '@reemploy/http-kit/logging';
 import { EDUCATION_LEVELS, parseIdNumber, parseMainlandPhone, type Gender, type Relationship, type SeekerStatus } from '@reemploy/domain';
 import { deriveHardship } from '@reemploy/domain/hardship';
 import type { PiiCipher } from '@reemploy/pii';
@@ -210,8 +211,11 @@ export function fastContentText(input: ImportRowInput, idNumber: string, phone: 
   );
 }
 
+/** The row's errors; an unknown column named like an identity number or phone is not repeated back. */
 function issues(error: z.ZodError): FieldError[] {
-  return error.issues.slice(0, 10).map((i) => ({ field: i.path.join('.') || (i.code === 'unrecognized_keys' ? i.keys.join(',') : 'row'), message: i.message }));
+  return error.issues
+    .slice(0, 10)
+    .map((i) => ({ field: scrubPii(i.path.join('.') || (i.code === 'unrecognized_keys' ? i.keys.join(',') : 'row')), message: scrubPii(i.message) }));
 }
 
 /** The household fields of a row, checked on their own (the household itself is checked when the row is stored). */
