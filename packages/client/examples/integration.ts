@@ -14,7 +14,7 @@
  * Run it against running services (`pnpm start`) with a token holding the
  * scopes below, e.g.
  *
- *   TOKEN=$(pnpm -s reemploy token --regions 3205 --scopes seekers:read,seekers:write,employers:write,vacancies:read,vacancies:write,matching:read,matching:run,referrals:write)
+ *   TOKEN=$(pnpm --silent reemploy token --regions 3205 --scopes seekers:read,seekers:write,employers:write,vacancies:read,vacancies:write,matching:read,matching:run,referrals:write)
  *   REEMPLOY_TOKEN=$TOKEN pnpm exec tsx packages/client/examples/integration.ts
  *
  * test/client-integration.test.ts runs it in the suite against the four real
