@@ -4,6 +4,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { DEV_JWT_SECRET } from '@reemploy/config';
+import { mintToken } from '@reemploy/http-kit';
+import { SEED_SCOPES, seedDemoCity } from './demo-seed.ts';
 
 const services = [
   { name: 'registration', portVar: 'REGISTRATION_PORT', port: 3001 },
@@ -66,7 +69,31 @@ void (async () => {
     await new Promise((r) => setTimeout(r, 500));
   }
   if (stopping) return;
+  await loadDemoCity(Object.fromEntries(urls.map((u) => [u.name, u.url])));
+  if (stopping) return;
   console.log('\nreemploy is running. API docs:');
   for (const u of urls) console.log(`  ${u.name.padEnd(18)} ${u.url}/docs`);
   console.log('Ctrl-C stops everything.\n');
 })();
+
+/**
+ * Empty services get a small demo city (DEMO_SEEKERS people, 1,000 by default; 0 for none),
+ * never in production and only when the regions are Suzhou's, where the demo city lives.
+ */
+async function loadDemoCity(url: Record<string, string>) {
+  const seekers = Number(process.env.DEMO_SEEKERS ?? 1000);
+  if (!(seekers > 0) || process.env.NODE_ENV === 'production' || !(process.env.REGION_PREFIX ?? '3205').startsWith('3205')) return;
+  const say = (line: string) => console.log(`${'demo-city'.padEnd(24)} ${line}`);
+  try {
+    const token = mintToken(process.env.JWT_SECRET || DEV_JWT_SECRET, { sub: 'demo-city', scopes: SEED_SCOPES, regions: ['3205'], expiresIn: 900 });
+    const result = await seedDemoCity({
+      baseUrls: { registration: url.registration!, jobPostings: url['job-postings']!, matching: url.matching!, assistanceBases: url['assistance-bases']! },
+      token,
+      seekers,
+      log: say,
+    });
+    if ('skipped' in result) say(`not loaded: ${result.skipped}`);
+  } catch (err) {
+    say(`not loaded: ${(err as Error).message}`);
+  }
+}
