@@ -19,7 +19,9 @@ const children: { label: string; child: ChildProcess }[] = [];
 let stopping = false;
 
 function start(label: string, file: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', file], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+  // A process group of its own: Ctrl-C (or a signal to this group) reaches this process alone, which then
+  // asks each child once to close gracefully; a second signal would make a child exit at once.
+  const child = spawn(process.execPath, ['--import', 'tsx', file], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env, detached: true });
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream! }).on('line', (line) => process.stdout.write(`${label.padEnd(24)} ${line}\n`));
   }
@@ -52,6 +54,10 @@ async function stop(code: number) {
 
 process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
+// Should this process end some other way, its detached children must not outlive it.
+process.on('exit', () => {
+  for (const { child } of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+});
 
 for (const s of services) {
   start(`${s.name}`, `services/${s.name}/src/server.ts`);

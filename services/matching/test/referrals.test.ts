@@ -148,7 +148,16 @@ t.test('a community public-welfare post is only for hardship groups; declines co
   // An unjustified decline of last year does not count in this year's.
   const lastYear = `${Number(new Date().toISOString().slice(0, 4)) - 1}-07-01T10:00:00+08:00`;
   const r1 = (await refer(plain.seekerId, regular.vacancyId)).json();
-  const d1 = await app.inject({ method: 'POST', url: `/v1/referrals/${r1.id}/outcome`, headers: write, payload: { outcome: 'declined', reason: 'not-interested', at: lastYear } });
+  // An outcome cannot predate its referral: a decline of last year is a referral of last year, put in place directly.
+  const before = await app.inject({ method: 'POST', url: `/v1/referrals/${r1.id}/outcome`, headers: write, payload: { outcome: 'declined', reason: 'not-interested', at: lastYear } });
+  t.equal(before.statusCode, 400, 'an outcome dated before the referral was made is refused');
+  t.match(before.json().errors, [{ field: 'body.at', message: 'is before the referral was made' }]);
+  await ctx.database.pool.query(
+    `update referrals set status = 'declined', reason = 'not-interested', justified = false, created_at = $2::timestamptz - interval '1 day', outcome_at = $2 where id = $1`,
+    [r1.id, lastYear],
+  );
+  const r3 = (await refer(plain.seekerId, regular.vacancyId)).json();
+  const d1 = await app.inject({ method: 'POST', url: `/v1/referrals/${r3.id}/outcome`, headers: write, payload: { outcome: 'withdrawn' } });
   t.equal(d1.statusCode, 200, d1.body);
   t.equal(d1.json().seekerUnjustifiedDeclinesThisYear, 0, 'last year: not counted');
   const r2 = (await refer(plain.seekerId, regular.vacancyId)).json();

@@ -130,6 +130,7 @@ export async function recordOutcome(ctx: Ctx, caller: Caller, id: string, input:
   }
   const at = input.at ? new Date(input.at) : new Date();
   if (at.getTime() > Date.now() + 5 * 60_000) throw problems.field('body.at', 'is in the future');
+  if (at.getTime() < current.created_at.getTime()) throw problems.field('body.at', 'is before the referral was made');
   if (input.outcome === 'hired') {
     const v = await ctx.db.selectFrom('vacancies').select(['status', 'headcount_left']).where('vacancy_id', '=', current.vacancy_id).executeTakeFirst();
     if (!v || v.headcount_left <= 0) throw problems.conflict('The vacancy has no places left');
