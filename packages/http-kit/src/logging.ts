@@ -12,6 +12,14 @@ export function scrubPii(text: string): string {
   return text.replace(ID_NUMBER, '[id-number]').replace(MOBILE, '[phone]');
 }
 
+/**
+ * A free-text field (a coordinator's note) as a caller may see it: someone may have typed an
+ * identity number or a phone into it, which only a caller holding `pii:read` sees.
+ */
+export function freeTextFor(caller: { scopes: ReadonlySet<string> }, text: string | null): string | null {
+  return text === null || caller.scopes.has('pii:read') ? text : scrubPii(text);
+}
+
 const REDACT = [
   'req.headers.authorization',
   'req.headers.cookie',

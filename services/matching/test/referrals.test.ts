@@ -165,3 +165,18 @@ t.test('a community public-welfare post is only for hardship groups; declines co
   t.equal(d2.seekerUnjustifiedDeclinesThisYear, 1);
   t.equal(d2.seekerSupportUnderReview, false, 'one this year: no review yet');
 });
+
+t.test('a note with a phone or identity number typed into it shows them only to a caller holding pii:read', async (t) => {
+  const { app, ctx, token } = await build(t);
+  const s = seeker();
+  const v = vacancy();
+  await deliver(ctx, 'seeker.registered', s);
+  await deliver(ctx, 'vacancy.created', v);
+  const write = bearer(token(['referrals:write', 'matching:read', 'pii:read']));
+  const r = (await app.inject({ method: 'POST', url: '/v1/referrals', headers: write, payload: { seekerId: s.seekerId, vacancyId: v.vacancyId, referredBy: '王主任' } })).json();
+  const note = '本人改用 13912345678 聯繫';
+  const answered = await app.inject({ method: 'POST', url: `/v1/referrals/${r.id}/outcome`, headers: write, payload: { outcome: 'withdrawn', note } });
+  t.equal(answered.json().note, note, 'with pii:read: as typed');
+  const read = await app.inject({ url: `/v1/referrals/${r.id}`, headers: bearer(token(['matching:read'])) });
+  t.equal(read.json().note, '本人改用 [phone] 聯繫', 'without: the number is not shown');
+});

@@ -66,6 +66,14 @@ t.test('service records of every kind', async (t) => {
   t.equal(future.json().errors[0].field, 'body.at');
   t.equal((await api.post(`/v1/job-seekers/${randomUUID()}/service-records`, { kind: 'visit', at: hoursAgo(0), coordinatorId: 'c' })).statusCode, 404);
   t.equal(await count(svc, 'service_records'), SERVICE_RECORD_KINDS.length);
+
+  // A note someone typed a phone or identity number into shows it only to a caller holding pii:read.
+  const typed = '家屬電話 13912345678，身份證 110105194912310021';
+  const noted = await api.post(`/v1/job-seekers/${id}/service-records`, { kind: 'visit', at: hoursAgo(0), coordinatorId: 'c-17', note: typed });
+  t.equal(noted.json().note, typed, 'with pii:read: as typed');
+  const reader = client(svc, ['seekers:read']);
+  const seen = (await reader.get(`/v1/job-seekers/${id}/service-records?kind=visit&limit=50`)).json().items.find((r: { id: string }) => r.id === noted.json().id);
+  t.equal(seen.note, '家屬電話 [phone]，身份證 [id-number]', 'without: the number is not shown');
 });
 
 function envelope(type: string, payload: object) {

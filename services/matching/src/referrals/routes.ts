@@ -31,7 +31,7 @@ export async function referralRoutes(app: FastifyInstance, ctx: ServiceContext<M
     handler: async (request, reply) => {
       const row = await createReferral(ctx, request.caller, request.body);
       reply.header('location', `/v1/referrals/${row.id}`).header('etag', etagOf(row.id, row.version));
-      return reply.code(201).send(await toView(ctx, row));
+      return reply.code(201).send(await toView(ctx, request.caller, row));
     },
   });
 
@@ -41,7 +41,7 @@ export async function referralRoutes(app: FastifyInstance, ctx: ServiceContext<M
     handler: async (request, reply) => {
       const row = await getReferral(ctx, request.caller, request.params.id);
       reply.header('etag', etagOf(row.id, row.version));
-      return toView(ctx, row);
+      return toView(ctx, request.caller, row);
     },
   });
 
@@ -74,7 +74,7 @@ export async function referralRoutes(app: FastifyInstance, ctx: ServiceContext<M
       const page = rows.slice(0, q.limit);
       const last = page.at(-1);
       return {
-        items: await Promise.all(page.map((row) => toView(ctx, row))),
+        items: await Promise.all(page.map((row) => toView(ctx, request.caller, row))),
         nextCursor: rows.length > q.limit && last ? encodeCursor([last.created_at.toISOString(), last.id]) : null,
       };
     },
@@ -93,7 +93,7 @@ export async function referralRoutes(app: FastifyInstance, ctx: ServiceContext<M
     handler: async (request, reply) => {
       const row = await recordOutcome(ctx, request.caller, request.params.id, request.body);
       reply.header('etag', etagOf(row.id, row.version));
-      return toView(ctx, row);
+      return toView(ctx, request.caller, row);
     },
   });
 }

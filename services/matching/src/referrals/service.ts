@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
-import { inRegions, Problem, problems, type Caller } from '@reemploy/http-kit';
+import { freeTextFor, inRegions, Problem, problems, type Caller } from '@reemploy/http-kit';
 import { isUniqueViolation, transact } from '@reemploy/db';
 import { recordEvent } from '@reemploy/messaging';
 import type { HardshipCategory } from '@reemploy/domain';
@@ -17,7 +17,7 @@ import type { CreateReferralInput, OutcomeInput, ReferralView } from './schemas.
 type Ctx = ServiceContext<MatchingDB, MatchingEnv>;
 const DAY_MS = 86_400_000;
 
-export async function toView(ctx: Ctx, row: ReferralRow): Promise<ReferralView> {
+export async function toView(ctx: Ctx, caller: Caller, row: ReferralRow): Promise<ReferralView> {
   const declines = await repo.unjustifiedDeclinesThisYear(ctx.db, row.seeker_id);
   return {
     id: row.id,
@@ -28,7 +28,7 @@ export async function toView(ctx: Ctx, row: ReferralRow): Promise<ReferralView> 
     isPriorityOffer: row.is_priority_offer,
     reason: row.reason,
     justified: row.justified,
-    note: row.note,
+    note: freeTextFor(caller, row.note),
     createdAt: row.created_at.toISOString(),
     outcomeAt: row.outcome_at?.toISOString() ?? null,
     expiresAt: row.status === 'pending' ? new Date(row.created_at.getTime() + ctx.env.REFERRAL_EXPIRY_DAYS * DAY_MS).toISOString() : null,

@@ -23,7 +23,7 @@ export async function serviceRecordRoutes(app: FastifyInstance, ctx: ServiceCont
     handler: async (request, reply) => {
       const row = await recordService(ctx, request.caller, request.params.id, request.body);
       reply.header('location', `/v1/job-seekers/${row.seeker_id}/service-records#${row.id}`);
-      return reply.code(201).send(toRecordView(row));
+      return reply.code(201).send(toRecordView(request.caller, row));
     },
   });
 

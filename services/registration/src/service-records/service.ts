@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Selectable } from 'kysely';
 import { z } from 'zod';
 import type { ServiceRecordKind } from '@reemploy/domain';
-import { cursorTimestamp, decodeCursor, encodeCursor, inRegions, problems, type Caller } from '@reemploy/http-kit';
+import { cursorTimestamp, decodeCursor, encodeCursor, freeTextFor, inRegions, problems, type Caller } from '@reemploy/http-kit';
 import type { ServiceContext } from '@reemploy/runtime';
 import type { RegistrationEnv } from '../config.ts';
 import type { RegistrationDB, ServiceRecordTable } from '../database.ts';
@@ -14,7 +14,7 @@ type Row = Selectable<ServiceRecordTable>;
 const CLOCK_SKEW_MS = 5 * 60_000;
 const cursorShape = z.object({ at: cursorTimestamp, id: z.uuid() });
 
-export function toRecordView(row: Row): ServiceRecordView {
+export function toRecordView(caller: Caller, row: Row): ServiceRecordView {
   return {
     id: row.id,
     seekerId: row.seeker_id,
@@ -22,7 +22,7 @@ export function toRecordView(row: Row): ServiceRecordView {
     kind: row.kind as ServiceRecordKind,
     at: row.at.toISOString(),
     coordinatorId: row.coordinator_id,
-    note: row.note,
+    note: freeTextFor(caller, row.note),
     createdAt: row.created_at.toISOString(),
   };
 }
@@ -53,5 +53,5 @@ export async function listServiceRecords(ctx: Ctx, caller: Caller, seekerId: str
   const rows = await query.orderBy('at').orderBy('id').limit(q.limit + 1).execute();
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);
-  return { items: page.map(toRecordView), nextCursor: rows.length > q.limit && last ? encodeCursor({ at: last.cursor_at, id: last.id }) : null };
+  return { items: page.map((row) => toRecordView(caller, row)), nextCursor: rows.length > q.limit && last ? encodeCursor({ at: last.cursor_at, id: last.id }) : null };
 }
