@@ -6,6 +6,11 @@ import { resolveConfig, type FactorName } from '@reemploy/matching-engine';
 const weights = z
   .string()
   .regex(/^(\s*(skills|occupation|age|wage|proximity|priority)\s*:\s*\d+(\.\d+)?\s*)(,\s*(skills|occupation|age|wage|proximity|priority)\s*:\s*\d+(\.\d+)?\s*)*$/, 'factor:weight pairs separated by commas')
+  // A factor given twice is a typo, not a choice: which of the two would win is nobody's intent.
+  .refine((s) => {
+    const names = s.split(',').map((p) => p.split(':')[0]!.trim());
+    return new Set(names).size === names.length;
+  }, 'each factor at most once')
   .transform((s) => Object.fromEntries(s.split(',').map((p) => p.split(':').map((x) => x.trim())).map(([k, v]) => [k, Number(v)])) as Partial<Record<FactorName, number>>)
   // Checked at start like every other variable: weights the engine would refuse (all 0) must not wait for the first request.
   .refine((w) => {

@@ -12,6 +12,7 @@ t.test('factor weights come from MATCHING_WEIGHTS, merged over the defaults, and
   t.equal(config.capacityFactor, 3);
   t.equal(config.topK, 7);
   t.throws(() => parseMatchingEnv({ MATCHING_WEIGHTS: 'skills:0.3,wages:0.1' }), 'an unknown factor is refused');
+  t.throws(() => parseMatchingEnv({ MATCHING_WEIGHTS: 'skills:0.3,skills:0.5' }), /each factor at most once/, 'a factor given twice is refused');
   // All six at 0 would make every score 0/0: refused when the service starts, not on the first matching request.
   t.throws(() => parseMatchingEnv({ MATCHING_WEIGHTS: 'skills:0,occupation:0,age:0,wage:0,proximity:0,priority:0' }));
 });
