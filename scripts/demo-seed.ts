@@ -11,6 +11,7 @@
 import { HARDSHIP_CATEGORIES } from '@reemploy/domain';
 import { createDemoCity } from '../packages/demo-city/src/index.ts';
 import { DEMO_BASES } from '@reemploy/assistance-bases/demo';
+import { ApiError, call } from '@reemploy/cli/http';
 
 export interface DemoSeedOptions {
   baseUrls: { registration: string; jobPostings: string; matching: string; assistanceBases: string };
@@ -32,18 +33,20 @@ export type DemoSeedResult =
 export async function seedDemoCity(o: DemoSeedOptions): Promise<DemoSeedResult> {
   const log = o.log ?? (() => undefined);
   const deadline = Date.now() + (o.timeoutMs ?? 120_000);
-  const call = async (base: string, method: string, path: string, body?: unknown, type = 'application/json') => {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${o.token}`, ...(body === undefined ? {} : { 'content-type': type }) },
-      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  // The CLI's client (bearer token, retries on 429/503); a refusal is an answer here, not an error.
+  const send = async (base: string, method: string, path: string, body?: unknown, contentType = 'application/json') => {
+    try {
+      const res = await call(`${base}${path}`, { method, token: o.token, ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body), contentType }) });
+      const text = await res.text();
+      return { status: res.status, json: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
+    } catch (err) {
+      if (err instanceof ApiError) return { status: err.status, json: (err.problem ?? {}) as Record<string, unknown> };
+      throw err;
+    }
   };
   const { registration, jobPostings, matching, assistanceBases } = o.baseUrls;
 
-  const existing = await call(registration, 'GET', '/v1/job-seekers?limit=1');
+  const existing = await send(registration, 'GET', '/v1/job-seekers?limit=1');
   if (existing.status !== 200) throw new Error(`registration answered ${existing.status} to the list of seekers`);
   if ((existing.json.items as unknown[]).length > 0) return { skipped: 'registration already holds seekers' };
 
@@ -56,18 +59,18 @@ export async function seedDemoCity(o: DemoSeedOptions): Promise<DemoSeedResult> 
     households += 1;
     for (const m of h.members) rows.push(JSON.stringify({ ...m.registration, householdKey: h.key, ...h.registration, communityCode: m.registration.communityCode }));
   }
-  const imported = await call(registration, 'POST', '/v1/job-seekers/import', rows.join('\n'), 'application/x-ndjson');
+  const imported = await send(registration, 'POST', '/v1/job-seekers/import', rows.join('\n'), 'application/x-ndjson');
   if (imported.status !== 200) throw new Error(`the import answered ${imported.status}: ${JSON.stringify(imported.json).slice(0, 300)}`);
   const report = imported.json as { created: number; failed: number; report: { status: string; id?: string }[] };
   log(`registration: ${report.created} seekers in ${households} households (${report.failed} rows refused)`);
 
   let bases = 0;
-  for (const b of DEMO_BASES) if ((await call(assistanceBases, 'POST', '/v1/aid-bases', b)).status === 201) bases += 1;
+  for (const b of DEMO_BASES) if ((await send(assistanceBases, 'POST', '/v1/aid-bases', b)).status === 201) bases += 1;
   log(`assistance bases: ${bases}`);
 
   const employerIds = new Map<string, string>();
   for (const e of city.employers()) {
-    const res = await call(jobPostings, 'POST', '/v1/employers', e.registration);
+    const res = await send(jobPostings, 'POST', '/v1/employers', e.registration);
     const id = (res.json.id ?? res.json.existingId) as string | undefined;
     if (id) employerIds.set(e.key, id);
   }
@@ -80,7 +83,7 @@ export async function seedDemoCity(o: DemoSeedOptions): Promise<DemoSeedResult> 
     const r = v.registration;
     // Community public-welfare posts are for hardship groups (SPEC §3): the API wants them named.
     const reservedFor = r.kind === 'public-welfare' && r.reservedFor.length === 0 ? [...HARDSHIP_CATEGORIES] : r.reservedFor;
-    const res = await call(jobPostings, 'POST', '/v1/vacancies', { ...r, employerId, reservedFor });
+    const res = await send(jobPostings, 'POST', '/v1/vacancies', { ...r, employerId, reservedFor });
     if (res.status === 201) {
       vacancies += 1;
       lastVacancy = res.json.id as string;
@@ -96,18 +99,18 @@ export async function seedDemoCity(o: DemoSeedOptions): Promise<DemoSeedResult> 
   const lastSeeker = [...report.report].reverse().find((r) => r.status === 'created')?.id;
   for (;;) {
     const seen = await Promise.all([
-      lastSeeker ? call(matching, 'GET', `/v1/job-seekers/${lastSeeker}/matches?limit=1`).then((r) => r.status === 200) : true,
-      lastVacancy ? call(matching, 'GET', `/v1/vacancies/${lastVacancy}/candidates?limit=1`).then((r) => r.status === 200) : true,
+      lastSeeker ? send(matching, 'GET', `/v1/job-seekers/${lastSeeker}/matches?limit=1`).then((r) => r.status === 200) : true,
+      lastVacancy ? send(matching, 'GET', `/v1/vacancies/${lastVacancy}/candidates?limit=1`).then((r) => r.status === 200) : true,
     ]);
     if (seen.every(Boolean)) break;
     if (Date.now() > deadline) throw new Error('matching did not receive the demo city in time');
     await new Promise((r) => setTimeout(r, 250));
   }
-  const posted = await call(matching, 'POST', '/v1/matching-runs', { regionCode: '3205' });
+  const posted = await send(matching, 'POST', '/v1/matching-runs', { regionCode: '3205' });
   if (posted.status !== 202) throw new Error(`POST /v1/matching-runs answered ${posted.status}`);
   const runId = posted.json.id as string;
   for (;;) {
-    const run = (await call(matching, 'GET', `/v1/matching-runs/${runId}`)).json as { status: string; recommendations: number; error?: string };
+    const run = (await send(matching, 'GET', `/v1/matching-runs/${runId}`)).json as { status: string; recommendations: number; error?: string };
     if (run.status === 'completed') {
       log(`matching: run ${runId} completed, ${run.recommendations} recommendations`);
       return { seekers: report.created, households, employers: employerIds.size, vacancies, bases, runId, recommendations: run.recommendations };

@@ -4,8 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { DEV_JWT_SECRET } from '@reemploy/config';
-import { mintToken } from '@reemploy/http-kit';
+import { mintDevToken } from '@reemploy/cli/config';
 import { SEED_SCOPES, seedDemoCity } from './demo-seed.ts';
 
 const services = [
@@ -91,7 +90,8 @@ async function loadDemoCity(url: Record<string, string>) {
   if (!(seekers > 0) || process.env.NODE_ENV === 'production' || !(process.env.REGION_PREFIX ?? '3205').startsWith('3205')) return;
   const say = (line: string) => console.log(`${'demo-city'.padEnd(24)} ${line}`);
   try {
-    const token = mintToken(process.env.JWT_SECRET || DEV_JWT_SECRET, { sub: 'demo-city', scopes: SEED_SCOPES, regions: ['3205'], expiresIn: 900 });
+    // The services warn about a development secret already.
+    const token = mintDevToken({ sub: 'demo-city', scopes: SEED_SCOPES, regions: ['3205'], expiresIn: 900 }, process.env, () => undefined);
     const result = await seedDemoCity({
       baseUrls: { registration: url.registration!, jobPostings: url['job-postings']!, matching: url.matching!, assistanceBases: url['assistance-bases']! },
       token,

@@ -5,36 +5,18 @@
  * one queue prefix: events flow between them as in production.
  */
 import t from 'tap';
-import { buildTestService, testQueuePrefix, type TestService } from '@reemploy/runtime/testing';
-import { registration } from '@reemploy/registration';
-import { jobPostings } from '@reemploy/job-postings';
-import { matching } from '@reemploy/matching';
-import { assistanceBases } from '@reemploy/assistance-bases';
+import { startLinkedServices } from './helper.ts';
 import { exampleIntegration } from '../packages/client/examples/integration.ts';
 
 const SCOPES = ['seekers:read', 'seekers:write', 'employers:write', 'vacancies:read', 'vacancies:write', 'matching:read', 'matching:run', 'referrals:write'];
 
-async function listening(svc: TestService<never, never>): Promise<string> {
-  await svc.app.listen({ port: 0, host: '127.0.0.1' });
-  return `http://127.0.0.1:${(svc.app.server.address() as { port: number }).port}`;
-}
-
 t.test('register, collect a vacancy, match, refer, hire: the household categories change', async (t) => {
-  const queuePrefix = testQueuePrefix();
-  const [reg, jobs, match, bases] = await Promise.all([
-    buildTestService(t, registration, { queuePrefix }),
-    buildTestService(t, jobPostings, { queuePrefix }),
-    buildTestService(t, matching, { queuePrefix, env: { MATCHER_REFRESH_MS: '0', MATCHING_PARTITION_SIZE: '100' } }),
-    buildTestService(t, assistanceBases, { queuePrefix }),
-  ]);
-  const services = [reg, jobs, match, bases] as unknown as TestService<never, never>[];
-  for (const svc of services) await svc.startWorkers();
-  const [registrationUrl, jobPostingsUrl, matchingUrl, assistanceBasesUrl] = await Promise.all(services.map(listening));
+  const { reg, jobs, match, baseUrls } = await startLinkedServices(t);
 
   const lines: string[] = [];
   const started = Date.now();
   const result = await exampleIntegration({
-    baseUrls: { registration: registrationUrl!, jobPostings: jobPostingsUrl!, matching: matchingUrl!, assistanceBases: assistanceBasesUrl! },
+    baseUrls,
     token: reg.token(SCOPES, ['3205'], { sub: 'example-integrator' }),
     log: (line) => lines.push(line),
     timeoutMs: 25_000,

@@ -5,31 +5,14 @@
  * matches at once. Services that hold seekers already are left alone.
  */
 import t from 'tap';
-import { buildTestService, testQueuePrefix, type TestService } from '@reemploy/runtime/testing';
-import { registration } from '@reemploy/registration';
-import { jobPostings } from '@reemploy/job-postings';
-import { matching } from '@reemploy/matching';
-import { assistanceBases } from '@reemploy/assistance-bases';
+import type pg from 'pg';
+import { startLinkedServices } from './helper.ts';
 import { SEED_SCOPES, seedDemoCity } from '../scripts/demo-seed.ts';
 
-async function listening(svc: TestService<never, never>): Promise<string> {
-  await svc.app.listen({ port: 0, host: '127.0.0.1' });
-  return `http://127.0.0.1:${(svc.app.server.address() as { port: number }).port}`;
-}
-
 t.test('empty services get a demo city with households, vacancies, bases and a completed run; full ones are left alone', async (t) => {
-  const queuePrefix = testQueuePrefix();
-  const [reg, jobs, match, bases] = await Promise.all([
-    buildTestService(t, registration, { queuePrefix }),
-    buildTestService(t, jobPostings, { queuePrefix }),
-    buildTestService(t, matching, { queuePrefix, env: { MATCHER_REFRESH_MS: '0', MATCHING_PARTITION_SIZE: '100' } }),
-    buildTestService(t, assistanceBases, { queuePrefix }),
-  ]);
-  const services = [reg, jobs, match, bases] as unknown as TestService<never, never>[];
-  for (const svc of services) await svc.startWorkers();
-  const [r, j, m, a] = await Promise.all(services.map(listening));
+  const { reg, match, baseUrls } = await startLinkedServices(t);
   const options = {
-    baseUrls: { registration: r!, jobPostings: j!, matching: m!, assistanceBases: a! },
+    baseUrls,
     token: reg.token(SEED_SCOPES, ['3205'], { sub: 'demo-city' }),
     seekers: 80,
     timeoutMs: 60_000,
@@ -45,9 +28,9 @@ t.test('empty services get a demo city with households, vacancies, bases and a c
   t.ok(result.vacancies >= 30, `${result.vacancies} of 40 vacancies collected`);
   t.ok(result.recommendations > 0, `the run recommended ${result.recommendations} posts`);
 
-  const count = async (svc: TestService<never, never>, sql: string) => (await svc.ctx.database.pool.query(sql)).rows[0].n as number;
-  t.equal(await count(services[0]!, "select count(*)::int as n from households where hardship_categories <> '{}'") > 0, true, 'households carry derived hardship');
-  t.equal(await count(services[2]!, 'select count(*)::int as n from seekers'), 80, "matching's projection holds every seeker");
+  const count = async (pool: pg.Pool, sql: string) => (await pool.query<{ n: number }>(sql)).rows[0]!.n;
+  t.equal(await count(reg.ctx.database.pool, "select count(*)::int as n from households where hardship_categories <> '{}'") > 0, true, 'households carry derived hardship');
+  t.equal(await count(match.ctx.database.pool, 'select count(*)::int as n from seekers'), 80, "matching's projection holds every seeker");
 
   // A newcomer's first request: someone's matches, explained.
   const { rows } = await reg.ctx.database.pool.query<{ id: string }>('select id from job_seekers order by id');
@@ -67,5 +50,5 @@ t.test('empty services get a demo city with households, vacancies, bases and a c
   t.ok(recs.json().items.length > 0, 'coordinators see the run’s lists');
 
   t.same(await seedDemoCity(options), { skipped: 'registration already holds seekers' }, 'a second start loads nothing');
-  t.equal(await count(services[0]!, 'select count(*)::int as n from job_seekers'), 80);
+  t.equal(await count(reg.ctx.database.pool, 'select count(*)::int as n from job_seekers'), 80);
 });

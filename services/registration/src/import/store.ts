@@ -86,15 +86,19 @@ async function storeSolo(client: pg.PoolClient, trx: Trx, chunk: Chunk, state: I
   // neither written nor locked, so an identical re-upload writes nothing, not even row locks.
   const staged = sql`${sql.table(STAGING)} s join job_seekers j using (id_number_hash)
     where j.id_number_hash = any(array(select id_number_hash from ${sql.table(STAGING)}))`;
-  const existing = await sql<{ line: number; id: string; same: boolean; inside: boolean }>`
-    select s.line, j.id, j.content_hash is not distinct from s.content_hash as same, ${inside} as inside
-    from ${staged}`.execute(trx);
-  let changing: string[] = [];
-  for (const e of existing.rows) {
-    if (!e.inside) outcomes.set(e.line, { line: e.line, status: 'failed', errors: [OUTSIDE] });
-    else if (e.same) outcomes.set(e.line, { line: e.line, status: 'unchanged', id: e.id });
-    else changing.push(e.id);
-  }
+  const compared = sql`s.line, j.id, j.content_hash is not distinct from s.content_hash as same, ${inside} as inside`;
+  /** Reports the rows outside the regions and the unchanged ones; returns the ids of the people the file changes. */
+  const sort = (rows: { line: number; id: string; same: boolean; inside: boolean }[]): string[] => {
+    const changes: string[] = [];
+    for (const e of rows) {
+      if (!e.inside) outcomes.set(e.line, { line: e.line, status: 'failed', errors: [OUTSIDE] });
+      else if (e.same) outcomes.set(e.line, { line: e.line, status: 'unchanged', id: e.id });
+      else changes.push(e.id);
+    }
+    return changes;
+  };
+  const existing = await sql<{ line: number; id: string; same: boolean; inside: boolean }>`select ${compared} from ${staged}`.execute(trx);
+  let changing = sort(existing.rows);
   if (changing.length) {
     // The people the file changes are locked in the order every other writer takes locks (households,
     // then seekers, each by id), so that concurrent imports and household or seeker changes wait for
@@ -104,16 +108,10 @@ async function storeSolo(client: pg.PoolClient, trx: Trx, chunk: Chunk, state: I
       where h.id in (select j.household_id from job_seekers j where j.id = any(${changing}::uuid[]))
       order by h.id for update`.execute(trx);
     const locked = await sql<{ line: number; id: string; same: boolean; inside: boolean }>`
-      select s.line, j.id, j.content_hash is not distinct from s.content_hash as same, ${inside} as inside
-      from ${staged} and j.id = any(${changing}::uuid[])
+      select ${compared} from ${staged} and j.id = any(${changing}::uuid[])
       order by j.id
       for update of j`.execute(trx);
-    changing = [];
-    for (const e of locked.rows) {
-      if (!e.inside) outcomes.set(e.line, { line: e.line, status: 'failed', errors: [OUTSIDE] });
-      else if (e.same) outcomes.set(e.line, { line: e.line, status: 'unchanged', id: e.id });
-      else changing.push(e.id);
-    }
+    changing = sort(locked.rows);
   }
   if (existing.rows.length < chunk.solo.length) {
     const version = eventContracts['seekers.imported'].version;
