@@ -1,5 +1,5 @@
 export { createDatabase, type Database, type DatabaseOptions } from './connect.ts';
 export { migrateToLatest, dropSchema, type MigrationSet } from './migrate.ts';
 export { isUniqueViolation, isDatabaseUnavailable, isTransactionConflict } from './errors.ts';
-export { copyRows, copyText } from './copy.ts';
+export { copyOutBinary, copyOutText, copyRows, copyText, copyTextCell, parseTextArray } from './copy.ts';
 export { inClientTransaction, retryOnConflict, transact } from './transaction.ts';

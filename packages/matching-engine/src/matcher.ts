@@ -19,6 +19,18 @@ import {
  */
 export const KEY_LIST_LIMIT = 160;
 
+// scanLists reads vacancy rows at literal offsets (imported constants cost a check on every read): they must be the layout's.
+if (
+  STRIDE !== 16 || F_MIN_AGE !== 0 || F_MAX_AGE !== 1 || F_EDUCATION !== 2 || F_ELIGIBLE !== 4 || F_POST_CLASS !== 5 || F_OCCUPATION !== 6 || F_GROUP !== 7 || F_MAJOR !== 8
+  || F_COMMUNITY !== 9 || F_STREET !== 10 || F_DISTRICT !== 11 || F_CITY !== 12 || F_SKILL_START !== 13 || F_SKILL_END !== 14 || F_WAGE_MAX !== 15
+  || POST_PUBLIC_WELFARE !== 1 || POST_RESERVED !== 2
+) {
+  throw new Error('the vacancy row layout changed: update the offsets in scanLists');
+}
+
+const OC_EXACT = OCCUPATION_CREDIT.exact, OC_GROUP = OCCUPATION_CREDIT.group, OC_MAJOR = OCCUPATION_CREDIT.major, OC_NONE = OCCUPATION_CREDIT.none;
+const PR_RESERVED = PRIORITY_CREDIT.reserved, PR_WELFARE = PRIORITY_CREDIT.publicWelfare, PR_HARDSHIP = PRIORITY_CREDIT.hardship, PR_NONE = PRIORITY_CREDIT.none;
+
 /**
  * Builds the indexes over the vacancies once; each seeker then costs only the candidates
  * his skills, skill families, desired occupations, neighbourhood and hardship categories
@@ -82,76 +94,96 @@ export function createMatcher(vacancies: VacancyInput[], config?: Partial<Matchi
     sCity = area(ix.cities.lookup(regionPrefix(s.communityCode, 4)));
   }
 
+  /** The lists the current seeker reads, in order; reused. */
+  const lists: Int32Array[] = [];
+  const one = new Int32Array(1);
+
   /**
-   * The pair's score (the same sum as explain.ts scoreOf), -1 when a hard constraint
-   * excludes it, -2 when it cannot reach `floor` whatever its skills.
+   * Scores every vacancy of `lists` not seen yet for the current seeker into the heap.
+   * One function over local copies of the seeker's state: the hottest loop of the batch.
+   * A pair's score is the same sum as explain.ts scoreOf. Lists run from the oldest age
+   * limit down (postings.ts), so a list is left at its first post too young for the seeker.
    */
-  function scorePair(v: number, floor: number): number {
-    const r = v * STRIDE;
-    const a = sAge - data[r + F_MIN_AGE]!;
-    const b = data[r + F_MAX_AGE]! - sAge;
-    if (a < 0 || b < 0 || sEdu < data[r + F_EDUCATION]! || data[r + F_OPEN] === 0) return -1;
-    const m = data[r + F_ELIGIBLE]!;
-    if (m !== 0 && (m & sMask) === 0) return -1;
-    const d = a < b ? a : b;
-    const ag = d >= 2 ? 1 : d === 1 ? 0.9 : 0.8;
-    let oc: number;
-    if (!sHasDesired) oc = NEUTRAL;
-    else if (occStamp[data[r + F_OCCUPATION]!] === epoch) oc = OCCUPATION_CREDIT.exact;
-    else if (groupStamp[data[r + F_GROUP]!] === epoch) oc = OCCUPATION_CREDIT.group;
-    else if (majorStamp[data[r + F_MAJOR]!] === epoch) oc = OCCUPATION_CREDIT.major;
-    else oc = OCCUPATION_CREDIT.none;
-    let wg: number;
-    if (sWage !== sWage) wg = NEUTRAL;
-    else {
-      const packed = data[r + F_WAGE_MAX]!;
-      const top = packed >= 0 ? packed : wageMax[v]!;
-      if (sWage <= top) wg = 1;
-      else {
-        wg = 1 - (2 * (sWage - top)) / sWage;
-        if (wg < 0) wg = 0;
+  function scanLists(count: number): void {
+    const d = data, marks = seen, ep = epoch, age = sAge, edu = sEdu, mask = sMask, wage = sWage, desired = sHasDesired;
+    const skillMarks = skillStamp, familyMarks = familyStamp, occMarks = occStamp, groupMarks = groupStamp, majorMarks = majorStamp;
+    const pairs = skillPair, tops = wageMax;
+    const community = sCommunity, street = sStreet, district = sDistrict, city = sCity;
+    const hardship = mask !== 0;
+    const ws = wS, wo = wO, wa = wA, ww = wW, wp = wP, wr = wR;
+    const ocExact = OC_EXACT, ocGroup = OC_GROUP, ocMajor = OC_MAJOR, ocNone = OC_NONE, neutral = NEUTRAL, related = RELATED_SKILL_CREDIT;
+    const prReserved = PR_RESERVED, prWelfare = PR_WELFARE, prHardship = PR_HARDSHIP, prNone = PR_NONE;
+    const h = heap;
+    let floor = h.floor;
+    let considered = 0, scored = 0;
+    for (let l = 0; l < count; l++) {
+      const list = lists[l]!;
+      for (let i = 0, n = list.length; i < n; i++) {
+        const v = list[i]!;
+        // Row layout: vacancy-index.ts F_* (literal offsets: this loop runs some 50 million times a night).
+        const r = v << 4;
+        const b = d[r + 1]! - age;
+        if (b < 0) break;
+        if (marks[v] === ep) continue;
+        marks[v] = ep;
+        considered++;
+        const a = age - d[r]!;
+        if (a < 0 || edu < d[r + 2]!) continue;
+        const m = d[r + 4]!;
+        if (m !== 0 && (m & mask) === 0) continue;
+        scored++;
+        const e = a < b ? a : b;
+        const ag = e >= 2 ? 1 : e === 1 ? 0.9 : 0.8;
+        let oc: number;
+        if (!desired) oc = neutral;
+        else if (occMarks[d[r + 6]!] === ep) oc = ocExact;
+        else if (groupMarks[d[r + 7]!] === ep) oc = ocGroup;
+        else if (majorMarks[d[r + 8]!] === ep) oc = ocMajor;
+        else oc = ocNone;
+        let wg: number;
+        if (wage !== wage) wg = neutral;
+        else {
+          const packed = d[r + 15]!;
+          const top = packed >= 0 ? packed : tops[v]!;
+          if (wage <= top) wg = 1;
+          else {
+            wg = 1 - (2 * (wage - top)) / wage;
+            if (wg < 0) wg = 0;
+          }
+        }
+        const px = d[r + 9] === community ? 1 : d[r + 10] === street ? 0.75 : d[r + 11] === district ? 0.5 : d[r + 12] === city ? 0.25 : 0;
+        const pc = d[r + 5]!;
+        const pr = !hardship ? prNone : pc === 2 ? prReserved : pc === 1 ? prWelfare : prHardship;
+        const partial = wo * oc + wa * ag + ww * wg + wp * px + wr * pr;
+        // Scores are rounded to 6 decimals (by up to 5e-7 either way): a pair is dropped only when even
+        // rounded up it stays below the floor, so that it could not tie its way in either.
+        if (partial + ws < floor - 1e-6) continue;
+        const s0 = d[r + 13]!;
+        const s1 = d[r + 14]!;
+        let sk = neutral;
+        if (s1 > s0) {
+          let c = 0;
+          for (let j = 2 * s0, end = 2 * s1; j < end; j += 2) {
+            if (skillMarks[pairs[j]!] === ep) c += 1;
+            else if (familyMarks[pairs[j + 1]!] === ep) c += related;
+          }
+          sk = c / (s1 - s0);
+        }
+        const raw = partial + ws * sk;
+        if (raw < floor - 1e-6) continue;
+        const score = roundScore(raw);
+        if (score < floor) continue;
+        h.offer(score, v);
+        floor = h.floor;
       }
     }
-    const px = data[r + F_COMMUNITY] === sCommunity ? 1 : data[r + F_STREET] === sStreet ? 0.75
-      : data[r + F_DISTRICT] === sDistrict ? 0.5 : data[r + F_CITY] === sCity ? 0.25 : 0;
-    const pc = data[r + F_POST_CLASS]!;
-    const pr = sMask === 0 ? PRIORITY_CREDIT.none
-      : pc === POST_RESERVED ? PRIORITY_CREDIT.reserved : pc === POST_PUBLIC_WELFARE ? PRIORITY_CREDIT.publicWelfare : PRIORITY_CREDIT.hardship;
-    const partial = wO * oc + wA * ag + wW * wg + wP * px + wR * pr;
-    // Scores are rounded to 6 decimals (by up to 5e-7 either way): a pair is dropped only when even
-    // rounded up it stays below the floor, so that it could not tie its way in either.
-    if (partial + wS < floor - 1e-6) return -2;
-    const s0 = data[r + F_SKILL_START]!;
-    const s1 = data[r + F_SKILL_END]!;
-    let sk = NEUTRAL;
-    if (s1 > s0) {
-      let c = 0;
-      for (let j = 2 * s0, end = 2 * s1; j < end; j += 2) {
-        if (skillStamp[skillPair[j]!] === epoch) c += 1;
-        else if (familyStamp[skillPair[j + 1]!] === epoch) c += RELATED_SKILL_CREDIT;
-      }
-      sk = c / (s1 - s0);
-    }
-    return roundScore(partial + wS * sk);
+    candidatesConsidered += considered;
+    pairsScored += scored;
   }
 
-  /** Lists run from the oldest age limit down (postings.ts): past the seeker's age, nothing more is eligible. */
-  function scan(list: Int32Array): void {
-    for (let i = 0, n = list.length; i < n; i++) {
-      const v = list[i]!;
-      if (data[v * STRIDE + F_MAX_AGE]! < sAge) break;
-      if (seen[v] === epoch) continue;
-      seen[v] = epoch;
-      candidatesConsidered++;
-      const score = scorePair(v, heap.floor);
-      if (score === -1) continue;
-      pairsScored++;
-      if (score >= 0) heap.offer(score, v);
-    }
-  }
-
-  const read = (p: Postings, ids: number[]) => {
-    for (const id of ids) scan(postingList(p, id, sDistrict, sStreet));
+  const push = (p: Postings, key: number) => {
+    const list = postingList(p, key, sDistrict, sStreet);
+    if (list.length) lists.push(list);
   };
 
   const ranked: RankedBuffer = { scores: new Float64Array(cfg.topK), items: new Int32Array(cfg.topK) };
@@ -163,16 +195,18 @@ export function createMatcher(vacancies: VacancyInput[], config?: Partial<Matchi
     heap.reset(k);
     if (k === 0) return 0;
     // Strong keys first, so the heap floor rises early and prunes the weaker ones.
-    if (sCommunity >= 0) scan(postingList(ix.byCommunity, sCommunity, sDistrict, sStreet));
-    read(ix.byOccupation, keys.occupations);
-    read(ix.bySkill, keys.skills);
-    read(ix.byGroup, keys.groups);
-    read(ix.byFamily, keys.families);
-    scan(postingList(ix.openToAll, 0, sDistrict, sStreet));
+    lists.length = 0;
+    if (sCommunity >= 0) push(ix.byCommunity, sCommunity);
+    for (const id of keys.occupations) push(ix.byOccupation, id);
+    for (const id of keys.skills) push(ix.bySkill, id);
+    for (const id of keys.groups) push(ix.byGroup, id);
+    for (const id of keys.families) push(ix.byFamily, id);
+    push(ix.openToAll, 0);
     if (sMask !== 0) {
-      for (let c = 0; c < 8; c++) if (sMask & (1 << c)) scan(postingList(ix.reserved, c, sDistrict, sStreet));
-      scan(postingList(ix.publicWelfare, 0, sDistrict, sStreet));
+      for (let c = 0; c < 8; c++) if (sMask & (1 << c)) push(ix.reserved, c);
+      push(ix.publicWelfare, 0);
     }
+    scanLists(lists.length);
     return heap.drainInto(into);
   }
 
@@ -204,11 +238,12 @@ export function createMatcher(vacancies: VacancyInput[], config?: Partial<Matchi
         if (ids.has(s.id)) continue;
         ids.add(s.id);
         prepare(s);
-        candidatesConsidered++;
-        const score = scorePair(v, -1);
-        if (score < 0) continue;
-        pairsScored++;
-        kept.push({ score, seeker: s });
+        heap.reset(1);
+        one[0] = v;
+        lists[0] = one;
+        scanLists(1);
+        if (heap.size === 0) continue;
+        kept.push({ score: heap.top, seeker: s });
       }
       kept.sort((a, b) => b.score - a.score || (a.seeker.id < b.seeker.id ? -1 : a.seeker.id > b.seeker.id ? 1 : 0));
       const vacancy = ix.vacancies[v]!;

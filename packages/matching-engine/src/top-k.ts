@@ -28,6 +28,11 @@ export class TopK {
     return this.size < this.limit ? -1 : this.scores[0]!;
   }
 
+  /** The worst kept score (the only one when the limit is 1); -1 when empty. */
+  get top(): number {
+    return this.size === 0 ? -1 : this.scores[0]!;
+  }
+
   offer(score: number, item: number): void {
     const s = this.scores;
     const it = this.items;

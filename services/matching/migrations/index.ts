@@ -4,6 +4,7 @@ import * as projection from './2026-11-29-01-projection.ts';
 import * as matchingTables from './2026-11-29-02-matching.ts';
 import * as partitionStaging from './2026-11-29-03-partition-staging.ts';
 import * as loggedStaging from './2026-11-29-04-logged-staging.ts';
+import * as stagingUncompressed from './2026-11-29-05-staging-uncompressed.ts';
 
 /** In order of their names; never edit one that has shipped. */
 export const migrations: MigrationSet = {
@@ -12,4 +13,5 @@ export const migrations: MigrationSet = {
   '2026-11-29-02-matching': matchingTables,
   '2026-11-29-03-partition-staging': partitionStaging,
   '2026-11-29-04-logged-staging': loggedStaging,
+  '2026-11-29-05-staging-uncompressed': stagingUncompressed,
 };

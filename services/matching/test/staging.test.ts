@@ -9,29 +9,30 @@ t.test('a staged partition reads back exactly as written, large numbers and empt
   const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31);
   for (let k = 0; k < 300; k++) {
     const n = k % 17 === 0 ? 0 : next() % 70;
-    const s: StagedSeeker = { id: crypto.randomUUID(), communityCode: `3205${String(next()).padStart(8, '0').slice(0, 8)}`, tier: k % 4, age: 16 + (k % 50), education: k % 7, mask: next() % 256 };
+    // Community codes of every length a region code has, so the padding before the numbers varies.
+    const code = `3205${String(next()).padStart(8, '0').slice(0, 8)}`.slice(0, 4 + (k % 9));
+    const s: StagedSeeker = { id: crypto.randomUUID(), communityCode: code, tier: k % 4, age: 16 + (k % 50), education: k % 7, mask: next() % 256 };
     // Vacancy numbers up to 2^32 - 1, scores in millionths from 0 to 1.
     const nos = Array.from({ length: n }, (_, i) => (i === 0 ? 2 ** 32 - 1 : next() * 2 + (i % 2)));
     const scores = Array.from({ length: n }, (_, i) => (i === 0 ? 1 : i === 1 ? 0 : Math.round((next() % 1_000_001)) / 1e6));
-    writer.add(s, n, (i) => nos[i]!, Float64Array.from(scores));
+    writer.add(s, n, nos, Float64Array.from(scores));
     written.push({ s, nos, scores });
   }
+  t.equal(writer.seekers, 300);
   const buf = writer.finish();
-  const total = written.reduce((a, w) => a + w.nos.length, 0);
-  const vacancyNo = new Uint32Array(total);
-  const score = new Float64Array(total);
-  const read: { s: StagedSeeker; at: number; n: number }[] = [];
-  let at = 0;
-  const count = readPartition(buf, (s, n) => {
-    read.push({ s, at, n });
-    at += n;
-    return at - n;
-  }, vacancyNo, score);
-  t.equal(count, total);
-  t.same(read.map((r) => r.s), written.map((w) => w.s));
-  t.same(read.map((r) => Array.from(vacancyNo.subarray(r.at, r.at + r.n))), written.map((w) => w.nos));
-  t.same(read.map((r) => Array.from(score.subarray(r.at, r.at + r.n))), written.map((w) => w.scores));
-  t.throws(() => readPartition(buf.subarray(0, buf.length - 3), () => 0, vacancyNo, score), RangeError, 'a truncated value is refused, not misread');
+  // As the database hands it back: a value need not start at an aligned address.
+  const unaligned = Buffer.alloc(buf.length + 1).subarray(1);
+  buf.copy(unaligned);
+  const part = readPartition(unaligned);
+  t.equal(part.vacancyNo.length, written.reduce((n, w) => n + w.nos.length, 0));
+  t.same(part.seekers, written.map((w) => w.s));
+  const slice = (a: Uint32Array, i: number) => Array.from(a.subarray(part.start[i]!, part.start[i + 1]!));
+  t.same(written.map((_, i) => slice(part.vacancyNo, i)), written.map((w) => w.nos));
+  t.same(written.map((_, i) => slice(part.score, i).map((m) => m / 1e6)), written.map((w) => w.scores));
+  t.throws(() => readPartition(buf.subarray(0, buf.length - 3)), RangeError, 'a truncated value is refused, not misread');
+  t.throws(() => readPartition(buf.subarray(0, 40)), RangeError, 'a value cut inside the seekers is refused');
+  t.throws(() => readPartition(Buffer.from('not a partition at all')), RangeError, 'a value of another kind is refused');
+  t.throws(() => writer.add({ ...written[0]!.s, id: 'short' }, 0, [], []), RangeError, 'an id that is not a uuid is refused');
 });
 
 t.test('staged lists are crash-safe: every table of a run in progress is WAL-logged', async (t) => {

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { copyOutText, parseTextArray } from '@reemploy/db';
 import { ageAt, type EducationLevel, type Gender, type HardshipCategory, type VacancyKind } from '@reemploy/domain';
 import type { MatchingConfig, SeekerInput, VacancyInput } from '@reemploy/matching-engine';
 import type { MatchingEnv } from '../config.ts';
@@ -105,6 +106,50 @@ export async function loadVacancyInputs(pool: pg.Pool, extraWhere = '', params: 
 
 export async function loadVacancyInput(pool: pg.Pool, vacancyId: string): Promise<VacancyInput | undefined> {
   return (await loadVacancyInputs(pool, 'and v.vacancy_id = $1', [vacancyId]))[0];
+}
+
+const cell = (row: (string | null)[], i: number): string => {
+  const v = row[i];
+  if (v === null || v === undefined) throw new Error(`unexpected NULL in column ${i + 1}`);
+  return v;
+};
+
+/**
+ * The batch's read of the active seekers whose community code starts with `prefix`
+ * and lies in [from, below), neighbours together, through COPY (a fifth of the CPU of
+ * a query's result at city scale). COPY takes no parameters: the bounds are digits
+ * only, checked here, and inlined.
+ */
+export async function copyActiveSeekers(pool: pg.Pool, b: { prefix: string; from: string | null; below: string | null }): Promise<SeekerFields[]> {
+  for (const v of [b.prefix, b.from ?? '', b.below ?? '']) if (!/^\d*$/.test(v)) throw new Error(`a region bound must be digits: ${v}`);
+  const rows = await copyOutText(
+    pool,
+    `select seeker_id, community_code, gender, to_char(birth_date, 'YYYY-MM-DD'), education, skills, desired_occupations, expected_monthly_wage, hardship_categories
+       from seekers where ${ACTIVE_SEEKER_SQL} and community_code like '${b.prefix}%'
+       ${b.from ? `and community_code >= '${b.from}'` : ''} ${b.below ? `and community_code < '${b.below}'` : ''}
+     order by community_code, seeker_id`,
+  );
+  return rows.map((r) => {
+    const wage = r[7];
+    return {
+      seeker_id: cell(r, 0), community_code: cell(r, 1), gender: cell(r, 2), birth_date: cell(r, 3), education: cell(r, 4),
+      skills: parseTextArray(cell(r, 5)), desired_occupations: parseTextArray(cell(r, 6)),
+      expected_monthly_wage: wage === null || wage === undefined ? null : Number(wage), hardship_categories: parseTextArray(cell(r, 8)),
+    };
+  });
+}
+
+/** `loadNumberedVacancies` for the batch, through COPY: every open vacancy in id order with its stable number. */
+export async function copyNumberedVacancies(pool: pg.Pool): Promise<{ no: number; input: VacancyInput }[]> {
+  const rows = await copyOutText(pool, `${VACANCY_INPUT_SQL} order by v.vacancy_id`);
+  return rows.map((r) => ({
+    no: Number(cell(r, 1)),
+    input: toVacancyInput({
+      vacancy_id: cell(r, 0), vacancy_no: Number(cell(r, 1)), occupation_code: cell(r, 2), skills: parseTextArray(cell(r, 3)), min_age: Number(cell(r, 4)),
+      max_age: Number(cell(r, 5)), education_min: cell(r, 6), wage_min: Number(cell(r, 7)), wage_max: Number(cell(r, 8)), headcount_left: Number(cell(r, 9)),
+      community_code: cell(r, 10), kind: cell(r, 11), aid_base: cell(r, 12) === 't', reserved_for: parseTextArray(cell(r, 13)),
+    }),
+  }));
 }
 
 /** The engine's configuration, from the environment. */
