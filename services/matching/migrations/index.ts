@@ -5,6 +5,7 @@ import * as matchingTables from './2026-11-29-02-matching.ts';
 import * as partitionStaging from './2026-11-29-03-partition-staging.ts';
 import * as loggedStaging from './2026-11-29-04-logged-staging.ts';
 import * as stagingUncompressed from './2026-11-29-05-staging-uncompressed.ts';
+import * as recommendationsNoFk from './2026-11-29-06-recommendations-no-fk.ts';
 
 /** In order of their names; never edit one that has shipped. */
 export const migrations: MigrationSet = {
@@ -14,4 +15,5 @@ export const migrations: MigrationSet = {
   '2026-11-29-03-partition-staging': partitionStaging,
   '2026-11-29-04-logged-staging': loggedStaging,
   '2026-11-29-05-staging-uncompressed': stagingUncompressed,
+  '2026-11-29-06-recommendations-no-fk': recommendationsNoFk,
 };
