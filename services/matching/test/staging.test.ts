@@ -1,8 +1,8 @@
 import t from 'tap';
-import { PartitionWriter, readPartition, type StagedSeeker } from '../src/runs/staging.ts';
+import { mergeById, PartitionWriter, readPartition, stagedId, stagedSeeker, type StagedSeeker } from '../src/runs/staging.ts';
 import { build } from './helper.ts';
 
-t.test('a staged partition reads back exactly as written, large numbers and empty lists included', async (t) => {
+t.test('a staged partition reads back exactly as written, in id order, large numbers and empty lists included', async (t) => {
   const writer = new PartitionWriter();
   const written: { s: StagedSeeker; nos: number[]; scores: number[] }[] = [];
   let seed = 7;
@@ -25,7 +25,9 @@ t.test('a staged partition reads back exactly as written, large numbers and empt
   buf.copy(unaligned);
   const part = readPartition(unaligned);
   t.equal(part.vacancyNo.length, written.reduce((n, w) => n + w.nos.length, 0));
-  t.same(part.seekers, written.map((w) => w.s));
+  // Staged in id order, whatever the order they were ranked in.
+  written.sort((a, b) => (a.s.id < b.s.id ? -1 : 1));
+  t.same(Array.from({ length: part.count }, (_, i) => stagedSeeker(part, i)), written.map((w) => w.s));
   const slice = (a: Uint32Array, i: number) => Array.from(a.subarray(part.start[i]!, part.start[i + 1]!));
   t.same(written.map((_, i) => slice(part.vacancyNo, i)), written.map((w) => w.nos));
   t.same(written.map((_, i) => slice(part.score, i).map((m) => m / 1e6)), written.map((w) => w.scores));
@@ -33,6 +35,26 @@ t.test('a staged partition reads back exactly as written, large numbers and empt
   t.throws(() => readPartition(buf.subarray(0, 40)), RangeError, 'a value cut inside the seekers is refused');
   t.throws(() => readPartition(Buffer.from('not a partition at all')), RangeError, 'a value of another kind is refused');
   t.throws(() => writer.add({ ...written[0]!.s, id: 'short' }, 0, [], []), RangeError, 'an id that is not a uuid is refused');
+});
+
+t.test('partitions merge into one id order; a seeker staged by two partitions counts once, from the first', async (t) => {
+  const ids: string[] = Array.from({ length: 40 }, () => crypto.randomUUID());
+  const stage = (picked: string[], vacancyNo: number) => {
+    const w = new PartitionWriter();
+    for (const id of picked) w.add({ id, communityCode: '320508001001', tier: 3, age: 40, education: 2, mask: 0 }, 1, [vacancyNo], [0.5]);
+    return readPartition(w.finish());
+  };
+  // The first and the second partition both hold the seekers 10-19 (a move mid-run); one partition is empty.
+  const parts = [stage(ids.slice(0, 20), 1), stage([], 9), stage(ids.slice(10, 40).reverse(), 2)];
+  const { part, index } = mergeById(parts);
+  const merged = Array.from(part, (p, x) => stagedId(parts[p]!, index[x]!));
+  t.same(merged, [...ids].sort(), 'every seeker once, in id order');
+  for (let x = 0; x < part.length; x++) {
+    const p = parts[part[x]!]!;
+    const expected = ids.indexOf(merged[x]!) < 20 ? 1 : 2;
+    t.equal(p.vacancyNo[p.start[index[x]!]!], expected, `${merged[x]} comes from partition ${expected === 1 ? 'one' : 'three'}`);
+  }
+  t.same(mergeById([]), { part: new Int32Array(0), index: new Int32Array(0) }, 'no partitions, no seekers');
 });
 
 t.test('staged lists are crash-safe: every table of a run in progress is WAL-logged', async (t) => {

@@ -17,7 +17,7 @@ import { recordEventOn } from './outbox.ts';
 import { partitionBounds, planPartitions } from './partitions.ts';
 import { finalizeJobId, JOB_OPTIONS, partitionJobId, planJobId, type RunQueues } from './queues.ts';
 import * as repo from './repository.ts';
-import { PartitionWriter, readPartition, type StagedSeeker } from './staging.ts';
+import { mergeById, PartitionWriter, readPartition, stagedCommunity, stagedId, type StagedPartition } from './staging.ts';
 
 type Ctx = ServiceContext<MatchingDB, MatchingEnv>;
 
@@ -174,60 +174,54 @@ export async function computePartition(ctx: Ctx, queues: RunQueues, runId: strin
   await enqueueFinalizeWhenDone(ctx, queues, runId);
 }
 
+interface Staged {
+  parts: StagedPartition[];
+  /** Seeker x of the allocation is `parts[part[x]]`'s seeker `index[x]`. */
+  part: Int32Array;
+  index: Int32Array;
+  packed: PackedSeekers;
+}
+
 /** Every staged list of a run, in seeker id order, as the packed allocation's input. */
-async function loadStaged(ctx: Ctx, runId: string, rv: RunVacancies): Promise<{ seekers: StagedSeeker[]; packed: PackedSeekers }> {
+async function loadStaged(ctx: Ctx, runId: string, rv: RunVacancies): Promise<Staged> {
   // COPY takes no parameters: the id is checked, then inlined.
   if (!UUID.test(runId)) throw new Error(`not a run id: ${runId}`);
   // Through COPY: several times faster than a query's result for values this large.
   const rows = await copyOutBinary(ctx.database.pool, `select packed from run_candidates where run_id = '${runId}' order by partition_key`);
   const parts = rows.map((r) => readPartition(r[0]!));
-  // A seeker who moved district mid-run may be staged by two partitions: the first (by key) counts.
-  const seen = new Set<string>();
-  const partOf: number[] = [];
-  const indexIn: number[] = [];
-  const ids: string[] = [];
+  const { part, index } = mergeById(parts);
+  const S = part.length;
   let total = 0;
-  parts.forEach((part, p) => {
-    part.seekers.forEach((s, i) => {
-      if (seen.has(s.id)) return;
-      seen.add(s.id);
-      partOf.push(p);
-      indexIn.push(i);
-      ids.push(s.id);
-      total += part.start[i + 1]! - part.start[i]!;
-    });
-  });
-  const order = Array.from(ids.keys()).sort((a, b) => (ids[a]! < ids[b]! ? -1 : 1));
-  const S = order.length;
+  for (let x = 0; x < S; x++) {
+    const p = parts[part[x]!]!;
+    total += p.start[index[x]! + 1]! - p.start[index[x]!]!;
+  }
   const packed: PackedSeekers = {
     count: S, tier: new Uint8Array(S), age: new Int32Array(S), education: new Int32Array(S), mask: new Int32Array(S),
     start: new Int32Array(S + 1), vacancy: new Int32Array(total), score: new Float64Array(total),
   };
-  const seekers: StagedSeeker[] = new Array(S);
   // Stable numbers to the positions of this process's matcher; -1: no longer open, dropped by the allocation.
   const positions = rv.positionOfNo;
   const { vacancy, score } = packed;
   let o = 0;
   for (let x = 0; x < S; x++) {
-    const j = order[x]!;
-    const part = parts[partOf[j]!]!;
-    const i = indexIn[j]!;
-    const s = (seekers[x] = part.seekers[i]!);
-    packed.tier[x] = s.tier;
-    packed.age[x] = s.age;
-    packed.education[x] = s.education;
-    packed.mask[x] = s.mask;
+    const p = parts[part[x]!]!;
+    const i = index[x]!;
+    packed.tier[x] = p.tier[i]!;
+    packed.age[x] = p.age[i]!;
+    packed.education[x] = p.education[i]!;
+    packed.mask[x] = p.mask[i]!;
     packed.start[x] = o;
-    const nos = part.vacancyNo;
-    const millionths = part.score;
-    for (let c = part.start[i]!, end = part.start[i + 1]!; c < end; c++, o++) {
+    const nos = p.vacancyNo;
+    const millionths = p.score;
+    for (let c = p.start[i]!, end = p.start[i + 1]!; c < end; c++, o++) {
       const no = nos[c]!;
       vacancy[o] = no < positions.length ? positions[no]! : -1;
       score[o] = millionths[c]! / 1e6;
     }
   }
   packed.start[S] = o;
-  return { seekers, packed };
+  return { parts, part, index, packed };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -240,7 +234,9 @@ export async function finalizeRun(ctx: Ctx, runId: string): Promise<void> {
   const t0 = Date.now();
   const config = engineConfig(ctx.env);
   const rv = await vacanciesForRun(ctx, runId, config);
-  const { seekers, packed } = await loadStaged(ctx, runId, rv);
+  const staged = await loadStaged(ctx, runId, rv);
+  const { packed, parts } = staged;
+  const S = packed.count;
   const t1 = Date.now();
   const allocation = allocatePacked(packed, rv.packed, resolveConfig(config));
   const t2 = Date.now();
@@ -248,8 +244,9 @@ export async function finalizeRun(ctx: Ctx, runId: string): Promise<void> {
   const recommendations = allocation.pick.length;
   function* lines() {
     let chunk = '';
-    for (let i = 0; i < seekers.length; i++) {
-      const s = seekers[i]!;
+    for (let i = 0; i < S; i++) {
+      const p = parts[staged.part[i]!]!;
+      const x = staged.index[i]!;
       let ids = '';
       let scores = '';
       for (let x = allocation.start[i]!; x < allocation.start[i + 1]!; x++) {
@@ -259,7 +256,7 @@ export async function finalizeRun(ctx: Ctx, runId: string): Promise<void> {
         scores += sep + round4(packed.score[j]!);
       }
       // Every cell is a uuid, digits or a number list: nothing to escape.
-      chunk += `${runId}\t${s.id}\t${s.communityCode}\t${s.tier}\t{${ids}}\t{${scores}}\n`;
+      chunk += `${runId}\t${stagedId(p, x)}\t${stagedCommunity(p, x)}\t${p.tier[x]}\t{${ids}}\t{${scores}}\n`;
       if (chunk.length > 1 << 16) {
         yield chunk;
         chunk = '';
@@ -285,7 +282,7 @@ export async function finalizeRun(ctx: Ctx, runId: string): Promise<void> {
     await recordEventOn(client, 'matching-run.completed', runId, {
       runId,
       regionCode: run.region_code,
-      seekers: seekers.length,
+      seekers: S,
       vacancies: run.vacancies,
       recommendations,
       finishedAt: finishedAt.toISOString(),

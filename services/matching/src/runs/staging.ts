@@ -5,6 +5,8 @@
  *
  *   8 bytes      "RSP1", then the number of seekers S (u32)
  *   4 bytes      the number of candidates N (u32)
+ * Seekers come in id order (finalize merges the partitions instead of sorting them all).
+ *
  *   S × 8 bytes  per seeker: priority tier, age, education rank, hardship category
  *                mask, length of the community code (u8 each), 1 byte unused, the
  *                number of candidates (u16)
@@ -28,14 +30,34 @@ export interface StagedSeeker {
   mask: number;
 }
 
-/** One partition read back: its seekers in staged order, candidates seeker by seeker. */
+/**
+ * One partition read back, its seekers in id order, without an object per seeker:
+ * seeker i's fields are at index i, its candidates `start[i]..start[i+1]` of
+ * `vacancyNo` and `score` (see `stagedSeeker`).
+ */
 export interface StagedPartition {
-  seekers: StagedSeeker[];
-  /** Seeker i's candidates are `start[i]..start[i+1]` of `vacancyNo` and `score`. */
+  count: number;
+  /** Every id, 36 characters each. */
+  ids: string;
+  /** Every community code, seeker i's from codeStart[i] to codeStart[i+1]. */
+  codes: string;
+  codeStart: Int32Array;
+  tier: Uint8Array;
+  age: Uint8Array;
+  education: Uint8Array;
+  mask: Uint8Array;
   start: Int32Array;
   vacancyNo: Uint32Array;
   /** Millionths. */
   score: Uint32Array;
+}
+
+export const stagedId = (p: StagedPartition, i: number): string => p.ids.slice(i * ID, (i + 1) * ID);
+
+export const stagedCommunity = (p: StagedPartition, i: number): string => p.codes.slice(p.codeStart[i], p.codeStart[i + 1]);
+
+export function stagedSeeker(p: StagedPartition, i: number): StagedSeeker {
+  return { id: stagedId(p, i), communityCode: stagedCommunity(p, i), tier: p.tier[i]!, age: p.age[i]!, education: p.education[i]!, mask: p.mask[i]! };
 }
 
 const MAGIC = 0x31505352; // "RSP1" read as a little-endian u32
@@ -106,21 +128,36 @@ export class PartitionWriter {
   }
 
   finish(): Buffer {
+    if (!LITTLE_ENDIAN) throw new Error('staging is written on little-endian machines only');
     const S = this.seekers;
     const N = this.candidates;
+    const ids = this.ids;
+    const order = Array.from(ids.keys()).sort((a, b) => (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : a - b));
     const text = HEAD + S * META + S * ID + this.codeBytes;
     const aligned = (text + 3) & ~3;
-    const buf = Buffer.alloc(aligned + 8 * N);
+    // Its own memory, from offset 0, so that the number arrays below are aligned views.
+    const buf = Buffer.from(new ArrayBuffer(aligned + 8 * N));
     buf.writeUInt32LE(MAGIC, 0);
     buf.writeUInt32LE(S, 4);
     buf.writeUInt32LE(N, 8);
-    buf.set(this.meta.subarray(0, S * META), HEAD);
-    buf.write(this.ids.join(''), HEAD + S * META, 'latin1');
-    buf.write(this.codes.join(''), HEAD + S * META + S * ID, 'latin1');
-    const le = (words: Uint32Array) => new Uint8Array(words.buffer, words.byteOffset, words.byteLength);
-    if (!LITTLE_ENDIAN) throw new Error('staging is written on little-endian machines only');
-    buf.set(le(this.nos.data.subarray(0, N)), aligned);
-    buf.set(le(this.scores.data.subarray(0, N)), aligned + 4 * N);
+    const from = new Int32Array(S);
+    for (let i = 0, c = 0; i < S; i++) {
+      from[i] = c;
+      const o = i * META;
+      c += this.meta[o + 6]! | (this.meta[o + 7]! << 8);
+    }
+    const nos = new Uint32Array(buf.buffer, buf.byteOffset + aligned, N);
+    const scores = new Uint32Array(buf.buffer, buf.byteOffset + aligned + 4 * N, N);
+    let c = 0;
+    order.forEach((i, x) => {
+      buf.set(this.meta.subarray(i * META, (i + 1) * META), HEAD + x * META);
+      const n = this.meta[i * META + 6]! | (this.meta[i * META + 7]! << 8);
+      nos.set(this.nos.data.subarray(from[i]!, from[i]! + n), c);
+      scores.set(this.scores.data.subarray(from[i]!, from[i]! + n), c);
+      c += n;
+    });
+    buf.write(order.map((i) => ids[i]).join(''), HEAD + S * META, 'latin1');
+    buf.write(order.map((i) => this.codes[i]).join(''), HEAD + S * META + S * ID, 'latin1');
     return buf;
   }
 }
@@ -148,17 +185,76 @@ export function readPartition(buf: Buffer): StagedPartition {
   start[S] = total;
   const aligned = (codesAt + codeBytes + 3) & ~3;
   if (total !== N || aligned + 8 * N !== buf.length) throw new RangeError('truncated staged partition');
-  const ids = buf.toString('latin1', idsAt, codesAt);
-  const codes = buf.toString('latin1', codesAt, codesAt + codeBytes);
-  const seekers: StagedSeeker[] = new Array(S);
+  const tier = new Uint8Array(S), age = new Uint8Array(S), education = new Uint8Array(S), mask = new Uint8Array(S);
+  const codeStart = new Int32Array(S + 1);
   for (let i = 0, c = 0; i < S; i++) {
     const o = HEAD + i * META;
-    const len = buf[o + 4]!;
-    seekers[i] = { id: ids.slice(i * ID, (i + 1) * ID), communityCode: codes.slice(c, c + len), tier: buf[o]!, age: buf[o + 1]!, education: buf[o + 2]!, mask: buf[o + 3]! };
-    c += len;
+    tier[i] = buf[o]!;
+    age[i] = buf[o + 1]!;
+    education[i] = buf[o + 2]!;
+    mask[i] = buf[o + 3]!;
+    codeStart[i] = c;
+    c += buf[o + 4]!;
   }
+  codeStart[S] = codeBytes;
   // One copy into aligned memory: a value read from the database need not start at a multiple of 4.
   const words = new Uint32Array(2 * N);
   new Uint8Array(words.buffer).set(buf.subarray(aligned, aligned + 8 * N));
-  return { seekers, start, vacancyNo: words.subarray(0, N), score: words.subarray(N) };
+  return {
+    count: S, ids: buf.toString('latin1', idsAt, codesAt), codes: buf.toString('latin1', codesAt, codesAt + codeBytes), codeStart,
+    tier, age, education, mask, start, vacancyNo: words.subarray(0, N), score: words.subarray(N),
+  };
+}
+
+/** The seekers of a run in id order, each as (partition, index in it), the first partition (by key) winning a seeker staged twice. */
+export function mergeById(parts: StagedPartition[]): { part: Int32Array; index: Int32Array } {
+  // Each partition is in id order: a k-way merge over a heap of the partitions' next seekers.
+  let total = 0;
+  for (const p of parts) total += p.count;
+  const part = new Int32Array(total);
+  const index = new Int32Array(total);
+  const next = new Int32Array(parts.length);
+  const heads: { id: string; p: number }[] = [];
+  const before = (a: { id: string; p: number }, b: { id: string; p: number }) => a.id < b.id || (a.id === b.id && a.p < b.p);
+  const push = (h: { id: string; p: number }) => {
+    let i = heads.push(h) - 1;
+    while (i > 0) {
+      const up = (i - 1) >> 1;
+      if (!before(h, heads[up]!)) break;
+      heads[i] = heads[up]!;
+      i = up;
+    }
+    heads[i] = h;
+  };
+  const pop = () => {
+    const top = heads[0]!;
+    const last = heads.pop()!;
+    if (heads.length) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= heads.length) break;
+        const c = l + 1 < heads.length && before(heads[l + 1]!, heads[l]!) ? l + 1 : l;
+        if (!before(heads[c]!, last)) break;
+        heads[i] = heads[c]!;
+        i = c;
+      }
+      heads[i] = last;
+    }
+    return top;
+  };
+  parts.forEach((p, i) => p.count > 0 && push({ id: stagedId(p, 0), p: i }));
+  let n = 0;
+  let previous = '';
+  while (heads.length) {
+    const { id, p } = pop();
+    const i = next[p]!++;
+    if (next[p]! < parts[p]!.count) push({ id: stagedId(parts[p]!, next[p]!), p });
+    // A seeker who moved district mid-run may be staged by two partitions: the first (by key) counts.
+    if (id === previous) continue;
+    previous = id;
+    part[n] = p;
+    index[n++] = i;
+  }
+  return { part: part.subarray(0, n), index: index.subarray(0, n) };
 }
