@@ -45,19 +45,17 @@ export class PostingsBuilder {
 
   /**
    * `district[v]` and `street[v]` are area ids of vacancy v (-1 when unknown). Every list
-   * and part comes out ordered by `maxAge[v]` descending, then by position, so that a
-   * seeker stops reading a list at the first vacancy too young for him.
+   * and part keeps the order the vacancies were added in: the caller adds them by age
+   * limit, oldest first, so that a seeker stops reading a list at the first vacancy too
+   * young for him.
    */
-  build(keyCount: number, areas: { district: Int32Array; districts: number; street: Int32Array; streets: number; maxAge: Int32Array }, limit: number): Postings {
+  build(keyCount: number, areas: { district: Int32Array; districts: number; street: Int32Array; streets: number }, limit: number): Postings {
     const start = new Int32Array(keyCount + 1);
     for (const k of this.keys) start[k + 1]!++;
     for (let k = 0; k < keyCount; k++) start[k + 1]! += start[k]!;
     const fill = start.slice(0, keyCount);
     const items = new Int32Array(this.keys.length);
-    // Vacancies were added in position order, so every list comes out in position order; then by age limit.
     for (let i = 0; i < this.keys.length; i++) items[fill[this.keys[i]!]!++] = this.values[i]!;
-    const { maxAge } = areas;
-    for (let k = 0; k < keyCount; k++) items.subarray(start[k]!, start[k + 1]!).sort((a, b) => maxAge[b]! - maxAge[a]! || a - b);
     const byDistrict = new Map<number, Int32Array>();
     const byStreet = new Map<number, Int32Array>();
     for (let k = 0; k < keyCount; k++) {

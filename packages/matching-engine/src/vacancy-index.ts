@@ -71,13 +71,40 @@ export interface VacancyIndex {
   publicWelfare: Postings;
 }
 
+/** Positions by age limit, highest first, then by position: a counting sort (age limits are a few dozen values). */
+function orderByAgeLimit(data: Int32Array, n: number): Int32Array {
+  let lo = Infinity, hi = -Infinity;
+  for (let v = 0; v < n; v++) {
+    const a = data[v * STRIDE + F_MAX_AGE]!;
+    if (a < lo) lo = a;
+    if (a > hi) hi = a;
+  }
+  const order = new Int32Array(n);
+  if (n === 0) return order;
+  if (hi - lo > 1000) {
+    // Not the ages of working life: sort by comparison instead.
+    for (let v = 0; v < n; v++) order[v] = v;
+    return order.sort((a, b) => data[b * STRIDE + F_MAX_AGE]! - data[a * STRIDE + F_MAX_AGE]! || a - b);
+  }
+  // Buckets from the highest age limit down; filled in position order, so each bucket stays in position order.
+  const at = new Int32Array(hi - lo + 2);
+  for (let v = 0; v < n; v++) at[hi - data[v * STRIDE + F_MAX_AGE]! + 1]!++;
+  for (let b = 1; b < at.length; b++) at[b]! += at[b - 1]!;
+  for (let v = 0; v < n; v++) order[at[hi - data[v * STRIDE + F_MAX_AGE]!]!++] = v;
+  return order;
+}
+
 /** Replaces -1 ("absent") by the dictionary's never-stamped slot so typed-array reads stay in bounds. */
 function slot(id: number, dict: Dictionary): number {
   return id < 0 ? dict.size : id;
 }
 
 export function buildVacancyIndex(input: readonly VacancyInput[], limit: number): VacancyIndex {
-  const vacancies = [...input].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const byId = (a: VacancyInput, b: VacancyInput) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  // The batch loads them in id order already: then a copy is enough.
+  let sorted = true;
+  for (let i = 1; i < input.length && sorted; i++) sorted = input[i - 1]!.id < input[i]!.id;
+  const vacancies = sorted ? [...input] : [...input].sort(byId);
   const n = vacancies.length;
   const position = new Map<string, number>();
   vacancies.forEach((v, i) => position.set(v.id, i));
@@ -91,7 +118,39 @@ export function buildVacancyIndex(input: readonly VacancyInput[], limit: number)
   const district = new Int32Array(n);
   const skill: number[] = [];
   const skillFamily: number[] = [];
-  const familiesOf: number[][] = [];
+  // Each vacancy's distinct skill families: familyItems[familyStart[v]..familyStart[v+1]].
+  const familyStart = new Int32Array(n + 1);
+  const familyItems: number[] = [];
+
+  // Codes repeat across vacancies: each distinct one is cut into its prefixes and interned once
+  // (in the same order as one by one, so the ids do not depend on it).
+  const areaIds = new Map<string, readonly [number, number, number, number]>();
+  const occupationIds = new Map<string, readonly [number, number, number]>();
+  const skillIds = new Map<string, readonly [number, number]>();
+  const areaOf = (code: string) => {
+    let ids = areaIds.get(code);
+    if (!ids) {
+      ids = [dicts.communities.intern(regionPrefix(code, 12)), dicts.streets.intern(regionPrefix(code, 9)), dicts.districts.intern(regionPrefix(code, 6)), dicts.cities.intern(regionPrefix(code, 4))];
+      areaIds.set(code, ids);
+    }
+    return ids;
+  };
+  const occupationOf = (code: string) => {
+    let ids = occupationIds.get(code);
+    if (!ids) {
+      ids = [dicts.occupations.intern(code), dicts.groups.intern(occupationGroupOf(code)), dicts.majors.intern(occupationMajorOf(code))];
+      occupationIds.set(code, ids);
+    }
+    return ids;
+  };
+  const skillOf = (code: string) => {
+    let ids = skillIds.get(code);
+    if (!ids) {
+      ids = [dicts.skills.intern(code), dicts.families.intern(skillFamilyOf(code))];
+      skillIds.set(code, ids);
+    }
+    return ids;
+  };
 
   for (let v = 0; v < n; v++) {
     const x = vacancies[v]!;
@@ -105,26 +164,30 @@ export function buildVacancyIndex(input: readonly VacancyInput[], limit: number)
     const eligible = reserved !== 0 ? reserved : x.aidBase || x.kind === 'public-welfare' ? ALL_CATEGORIES_MASK : 0;
     data[row + F_ELIGIBLE] = eligible;
     data[row + F_POST_CLASS] = reserved !== 0 || x.aidBase ? POST_RESERVED : x.kind === 'public-welfare' ? POST_PUBLIC_WELFARE : POST_REGULAR;
-    data[row + F_OCCUPATION] = dicts.occupations.intern(x.occupationCode);
-    data[row + F_GROUP] = dicts.groups.intern(occupationGroupOf(x.occupationCode));
-    data[row + F_MAJOR] = dicts.majors.intern(occupationMajorOf(x.occupationCode));
-    data[row + F_COMMUNITY] = dicts.communities.intern(regionPrefix(x.communityCode, 12));
-    data[row + F_STREET] = street[v] = dicts.streets.intern(regionPrefix(x.communityCode, 9));
-    data[row + F_DISTRICT] = district[v] = dicts.districts.intern(regionPrefix(x.communityCode, 6));
-    data[row + F_CITY] = dicts.cities.intern(regionPrefix(x.communityCode, 4));
+    const [occupation, group, major] = occupationOf(x.occupationCode);
+    data[row + F_OCCUPATION] = occupation;
+    data[row + F_GROUP] = group;
+    data[row + F_MAJOR] = major;
+    const [community, streetId, districtId, city] = areaOf(x.communityCode);
+    data[row + F_COMMUNITY] = community;
+    data[row + F_STREET] = street[v] = streetId;
+    data[row + F_DISTRICT] = district[v] = districtId;
+    data[row + F_CITY] = city;
     wageMax[v] = x.wageMax;
     data[row + F_WAGE_MAX] = Number.isInteger(x.wageMax) && x.wageMax >= 0 && x.wageMax <= 0x7fffffff ? x.wageMax : -1;
     data[row + F_SKILL_START] = skill.length;
-    const fams = new Set<number>();
-    for (const code of new Set(x.skills)) {
-      skill.push(dicts.skills.intern(code));
-      const f = dicts.families.intern(skillFamilyOf(code));
+    familyStart[v] = familyItems.length;
+    const first = skill.length;
+    for (const code of x.skills) {
+      const [id, f] = skillOf(code);
+      if (skill.indexOf(id, first) >= 0) continue; // a skill named twice counts once
+      skill.push(id);
       skillFamily.push(f);
-      if (f >= 0) fams.add(f);
+      if (f >= 0 && familyItems.indexOf(f, familyStart[v]) < 0) familyItems.push(f);
     }
     data[row + F_SKILL_END] = skill.length;
-    familiesOf.push([...fams]);
   }
+  familyStart[n] = familyItems.length;
   // Absent ids point at the slot one past each dictionary, which no seeker ever stamps.
   for (let v = 0; v < n; v++) {
     const row = v * STRIDE;
@@ -144,13 +207,15 @@ export function buildVacancyIndex(input: readonly VacancyInput[], limit: number)
     skill: new PostingsBuilder(), family: new PostingsBuilder(), occupation: new PostingsBuilder(), group: new PostingsBuilder(),
     community: new PostingsBuilder(), openToAll: new PostingsBuilder(), reserved: new PostingsBuilder(), publicWelfare: new PostingsBuilder(),
   };
-  for (let v = 0; v < n; v++) {
+  // Every list runs from the oldest age limit down, then by position (postings.ts): added in that order.
+  const byAge = orderByAgeLimit(data, n);
+  for (const v of byAge) {
     const row = v * STRIDE;
     if (data[row + F_OPEN] === 0) continue; // full posts are never candidates
     const s0 = data[row + F_SKILL_START]!;
     const s1 = data[row + F_SKILL_END]!;
     for (let j = s0; j < s1; j++) if (skillArr[j]! < dicts.skills.size) b.skill.add(skillArr[j]!, v);
-    for (const f of familiesOf[v]!) b.family.add(f, v);
+    for (let j = familyStart[v]!; j < familyStart[v + 1]!; j++) b.family.add(familyItems[j]!, v);
     if (data[row + F_OCCUPATION]! < dicts.occupations.size) b.occupation.add(data[row + F_OCCUPATION]!, v);
     if (data[row + F_GROUP]! < dicts.groups.size) b.group.add(data[row + F_GROUP]!, v);
     if (data[row + F_COMMUNITY]! >= 0) b.community.add(data[row + F_COMMUNITY]!, v);
@@ -160,9 +225,7 @@ export function buildVacancyIndex(input: readonly VacancyInput[], limit: number)
       for (let c = 0; c < HARDSHIP_CATEGORIES.length; c++) if (data[row + F_ELIGIBLE]! & (1 << c)) b.reserved.add(c, v);
     }
   }
-  const maxAge = new Int32Array(n);
-  for (let v = 0; v < n; v++) maxAge[v] = data[v * STRIDE + F_MAX_AGE]!;
-  const areas = { district, districts: Math.max(1, dicts.districts.size), street, streets: Math.max(1, dicts.streets.size), maxAge };
+  const areas = { district, districts: Math.max(1, dicts.districts.size), street, streets: Math.max(1, dicts.streets.size) };
   return {
     count: n, vacancies, position, data, wageMax, skill: skillArr, skillFamily: familyArr, skillPair,
     ...dicts,

@@ -53,6 +53,21 @@ t.test('candidatesFor ranks like rankForSeeker and explains on access', async (t
   t.ok(matcher.stats().pairsScored >= 50);
 });
 
+t.test('age limits far outside working life are ranked exactly as the usual ones', async (t) => {
+  // The index orders its lists by age limit with a counting sort over the usual range and falls back to a comparison sort beyond it.
+  for (const limits of [[50, 55, 60, 65], [50, 9_000, 2_000_000_000, 30]]) {
+    const vacancies = Array.from({ length: 24 }, (_, i) => vacancy({ id: `v-${String(i).padStart(2, '0')}`, wageMax: 3000 + 100 * i, maxAge: limits[i % limits.length]! }));
+    const s = seeker({ age: 45, expectedMonthlyWage: 4500 });
+    const got = createMatcher(vacancies).rankForSeeker(s, 24);
+    const expected = vacancies
+      .filter((v) => eligible(s, v))
+      .map((v) => createMatcher([v]).rankForSeeker(s, 1)[0]!)
+      .sort((a, b) => b.score - a.score || (a.vacancyId < b.vacancyId ? -1 : 1));
+    t.same(got.map((m) => [m.vacancyId, m.score]), expected.map((m) => [m.vacancyId, m.score]), `limits ${limits.join(', ')}`);
+    t.equal(got.length, vacancies.filter((v) => v.maxAge >= 45).length, 'every post the seeker is young enough for, none other');
+  }
+});
+
 t.test('rankCandidates: best seekers first, ties by seeker id', async (t) => {
   const matcher = createMatcher([vacancy({ id: 'v' })]);
   const seekers = [

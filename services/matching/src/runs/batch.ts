@@ -94,6 +94,8 @@ export async function planRun(ctx: Ctx, queues: RunQueues, runId: string): Promi
   } else if (run.status !== 'running') {
     return;
   }
+  // This worker will most likely compute partitions too: its vacancies load while the partitions are queued.
+  vacanciesForRun(ctx, runId, engineConfig(ctx.env)).catch(() => undefined);
   const undone = await repo.undonePartitions(ctx.db, runId);
   await queues.addPartitions(undone.map(({ partition_key }) => ({ data: { runId, partitionKey: partition_key }, opts: { ...JOB_OPTIONS, jobId: partitionJobId(runId, partition_key) } })));
   await enqueueFinalizeWhenDone(ctx, queues, runId);
