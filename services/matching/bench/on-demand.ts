@@ -31,7 +31,8 @@ export async function measureOnDemand(app: FastifyInstance, pool: pg.Pool, autho
   const cpu = process.cpuUsage(cpuBefore);
   const mainAfter = mainThreadCpuMs();
   const elu = performance.eventLoopUtilization(eluBefore);
-  const result = JSON.parse(out) as { requests: number; non2xx: number; latency: { p50: number; p90: number; p99: number; max: number } };
+  type Percentiles = { p50: number; p90: number; p99: number; max: number };
+  const result = JSON.parse(out) as { requests: number; non2xx: number; latency: Percentiles; measured: Percentiles };
   return {
     rate,
     seconds,
@@ -40,7 +41,10 @@ export async function measureOnDemand(app: FastifyInstance, pool: pg.Pool, autho
     cpuMsPerRequest: Math.round(((cpu.user + cpu.system) / 1000 / Math.max(1, result.requests)) * 100) / 100,
     mainThreadCpuMsPerRequest: mainBefore === null || mainAfter === null ? null : Math.round(((mainAfter - mainBefore) / Math.max(1, result.requests)) * 100) / 100,
     eventLoopBusyMsPerRequest: Math.round((elu.active / Math.max(1, result.requests)) * 100) / 100,
+    // autocannon's percentiles, corrected for coordinated omission (see load-client.ts).
     latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
+    // The same requests' own latencies, uncorrected.
+    measuredLatencyMs: result.measured,
   };
 }
 

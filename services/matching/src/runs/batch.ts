@@ -94,11 +94,13 @@ export async function planRun(ctx: Ctx, queues: RunQueues, runId: string): Promi
   } else if (run.status !== 'running') {
     return;
   }
-  // This worker will most likely compute partitions too: its vacancies load while the partitions are queued.
-  vacanciesForRun(ctx, runId, engineConfig(ctx.env)).catch(() => undefined);
   const undone = await repo.undonePartitions(ctx.db, runId);
   await queues.addPartitions(undone.map(({ partition_key }) => ({ data: { runId, partitionKey: partition_key }, opts: { ...JOB_OPTIONS, jobId: partitionJobId(runId, partition_key) } })));
   await enqueueFinalizeWhenDone(ctx, queues, runId);
+  // This worker will most likely compute partitions too: its vacancies start loading now. Only
+  // now: building the index holds the event loop for most of a second, which must not delay
+  // the queueing that every other worker is waiting for.
+  if (undone.length) vacanciesForRun(ctx, runId, engineConfig(ctx.env)).catch(() => undefined);
 }
 
 async function enqueueFinalizeWhenDone(ctx: Ctx, queues: RunQueues, runId: string) {
