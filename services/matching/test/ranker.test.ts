@@ -54,3 +54,31 @@ t.test('GET matches made on the ranking thread answers exactly as the same route
   }
   t.ok(ranked > 0, `${ranked} matches`);
 });
+
+t.test('GET matches arriving together are read in one query and each answered as if alone', async (t) => {
+  const { app, ctx, token } = await build(t, { env: { MATCHER_REFRESH_MS: '0' } });
+  await loadCity(ctx.database.pool, { seekers: 150, vacancies: 200, seed: 'thread-batch' });
+  const { rows } = await ctx.database.pool.query<{ seeker_id: string }>(`select seeker_id from seekers order by seeker_id limit 16`);
+  // One of them no longer looking for work: in the same batch, it gets no matches and the others theirs.
+  await ctx.database.pool.query(`update seekers set status = 'employed' where seeker_id = $1`, [rows[3]!.seeker_id]);
+  const ranker = new Ranker({ url: ctx.env.DATABASE_URL, schema: ctx.database.schema, config: engineConfig(ctx.env), refreshMs: 0 });
+  t.teardown(() => ranker.close());
+  const cache = new MatcherCache(ctx.database.pool, engineConfig(ctx.env), 0);
+  const caller: Caller = { sub: 'test', scopes: new Set(['matching:read']), regions: ['3205'] };
+  const ids = [...rows.map((r) => r.seeker_id), crypto.randomUUID(), rows[0]!.seeker_id.toUpperCase(), rows[5]!.seeker_id];
+  const headers = bearer(token(['matching:read']));
+  for (let round = 0; round < 3; round++) {
+    const answers = await Promise.all(ids.map((id, i) => app.inject({ url: `/v1/job-seekers/${id}/matches?limit=${3 + (i % 5)}`, headers })));
+    for (const [i, id] of ids.entries()) {
+      const res = answers[i]!;
+      if (i === rows.length) {
+        t.equal(res.statusCode, 404, 'an unknown seeker in the batch: not found');
+        continue;
+      }
+      t.equal(res.statusCode, 200, res.body);
+      const alone = await matchesForSeeker(ctx, ranker, cache, caller, id.toLowerCase(), 3 + (i % 5));
+      t.same(res.json(), JSON.parse(JSON.stringify(alone)), `answer ${i} is its own seeker's, with its own limit`);
+    }
+    t.same(answers[3]!.json().items, [], 'the employed seeker is not ranked');
+  }
+});

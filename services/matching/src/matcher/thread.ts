@@ -10,7 +10,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import pg from 'pg';
 import type { Match, MatchingConfig, SeekerInput } from '@reemploy/matching-engine';
-import { MatcherCache } from './cache.ts';
+import { MatcherCache, type VacancyIndex } from './cache.ts';
 import { isActiveSeeker, SEEKER_COLUMNS, toSeekerInput, type SeekerFields } from './inputs.ts';
 
 export interface RankerData {
@@ -25,13 +25,15 @@ export type MatchesRequest = { id: number; seekerId: string; limit: number };
 /** No `json` when the seeker is not in the projection; the HTTP thread checks `communityCode` against the caller's regions. */
 export type SeekerMatchesReply = { id: number; communityCode?: string; json?: string; served?: number; error?: string };
 
-/** The seeker and its unjustified declines this calendar year (as Suzhou counts it; see referrals/repository.ts). */
-const SEEKER_SQL = `
+/** The seekers and their unjustified declines this calendar year (as Suzhou counts it; see referrals/repository.ts). */
+const SEEKERS_SQL = `
   select ${SEEKER_COLUMNS}, s.status, s.able_to_work, s.willing_to_work,
     (select count(*) from referrals r
       where r.seeker_id = s.seeker_id and r.status = 'declined' and r.justified = false
         and r.outcome_at >= (date_trunc('year', now() at time zone 'Asia/Shanghai') at time zone 'Asia/Shanghai'))::int as declines
-  from seekers s where s.seeker_id = $1`;
+  from seekers s where s.seeker_id = any($1::uuid[])`;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type SeekerRow = SeekerFields & { status: string; able_to_work: boolean; willing_to_work: boolean; declines: number };
 
@@ -69,13 +71,44 @@ if (parentPort && workerData) {
   pool.on('error', () => undefined);
   const cache = new MatcherCache(pool, data.config, data.refreshMs);
 
-  const seekerMatches = async (msg: MatchesRequest): Promise<SeekerMatchesReply> => {
-    const { rows } = await pool.query<SeekerRow>({ name: 'seeker-matches', text: SEEKER_SQL, values: [msg.seekerId] });
-    const row = rows[0];
+  const answer = (msg: MatchesRequest, row: SeekerRow | undefined, index: VacancyIndex | undefined): SeekerMatchesReply => {
     if (!row) return { id: msg.id };
     const active = isActiveSeeker(row);
-    const items = active ? (await cache.vacancyIndex()).matcher.rankForSeeker(toSeekerInput(row), msg.limit) : [];
+    const items = active && index ? index.matcher.rankForSeeker(toSeekerInput(row), msg.limit) : [];
     return { id: msg.id, communityCode: row.community_code, json: seekerMatchesJson(row, active, items), served: items.length };
+  };
+
+  // GET matches that arrive while the projection is being read wait for the next read, which
+  // serves them all at once: under a burst, one query for many seekers instead of one each.
+  let waiting: MatchesRequest[] = [];
+  let reading = false;
+  const readWaiting = (): void => {
+    if (reading || !waiting.length) return;
+    const batch = waiting;
+    waiting = [];
+    reading = true;
+    const ids = [...new Set(batch.map((m) => m.seekerId.toLowerCase()).filter((id) => UUID.test(id)))];
+    (async () => {
+      const { rows } = ids.length ? await pool.query<SeekerRow>({ name: 'seekers-matches', text: SEEKERS_SQL, values: [ids] }) : { rows: [] };
+      const byId = new Map(rows.map((r) => [r.seeker_id, r]));
+      const index = rows.some(isActiveSeeker) ? await cache.vacancyIndex() : undefined;
+      for (const msg of batch) {
+        let reply: SeekerMatchesReply;
+        try {
+          reply = answer(msg, byId.get(msg.seekerId.toLowerCase()), index);
+        } catch (err) {
+          reply = { id: msg.id, error: (err as Error).message };
+        }
+        port.postMessage(reply);
+      }
+    })()
+      .catch((err: Error) => {
+        for (const msg of batch) port.postMessage({ id: msg.id, error: err.message });
+      })
+      .finally(() => {
+        reading = false;
+        readWaiting();
+      });
   };
 
   port.on('message', (msg: RankRequest | MatchesRequest | 'close') => {
@@ -84,10 +117,8 @@ if (parentPort && workerData) {
       return;
     }
     if ('seekerId' in msg) {
-      seekerMatches(msg).then(
-        (reply) => port.postMessage(reply),
-        (err: Error) => port.postMessage({ id: msg.id, error: err.message }),
-      );
+      waiting.push(msg);
+      readWaiting();
       return;
     }
     cache.vacancyIndex().then(
