@@ -108,6 +108,9 @@ export async function loadVacancyInput(pool: pg.Pool, vacancyId: string): Promis
   return (await loadVacancyInputs(pool, 'and v.vacancy_id = $1', [vacancyId]))[0];
 }
 
+/** A uuid as text: checked before one is inlined into SQL (COPY takes no parameters) or sent with others in one query. */
+export const isUuid = (value: string): boolean => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+
 const cell = (row: (string | null)[], i: number): string => {
   const v = row[i];
   if (v === null || v === undefined) throw new Error(`unexpected NULL in column ${i + 1}`);

@@ -11,7 +11,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import pg from 'pg';
 import type { Match, MatchingConfig, SeekerInput } from '@reemploy/matching-engine';
 import { MatcherCache, type VacancyIndex } from './cache.ts';
-import { isActiveSeeker, SEEKER_COLUMNS, toSeekerInput, type SeekerFields } from './inputs.ts';
+import { isActiveSeeker, isUuid, SEEKER_COLUMNS, toSeekerInput, type SeekerFields } from './inputs.ts';
 
 export interface RankerData {
   url: string;
@@ -32,8 +32,6 @@ const SEEKERS_SQL = `
       where r.seeker_id = s.seeker_id and r.status = 'declined' and r.justified = false
         and r.outcome_at >= (date_trunc('year', now() at time zone 'Asia/Shanghai') at time zone 'Asia/Shanghai'))::int as declines
   from seekers s where s.seeker_id = any($1::uuid[])`;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type SeekerRow = SeekerFields & { status: string; able_to_work: boolean; willing_to_work: boolean; declines: number };
 
@@ -87,7 +85,7 @@ if (parentPort && workerData) {
     const batch = waiting;
     waiting = [];
     reading = true;
-    const ids = [...new Set(batch.map((m) => m.seekerId.toLowerCase()).filter((id) => UUID.test(id)))];
+    const ids = [...new Set(batch.map((m) => m.seekerId.toLowerCase()).filter(isUuid))];
     (async () => {
       const { rows } = ids.length ? await pool.query<SeekerRow>({ name: 'seekers-matches', text: SEEKERS_SQL, values: [ids] }) : { rows: [] };
       const byId = new Map(rows.map((r) => [r.seeker_id, r]));

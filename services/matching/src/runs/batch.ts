@@ -12,7 +12,7 @@ import type { ServiceContext } from '@reemploy/runtime';
 import { matchingMetrics, metricsRegistryOf } from '@reemploy/runtime/queue-metrics';
 import type { MatchingEnv } from '../config.ts';
 import type { MatchingDB } from '../database.ts';
-import { copyActiveSeekers, copyNumberedVacancies, engineConfig, toSeekerInput } from '../matcher/inputs.ts';
+import { copyActiveSeekers, copyNumberedVacancies, engineConfig, isUuid, toSeekerInput } from '../matcher/inputs.ts';
 import { recordEventOn } from './outbox.ts';
 import { partitionBounds, planPartitions } from './partitions.ts';
 import { finalizeJobId, JOB_OPTIONS, partitionJobId, planJobId, type RunQueues } from './queues.ts';
@@ -189,7 +189,7 @@ interface Staged {
 /** Every staged list of a run, in seeker id order, as the packed allocation's input. */
 async function loadStaged(ctx: Ctx, runId: string, rv: RunVacancies): Promise<Staged> {
   // COPY takes no parameters: the id is checked, then inlined.
-  if (!UUID.test(runId)) throw new Error(`not a run id: ${runId}`);
+  if (!isUuid(runId)) throw new Error(`not a run id: ${runId}`);
   // Through COPY: several times faster than a query's result for values this large.
   const rows = await copyOutBinary(ctx.database.pool, `select packed from run_candidates where run_id = '${runId}' order by partition_key`);
   const parts = rows.map((r) => readPartition(r[0]!));
@@ -228,7 +228,6 @@ async function loadStaged(ctx: Ctx, runId: string, rv: RunVacancies): Promise<St
   return { parts, part, index, packed };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
 
 /** The global, capacity-aware allocation over every staged list, written once with COPY. */

@@ -88,6 +88,8 @@ export class PartitionWriter {
   private codeBytes = 0;
   private readonly nos = new Growable(1 << 16);
   private readonly scores = new Growable(1 << 16);
+  /** Where each seeker's candidates begin in `nos` and `scores`, in the order added. */
+  private readonly firsts: number[] = [];
   seekers = 0;
   candidates = 0;
 
@@ -117,6 +119,7 @@ export class PartitionWriter {
     const nos = this.nos.reserve(n);
     const scores = this.scores.reserve(n);
     const at = this.nos.length;
+    this.firsts.push(at);
     for (let i = 0; i < n; i++) {
       nos[at + i] = vacancyNo[i]!;
       scores[at + i] = Math.round(score[i]! * 1e6);
@@ -140,21 +143,16 @@ export class PartitionWriter {
     buf.writeUInt32LE(MAGIC, 0);
     buf.writeUInt32LE(S, 4);
     buf.writeUInt32LE(N, 8);
-    const from = new Int32Array(S);
-    for (let i = 0, c = 0; i < S; i++) {
-      from[i] = c;
-      const o = i * META;
-      c += this.meta[o + 6]! | (this.meta[o + 7]! << 8);
-    }
     const nos = new Uint32Array(buf.buffer, buf.byteOffset + aligned, N);
     const scores = new Uint32Array(buf.buffer, buf.byteOffset + aligned + 4 * N, N);
     let c = 0;
     order.forEach((i, x) => {
       buf.set(this.meta.subarray(i * META, (i + 1) * META), HEAD + x * META);
-      const n = this.meta[i * META + 6]! | (this.meta[i * META + 7]! << 8);
-      nos.set(this.nos.data.subarray(from[i]!, from[i]! + n), c);
-      scores.set(this.scores.data.subarray(from[i]!, from[i]! + n), c);
-      c += n;
+      const from = this.firsts[i]!;
+      const to = i + 1 < S ? this.firsts[i + 1]! : N;
+      nos.set(this.nos.data.subarray(from, to), c);
+      scores.set(this.scores.data.subarray(from, to), c);
+      c += to - from;
     });
     buf.write(order.map((i) => ids[i]).join(''), HEAD + S * META, 'latin1');
     buf.write(order.map((i) => this.codes[i]).join(''), HEAD + S * META + S * ID, 'latin1');
@@ -173,30 +171,21 @@ export function readPartition(buf: Buffer): StagedPartition {
   const idsAt = HEAD + S * META;
   const codesAt = idsAt + S * ID;
   if (codesAt > buf.length) throw new RangeError('truncated staged partition');
-  let codeBytes = 0;
-  let total = 0;
   const start = new Int32Array(S + 1);
-  for (let i = 0; i < S; i++) {
-    const o = HEAD + i * META;
-    codeBytes += buf[o + 4]!;
-    start[i] = total;
-    total += buf[o + 6]! | (buf[o + 7]! << 8);
-  }
-  start[S] = total;
-  const aligned = (codesAt + codeBytes + 3) & ~3;
-  if (total !== N || aligned + 8 * N !== buf.length) throw new RangeError('truncated staged partition');
-  const tier = new Uint8Array(S), age = new Uint8Array(S), education = new Uint8Array(S), mask = new Uint8Array(S);
   const codeStart = new Int32Array(S + 1);
-  for (let i = 0, c = 0; i < S; i++) {
+  const tier = new Uint8Array(S), age = new Uint8Array(S), education = new Uint8Array(S), mask = new Uint8Array(S);
+  for (let i = 0; i < S; i++) {
     const o = HEAD + i * META;
     tier[i] = buf[o]!;
     age[i] = buf[o + 1]!;
     education[i] = buf[o + 2]!;
     mask[i] = buf[o + 3]!;
-    codeStart[i] = c;
-    c += buf[o + 4]!;
+    codeStart[i + 1] = codeStart[i]! + buf[o + 4]!;
+    start[i + 1] = start[i]! + (buf[o + 6]! | (buf[o + 7]! << 8));
   }
-  codeStart[S] = codeBytes;
+  const codeBytes = codeStart[S]!;
+  const aligned = (codesAt + codeBytes + 3) & ~3;
+  if (start[S] !== N || aligned + 8 * N !== buf.length) throw new RangeError('truncated staged partition');
   // One copy into aligned memory: a value read from the database need not start at a multiple of 4.
   const words = new Uint32Array(2 * N);
   new Uint8Array(words.buffer).set(buf.subarray(aligned, aligned + 8 * N));
