@@ -2,14 +2,15 @@ import { EDUCATION_LEVELS } from '@reemploy/domain';
 import { normalisedWeights, resolveConfig } from './config.ts';
 import { occupationGroupOf, occupationMajorOf, regionPrefix, skillFamilyOf } from './codes.ts';
 import { explainPair } from './explain.ts';
-import { NEUTRAL, OCCUPATION_CREDIT, PRIORITY_CREDIT, RELATED_SKILL_CREDIT, roundScore } from './factors.ts';
+import { NEUTRAL, OCCUPATION_CREDIT, PRIORITY_CREDIT, PROXIMITY_CREDIT, RELATED_SKILL_CREDIT, roundScore } from './factors.ts';
 import { categoryMask } from './hardship.ts';
 import { LazyMatch } from './lazy-match.ts';
 import { postingList, type Postings } from './postings.ts';
 import { TopK } from './top-k.ts';
 import type { Candidate, Match, Matcher, MatchingConfig, RankedBuffer, SeekerInput, VacancyInput } from './types.ts';
 import {
-  Dictionary, F_CITY, F_COMMUNITY, F_DISTRICT, F_EDUCATION, F_ELIGIBLE, F_GROUP, F_MAJOR, F_MAX_AGE, F_MIN_AGE, F_OCCUPATION, F_OPEN, F_POST_CLASS, F_SKILL_END, F_SKILL_START, F_STREET, F_WAGE_MAX, POST_PUBLIC_WELFARE, POST_RESERVED, STRIDE, buildVacancyIndex,
+  Dictionary, F_AREA, F_COMMUNITY, F_EDUCATION, F_ELIGIBLE, F_MAX_AGE, F_MIN_AGE, F_OCCUPATION, F_OPEN, F_POST_CLASS, F_SKILL_END, F_SKILL_START, F_WAGE_MAX, F_INLINE_SKILLS, INLINE_SKILLS,
+  POST_PUBLIC_WELFARE, POST_REGULAR, POST_RESERVED, STRIDE, buildVacancyIndex,
 } from './vacancy-index.ts';
 
 /**
@@ -21,15 +22,23 @@ export const KEY_LIST_LIMIT = 160;
 
 // scanLists reads vacancy rows at literal offsets (imported constants cost a check on every read): they must be the layout's.
 if (
-  STRIDE !== 16 || F_MIN_AGE !== 0 || F_MAX_AGE !== 1 || F_EDUCATION !== 2 || F_ELIGIBLE !== 4 || F_POST_CLASS !== 5 || F_OCCUPATION !== 6 || F_GROUP !== 7 || F_MAJOR !== 8
-  || F_COMMUNITY !== 9 || F_STREET !== 10 || F_DISTRICT !== 11 || F_CITY !== 12 || F_SKILL_START !== 13 || F_SKILL_END !== 14 || F_WAGE_MAX !== 15
-  || POST_PUBLIC_WELFARE !== 1 || POST_RESERVED !== 2
+  STRIDE !== 16 || F_MIN_AGE !== 0 || F_MAX_AGE !== 1 || F_EDUCATION !== 2 || F_ELIGIBLE !== 4 || F_POST_CLASS !== 5 || F_OCCUPATION !== 6
+  || F_COMMUNITY !== 7 || F_AREA !== 8 || F_SKILL_START !== 9 || F_SKILL_END !== 10 || F_WAGE_MAX !== 11 || F_INLINE_SKILLS !== 12 || INLINE_SKILLS !== 8
+  || POST_REGULAR !== 0 || POST_PUBLIC_WELFARE !== 1 || POST_RESERVED !== 2
 ) {
   throw new Error('the vacancy row layout changed: update the offsets in scanLists');
 }
 
 const OC_EXACT = OCCUPATION_CREDIT.exact, OC_GROUP = OCCUPATION_CREDIT.group, OC_MAJOR = OCCUPATION_CREDIT.major, OC_NONE = OCCUPATION_CREDIT.none;
+const PX_COMMUNITY = PROXIMITY_CREDIT[0], PX_STREET = PROXIMITY_CREDIT[1], PX_DISTRICT = PROXIMITY_CREDIT[2], PX_CITY = PROXIMITY_CREDIT[3], PX_NONE = PROXIMITY_CREDIT[4];
 const PR_RESERVED = PRIORITY_CREDIT.reserved, PR_WELFARE = PRIORITY_CREDIT.publicWelfare, PR_HARDSHIP = PRIORITY_CREDIT.hardship, PR_NONE = PRIORITY_CREDIT.none;
+
+/** The ids under each parent id (parent -1: under none), for parents 0..parents-1. */
+function childrenOf(parentOf: Int32Array, parents: number): number[][] {
+  const out: number[][] = Array.from({ length: parents }, () => []);
+  for (let id = 0; id < parentOf.length; id++) if (parentOf[id]! >= 0) out[parentOf[id]!]!.push(id);
+  return out;
+}
 
 /**
  * Builds the indexes over the vacancies once; each seeker then costs only the candidates
@@ -41,7 +50,7 @@ export function createMatcher(vacancies: VacancyInput[], config?: Partial<Matchi
   const w = normalisedWeights(cfg);
   const wS = w.skills, wO = w.occupation, wA = w.age, wW = w.wage, wP = w.proximity, wR = w.priority;
   const ix = buildVacancyIndex(vacancies, KEY_LIST_LIMIT);
-  const { data, wageMax, skillPair } = ix;
+  const { data, wageMax } = ix;
 
   // Per-seeker state: stamps equal to `epoch` mark what the current seeker has (or has seen).
   let epoch = 0;
@@ -53,19 +62,44 @@ export function createMatcher(vacancies: VacancyInput[], config?: Partial<Matchi
   const majorStamp = new Int32Array(ix.majors.size + 1);
   let sAge = 0, sEdu = 0, sMask = 0, sWage = NaN, sHasDesired = false;
   let sCommunity = -2, sStreet = -2, sDistrict = -2, sCity = -2;
-  const keys = { skills: [] as number[], families: [] as number[], occupations: [] as number[], groups: [] as number[] };
+  const keys = { skills: [] as number[], families: [] as number[], occupations: [] as number[], groups: [] as number[], majors: [] as number[] };
   let pairsScored = 0;
   let candidatesConsidered = 0;
   const heap = new TopK(cfg.topK);
 
+  // What each occupation, skill, area and kind of post is worth to the current seeker, by id, filled by
+  // prepare(): the scoring loop reads a factor with one load, and a row needs to carry only its skill ids
+  // (a skill's family credit is in the table), which lets most rows hold them in their own cache line.
+  const occupationsOfGroup = childrenOf(ix.occupationGroup, ix.groups.size);
+  const occupationsOfMajor = childrenOf(ix.occupationMajor, ix.majors.size);
+  const familyOfSkill = new Int32Array(ix.skills.size).fill(-1);
+  for (let j = 0; j < ix.skill.length; j++) if (ix.skill[j]! < ix.skills.size && ix.skillFamily[j]! < ix.families.size) familyOfSkill[ix.skill[j]!] = ix.skillFamily[j]!;
+  const skillsOfFamily = childrenOf(familyOfSkill, ix.families.size);
+  // The slot one past each dictionary ("absent") is never written: it keeps the credit of no match.
+  const occupationCredit = new Float64Array(ix.occupations.size + 1).fill(OC_NONE);
+  const occupationOpen = new Float64Array(ix.occupations.size + 1).fill(NEUTRAL);
+  const skillCredit = new Float64Array(ix.skills.size + 1);
+  const areaCredit = new Float64Array(ix.areaStreet.length);
+  const priorityCredit = new Float64Array(3);
+  const occupationsSet: number[] = [];
+  const skillsSet: number[] = [];
+  let areaStreet = NaN, areaDistrict = NaN, areaCity = NaN;
+
   const area = (id: number): number => (id < 0 ? -2 : id); // -1 marks a vacancy's missing prefix: never equal
 
   /** Stamps the seeker's codes; each distinct key id once in `out`. */
-  function stamp(code: string | null, dict: Dictionary, stamps: Int32Array, out: number[] | null): void {
+  function stamp(code: string | null, dict: Dictionary, stamps: Int32Array, out: number[]): void {
     const id = dict.lookup(code);
     if (id < 0 || stamps[id] === epoch) return;
     stamps[id] = epoch;
-    out?.push(id);
+    out.push(id);
+  }
+
+  function setCredit(table: Float64Array, ids: readonly number[], credit: number, set: number[]): void {
+    for (const id of ids) {
+      table[id] = credit;
+      set.push(id);
+    }
   }
 
   function prepare(s: SeekerInput): void {
@@ -86,12 +120,36 @@ export function createMatcher(vacancies: VacancyInput[], config?: Partial<Matchi
     for (const code of s.desiredOccupations) {
       stamp(code, ix.occupations, occStamp, keys.occupations);
       stamp(occupationGroupOf(code), ix.groups, groupStamp, keys.groups);
-      stamp(occupationMajorOf(code), ix.majors, majorStamp, null);
+      stamp(occupationMajorOf(code), ix.majors, majorStamp, keys.majors);
     }
     sCommunity = area(ix.communities.lookup(regionPrefix(s.communityCode, 12)));
     sStreet = area(ix.streets.lookup(regionPrefix(s.communityCode, 9)));
     sDistrict = area(ix.districts.lookup(regionPrefix(s.communityCode, 6)));
     sCity = area(ix.cities.lookup(regionPrefix(s.communityCode, 4)));
+
+    // The previous seeker's credits back to none, then this one's, weakest first so that the strongest stays.
+    for (const id of skillsSet) skillCredit[id] = 0;
+    skillsSet.length = 0;
+    for (const f of keys.families) setCredit(skillCredit, skillsOfFamily[f]!, RELATED_SKILL_CREDIT, skillsSet);
+    setCredit(skillCredit, keys.skills, 1, skillsSet);
+    for (const id of occupationsSet) occupationCredit[id] = OC_NONE;
+    occupationsSet.length = 0;
+    for (const m of keys.majors) setCredit(occupationCredit, occupationsOfMajor[m]!, OC_MAJOR, occupationsSet);
+    for (const g of keys.groups) setCredit(occupationCredit, occupationsOfGroup[g]!, OC_GROUP, occupationsSet);
+    setCredit(occupationCredit, keys.occupations, OC_EXACT, occupationsSet);
+    // Neighbours come one after another in the batch: the areas change only when the street does.
+    if (sStreet !== areaStreet || sDistrict !== areaDistrict || sCity !== areaCity) {
+      areaStreet = sStreet;
+      areaDistrict = sDistrict;
+      areaCity = sCity;
+      for (let a = 0; a < areaCredit.length; a++) {
+        areaCredit[a] = ix.areaStreet[a] === sStreet ? PX_STREET : ix.areaDistrict[a] === sDistrict ? PX_DISTRICT : ix.areaCity[a] === sCity ? PX_CITY : PX_NONE;
+      }
+    }
+    const hardship = sMask !== 0;
+    priorityCredit[POST_REGULAR] = hardship ? PR_HARDSHIP : PR_NONE;
+    priorityCredit[POST_PUBLIC_WELFARE] = hardship ? PR_WELFARE : PR_NONE;
+    priorityCredit[POST_RESERVED] = hardship ? PR_RESERVED : PR_NONE;
   }
 
   /** The lists the current seeker reads, in order; reused. */
@@ -105,14 +163,12 @@ export function createMatcher(vacancies: VacancyInput[], config?: Partial<Matchi
    * limit down (postings.ts), so a list is left at its first post too young for the seeker.
    */
   function scanLists(count: number): void {
-    const d = data, marks = seen, ep = epoch, age = sAge, edu = sEdu, mask = sMask, wage = sWage, desired = sHasDesired;
-    const skillMarks = skillStamp, familyMarks = familyStamp, occMarks = occStamp, groupMarks = groupStamp, majorMarks = majorStamp;
-    const pairs = skillPair, tops = wageMax;
-    const community = sCommunity, street = sStreet, district = sDistrict, city = sCity;
-    const hardship = mask !== 0;
+    const d = data, marks = seen, ep = epoch, age = sAge, edu = sEdu, mask = sMask, wage = sWage;
+    const occupation = sHasDesired ? occupationCredit : occupationOpen, skillOf = skillCredit, areaOf = areaCredit, priority = priorityCredit;
+    const slots = ix.skill, tops = wageMax, inline = ix.inlineSkills;
+    const community = sCommunity, pxCommunity = PX_COMMUNITY;
     const ws = wS, wo = wO, wa = wA, ww = wW, wp = wP, wr = wR;
-    const ocExact = OC_EXACT, ocGroup = OC_GROUP, ocMajor = OC_MAJOR, ocNone = OC_NONE, neutral = NEUTRAL, related = RELATED_SKILL_CREDIT;
-    const prReserved = PR_RESERVED, prWelfare = PR_WELFARE, prHardship = PR_HARDSHIP, prNone = PR_NONE;
+    const neutral = NEUTRAL;
     const h = heap;
     let floor = h.floor;
     let considered = 0, scored = 0;
@@ -134,16 +190,11 @@ export function createMatcher(vacancies: VacancyInput[], config?: Partial<Matchi
         scored++;
         const e = a < b ? a : b;
         const ag = e >= 2 ? 1 : e === 1 ? 0.9 : 0.8;
-        let oc: number;
-        if (!desired) oc = neutral;
-        else if (occMarks[d[r + 6]!] === ep) oc = ocExact;
-        else if (groupMarks[d[r + 7]!] === ep) oc = ocGroup;
-        else if (majorMarks[d[r + 8]!] === ep) oc = ocMajor;
-        else oc = ocNone;
+        const oc = occupation[d[r + 6]!]!;
         let wg: number;
         if (wage !== wage) wg = neutral;
         else {
-          const packed = d[r + 15]!;
+          const packed = d[r + 11]!;
           const top = packed >= 0 ? packed : tops[v]!;
           if (wage <= top) wg = 1;
           else {
@@ -151,23 +202,27 @@ export function createMatcher(vacancies: VacancyInput[], config?: Partial<Matchi
             if (wg < 0) wg = 0;
           }
         }
-        const px = d[r + 9] === community ? 1 : d[r + 10] === street ? 0.75 : d[r + 11] === district ? 0.5 : d[r + 12] === city ? 0.25 : 0;
-        const pc = d[r + 5]!;
-        const pr = !hardship ? prNone : pc === 2 ? prReserved : pc === 1 ? prWelfare : prHardship;
+        const px = d[r + 7] === community ? pxCommunity : areaOf[d[r + 8]!]!;
+        const pr = priority[d[r + 5]!]!;
         const partial = wo * oc + wa * ag + ww * wg + wp * px + wr * pr;
         // Scores are rounded to 6 decimals (by up to 5e-7 either way): a pair is dropped only when even
         // rounded up it stays below the floor, so that it could not tie its way in either.
         if (partial + ws < floor - 1e-6) continue;
-        const s0 = d[r + 13]!;
-        const s1 = d[r + 14]!;
+        const s0 = d[r + 9]!;
+        const count = d[r + 10]! - s0;
         let sk = neutral;
-        if (s1 > s0) {
+        if (count > 0) {
           let c = 0;
-          for (let j = 2 * s0, end = 2 * s1; j < end; j += 2) {
-            if (skillMarks[pairs[j]!] === ep) c += 1;
-            else if (familyMarks[pairs[j + 1]!] === ep) c += related;
+          // Up to 8 (INLINE_SKILLS) slots are in the row itself, two to a field: no second cache line.
+          if (count <= 8 && inline) {
+            for (let j = 0; j < count; j++) {
+              const w = d[r + 12 + (j >> 1)]!;
+              c += skillOf[j & 1 ? w >>> 16 : w & 0xffff]!;
+            }
+          } else {
+            for (let j = s0, end = s0 + count; j < end; j++) c += skillOf[slots[j]!]!;
           }
-          sk = c / (s1 - s0);
+          sk = c / count;
         }
         const raw = partial + ws * sk;
         if (raw < floor - 1e-6) continue;

@@ -26,11 +26,20 @@ export class Dictionary {
   }
 }
 
-/** Field offsets in `VacancyIndex.data`: one 64-byte row per vacancy, so scoring a candidate touches one cache line. */
-export const F_MIN_AGE = 0, F_MAX_AGE = 1, F_EDUCATION = 2, F_OPEN = 3, F_ELIGIBLE = 4, F_POST_CLASS = 5, F_OCCUPATION = 6, F_GROUP = 7,
-  F_MAJOR = 8, F_COMMUNITY = 9, F_STREET = 10, F_DISTRICT = 11, F_CITY = 12, F_SKILL_START = 13, F_SKILL_END = 14,
+/**
+ * Field offsets in `VacancyIndex.data`: one 64-byte row per vacancy, so scoring a candidate touches one
+ * cache line. F_AREA is the vacancy's (street, district, city) as one id (`areaStreet` and the others).
+ */
+export const F_MIN_AGE = 0, F_MAX_AGE = 1, F_EDUCATION = 2, F_OPEN = 3, F_ELIGIBLE = 4, F_POST_CLASS = 5, F_OCCUPATION = 6,
+  F_COMMUNITY = 7, F_AREA = 8, F_SKILL_START = 9, F_SKILL_END = 10,
   /** The top of the wage range when a non-negative int32, else -1: read `wageMax` then. */
-  F_WAGE_MAX = 15;
+  F_WAGE_MAX = 11,
+  /**
+   * Up to INLINE_SKILLS skill slots, two 16-bit halves a field (low half first), copied from `skill`
+   * when every slot fits: the scoring loop then reads them from the row's own cache line.
+   */
+  F_INLINE_SKILLS = 12;
+export const INLINE_SKILLS = 8;
 export const STRIDE = 16;
 
 /**
@@ -47,8 +56,15 @@ export interface VacancyIndex {
   /** Skill and skill-family slots of every vacancy's distinct skills, rows F_SKILL_START..F_SKILL_END. */
   skill: Int32Array;
   skillFamily: Int32Array;
-  /** The same two, interleaved (skill, family, skill, family...): one cache line for both. */
-  skillPair: Int32Array;
+  /** Whether every row holds its skill slots at F_INLINE_SKILLS (when it has at most INLINE_SKILLS). */
+  inlineSkills: boolean;
+  /** By occupation id: its group and major ids (-1 for none). */
+  occupationGroup: Int32Array;
+  occupationMajor: Int32Array;
+  /** By area id (F_AREA): its street, district and city ids (-1 for none). */
+  areaStreet: Int32Array;
+  areaDistrict: Int32Array;
+  areaCity: Int32Array;
   skills: Dictionary;
   families: Dictionary;
   occupations: Dictionary;
@@ -124,17 +140,30 @@ export function buildVacancyIndex(input: readonly VacancyInput[], limit: number)
 
   // Codes repeat across vacancies: each distinct one is cut into its prefixes and interned once
   // (in the same order as one by one, so the ids do not depend on it).
-  const areaIds = new Map<string, readonly [number, number, number, number]>();
+  const areaIds = new Map<string, readonly [number, number, number, number, number]>();
+  // Distinct (street, district, city) triples: the proximity factor beyond the community depends on nothing else.
+  const areaKeys = new Map<string, number>();
+  const areaStreet: number[] = [], areaDistrict: number[] = [], areaCity: number[] = [];
   const occupationIds = new Map<string, readonly [number, number, number]>();
   const skillIds = new Map<string, readonly [number, number]>();
   const areaOf = (code: string) => {
     let ids = areaIds.get(code);
     if (!ids) {
-      ids = [dicts.communities.intern(regionPrefix(code, 12)), dicts.streets.intern(regionPrefix(code, 9)), dicts.districts.intern(regionPrefix(code, 6)), dicts.cities.intern(regionPrefix(code, 4))];
+      const street = dicts.streets.intern(regionPrefix(code, 9)), district = dicts.districts.intern(regionPrefix(code, 6)), city = dicts.cities.intern(regionPrefix(code, 4));
+      const key = `${street},${district},${city}`;
+      let area = areaKeys.get(key);
+      if (area === undefined) {
+        areaKeys.set(key, (area = areaStreet.length));
+        areaStreet.push(street);
+        areaDistrict.push(district);
+        areaCity.push(city);
+      }
+      ids = [dicts.communities.intern(regionPrefix(code, 12)), street, district, city, area];
       areaIds.set(code, ids);
     }
     return ids;
   };
+  const occupationGroup: number[] = [], occupationMajor: number[] = [];
   const occupationOf = (code: string) => {
     let ids = occupationIds.get(code);
     if (!ids) {
@@ -166,13 +195,13 @@ export function buildVacancyIndex(input: readonly VacancyInput[], limit: number)
     data[row + F_POST_CLASS] = reserved !== 0 || x.aidBase ? POST_RESERVED : x.kind === 'public-welfare' ? POST_PUBLIC_WELFARE : POST_REGULAR;
     const [occupation, group, major] = occupationOf(x.occupationCode);
     data[row + F_OCCUPATION] = occupation;
-    data[row + F_GROUP] = group;
-    data[row + F_MAJOR] = major;
-    const [community, streetId, districtId, city] = areaOf(x.communityCode);
+    occupationGroup[occupation] = group;
+    occupationMajor[occupation] = major;
+    const [community, streetId, districtId, , area] = areaOf(x.communityCode);
     data[row + F_COMMUNITY] = community;
-    data[row + F_STREET] = street[v] = streetId;
-    data[row + F_DISTRICT] = district[v] = districtId;
-    data[row + F_CITY] = city;
+    data[row + F_AREA] = area;
+    street[v] = streetId;
+    district[v] = districtId;
     wageMax[v] = x.wageMax;
     data[row + F_WAGE_MAX] = Number.isInteger(x.wageMax) && x.wageMax >= 0 && x.wageMax <= 0x7fffffff ? x.wageMax : -1;
     data[row + F_SKILL_START] = skill.length;
@@ -192,16 +221,17 @@ export function buildVacancyIndex(input: readonly VacancyInput[], limit: number)
   for (let v = 0; v < n; v++) {
     const row = v * STRIDE;
     data[row + F_OCCUPATION] = slot(data[row + F_OCCUPATION]!, dicts.occupations);
-    data[row + F_GROUP] = slot(data[row + F_GROUP]!, dicts.groups);
-    data[row + F_MAJOR] = slot(data[row + F_MAJOR]!, dicts.majors);
   }
   const skillArr = Int32Array.from(skill, (id) => slot(id, dicts.skills));
-  const familyArr = Int32Array.from(skillFamily, (id) => slot(id, dicts.families));
-  const skillPair = new Int32Array(2 * skillArr.length);
-  for (let j = 0; j < skillArr.length; j++) {
-    skillPair[2 * j] = skillArr[j]!;
-    skillPair[2 * j + 1] = familyArr[j]!;
+  // Inline copies only when every slot (the absent one included) fits in 16 bits.
+  const inlineSkills = dicts.skills.size < 0xffff;
+  for (let v = 0; inlineSkills && v < n; v++) {
+    const row = v * STRIDE;
+    const s0 = data[row + F_SKILL_START]!, count = data[row + F_SKILL_END]! - s0;
+    if (count > INLINE_SKILLS) continue;
+    for (let j = 0; j < count; j++) data[row + F_INLINE_SKILLS + (j >> 1)]! |= skillArr[s0 + j]! << ((j & 1) * 16);
   }
+  const familyArr = Int32Array.from(skillFamily, (id) => slot(id, dicts.families));
 
   const b = {
     skill: new PostingsBuilder(), family: new PostingsBuilder(), occupation: new PostingsBuilder(), group: new PostingsBuilder(),
@@ -217,7 +247,8 @@ export function buildVacancyIndex(input: readonly VacancyInput[], limit: number)
     for (let j = s0; j < s1; j++) if (skillArr[j]! < dicts.skills.size) b.skill.add(skillArr[j]!, v);
     for (let j = familyStart[v]!; j < familyStart[v + 1]!; j++) b.family.add(familyItems[j]!, v);
     if (data[row + F_OCCUPATION]! < dicts.occupations.size) b.occupation.add(data[row + F_OCCUPATION]!, v);
-    if (data[row + F_GROUP]! < dicts.groups.size) b.group.add(data[row + F_GROUP]!, v);
+    const group = occupationGroup[data[row + F_OCCUPATION]!] ?? -1;
+    if (group >= 0) b.group.add(group, v);
     if (data[row + F_COMMUNITY]! >= 0) b.community.add(data[row + F_COMMUNITY]!, v);
     if (s0 === s1) b.openToAll.add(0, v);
     if (vacancies[v]!.kind === 'public-welfare') b.publicWelfare.add(0, v);
@@ -227,7 +258,10 @@ export function buildVacancyIndex(input: readonly VacancyInput[], limit: number)
   }
   const areas = { district, districts: Math.max(1, dicts.districts.size), street, streets: Math.max(1, dicts.streets.size) };
   return {
-    count: n, vacancies, position, data, wageMax, skill: skillArr, skillFamily: familyArr, skillPair,
+    count: n, vacancies, position, data, wageMax, skill: skillArr, skillFamily: familyArr, inlineSkills,
+    occupationGroup: Int32Array.from({ length: dicts.occupations.size }, (_, o) => occupationGroup[o] ?? -1),
+    occupationMajor: Int32Array.from({ length: dicts.occupations.size }, (_, o) => occupationMajor[o] ?? -1),
+    areaStreet: Int32Array.from(areaStreet), areaDistrict: Int32Array.from(areaDistrict), areaCity: Int32Array.from(areaCity),
     ...dicts,
     bySkill: b.skill.build(dicts.skills.size, areas, limit),
     byFamily: b.family.build(dicts.families.size, areas, limit),

@@ -141,3 +141,20 @@ t.test('a pair that ties the floor only once rounded is still scored: the heap f
   t.equal(best?.vacancyId, 'v-a');
   t.equal(best?.score, 1);
 });
+
+t.test('skills scored from the row itself and from the shared list agree with pairFit, whatever their number', async (t) => {
+  const { defaultMatchingConfig, pairFit, scoreOf } = await import('../src/index.ts');
+  // 0 to 12 distinct skills (the row holds up to 8), some the seeker has, some of a family he has, some neither, one repeated.
+  const pool = ['S008-01', 'S008-02', 'S008-05', 'S011-01', 'S011-03', 'S020-04', 'S020-05', 'S031-01', 'S031-02', 'S040-01', 'S040-02', 'S050-09', 'S008-01'];
+  const vacancies = Array.from({ length: 14 }, (_, n) => vacancy({ id: `v-${String(n).padStart(2, '0')}`, skills: pool.slice(0, n), wageMax: 3000 + 50 * n }));
+  const s = seeker({ skills: ['S008-01', 'S011-02', 'S031-01', 'S050-09'] });
+  const expected = (list: typeof vacancies) =>
+    list.map((v) => ({ id: v.id, score: scoreOf(pairFit(s, v).factors, defaultMatchingConfig.weights) })).sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
+  const inline = createMatcher(vacancies).rankForSeeker(s, 14);
+  t.same(inline.map((m) => ({ id: m.vacancyId, score: m.score })), expected(vacancies), 'up to 8 skills in the row, more from the list');
+  // More distinct skill codes than 16 bits can number: no row holds its skills, every vacancy reads the shared list.
+  const code = (i: number) => `S${String(100 + (i % 800)).padStart(3, '0')}-${String(Math.floor(i / 800)).padStart(2, '0')}`;
+  const many = Array.from({ length: 70 }, (_, n) => vacancy({ id: `w-${n}`, maxAge: 30, skills: Array.from({ length: 1000 }, (_, i) => code(1000 * n + i)) }));
+  const shared = createMatcher([...vacancies, ...many]).rankForSeeker(s, 15);
+  t.same(shared.map((m) => ({ id: m.vacancyId, score: m.score })), expected(vacancies), 'the same scores either way');
+});

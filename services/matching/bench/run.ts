@@ -64,6 +64,7 @@ export async function benchmark(o: BenchOptions) {
         const wallMs = Date.now() - started;
         if (run.status !== 'completed') throw new Error(`run failed: ${run.error}`);
         lastRunId = id;
+        const phases = await runPhases(ctx.database.pool, id, started);
         runs.push({
           workers: count,
           wallMs,
@@ -74,6 +75,7 @@ export async function benchmark(o: BenchOptions) {
           candidatePairsScored: run.candidatePairsScored,
           recommendations: run.recommendations,
           timings: run.timings,
+          phases,
         });
         log(`run with ${count} worker(s): ${wallMs} ms`);
       } finally {
@@ -106,6 +108,26 @@ export async function benchmark(o: BenchOptions) {
     await deleteKeys(ctx.redis, env.QUEUE_PREFIX);
     await closeContext(ctx);
   }
+}
+
+/**
+ * Where a run's wall time went, in ms from the POST: when the first partition started and the
+ * last one finished (from each partition's finish time and compute time), how busy the
+ * workers were in between, and when the run was completed.
+ */
+async function runPhases(pool: import('pg').Pool, runId: string, postedAt: number) {
+  const { rows } = await pool.query<{ done: Date; compute_ms: number }>('select done_at as done, compute_ms from run_partitions where run_id = $1', [runId]);
+  const run = await pool.query<{ finished_at: Date }>('select finished_at from matching_runs where id = $1', [runId]);
+  const starts = rows.map((r) => r.done.getTime() - r.compute_ms - postedAt);
+  const ends = rows.map((r) => r.done.getTime() - postedAt);
+  const firstStart = Math.min(...starts);
+  const lastDone = Math.max(...ends);
+  return {
+    firstPartitionStartMs: firstStart,
+    lastPartitionDoneMs: lastDone,
+    partitionComputeMsSum: rows.reduce((n, r) => n + r.compute_ms, 0),
+    completedMs: (run.rows[0]?.finished_at.getTime() ?? NaN) - postedAt,
+  };
 }
 
 async function deleteKeys(redis: import('ioredis').Redis, prefix: string) {
