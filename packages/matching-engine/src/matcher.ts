@@ -1,7 +1,8 @@
 import { EDUCATION_LEVELS } from '@reemploy/domain';
 import { normalisedWeights, resolveConfig } from './config.ts';
 import { occupationGroupOf, occupationMajorOf, regionPrefix, skillFamilyOf } from './codes.ts';
-import { explainPair } from './explain.ts';
+import { eligible } from './allocate.ts';
+import { explainPair, pairFit, scoreOf } from './explain.ts';
 import { NEUTRAL, OCCUPATION_CREDIT, PRIORITY_CREDIT, PROXIMITY_CREDIT, RELATED_SKILL_CREDIT, roundScore } from './factors.ts';
 import { categoryMask } from './hardship.ts';
 import { LazyMatch } from './lazy-match.ts';
@@ -154,7 +155,6 @@ export function createMatcher(vacancies: VacancyInput[], config?: Partial<Matchi
 
   /** The lists the current seeker reads, in order; reused. */
   const lists: Int32Array[] = [];
-  const one = new Int32Array(1);
 
   /**
    * Scores every vacancy of `lists` not seen yet for the current seeker into the heap.
@@ -287,21 +287,19 @@ export function createMatcher(vacancies: VacancyInput[], config?: Partial<Matchi
       if (!Number.isInteger(k) || k < 0) throw new RangeError('k must be a non-negative integer');
       const v = ix.position.get(vacancyId);
       if (v === undefined || data[v * STRIDE + F_OPEN] === 0 || k === 0) return [];
+      const vacancy = ix.vacancies[v]!;
       const kept: { score: number; seeker: SeekerInput }[] = [];
       const ids = new Set<string>();
+      // One pair per seeker: the readable twin of the scoring loop (explain.ts; the two agree to the bit),
+      // without preparing the seeker's lists and tables for a single vacancy.
       for (const s of seekers) {
         if (ids.has(s.id)) continue;
         ids.add(s.id);
-        prepare(s);
-        heap.reset(1);
-        one[0] = v;
-        lists[0] = one;
-        scanLists(1);
-        if (heap.size === 0) continue;
-        kept.push({ score: heap.top, seeker: s });
+        if (!eligible(s, vacancy)) continue;
+        pairsScored++;
+        kept.push({ score: scoreOf(pairFit(s, vacancy).factors, w), seeker: s });
       }
       kept.sort((a, b) => b.score - a.score || (a.seeker.id < b.seeker.id ? -1 : a.seeker.id > b.seeker.id ? 1 : 0));
-      const vacancy = ix.vacancies[v]!;
       return kept.slice(0, k).map(({ score, seeker }, i): Candidate => ({ seekerId: seeker.id, rank: i + 1, score, ...explainPair(seeker, vacancy) }));
     },
     stats: () => ({ pairsScored, candidatesConsidered }),
