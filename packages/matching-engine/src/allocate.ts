@@ -145,7 +145,20 @@ export function allocatePacked(seekers: PackedSeekers, vacancies: PackedVacancie
   const tier = seekers.tier;
   order.sort((x, y) => tier[x]! - tier[y]! || best[y]! - best[x]! || x - y);
 
-  const next = keptStart.slice(0, S);
+  // The rounds below visit seekers in this order again and again: their lists are laid out in it
+  // (seeker x of the order at x), so that each round reads memory front to back.
+  const at = new Int32Array(S);
+  const listStart = new Int32Array(S + 1);
+  const list = new Int32Array(n);
+  for (let x = 0, o = 0; x < S; x++) {
+    const q = order[x]!;
+    at[q] = x;
+    listStart[x] = o;
+    for (let c = keptStart[q]!, end = keptStart[q + 1]!; c < end; c++) list[o++] = kept[c]!;
+  }
+  listStart[S] = n;
+
+  const next = listStart.slice(0, S);
   const taken = new Int32Array(S);
   const slots = new Int32Array(S * topK);
   const active = new Int32Array(S);
@@ -153,21 +166,21 @@ export function allocatePacked(seekers: PackedSeekers, vacancies: PackedVacancie
     let e = s;
     while (e < S && tier[order[e]!] === tier[order[s]!]) e++;
     let m = 0;
-    for (let x = s; x < e; x++) active[m++] = order[x]!;
+    for (let x = s; x < e; x++) active[m++] = x;
     while (m > 0) {
       let still = 0;
-      for (let x = 0; x < m; x++) {
-        const q = active[x]!;
-        const end = keptStart[q + 1]!;
-        while (next[q]! < end) {
-          const j = kept[next[q]!++]!;
+      for (let y = 0; y < m; y++) {
+        const x = active[y]!;
+        const end = listStart[x + 1]!;
+        while (next[x]! < end) {
+          const j = list[next[x]!++]!;
           const v = vacancy[j]!;
           if (room[v]! <= 0) continue;
           room[v]!--;
-          slots[q * topK + taken[q]!++] = j;
+          slots[x * topK + taken[x]!++] = j;
           break;
         }
-        if (taken[q]! < topK && next[q]! < end) active[still++] = q;
+        if (taken[x]! < topK && next[x]! < end) active[still++] = x;
       }
       m = still;
     }
@@ -175,9 +188,12 @@ export function allocatePacked(seekers: PackedSeekers, vacancies: PackedVacancie
   }
 
   const outStart = new Int32Array(S + 1);
-  for (let i = 0; i < S; i++) outStart[i + 1] = outStart[i]! + taken[i]!;
+  for (let i = 0; i < S; i++) outStart[i + 1] = outStart[i]! + taken[at[i]!]!;
   const pick = new Int32Array(outStart[S]!);
-  for (let i = 0; i < S; i++) pick.set(slots.subarray(i * topK, i * topK + taken[i]!), outStart[i]!);
+  for (let i = 0; i < S; i++) {
+    const x = at[i]!;
+    pick.set(slots.subarray(x * topK, x * topK + taken[x]!), outStart[i]!);
+  }
   return { start: outStart, pick };
 }
 
