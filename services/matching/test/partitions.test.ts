@@ -1,5 +1,5 @@
 import t from 'tap';
-import { partitionBounds, planPartitions } from '../src/runs/partitions.ts';
+import { codeRange, partitionBounds, planPartitions } from '../src/runs/partitions.ts';
 
 const inside = (code: string, key: string, region: string | null) => {
   const b = partitionBounds(key, region);
@@ -20,4 +20,28 @@ t.test('partitions: consecutive streets of a district up to the target size, cov
   t.ok(keys.every((k) => !k.includes(':')), 'usable in BullMQ job ids');
   t.same(partitionBounds('320505.320505002.320505004', '320505002'), { prefix: '320505002', from: '320505002', below: '320505004' }, 'a run for one street keeps its prefix');
   t.same(planPartitions([], 100), []);
+});
+
+t.test('a partition as one range of codes: exactly the codes of its prefix and bounds', async (t) => {
+  const cases = [
+    { prefix: '320505', from: null, below: '320505407' },
+    { prefix: '320505', from: '320505407', below: null },
+    { prefix: '320509', from: '320509110', below: null }, // the end of the prefix carries: 320509 → 32051
+    { prefix: '320599', from: null, below: null },
+    { prefix: '999', from: null, below: null }, // nothing comes after it
+    { prefix: '320505407', from: '320505400', below: null }, // a run for one street: the prefix is narrower than the bound
+    { prefix: '320505407', from: null, below: '320505500' },
+    { prefix: '320505', from: '320505002', below: '320505004' },
+  ];
+  const codes = ['3205', '320504999999', '320505', '320505001001', '320505002017', '320505004001', '320505399999', '320505407', '320505407001', '320505407999',
+    '320505408001', '320505999999', '320506', '320509', '320509109999', '320509110001', '320509999999', '32051', '320510001001', '320599001001', '32060', '999', '999123', '9991'];
+  for (const b of cases) {
+    const { lo, hi } = codeRange(b);
+    for (const code of codes) {
+      const expected = code.startsWith(b.prefix) && (b.from === null || code >= b.from) && (b.below === null || code < b.below);
+      t.equal(code >= lo && (hi === null || code < hi), expected, `${code} in ${JSON.stringify(b)}: [${lo}, ${hi})`);
+    }
+  }
+  t.same(codeRange({ prefix: '320509', from: null, below: null }), { lo: '320509', hi: '32051' });
+  t.same(codeRange({ prefix: '999', from: null, below: null }), { lo: '999', hi: null });
 });

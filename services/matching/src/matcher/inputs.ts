@@ -3,6 +3,7 @@ import { copyOutText, parseTextArray } from '@reemploy/db';
 import { ageAt, type EducationLevel, type Gender, type HardshipCategory, type VacancyKind } from '@reemploy/domain';
 import type { MatchingConfig, SeekerInput, VacancyInput } from '@reemploy/matching-engine';
 import type { MatchingEnv } from '../config.ts';
+import { codeRange, type PartitionBounds } from '../runs/partitions.ts';
 
 /** Only these seekers are ranked: registered unemployed, able and willing to work. */
 export const ACTIVE_SEEKER_SQL = `status = 'unemployed' and able_to_work and willing_to_work`;
@@ -123,13 +124,14 @@ const cell = (row: (string | null)[], i: number): string => {
  * a query's result at city scale). COPY takes no parameters: the bounds are digits
  * only, checked here, and inlined.
  */
-export async function copyActiveSeekers(pool: pg.Pool, b: { prefix: string; from: string | null; below: string | null }): Promise<SeekerFields[]> {
+export async function copyActiveSeekers(pool: pg.Pool, b: PartitionBounds): Promise<SeekerFields[]> {
   for (const v of [b.prefix, b.from ?? '', b.below ?? '']) if (!/^\d*$/.test(v)) throw new Error(`a region bound must be digits: ${v}`);
+  // Both ends of the range, always: the community index then reads this partition only.
+  const { lo, hi } = codeRange(b);
   const rows = await copyOutText(
     pool,
     `select seeker_id, community_code, gender, to_char(birth_date, 'YYYY-MM-DD'), education, skills, desired_occupations, expected_monthly_wage, hardship_categories
-       from seekers where ${ACTIVE_SEEKER_SQL} and community_code like '${b.prefix}%'
-       ${b.from ? `and community_code >= '${b.from}'` : ''} ${b.below ? `and community_code < '${b.below}'` : ''}
+       from seekers where ${ACTIVE_SEEKER_SQL} and community_code like '${b.prefix}%' and community_code >= '${lo}' ${hi === null ? '' : `and community_code < '${hi}'`}
      order by community_code, seeker_id`,
   );
   return rows.map((r) => {

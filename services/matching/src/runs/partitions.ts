@@ -40,3 +40,23 @@ export function partitionBounds(key: string, regionCode: string | null): Partiti
   const prefix = regionCode && regionCode.length > district.length ? regionCode : district;
   return { prefix, from: from || null, below: below || null };
 }
+
+/** The first digit string after every string that starts with `prefix` ('320509' → '32051'); null when there is none. */
+function pastPrefix(prefix: string): string | null {
+  const stem = prefix.replace(/9+$/, '');
+  if (!stem) return null;
+  return stem.slice(0, -1) + String(Number(stem.at(-1)) + 1);
+}
+
+/**
+ * The codes of a partition as one range of digit strings, [lo, hi) (hi null: unbounded):
+ * exactly those that start with the prefix and lie in [from, below). Given both ends, the
+ * database reads the partition's part of the community index; a `like` alone, or one end
+ * alone, had it scan every seeker of the city.
+ */
+export function codeRange(b: PartitionBounds): { lo: string; hi: string | null } {
+  const lo = b.from !== null && b.from > b.prefix ? b.from : b.prefix;
+  const end = pastPrefix(b.prefix);
+  const hi = b.below === null ? end : end === null || b.below < end ? b.below : end;
+  return { lo, hi };
+}
