@@ -59,12 +59,13 @@ export class Ranker {
 
   /**
    * GET matches answered by the thread: the seeker read fresh from the projection, ranked,
-   * and the response body as JSON text. `json` is absent when the seeker does not exist;
+   * and the response body as JSON (UTF-8 bytes). `body` is absent when the seeker does not exist;
    * the caller must check `communityCode` against the caller's regions before sending it.
    */
-  async seekerMatches(seekerId: string, limit: number): Promise<{ communityCode?: string; json?: string; served: number }> {
+  async seekerMatches(seekerId: string, limit: number): Promise<{ communityCode?: string; body?: Buffer; served: number }> {
     const reply = await this.ask((id) => ({ id, seekerId, limit }) satisfies MatchesRequest);
-    return { communityCode: reply.communityCode, json: reply.json, served: reply.served ?? 0 };
+    const body = reply.body && Buffer.from(reply.body.buffer, reply.body.byteOffset, reply.body.byteLength);
+    return { communityCode: reply.communityCode, body, served: reply.served ?? 0 };
   }
 
   private ask(message: (id: number) => RankRequest | MatchesRequest): Promise<Reply> {

@@ -22,8 +22,12 @@ export interface RankerData {
 export type RankRequest = { id: number; seeker: SeekerInput; limit: number };
 /** GET matches for a seeker by id: answered with `SeekerMatchesReply`. */
 export type MatchesRequest = { id: number; seekerId: string; limit: number };
-/** No `json` when the seeker is not in the projection; the HTTP thread checks `communityCode` against the caller's regions. */
-export type SeekerMatchesReply = { id: number; communityCode?: string; json?: string; served?: number; error?: string };
+/**
+ * No `body` when the seeker is not in the projection; the HTTP thread checks `communityCode` against the
+ * caller's regions. The body is the response's JSON as UTF-8, its memory handed over with the message:
+ * the HTTP thread neither copies nor encodes it.
+ */
+export type SeekerMatchesReply = { id: number; communityCode?: string; body?: Uint8Array; served?: number; error?: string };
 
 /** The seekers and their unjustified declines this calendar year (as Suzhou counts it; see referrals/repository.ts). */
 const SEEKERS_SQL = `
@@ -69,11 +73,12 @@ if (parentPort && workerData) {
   pool.on('error', () => undefined);
   const cache = new MatcherCache(pool, data.config, data.refreshMs);
 
+  const utf8 = new TextEncoder();
   const answer = (msg: MatchesRequest, row: SeekerRow | undefined, index: VacancyIndex | undefined): SeekerMatchesReply => {
     if (!row) return { id: msg.id };
     const active = isActiveSeeker(row);
     const items = active && index ? index.matcher.rankForSeeker(toSeekerInput(row), msg.limit) : [];
-    return { id: msg.id, communityCode: row.community_code, json: seekerMatchesJson(row, active, items), served: items.length };
+    return { id: msg.id, communityCode: row.community_code, body: utf8.encode(seekerMatchesJson(row, active, items)), served: items.length };
   };
 
   // GET matches that arrive while the projection is being read wait for the next read, which
@@ -97,7 +102,7 @@ if (parentPort && workerData) {
         } catch (err) {
           reply = { id: msg.id, error: (err as Error).message };
         }
-        port.postMessage(reply);
+        port.postMessage(reply, reply.body ? [reply.body.buffer as ArrayBuffer] : []);
       }
     })()
       .catch((err: Error) => {

@@ -29,9 +29,9 @@ export async function matchRoutes(app: FastifyInstance, ctx: ServiceContext<Matc
       const { id, limit } = { id: request.params.id, limit: request.query.limit };
       const answer = await ranker.seekerMatches(id, limit).catch(() => undefined);
       if (!answer) return matchesForSeeker(ctx, ranker, cache, request.caller, id, limit);
-      if (answer.json === undefined || answer.communityCode === undefined || !inRegions(request.caller, answer.communityCode)) throw problems.notFound(`Job seeker ${id}`);
+      if (answer.body === undefined || answer.communityCode === undefined || !inRegions(request.caller, answer.communityCode)) throw problems.notFound(`Job seeker ${id}`);
       servedMetric(ctx).inc({ kind: 'on-demand' }, answer.served);
-      return reply.header('content-type', 'application/json; charset=utf-8').send(answer.json as never);
+      return reply.header('content-type', 'application/json; charset=utf-8').send(answer.body as never);
     },
   });
 
