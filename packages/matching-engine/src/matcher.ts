@@ -73,9 +73,7 @@ export function createMatcher(vacancies: VacancyInput[], config?: Partial<Matchi
   // (a skill's family credit is in the table), which lets most rows hold them in their own cache line.
   const occupationsOfGroup = childrenOf(ix.occupationGroup, ix.groups.size);
   const occupationsOfMajor = childrenOf(ix.occupationMajor, ix.majors.size);
-  const familyOfSkill = new Int32Array(ix.skills.size).fill(-1);
-  for (let j = 0; j < ix.skill.length; j++) if (ix.skill[j]! < ix.skills.size && ix.skillFamily[j]! < ix.families.size) familyOfSkill[ix.skill[j]!] = ix.skillFamily[j]!;
-  const skillsOfFamily = childrenOf(familyOfSkill, ix.families.size);
+  const skillsOfFamily = childrenOf(ix.familyOfSkill, ix.families.size);
   // The slot one past each dictionary ("absent") is never written: it keeps the credit of no match.
   const occupationCredit = new Float64Array(ix.occupations.size + 1).fill(OC_NONE);
   const occupationOpen = new Float64Array(ix.occupations.size + 1).fill(NEUTRAL);
@@ -162,7 +160,7 @@ export function createMatcher(vacancies: VacancyInput[], config?: Partial<Matchi
    * A pair's score is the same sum as explain.ts scoreOf. Lists run from the oldest age
    * limit down (postings.ts), so a list is left at its first post too young for the seeker.
    */
-  function scanLists(count: number): void {
+  function scanLists(): void {
     const d = data, marks = seen, ep = epoch, age = sAge, edu = sEdu, mask = sMask, wage = sWage;
     const occupation = sHasDesired ? occupationCredit : occupationOpen, skillOf = skillCredit, areaOf = areaCredit, priority = priorityCredit;
     const slots = ix.skill, tops = wageMax, inline = ix.inlineSkills;
@@ -172,7 +170,7 @@ export function createMatcher(vacancies: VacancyInput[], config?: Partial<Matchi
     const h = heap;
     let floor = h.floor;
     let considered = 0, scored = 0;
-    for (let l = 0; l < count; l++) {
+    for (let l = 0; l < lists.length; l++) {
       const list = lists[l]!;
       for (let i = 0, n = list.length; i < n; i++) {
         const v = list[i]!;
@@ -209,20 +207,20 @@ export function createMatcher(vacancies: VacancyInput[], config?: Partial<Matchi
         // rounded up it stays below the floor, so that it could not tie its way in either.
         if (partial + ws < floor - 1e-6) continue;
         const s0 = d[r + 9]!;
-        const count = d[r + 10]! - s0;
+        const required = d[r + 10]! - s0;
         let sk = neutral;
-        if (count > 0) {
+        if (required > 0) {
           let c = 0;
           // Up to 8 (INLINE_SKILLS) slots are in the row itself, two to a field: no second cache line.
-          if (count <= 8 && inline) {
-            for (let j = 0; j < count; j++) {
+          if (required <= 8 && inline) {
+            for (let j = 0; j < required; j++) {
               const w = d[r + 12 + (j >> 1)]!;
               c += skillOf[j & 1 ? w >>> 16 : w & 0xffff]!;
             }
           } else {
-            for (let j = s0, end = s0 + count; j < end; j++) c += skillOf[slots[j]!]!;
+            for (let j = s0, end = s0 + required; j < end; j++) c += skillOf[slots[j]!]!;
           }
-          sk = c / count;
+          sk = c / required;
         }
         const raw = partial + ws * sk;
         if (raw < floor - 1e-6) continue;
@@ -261,7 +259,7 @@ export function createMatcher(vacancies: VacancyInput[], config?: Partial<Matchi
       for (let c = 0; c < 8; c++) if (sMask & (1 << c)) push(ix.reserved, c);
       push(ix.publicWelfare, 0);
     }
-    scanLists(lists.length);
+    scanLists();
     return heap.drainInto(into);
   }
 

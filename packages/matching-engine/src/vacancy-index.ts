@@ -53,9 +53,10 @@ export interface VacancyIndex {
   position: Map<string, number>;
   data: Int32Array;
   wageMax: Float64Array;
-  /** Skill and skill-family slots of every vacancy's distinct skills, rows F_SKILL_START..F_SKILL_END. */
+  /** Skill slots of every vacancy's distinct skills, rows F_SKILL_START..F_SKILL_END. */
   skill: Int32Array;
-  skillFamily: Int32Array;
+  /** By skill id: its family's id (-1 for none). */
+  familyOfSkill: Int32Array;
   /** Whether every row holds its skill slots at F_INLINE_SKILLS (when it has at most INLINE_SKILLS). */
   inlineSkills: boolean;
   /** By occupation id: its group and major ids (-1 for none). */
@@ -133,7 +134,6 @@ export function buildVacancyIndex(input: readonly VacancyInput[], limit: number)
   const street = new Int32Array(n);
   const district = new Int32Array(n);
   const skill: number[] = [];
-  const skillFamily: number[] = [];
   // Each vacancy's distinct skill families: familyItems[familyStart[v]..familyStart[v+1]].
   const familyStart = new Int32Array(n + 1);
   const familyItems: number[] = [];
@@ -169,14 +169,18 @@ export function buildVacancyIndex(input: readonly VacancyInput[], limit: number)
     if (!ids) {
       ids = [dicts.occupations.intern(code), dicts.groups.intern(occupationGroupOf(code)), dicts.majors.intern(occupationMajorOf(code))];
       occupationIds.set(code, ids);
+      occupationGroup[ids[0]] = ids[1];
+      occupationMajor[ids[0]] = ids[2];
     }
     return ids;
   };
+  const familyOfSkill: number[] = [];
   const skillOf = (code: string) => {
     let ids = skillIds.get(code);
     if (!ids) {
       ids = [dicts.skills.intern(code), dicts.families.intern(skillFamilyOf(code))];
       skillIds.set(code, ids);
+      familyOfSkill[ids[0]] = ids[1];
     }
     return ids;
   };
@@ -193,10 +197,7 @@ export function buildVacancyIndex(input: readonly VacancyInput[], limit: number)
     const eligible = reserved !== 0 ? reserved : x.aidBase || x.kind === 'public-welfare' ? ALL_CATEGORIES_MASK : 0;
     data[row + F_ELIGIBLE] = eligible;
     data[row + F_POST_CLASS] = reserved !== 0 || x.aidBase ? POST_RESERVED : x.kind === 'public-welfare' ? POST_PUBLIC_WELFARE : POST_REGULAR;
-    const [occupation, group, major] = occupationOf(x.occupationCode);
-    data[row + F_OCCUPATION] = occupation;
-    occupationGroup[occupation] = group;
-    occupationMajor[occupation] = major;
+    data[row + F_OCCUPATION] = occupationOf(x.occupationCode)[0];
     const [community, streetId, districtId, , area] = areaOf(x.communityCode);
     data[row + F_COMMUNITY] = community;
     data[row + F_AREA] = area;
@@ -211,7 +212,6 @@ export function buildVacancyIndex(input: readonly VacancyInput[], limit: number)
       const [id, f] = skillOf(code);
       if (skill.indexOf(id, first) >= 0) continue; // a skill named twice counts once
       skill.push(id);
-      skillFamily.push(f);
       if (f >= 0 && familyItems.indexOf(f, familyStart[v]) < 0) familyItems.push(f);
     }
     data[row + F_SKILL_END] = skill.length;
@@ -231,7 +231,6 @@ export function buildVacancyIndex(input: readonly VacancyInput[], limit: number)
     if (count > INLINE_SKILLS) continue;
     for (let j = 0; j < count; j++) data[row + F_INLINE_SKILLS + (j >> 1)]! |= skillArr[s0 + j]! << ((j & 1) * 16);
   }
-  const familyArr = Int32Array.from(skillFamily, (id) => slot(id, dicts.families));
 
   const b = {
     skill: new PostingsBuilder(), family: new PostingsBuilder(), occupation: new PostingsBuilder(), group: new PostingsBuilder(),
@@ -247,7 +246,7 @@ export function buildVacancyIndex(input: readonly VacancyInput[], limit: number)
     for (let j = s0; j < s1; j++) if (skillArr[j]! < dicts.skills.size) b.skill.add(skillArr[j]!, v);
     for (let j = familyStart[v]!; j < familyStart[v + 1]!; j++) b.family.add(familyItems[j]!, v);
     if (data[row + F_OCCUPATION]! < dicts.occupations.size) b.occupation.add(data[row + F_OCCUPATION]!, v);
-    const group = occupationGroup[data[row + F_OCCUPATION]!] ?? -1;
+    const group = occupationGroup[data[row + F_OCCUPATION]!]!;
     if (group >= 0) b.group.add(group, v);
     if (data[row + F_COMMUNITY]! >= 0) b.community.add(data[row + F_COMMUNITY]!, v);
     if (s0 === s1) b.openToAll.add(0, v);
@@ -258,9 +257,9 @@ export function buildVacancyIndex(input: readonly VacancyInput[], limit: number)
   }
   const areas = { district, districts: Math.max(1, dicts.districts.size), street, streets: Math.max(1, dicts.streets.size) };
   return {
-    count: n, vacancies, position, data, wageMax, skill: skillArr, skillFamily: familyArr, inlineSkills,
-    occupationGroup: Int32Array.from({ length: dicts.occupations.size }, (_, o) => occupationGroup[o] ?? -1),
-    occupationMajor: Int32Array.from({ length: dicts.occupations.size }, (_, o) => occupationMajor[o] ?? -1),
+    count: n, vacancies, position, data, wageMax, skill: skillArr, familyOfSkill: Int32Array.from(familyOfSkill), inlineSkills,
+    occupationGroup: Int32Array.from(occupationGroup),
+    occupationMajor: Int32Array.from(occupationMajor),
     areaStreet: Int32Array.from(areaStreet), areaDistrict: Int32Array.from(areaDistrict), areaCity: Int32Array.from(areaCity),
     ...dicts,
     bySkill: b.skill.build(dicts.skills.size, areas, limit),
