@@ -6,11 +6,11 @@ import { explainPair, pairFit, scoreOf } from './explain.ts';
 import { NEUTRAL, OCCUPATION_CREDIT, PRIORITY_CREDIT, PROXIMITY_CREDIT, RELATED_SKILL_CREDIT, roundScore } from './factors.ts';
 import { categoryMask } from './hardship.ts';
 import { LazyMatch } from './lazy-match.ts';
-import { postingList, type Postings } from './postings.ts';
+import { postingRows, type Postings } from './postings.ts';
 import { TopK } from './top-k.ts';
 import type { Candidate, Match, Matcher, MatchingConfig, RankedBuffer, SeekerInput, VacancyInput } from './types.ts';
 import {
-  Dictionary, F_AREA, F_COMMUNITY, F_EDUCATION, F_ELIGIBLE, F_MAX_AGE, F_MIN_AGE, F_OCCUPATION, F_OPEN, F_POST_CLASS, F_SKILL_END, F_SKILL_START, F_WAGE_MAX, F_INLINE_SKILLS, INLINE_SKILLS,
+  Dictionary, F_AREA, F_COMMUNITY, F_EDUCATION, F_ELIGIBLE, F_MAX_AGE, F_MIN_AGE, F_OCCUPATION, F_OPEN, F_POSITION, F_POST_CLASS, F_SKILL_END, F_SKILL_START, F_WAGE_MAX, F_INLINE_SKILLS, INLINE_SKILLS,
   POST_PUBLIC_WELFARE, POST_REGULAR, POST_RESERVED, STRIDE, buildVacancyIndex,
 } from './vacancy-index.ts';
 
@@ -23,7 +23,7 @@ export const KEY_LIST_LIMIT = 160;
 
 // scanLists reads vacancy rows at literal offsets (imported constants cost a check on every read): they must be the layout's.
 if (
-  STRIDE !== 16 || F_MIN_AGE !== 0 || F_MAX_AGE !== 1 || F_EDUCATION !== 2 || F_ELIGIBLE !== 4 || F_POST_CLASS !== 5 || F_OCCUPATION !== 6
+  STRIDE !== 16 || F_MIN_AGE !== 0 || F_MAX_AGE !== 1 || F_EDUCATION !== 2 || F_POSITION !== 3 || F_ELIGIBLE !== 4 || F_POST_CLASS !== 5 || F_OCCUPATION !== 6
   || F_COMMUNITY !== 7 || F_AREA !== 8 || F_SKILL_START !== 9 || F_SKILL_END !== 10 || F_WAGE_MAX !== 11 || F_INLINE_SKILLS !== 12 || INLINE_SKILLS !== 8
   || POST_REGULAR !== 0 || POST_PUBLIC_WELFARE !== 1 || POST_RESERVED !== 2
 ) {
@@ -151,7 +151,7 @@ export function createMatcher(vacancies: VacancyInput[], config?: Partial<Matchi
     priorityCredit[POST_RESERVED] = hardship ? PR_RESERVED : PR_NONE;
   }
 
-  /** The lists the current seeker reads, in order; reused. */
+  /** The lists the current seeker reads, in order, each as its vacancies' rows (postings.ts `withRows`); reused. */
   const lists: Int32Array[] = [];
 
   /**
@@ -159,9 +159,11 @@ export function createMatcher(vacancies: VacancyInput[], config?: Partial<Matchi
    * One function over local copies of the seeker's state: the hottest loop of the batch.
    * A pair's score is the same sum as explain.ts scoreOf. Lists run from the oldest age
    * limit down (postings.ts), so a list is left at its first post too young for the seeker.
+   * Each list holds its vacancies' rows one after the other, so the loop reads memory front
+   * to back (which the processor fetches ahead) rather than one random row per candidate.
    */
   function scanLists(): void {
-    const d = data, marks = seen, ep = epoch, age = sAge, edu = sEdu, mask = sMask, wage = sWage;
+    const marks = seen, ep = epoch, age = sAge, edu = sEdu, mask = sMask, wage = sWage;
     const occupation = sHasDesired ? occupationCredit : occupationOpen, skillOf = skillCredit, areaOf = areaCredit, priority = priorityCredit;
     const slots = ix.skill, tops = wageMax, inline = ix.inlineSkills;
     const community = sCommunity, pxCommunity = PX_COMMUNITY;
@@ -171,11 +173,10 @@ export function createMatcher(vacancies: VacancyInput[], config?: Partial<Matchi
     let floor = h.floor;
     let considered = 0, scored = 0;
     for (let l = 0; l < lists.length; l++) {
-      const list = lists[l]!;
-      for (let i = 0, n = list.length; i < n; i++) {
-        const v = list[i]!;
-        // Row layout: vacancy-index.ts F_* (literal offsets: this loop runs some 50 million times a night).
-        const r = v << 4;
+      const d = lists[l]!;
+      // Row layout: vacancy-index.ts F_* (literal offsets: this loop runs some 50 million times a night).
+      for (let r = 0, n = d.length; r < n; r += 16) {
+        const v = d[r + 3]!;
         const b = d[r + 1]! - age;
         if (b < 0) break;
         if (marks[v] === ep) continue;
@@ -235,7 +236,7 @@ export function createMatcher(vacancies: VacancyInput[], config?: Partial<Matchi
   }
 
   const push = (p: Postings, key: number) => {
-    const list = postingList(p, key, sDistrict, sStreet);
+    const list = postingRows(p, key, sDistrict, sStreet);
     if (list.length) lists.push(list);
   };
 

@@ -17,7 +17,16 @@ export interface Postings {
   districts: number;
   streets: number;
   limit: number;
+  /**
+   * Every readable list (whole, district or street part) again as its vacancies' rows, in list
+   * order (`withRows`): a seeker's scan reads them front to back instead of jumping to each
+   * vacancy's row. Each vacancy's entry is in exactly one readable list, so this is one copy of
+   * each row per key it is listed under.
+   */
+  rows?: Lists;
 }
+
+type Lists = { whole: (Int32Array | null)[]; byDistrict: Map<number, Int32Array>; byStreet: Map<number, Int32Array> };
 
 const EMPTY = new Int32Array(0);
 
@@ -73,14 +82,49 @@ export class PostingsBuilder {
   }
 }
 
-/** The list a seeker in (district, street) reads for `key`: the widest area with at most `limit` vacancies. */
-export function postingList(p: Postings, key: number, district: number, street: number): Int32Array {
+/** The widest area with at most `limit` vacancies for `key`, taken from `lists` (the positions or their rows). */
+function pick(p: Postings, lists: Lists, key: number, district: number, street: number): Int32Array {
   if (key < 0 || key >= p.whole.length) return EMPTY;
-  const whole = p.whole[key];
+  const whole = lists.whole[key];
   if (whole) return whole;
   if (district < 0) return EMPTY;
-  const part = p.byDistrict.get(key * p.districts + district);
-  if (!part || part.length <= p.limit) return part ?? EMPTY;
+  const d = key * p.districts + district;
+  // Whether the district part is read is decided on the positions (a list of rows is STRIDE times longer).
+  const part = p.byDistrict.get(d);
+  if (!part || part.length <= p.limit) return (part && lists.byDistrict.get(d)) ?? EMPTY;
   if (street < 0) return EMPTY;
-  return p.byStreet.get(key * p.streets + street) ?? EMPTY;
+  return lists.byStreet.get(key * p.streets + street) ?? EMPTY;
+}
+
+/** The list a seeker in (district, street) reads for `key`: the widest area with at most `limit` vacancies. */
+export function postingList(p: Postings, key: number, district: number, street: number): Int32Array {
+  return pick(p, p, key, district, street);
+}
+
+/** `postingList`'s vacancies as their rows; `withRows` must have filled them. */
+export function postingRows(p: Postings, key: number, district: number, street: number): Int32Array {
+  return pick(p, p.rows!, key, district, street);
+}
+
+/**
+ * Fills `p.rows`: each readable list's vacancies copied from `data` (`stride` fields a vacancy,
+ * vacancy v at v * stride), field `positionField` of each copy overwritten by v, which the
+ * reader needs and the row itself does not carry. Long district parts, never read as such, get none.
+ */
+export function withRows(p: Postings, data: Int32Array, stride: number, positionField: number): Postings {
+  const copy = (list: Int32Array): Int32Array => {
+    const rows = new Int32Array(list.length * stride);
+    for (let i = 0, o = 0; i < list.length; i++) {
+      const v = list[i]!;
+      for (let f = 0, from = v * stride; f < stride; f++) rows[o++] = data[from + f]!;
+      rows[o - stride + positionField] = v;
+    }
+    return rows;
+  };
+  const byDistrict = new Map<number, Int32Array>();
+  for (const [d, part] of p.byDistrict) if (part.length <= p.limit) byDistrict.set(d, copy(part));
+  const byStreet = new Map<number, Int32Array>();
+  for (const [s, part] of p.byStreet) byStreet.set(s, copy(part));
+  p.rows = { whole: p.whole.map((list) => list && copy(list)), byDistrict, byStreet };
+  return p;
 }

@@ -1,7 +1,7 @@
 import { EDUCATION_LEVELS, HARDSHIP_CATEGORIES } from '@reemploy/domain';
 import { occupationGroupOf, occupationMajorOf, regionPrefix, skillFamilyOf } from './codes.ts';
 import { ALL_CATEGORIES_MASK, categoryMask } from './hardship.ts';
-import { PostingsBuilder, type Postings } from './postings.ts';
+import { PostingsBuilder, withRows, type Postings } from './postings.ts';
 import type { VacancyInput } from './types.ts';
 
 /** Kinds of post as the priority factor sees them. */
@@ -41,6 +41,11 @@ export const F_MIN_AGE = 0, F_MAX_AGE = 1, F_EDUCATION = 2, F_OPEN = 3, F_ELIGIB
   F_INLINE_SKILLS = 12;
 export const INLINE_SKILLS = 8;
 export const STRIDE = 16;
+/**
+ * In the row copies of a posting list (postings.ts `withRows`), the vacancy's position takes the
+ * place of F_OPEN: every listed post is open, and the scan needs the position for its seen marks and heap.
+ */
+export const F_POSITION = F_OPEN;
 
 /**
  * Everything about the vacancies that does not depend on the seeker, computed once per
@@ -256,20 +261,21 @@ export function buildVacancyIndex(input: readonly VacancyInput[], limit: number)
     }
   }
   const areas = { district, districts: Math.max(1, dicts.districts.size), street, streets: Math.max(1, dicts.streets.size) };
+  const rows = (p: Postings) => withRows(p, data, STRIDE, F_POSITION);
   return {
     count: n, vacancies, position, data, wageMax, skill: skillArr, familyOfSkill: Int32Array.from(familyOfSkill), inlineSkills,
     occupationGroup: Int32Array.from(occupationGroup),
     occupationMajor: Int32Array.from(occupationMajor),
     areaStreet: Int32Array.from(areaStreet), areaDistrict: Int32Array.from(areaDistrict), areaCity: Int32Array.from(areaCity),
     ...dicts,
-    bySkill: b.skill.build(dicts.skills.size, areas, limit),
-    byFamily: b.family.build(dicts.families.size, areas, limit),
-    byOccupation: b.occupation.build(dicts.occupations.size, areas, limit),
-    byGroup: b.group.build(dicts.groups.size, areas, limit),
-    byCommunity: b.community.build(dicts.communities.size, areas, Number.MAX_SAFE_INTEGER),
-    openToAll: b.openToAll.build(1, areas, limit),
+    bySkill: rows(b.skill.build(dicts.skills.size, areas, limit)),
+    byFamily: rows(b.family.build(dicts.families.size, areas, limit)),
+    byOccupation: rows(b.occupation.build(dicts.occupations.size, areas, limit)),
+    byGroup: rows(b.group.build(dicts.groups.size, areas, limit)),
+    byCommunity: rows(b.community.build(dicts.communities.size, areas, Number.MAX_SAFE_INTEGER)),
+    openToAll: rows(b.openToAll.build(1, areas, limit)),
     // Scarce by nature and meant for exactly these seekers: reached city-wide unless very many.
-    reserved: b.reserved.build(HARDSHIP_CATEGORIES.length, areas, 4 * limit),
-    publicWelfare: b.publicWelfare.build(1, areas, limit),
+    reserved: rows(b.reserved.build(HARDSHIP_CATEGORIES.length, areas, 4 * limit)),
+    publicWelfare: rows(b.publicWelfare.build(1, areas, limit)),
   };
 }
