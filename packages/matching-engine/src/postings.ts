@@ -112,19 +112,28 @@ export function postingRows(p: Postings, key: number, district: number, street: 
  * reader needs and the row itself does not carry. Long district parts, never read as such, get none.
  */
 export function withRows(p: Postings, data: Int32Array, stride: number, positionField: number): Postings {
+  const byDistrictParts = [...p.byDistrict].filter(([, part]) => part.length <= p.limit);
+  let total = 0;
+  for (const list of p.whole) if (list) total += list.length;
+  for (const [, part] of byDistrictParts) total += part.length;
+  for (const part of p.byStreet.values()) total += part.length;
+  // One buffer for all of them, each list a view of it: one allocation, not one per list.
+  const all = new Int32Array(total * stride);
+  let o = 0;
   const copy = (list: Int32Array): Int32Array => {
-    const rows = new Int32Array(list.length * stride);
-    for (let i = 0, o = 0; i < list.length; i++) {
+    const from = o;
+    for (let i = 0; i < list.length; i++) {
       const v = list[i]!;
-      for (let f = 0, from = v * stride; f < stride; f++) rows[o++] = data[from + f]!;
-      rows[o - stride + positionField] = v;
+      for (let f = 0, at = v * stride; f < stride; f++) all[o++] = data[at + f]!;
+      all[o - stride + positionField] = v;
     }
-    return rows;
+    return all.subarray(from, o);
   };
+  const whole = p.whole.map((list) => list && copy(list));
   const byDistrict = new Map<number, Int32Array>();
-  for (const [d, part] of p.byDistrict) if (part.length <= p.limit) byDistrict.set(d, copy(part));
+  for (const [d, part] of byDistrictParts) byDistrict.set(d, copy(part));
   const byStreet = new Map<number, Int32Array>();
   for (const [s, part] of p.byStreet) byStreet.set(s, copy(part));
-  p.rows = { whole: p.whole.map((list) => list && copy(list)), byDistrict, byStreet };
+  p.rows = { whole, byDistrict, byStreet };
   return p;
 }
