@@ -75,6 +75,31 @@ export function packVacancies(vacancies: readonly VacancyInput[]): PackedVacanci
   return out;
 }
 
+/** Seekers' serving order: by tier, then best score (highest first), then index. Exported for its test. */
+export function servingOrder(tier: Uint8Array, best: Float64Array): number[] {
+  const S = tier.length;
+  // The engine's scores are millionths (roundScore): then one exact integer per seeker, tier, score
+  // and index together, sorts natively (46 bits: tier < 8, 2,000,001 scores from -1 to 1, index < 2^21).
+  if (S <= 1 << 21) {
+    const keys = new Float64Array(S);
+    let exact = true;
+    for (let i = 0; i < S && exact; i++) {
+      const m = Math.round(best[i]! * 1e6);
+      exact = m / 1e6 === best[i] && tier[i]! < 8 && m >= -1e6 && m <= 1e6;
+      keys[i] = (tier[i]! * 2_097_152 + (1e6 - m)) * 2_097_152 + i;
+    }
+    if (exact) {
+      keys.sort();
+      const order = new Array<number>(S);
+      for (let x = 0; x < S; x++) order[x] = keys[x]! % 2_097_152;
+      return order;
+    }
+  }
+  const order = new Array<number>(S);
+  for (let i = 0; i < S; i++) order[i] = i;
+  return order.sort((x, y) => tier[x]! - tier[y]! || best[y]! - best[x]! || x - y);
+}
+
 /**
  * Capacity-aware allocation for the nightly batch. A vacancy with h places left is put
  * in at most ceil(capacityFactor × h) lists. Tiers are served one after the other
@@ -140,10 +165,8 @@ export function allocatePacked(seekers: PackedSeekers, vacancies: PackedVacancie
   }
   keptStart[S] = n;
 
-  order = new Array<number>(S);
-  for (let i = 0; i < S; i++) order[i] = i;
   const tier = seekers.tier;
-  order.sort((x, y) => tier[x]! - tier[y]! || best[y]! - best[x]! || x - y);
+  order = servingOrder(tier, best);
 
   // The rounds below visit seekers in this order again and again: their lists are laid out in it
   // (seeker x of the order at x), so that each round reads memory front to back.

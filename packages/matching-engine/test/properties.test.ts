@@ -158,3 +158,20 @@ t.test('the same input gives the same output, whatever the order of the vacancie
     { numRuns: 200 },
   );
 });
+
+t.test("the allocation's serving order: by tier, best score, index, whether scores are the engine's millionths or not", async () => {
+  const { servingOrder } = await import('../src/allocate.ts');
+  const reference = (tier: Uint8Array, best: Float64Array) =>
+    Array.from(tier.keys()).sort((x, y) => tier[x]! - tier[y]! || best[y]! - best[x]! || x - y);
+  const millionths = fc.oneof(fc.constant(-1), fc.integer({ min: 0, max: 1_000_000 }).map((m) => m / 1e6), fc.constantFrom(0.5, 0.500001, 1));
+  const world = (score: fc.Arbitrary<number>) =>
+    fc.array(fc.record({ tier: fc.integer({ min: 0, max: 4 }), best: score }), { maxLength: 300 }).map((rows) => ({
+      tier: Uint8Array.from(rows, (r) => r.tier),
+      best: Float64Array.from(rows, (r) => r.best),
+    }));
+  const agrees = ({ tier, best }: { tier: Uint8Array; best: Float64Array }) => servingOrder(tier, best).join() === reference(tier, best).join();
+  fc.assert(fc.property(world(millionths), agrees), { numRuns: 300 });
+  // Scores off the millionths grid take the comparison sort.
+  fc.assert(fc.property(world(fc.double({ min: 0, max: 1, noNaN: true })), agrees), { numRuns: 100 });
+  t.pass('both paths agree with the comparison');
+});
