@@ -229,6 +229,13 @@ async function loadStaged(ctx: Ctx, runId: string, rv: RunVacancies): Promise<St
 }
 
 const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
+// Scores are 0-1: each of the 10,001 texts a score rounded to 4 decimals can have, made once
+// (a number's text is the costliest part of a recommendation row).
+const SCORE_TEXT = Array.from({ length: 10_001 }, (_, i) => String(i / 10_000));
+const scoreText = (x: number): string => {
+  const i = Math.round(x * 10_000);
+  return i >= 0 && i <= 10_000 ? SCORE_TEXT[i]! : String(round4(x));
+};
 
 /** The global, capacity-aware allocation over every staged list, written once with COPY. */
 export async function finalizeRun(ctx: Ctx, runId: string): Promise<void> {
@@ -256,7 +263,7 @@ export async function finalizeRun(ctx: Ctx, runId: string): Promise<void> {
         const j = allocation.pick[x]!;
         const sep = ids ? ',' : '';
         ids += sep + vacancies[packed.vacancy[j]!]!.id;
-        scores += sep + round4(packed.score[j]!);
+        scores += sep + scoreText(packed.score[j]!);
       }
       // Every cell is a uuid, digits or a number list: nothing to escape.
       chunk += `${runId}\t${stagedId(p, x)}\t${stagedCommunity(p, x)}\t${p.tier[x]}\t{${ids}}\t{${scores}}\n`;
