@@ -10,7 +10,7 @@ import { postingRows, type Postings } from './postings.ts';
 import { TopK } from './top-k.ts';
 import type { Candidate, Match, Matcher, MatchingConfig, RankedBuffer, SeekerInput, VacancyInput } from './types.ts';
 import {
-  Dictionary, F_AREA, F_COMMUNITY, F_EDUCATION, F_ELIGIBLE, F_MAX_AGE, F_MIN_AGE, F_OCCUPATION, F_OPEN, F_POSITION, F_POST_CLASS, F_SKILL_END, F_SKILL_START, F_WAGE_MAX, F_INLINE_SKILLS, INLINE_SKILLS,
+  F_AREA, F_COMMUNITY, F_EDUCATION, F_ELIGIBLE, F_MAX_AGE, F_MIN_AGE, F_OCCUPATION, F_OPEN, F_POSITION, F_POST_CLASS, F_SKILL_END, F_SKILL_START, F_WAGE_MAX, F_INLINE_SKILLS, INLINE_SKILLS,
   POST_PUBLIC_WELFARE, POST_REGULAR, POST_RESERVED, STRIDE, buildVacancyIndex,
 } from './vacancy-index.ts';
 
@@ -86,13 +86,37 @@ export function createMatcher(vacancies: VacancyInput[], config?: Partial<Matchi
 
   const area = (id: number): number => (id < 0 ? -2 : id); // -1 marks a vacancy's missing prefix: never equal
 
-  /** Stamps the seeker's codes; each distinct key id once in `out`. */
-  function stamp(code: string | null, dict: Dictionary, stamps: Int32Array, out: number[]): void {
-    const id = dict.lookup(code);
+  /** Stamps a key id of the seeker; each distinct one once in `out`. */
+  function stamp(id: number, stamps: Int32Array, out: number[]): void {
     if (id < 0 || stamps[id] === epoch) return;
     stamps[id] = epoch;
     out.push(id);
   }
+
+  // A seeker's codes to the index's ids (-1: not in the index), each distinct code cut and looked up
+  // once: seekers share a few hundred codes. Bounded, since seekers' codes are not checked against the
+  // taxonomy; a long-lived on-demand matcher starts over past the bound.
+  const CODE_MEMO_LIMIT = 20_000;
+  const skillIds = new Map<string, readonly [skill: number, family: number]>();
+  const occupationIds = new Map<string, readonly [occupation: number, group: number, major: number]>();
+  const idsOfSkill = (code: string) => {
+    let ids = skillIds.get(code);
+    if (!ids) {
+      if (skillIds.size >= CODE_MEMO_LIMIT) skillIds.clear();
+      skillIds.set(code, (ids = [ix.skills.lookup(code), ix.families.lookup(skillFamilyOf(code))]));
+    }
+    return ids;
+  };
+  const idsOfOccupation = (code: string) => {
+    let ids = occupationIds.get(code);
+    if (!ids) {
+      if (occupationIds.size >= CODE_MEMO_LIMIT) occupationIds.clear();
+      occupationIds.set(code, (ids = [ix.occupations.lookup(code), ix.groups.lookup(occupationGroupOf(code)), ix.majors.lookup(occupationMajorOf(code))]));
+    }
+    return ids;
+  };
+  // Neighbours come one after another in the batch: the community's area ids are looked up once for them.
+  let areaCode: string | null = null;
 
   function setCredit(table: Float64Array, ids: readonly number[], credit: number, set: number[]): void {
     for (const id of ids) {
@@ -110,21 +134,26 @@ export function createMatcher(vacancies: VacancyInput[], config?: Partial<Matchi
     sEdu = Math.max(0, EDUCATION_LEVELS.indexOf(s.education));
     sMask = categoryMask(s.hardshipCategories);
     sWage = s.expectedMonthlyWage ?? NaN;
-    for (const list of Object.values(keys)) list.length = 0;
+    keys.skills.length = keys.families.length = keys.occupations.length = keys.groups.length = keys.majors.length = 0;
     for (const code of s.skills) {
-      stamp(code, ix.skills, skillStamp, keys.skills);
-      stamp(skillFamilyOf(code), ix.families, familyStamp, keys.families);
+      const [skill, family] = idsOfSkill(code);
+      stamp(skill, skillStamp, keys.skills);
+      stamp(family, familyStamp, keys.families);
     }
     sHasDesired = s.desiredOccupations.length > 0;
     for (const code of s.desiredOccupations) {
-      stamp(code, ix.occupations, occStamp, keys.occupations);
-      stamp(occupationGroupOf(code), ix.groups, groupStamp, keys.groups);
-      stamp(occupationMajorOf(code), ix.majors, majorStamp, keys.majors);
+      const [occupation, group, major] = idsOfOccupation(code);
+      stamp(occupation, occStamp, keys.occupations);
+      stamp(group, groupStamp, keys.groups);
+      stamp(major, majorStamp, keys.majors);
     }
-    sCommunity = area(ix.communities.lookup(regionPrefix(s.communityCode, 12)));
-    sStreet = area(ix.streets.lookup(regionPrefix(s.communityCode, 9)));
-    sDistrict = area(ix.districts.lookup(regionPrefix(s.communityCode, 6)));
-    sCity = area(ix.cities.lookup(regionPrefix(s.communityCode, 4)));
+    if (s.communityCode !== areaCode) {
+      areaCode = s.communityCode;
+      sCommunity = area(ix.communities.lookup(regionPrefix(areaCode, 12)));
+      sStreet = area(ix.streets.lookup(regionPrefix(areaCode, 9)));
+      sDistrict = area(ix.districts.lookup(regionPrefix(areaCode, 6)));
+      sCity = area(ix.cities.lookup(regionPrefix(areaCode, 4)));
+    }
 
     // The previous seeker's credits back to none, then this one's, weakest first so that the strongest stays.
     for (const id of skillsSet) skillCredit[id] = 0;
