@@ -34,6 +34,22 @@ const OC_EXACT = OCCUPATION_CREDIT.exact, OC_GROUP = OCCUPATION_CREDIT.group, OC
 const PX_COMMUNITY = PROXIMITY_CREDIT[0], PX_STREET = PROXIMITY_CREDIT[1], PX_DISTRICT = PROXIMITY_CREDIT[2], PX_CITY = PROXIMITY_CREDIT[3], PX_NONE = PROXIMITY_CREDIT[4];
 const PR_RESERVED = PRIORITY_CREDIT.reserved, PR_WELFARE = PRIORITY_CREDIT.publicWelfare, PR_HARDSHIP = PRIORITY_CREDIT.hardship, PR_NONE = PRIORITY_CREDIT.none;
 
+/**
+ * `ids` memoized by code. Bounded, since seekers' codes are not checked against the taxonomy:
+ * a long-lived on-demand matcher starts over past the bound.
+ */
+function memoByCode<T>(ids: (code: string) => T, limit = 20_000): (code: string) => T {
+  const known = new Map<string, T>();
+  return (code) => {
+    let value = known.get(code);
+    if (value === undefined) {
+      if (known.size >= limit) known.clear();
+      known.set(code, (value = ids(code)));
+    }
+    return value;
+  };
+}
+
 /** The ids under each parent id (parent -1: under none), for parents 0..parents-1. */
 function childrenOf(parentOf: Int32Array, parents: number): number[][] {
   const out: number[][] = Array.from({ length: parents }, () => []);
@@ -62,7 +78,8 @@ export function createMatcher(vacancies: VacancyInput[], config?: Partial<Matchi
   const groupStamp = new Int32Array(ix.groups.size + 1);
   const majorStamp = new Int32Array(ix.majors.size + 1);
   let sAge = 0, sEdu = 0, sMask = 0, sWage = NaN, sHasDesired = false;
-  let sCommunity = -2, sStreet = -2, sDistrict = -2, sCity = -2;
+  // NaN until the first seeker: unequal to any id, so his areas are always filled in.
+  let sCommunity = -2, sStreet = NaN, sDistrict = NaN, sCity = NaN;
   const keys = { skills: [] as number[], families: [] as number[], occupations: [] as number[], groups: [] as number[], majors: [] as number[] };
   let pairsScored = 0;
   let candidatesConsidered = 0;
@@ -82,7 +99,6 @@ export function createMatcher(vacancies: VacancyInput[], config?: Partial<Matchi
   const priorityCredit = new Float64Array(3);
   const occupationsSet: number[] = [];
   const skillsSet: number[] = [];
-  let areaStreet = NaN, areaDistrict = NaN, areaCity = NaN;
 
   const area = (id: number): number => (id < 0 ? -2 : id); // -1 marks a vacancy's missing prefix: never equal
 
@@ -94,27 +110,9 @@ export function createMatcher(vacancies: VacancyInput[], config?: Partial<Matchi
   }
 
   // A seeker's codes to the index's ids (-1: not in the index), each distinct code cut and looked up
-  // once: seekers share a few hundred codes. Bounded, since seekers' codes are not checked against the
-  // taxonomy; a long-lived on-demand matcher starts over past the bound.
-  const CODE_MEMO_LIMIT = 20_000;
-  const skillIds = new Map<string, readonly [skill: number, family: number]>();
-  const occupationIds = new Map<string, readonly [occupation: number, group: number, major: number]>();
-  const idsOfSkill = (code: string) => {
-    let ids = skillIds.get(code);
-    if (!ids) {
-      if (skillIds.size >= CODE_MEMO_LIMIT) skillIds.clear();
-      skillIds.set(code, (ids = [ix.skills.lookup(code), ix.families.lookup(skillFamilyOf(code))]));
-    }
-    return ids;
-  };
-  const idsOfOccupation = (code: string) => {
-    let ids = occupationIds.get(code);
-    if (!ids) {
-      if (occupationIds.size >= CODE_MEMO_LIMIT) occupationIds.clear();
-      occupationIds.set(code, (ids = [ix.occupations.lookup(code), ix.groups.lookup(occupationGroupOf(code)), ix.majors.lookup(occupationMajorOf(code))]));
-    }
-    return ids;
-  };
+  // once: seekers share a few hundred codes.
+  const idsOfSkill = memoByCode((code) => [ix.skills.lookup(code), ix.families.lookup(skillFamilyOf(code))] as const);
+  const idsOfOccupation = memoByCode((code) => [ix.occupations.lookup(code), ix.groups.lookup(occupationGroupOf(code)), ix.majors.lookup(occupationMajorOf(code))] as const);
   // Neighbours come one after another in the batch: the community's area ids are looked up once for them.
   let areaCode: string | null = null;
 
@@ -150,9 +148,18 @@ export function createMatcher(vacancies: VacancyInput[], config?: Partial<Matchi
     if (s.communityCode !== areaCode) {
       areaCode = s.communityCode;
       sCommunity = area(ix.communities.lookup(regionPrefix(areaCode, 12)));
-      sStreet = area(ix.streets.lookup(regionPrefix(areaCode, 9)));
-      sDistrict = area(ix.districts.lookup(regionPrefix(areaCode, 6)));
-      sCity = area(ix.cities.lookup(regionPrefix(areaCode, 4)));
+      const street = area(ix.streets.lookup(regionPrefix(areaCode, 9)));
+      const district = area(ix.districts.lookup(regionPrefix(areaCode, 6)));
+      const city = area(ix.cities.lookup(regionPrefix(areaCode, 4)));
+      // Communities of one street share every area's credit: refilled only when the street (or its district or city) changes.
+      if (street !== sStreet || district !== sDistrict || city !== sCity) {
+        sStreet = street;
+        sDistrict = district;
+        sCity = city;
+        for (let a = 0; a < areaCredit.length; a++) {
+          areaCredit[a] = ix.areaStreet[a] === street ? PX_STREET : ix.areaDistrict[a] === district ? PX_DISTRICT : ix.areaCity[a] === city ? PX_CITY : PX_NONE;
+        }
+      }
     }
 
     // The previous seeker's credits back to none, then this one's, weakest first so that the strongest stays.
@@ -165,15 +172,6 @@ export function createMatcher(vacancies: VacancyInput[], config?: Partial<Matchi
     for (const m of keys.majors) setCredit(occupationCredit, occupationsOfMajor[m]!, OC_MAJOR, occupationsSet);
     for (const g of keys.groups) setCredit(occupationCredit, occupationsOfGroup[g]!, OC_GROUP, occupationsSet);
     setCredit(occupationCredit, keys.occupations, OC_EXACT, occupationsSet);
-    // Neighbours come one after another in the batch: the areas change only when the street does.
-    if (sStreet !== areaStreet || sDistrict !== areaDistrict || sCity !== areaCity) {
-      areaStreet = sStreet;
-      areaDistrict = sDistrict;
-      areaCity = sCity;
-      for (let a = 0; a < areaCredit.length; a++) {
-        areaCredit[a] = ix.areaStreet[a] === sStreet ? PX_STREET : ix.areaDistrict[a] === sDistrict ? PX_DISTRICT : ix.areaCity[a] === sCity ? PX_CITY : PX_NONE;
-      }
-    }
     const hardship = sMask !== 0;
     priorityCredit[POST_REGULAR] = hardship ? PR_HARDSHIP : PR_NONE;
     priorityCredit[POST_PUBLIC_WELFARE] = hardship ? PR_WELFARE : PR_NONE;
