@@ -6,11 +6,12 @@ import { explainPair, pairFit, scoreOf } from './explain.ts';
 import { NEUTRAL, OCCUPATION_CREDIT, PRIORITY_CREDIT, PROXIMITY_CREDIT, RELATED_SKILL_CREDIT, roundScore } from './factors.ts';
 import { categoryMask } from './hardship.ts';
 import { LazyMatch } from './lazy-match.ts';
-import { postingRows, type Postings } from './postings.ts';
+import { postingRows, readWidth, type Postings } from './postings.ts';
 import { TopK } from './top-k.ts';
 import type { Candidate, Match, Matcher, MatchingConfig, RankedBuffer, SeekerInput, VacancyInput } from './types.ts';
 import {
   F_AREA, F_COMMUNITY, F_EDUCATION, F_ELIGIBLE, F_MAX_AGE, F_MIN_AGE, F_OCCUPATION, F_OPEN, F_POSITION, F_POST_CLASS, F_SKILL_END, F_SKILL_START, F_WAGE_MAX, F_INLINE_SKILLS, INLINE_SKILLS,
+  H_NO_SKILL, H_POST_CLASS, H_WAGE_MAX,
   POST_PUBLIC_WELFARE, POST_REGULAR, POST_RESERVED, STRIDE, buildVacancyIndex,
 } from './vacancy-index.ts';
 
@@ -25,13 +26,18 @@ export const KEY_LIST_LIMIT = 160;
 if (
   STRIDE !== 16 || F_MIN_AGE !== 0 || F_MAX_AGE !== 1 || F_EDUCATION !== 2 || F_POSITION !== 3 || F_ELIGIBLE !== 4 || F_POST_CLASS !== 5 || F_OCCUPATION !== 6
   || F_COMMUNITY !== 7 || F_AREA !== 8 || F_SKILL_START !== 9 || F_SKILL_END !== 10 || F_WAGE_MAX !== 11 || F_INLINE_SKILLS !== 12 || INLINE_SKILLS !== 8
-  || POST_REGULAR !== 0 || POST_PUBLIC_WELFARE !== 1 || POST_RESERVED !== 2
+  || POST_REGULAR !== 0 || POST_PUBLIC_WELFARE !== 1 || POST_RESERVED !== 2 || H_WAGE_MAX !== 0 || H_POST_CLASS !== 1 || H_NO_SKILL !== 2
 ) {
   throw new Error('the vacancy row layout changed: update the offsets in scanLists');
 }
 
 const OC_EXACT = OCCUPATION_CREDIT.exact, OC_GROUP = OCCUPATION_CREDIT.group, OC_MAJOR = OCCUPATION_CREDIT.major, OC_NONE = OCCUPATION_CREDIT.none;
 const PX_COMMUNITY = PROXIMITY_CREDIT[0], PX_STREET = PROXIMITY_CREDIT[1], PX_DISTRICT = PROXIMITY_CREDIT[2], PX_CITY = PROXIMITY_CREDIT[3], PX_NONE = PROXIMITY_CREDIT[4];
+/**
+ * Kinds of list in the order a seeker reads them (rank()). Lists of the last three kinds are
+ * read only when their bound (scanLists) can beat the heap's floor.
+ */
+const KIND_FIRST = 0, KIND_GROUP = 1, KIND_FAMILY = 2, KIND_OTHER = 3;
 const PR_RESERVED = PRIORITY_CREDIT.reserved, PR_WELFARE = PRIORITY_CREDIT.publicWelfare, PR_HARDSHIP = PRIORITY_CREDIT.hardship, PR_NONE = PRIORITY_CREDIT.none;
 
 /**
@@ -178,8 +184,17 @@ export function createMatcher(vacancies: VacancyInput[], config?: Partial<Matchi
     priorityCredit[POST_RESERVED] = hardship ? PR_RESERVED : PR_NONE;
   }
 
-  /** The lists the current seeker reads, in order, each as its vacancies' rows (postings.ts `withRows`); reused. */
+  /** The lists the current seeker reads, in order, each as its vacancies' rows after a header (postings.ts `withRows`); reused. */
   const lists: Int32Array[] = [];
+  /** Each list's KIND_* and `readWidth`. */
+  const listKind: number[] = [];
+  const listWidth: number[] = [];
+  /**
+   * The narrowest width at which the current seeker reads his occupations', skills', occupation
+   * groups' and skill families' lists (2 when he has none): a list read no wider holds no unseen
+   * vacancy that one of those would have held.
+   */
+  let occupationWidth = 2, skillWidth = 2, groupWidth = 2, familyWidth = 2;
 
   /**
    * Scores every vacancy of `lists` not seen yet for the current seeker into the heap.
@@ -188,6 +203,15 @@ export function createMatcher(vacancies: VacancyInput[], config?: Partial<Matchi
    * limit down (postings.ts), so a list is left at its first post too young for the seeker.
    * Each list holds its vacancies' rows one after the other, so the loop reads memory front
    * to back (which the processor fetches ahead) rather than one random row per candidate.
+   *
+   * A list after the seeker's occupations and skills is skipped whole when no vacancy of it he
+   * has not seen can reach the heap's floor. Its bound takes each factor at the most the list
+   * allows: the header's best wage and kind of post; the street (his community's posts were all
+   * seen first); at most a group's credit for the occupation and a family's for the skills when
+   * the lists of his own occupations and skills, read at least as wide, would have held any
+   * better vacancy; none for the skills when his families' lists also would have. A skipped
+   * list's vacancies are not marked seen (a later list still scores them), and each scores below
+   * the floor, which only rises: so a later bound may count them as seen.
    */
   function scanLists(): void {
     const marks = seen, ep = epoch, age = sAge, edu = sEdu, mask = sMask, wage = sWage;
@@ -199,10 +223,30 @@ export function createMatcher(vacancies: VacancyInput[], config?: Partial<Matchi
     const h = heap;
     let floor = h.floor;
     let considered = 0, scored = 0;
+    const hasDesired = sHasDesired, occupationW = occupationWidth, skillW = skillWidth;
+    const groupW = groupWidth, familyW = familyWidth;
     for (let l = 0; l < lists.length; l++) {
       const d = lists[l]!;
+      const kind = listKind[l]!;
+      // The header (vacancy-index.ts H_*): skip the list when its bound stays below the floor (-1 while the heap fills).
+      if (kind !== KIND_FIRST && floor > 0) {
+        const width = listWidth[l]!;
+        const ocB = !hasDesired ? neutral : occupationW < width ? OC_EXACT : kind !== KIND_GROUP && groupW >= width ? OC_MAJOR : OC_GROUP;
+        let skB = skillW < width ? 1 : kind === KIND_OTHER && familyW >= width ? 0 : RELATED_SKILL_CREDIT;
+        if (d[2] !== 0 && skB < neutral) skB = neutral;
+        const top = d[0]!;
+        let wgB = 1;
+        if (wage !== wage) wgB = neutral;
+        else if (top >= 0 && wage > top) {
+          wgB = 1 - (2 * (wage - top)) / wage;
+          if (wgB < 0) wgB = 0;
+        }
+        const bound = ws * skB + wo * ocB + wa + ww * wgB + wp * PX_STREET + wr * priority[d[1]!]!;
+        // Its vacancies stay unseen, but none of them could have entered: a later list's bound needs to hold only for those that could.
+        if (bound < floor - 1e-6) continue;
+      }
       // Row layout: vacancy-index.ts F_* (literal offsets: this loop runs some 50 million times a night).
-      for (let r = 0, n = d.length; r < n; r += 16) {
+      for (let r = 16, n = d.length; r < n; r += 16) {
         const v = d[r + 3]!;
         const b = d[r + 1]! - age;
         if (b < 0) break;
@@ -262,9 +306,21 @@ export function createMatcher(vacancies: VacancyInput[], config?: Partial<Matchi
     pairsScored += scored;
   }
 
-  const push = (p: Postings, key: number) => {
+  /** Queues the list of `key` the seeker reads; returns its width. */
+  const push = (p: Postings, key: number, kind: number): number => {
+    const width = readWidth(p, key, sDistrict, sStreet);
     const list = postingRows(p, key, sDistrict, sStreet);
-    if (list.length) lists.push(list);
+    if (list.length) {
+      lists.push(list);
+      listKind.push(kind);
+      listWidth.push(width);
+    }
+    return width;
+  };
+  const pushAll = (p: Postings, ids: readonly number[], kind: number): number => {
+    let width = 2;
+    for (const id of ids) width = Math.min(width, push(p, id, kind));
+    return width;
   };
 
   const ranked: RankedBuffer = { scores: new Float64Array(cfg.topK), items: new Int32Array(cfg.topK) };
@@ -276,16 +332,16 @@ export function createMatcher(vacancies: VacancyInput[], config?: Partial<Matchi
     heap.reset(k);
     if (k === 0) return 0;
     // Strong keys first, so the heap floor rises early and prunes the weaker ones.
-    lists.length = 0;
-    if (sCommunity >= 0) push(ix.byCommunity, sCommunity);
-    for (const id of keys.occupations) push(ix.byOccupation, id);
-    for (const id of keys.skills) push(ix.bySkill, id);
-    for (const id of keys.groups) push(ix.byGroup, id);
-    for (const id of keys.families) push(ix.byFamily, id);
-    push(ix.openToAll, 0);
+    lists.length = listKind.length = listWidth.length = 0;
+    if (sCommunity >= 0) push(ix.byCommunity, sCommunity, KIND_FIRST);
+    occupationWidth = pushAll(ix.byOccupation, keys.occupations, KIND_FIRST);
+    skillWidth = pushAll(ix.bySkill, keys.skills, KIND_FIRST);
+    groupWidth = pushAll(ix.byGroup, keys.groups, KIND_GROUP);
+    familyWidth = pushAll(ix.byFamily, keys.families, KIND_FAMILY);
+    push(ix.openToAll, 0, KIND_OTHER);
     if (sMask !== 0) {
-      for (let c = 0; c < 8; c++) if (sMask & (1 << c)) push(ix.reserved, c);
-      push(ix.publicWelfare, 0);
+      for (let c = 0; c < 8; c++) if (sMask & (1 << c)) push(ix.reserved, c, KIND_OTHER);
+      push(ix.publicWelfare, 0, KIND_OTHER);
     }
     scanLists();
     return heap.drainInto(into);

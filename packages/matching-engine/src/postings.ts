@@ -82,18 +82,33 @@ export class PostingsBuilder {
   }
 }
 
+/**
+ * How wide the list a seeker in (district, street) reads for `key` is: 2 the whole city, 1 his
+ * district, 0 his street, -1 none (the key is cut into parts and his district or street is unknown).
+ * A list read at width w holds every listed vacancy of that area: a vacancy in a list read
+ * later at a width at most w, that the earlier list would have held, was seen there.
+ */
+export function readWidth(p: Postings, key: number, district: number, street: number): number {
+  if (key < 0 || key >= p.whole.length || p.whole[key]) return 2;
+  if (district < 0) return -1;
+  // Whether the district part is read is decided on the positions (a list of rows is longer).
+  const part = p.byDistrict.get(key * p.districts + district);
+  if (!part || part.length <= p.limit) return 1;
+  return street < 0 ? -1 : 0;
+}
+
 /** The widest area with at most `limit` vacancies for `key`, taken from `lists` (the positions or their rows). */
 function pick(p: Postings, lists: Lists, key: number, district: number, street: number): Int32Array {
-  if (key < 0 || key >= p.whole.length) return EMPTY;
-  const whole = lists.whole[key];
-  if (whole) return whole;
-  if (district < 0) return EMPTY;
-  const d = key * p.districts + district;
-  // Whether the district part is read is decided on the positions (a list of rows is STRIDE times longer).
-  const part = p.byDistrict.get(d);
-  if (!part || part.length <= p.limit) return (part && lists.byDistrict.get(d)) ?? EMPTY;
-  if (street < 0) return EMPTY;
-  return lists.byStreet.get(key * p.streets + street) ?? EMPTY;
+  switch (readWidth(p, key, district, street)) {
+    case 2:
+      return (key >= 0 && lists.whole[key]) || EMPTY;
+    case 1:
+      return lists.byDistrict.get(key * p.districts + district) ?? EMPTY;
+    case 0:
+      return lists.byStreet.get(key * p.streets + street) ?? EMPTY;
+    default:
+      return EMPTY;
+  }
 }
 
 /** The list a seeker in (district, street) reads for `key`: the widest area with at most `limit` vacancies. */
@@ -101,7 +116,10 @@ export function postingList(p: Postings, key: number, district: number, street: 
   return pick(p, p, key, district, street);
 }
 
-/** `postingList`'s vacancies as their rows; `withRows` must have filled them. */
+/**
+ * `postingList`'s vacancies as their rows, after one header row (`withRows`: what the list's
+ * vacancies have at most, for a bound on their scores); empty when the list is. `withRows` must have filled them.
+ */
 export function postingRows(p: Postings, key: number, district: number, street: number): Int32Array {
   return pick(p, p.rows!, key, district, street);
 }
@@ -109,19 +127,22 @@ export function postingRows(p: Postings, key: number, district: number, street: 
 /**
  * Fills `p.rows`: each readable list's vacancies copied from `data` (`stride` fields a vacancy,
  * vacancy v at v * stride), field `positionField` of each copy overwritten by v, which the
- * reader needs and the row itself does not carry. Long district parts, never read as such, get none.
+ * reader needs and the row itself does not carry. Each list starts with one header row that
+ * `summarize` fills from its positions (zeros before). Long district parts, never read as such, get none.
  */
-export function withRows(p: Postings, data: Int32Array, stride: number, positionField: number): Postings {
+export function withRows(p: Postings, data: Int32Array, stride: number, positionField: number, summarize: (list: Int32Array, header: Int32Array) => void): Postings {
   const byDistrictParts = [...p.byDistrict].filter(([, part]) => part.length <= p.limit);
   let total = 0;
-  for (const list of p.whole) if (list) total += list.length;
-  for (const [, part] of byDistrictParts) total += part.length;
-  for (const part of p.byStreet.values()) total += part.length;
+  for (const list of p.whole) if (list?.length) total += list.length + 1;
+  for (const [, part] of byDistrictParts) total += part.length + 1;
+  for (const part of p.byStreet.values()) total += part.length + 1;
   // One buffer for all of them, each list a view of it: one allocation, not one per list.
   const all = new Int32Array(total * stride);
   let o = 0;
   const copy = (list: Int32Array): Int32Array => {
+    if (list.length === 0) return EMPTY;
     const from = o;
+    summarize(list, all.subarray(o, (o += stride)));
     for (let i = 0; i < list.length; i++) {
       const v = list[i]!;
       for (let f = 0, at = v * stride; f < stride; f++) all[o++] = data[at + f]!;

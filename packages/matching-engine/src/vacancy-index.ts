@@ -48,6 +48,30 @@ export const STRIDE = 16;
 export const F_POSITION = F_OPEN;
 
 /**
+ * Fields of the header row before each list's rows (postings.ts `withRows`): what its vacancies
+ * have at most, from which the scan bounds every score in the list before reading it.
+ * H_WAGE_MAX: the highest top of a wage range, or -1 when one is not a non-negative int32.
+ * H_POST_CLASS: the highest POST_* class. H_NO_SKILL: 1 when a vacancy requires no skill.
+ */
+export const H_WAGE_MAX = 0, H_POST_CLASS = 1, H_NO_SKILL = 2;
+
+/** Fills a list's header row from the index's own rows (`data`), for `withRows`. */
+function summarize(data: Int32Array, list: Int32Array, header: Int32Array): void {
+  let wage = 0, postClass = 0, noSkill = 0;
+  for (let i = 0; i < list.length; i++) {
+    const row = list[i]! * STRIDE;
+    const top = data[row + F_WAGE_MAX]!;
+    if (top < 0 || wage < 0) wage = -1;
+    else if (top > wage) wage = top;
+    if (data[row + F_POST_CLASS]! > postClass) postClass = data[row + F_POST_CLASS]!;
+    if (data[row + F_SKILL_END] === data[row + F_SKILL_START]) noSkill = 1;
+  }
+  header[H_WAGE_MAX] = wage;
+  header[H_POST_CLASS] = postClass;
+  header[H_NO_SKILL] = noSkill;
+}
+
+/**
  * Everything about the vacancies that does not depend on the seeker, computed once per
  * matcher. Vacancies are addressed by their position in id order, so comparing
  * positions breaks ties by vacancy id without touching strings.
@@ -261,7 +285,7 @@ export function buildVacancyIndex(input: readonly VacancyInput[], limit: number)
     }
   }
   const areas = { district, districts: Math.max(1, dicts.districts.size), street, streets: Math.max(1, dicts.streets.size) };
-  const rows = (p: Postings) => withRows(p, data, STRIDE, F_POSITION);
+  const rows = (p: Postings) => withRows(p, data, STRIDE, F_POSITION, (list, header) => summarize(data, list, header));
   return {
     count: n, vacancies, position, data, wageMax, skill: skillArr, familyOfSkill: Int32Array.from(familyOfSkill), inlineSkills,
     occupationGroup: Int32Array.from(occupationGroup),
