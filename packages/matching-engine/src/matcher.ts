@@ -309,7 +309,7 @@ export function createMatcher(vacancies: VacancyInput[], config?: Partial<Matchi
   /** Queues the list of `key` the seeker reads; returns its width. */
   const push = (p: Postings, key: number, kind: number): number => {
     const width = readWidth(p, key, sDistrict, sStreet);
-    const list = postingRows(p, key, sDistrict, sStreet);
+    const list = postingRows(p, key, sDistrict, sStreet, width);
     if (list.length) {
       lists.push(list);
       listKind.push(kind);

@@ -97,9 +97,9 @@ export function readWidth(p: Postings, key: number, district: number, street: nu
   return street < 0 ? -1 : 0;
 }
 
-/** The widest area with at most `limit` vacancies for `key`, taken from `lists` (the positions or their rows). */
-function pick(p: Postings, lists: Lists, key: number, district: number, street: number): Int32Array {
-  switch (readWidth(p, key, district, street)) {
+/** The list of `key` read at `width` (`readWidth`), taken from `lists` (the positions or their rows). */
+function pick(p: Postings, lists: Lists, key: number, district: number, street: number, width: number): Int32Array {
+  switch (width) {
     case 2:
       return (key >= 0 && lists.whole[key]) || EMPTY;
     case 1:
@@ -113,15 +113,16 @@ function pick(p: Postings, lists: Lists, key: number, district: number, street: 
 
 /** The list a seeker in (district, street) reads for `key`: the widest area with at most `limit` vacancies. */
 export function postingList(p: Postings, key: number, district: number, street: number): Int32Array {
-  return pick(p, p, key, district, street);
+  return pick(p, p, key, district, street, readWidth(p, key, district, street));
 }
 
 /**
  * `postingList`'s vacancies as their rows, after one header row (`withRows`: what the list's
  * vacancies have at most, for a bound on their scores); empty when the list is. `withRows` must have filled them.
+ * `width` saves a caller that already has it a second `readWidth`.
  */
-export function postingRows(p: Postings, key: number, district: number, street: number): Int32Array {
-  return pick(p, p.rows!, key, district, street);
+export function postingRows(p: Postings, key: number, district: number, street: number, width = readWidth(p, key, district, street)): Int32Array {
+  return pick(p, p.rows!, key, district, street, width);
 }
 
 /**

@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import t from 'tap';
-import { EDUCATION_LEVELS, GENDERS, HARDSHIP_CATEGORIES, VACANCY_KINDS, type HardshipCategory } from '@reemploy/domain';
 import { createDemoCity } from '@reemploy/demo-city';
 import { occupationGroupOf, regionPrefix, skillFamilyOf } from '../src/codes.ts';
 import { categoryMask } from '../src/hardship.ts';
@@ -8,6 +7,7 @@ import { normalisedWeights, resolveConfig } from '../src/config.ts';
 import { BATCH_CANDIDATES, createMatcher, defaultMatchingConfig, eligible, KEY_LIST_LIMIT, pairFit, scoreOf, type MatchingConfig, type SeekerInput, type VacancyInput } from '../src/index.ts';
 import { postingList, readWidth } from '../src/postings.ts';
 import { buildVacancyIndex, type VacancyIndex } from '../src/vacancy-index.ts';
+import { list, OCCUPATIONS, seekerArb, SKILLS, vacancyArb } from './arbitraries.ts';
 
 /** Every vacancy the lists of `s` reach (the keys rank() reads, each at the width a seeker of his district and street reads it). */
 function reached(ix: VacancyIndex, s: SeekerInput): Set<number> {
@@ -73,24 +73,17 @@ t.test('lists skipped on their bound never change a ranking: every seeker gets t
 });
 
 // Dense worlds: a few codes shared by some thousand posts, so that every kind of key is cut into parts and read at every width.
-const SKILLS = ['S001-01', 'S001-02', 'S002-01', 'S002-02', 'S003-01', 'bogus'];
-const OCCUPATIONS = ['4-01-01', '4-01-02', '4-03-01', '6-18-01', 'x'];
 // Most in one district, so that its parts are long enough to be cut by street.
-const PLACES = ['320508024043', '320508024043', '320508024001', '320508017003', '320508017003', '320583001001', '320102001001', '3205'];
+const DENSE_PLACES = fc.constantFrom('320508024043', '320508024043', '320508024001', '320508017003', '320508017003', '320583001001', '320102001001', '3205');
 // And one rare skill and occupation, whose lists stay short enough to be read whole.
 const RARE_SKILL = 'S009-01', RARE_OCCUPATION = '8-01-01';
-const categories = fc.subarray([...HARDSHIP_CATEGORIES], { maxLength: 3 });
-const seeker = (id: number): fc.Arbitrary<SeekerInput> => fc.record({
-  id: fc.constant(`s${String(id).padStart(3, '0')}`), age: fc.integer({ min: 16, max: 65 }), gender: fc.constantFrom(...GENDERS),
-  education: fc.constantFrom(...EDUCATION_LEVELS), skills: fc.subarray([...SKILLS, RARE_SKILL], { maxLength: 3 }), desiredOccupations: fc.subarray([...OCCUPATIONS, RARE_OCCUPATION], { maxLength: 2 }),
-  expectedMonthlyWage: fc.option(fc.integer({ min: 2000, max: 9000 }), { nil: null }), communityCode: fc.constantFrom(...PLACES), hardshipCategories: categories,
+const seeker = (id: string) => seekerArb(id, {
+  skills: fc.subarray([...SKILLS, RARE_SKILL], { maxLength: 3 }), desiredOccupations: fc.subarray([...OCCUPATIONS, RARE_OCCUPATION], { maxLength: 2 }), communityCode: DENSE_PLACES,
 });
-const vacancy = (id: number): fc.Arbitrary<VacancyInput> => fc.record({
-  id: fc.constant(`v${String(id).padStart(5, '0')}`), occupationCode: fc.oneof({ weight: 40, arbitrary: fc.constantFrom(...OCCUPATIONS) }, { weight: 1, arbitrary: fc.constant(RARE_OCCUPATION) }),
+const vacancy = (id: string) => vacancyArb(id, {
+  occupationCode: fc.oneof({ weight: 40, arbitrary: fc.constantFrom(...OCCUPATIONS) }, { weight: 1, arbitrary: fc.constant(RARE_OCCUPATION) }),
   skills: fc.oneof({ weight: 40, arbitrary: fc.subarray(SKILLS, { maxLength: 3 }) }, { weight: 1, arbitrary: fc.constant<string[]>([RARE_SKILL]) }),
-  minAge: fc.integer({ min: 16, max: 40 }), maxAge: fc.integer({ min: 35, max: 65 }), educationMin: fc.constantFrom(...EDUCATION_LEVELS.slice(0, 5)),
-  wageMin: fc.constant(2500), wageMax: fc.integer({ min: 2500, max: 8000 }), headcountLeft: fc.integer({ min: 0, max: 3 }), communityCode: fc.constantFrom(...PLACES),
-  kind: fc.constantFrom(...VACANCY_KINDS), reservedFor: fc.oneof({ weight: 4, arbitrary: fc.constant<HardshipCategory[]>([]) }, { weight: 1, arbitrary: categories }), aidBase: fc.boolean(),
+  communityCode: DENSE_PLACES, reservedOneIn: 5,
 });
 
 // Any weights: the bound must hold whichever factor counts most.
@@ -101,7 +94,7 @@ t.test('in dense worlds, where every kind of list is read whole, by district and
   const widths = new Set<string>();
   let skipped = 0;
   fc.assert(
-    fc.property(fc.tuple(...Array.from({ length: 40 }, (_, i) => seeker(i))), fc.tuple(...Array.from({ length: 4000 }, (_, i) => vacancy(i))), fc.integer({ min: 1, max: 40 }), weights, (seekers, vacancies, k, w) => {
+    fc.property(list(40, seeker, 's'), list(4000, vacancy, 'v'), fc.integer({ min: 1, max: 40 }), weights, (seekers, vacancies, k, w) => {
       const r = compare(seekers, vacancies, k, widths, w);
       skipped += r.reachable - r.scored;
       return r.differ === 0;

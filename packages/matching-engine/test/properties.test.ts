@@ -1,45 +1,8 @@
 import fc from 'fast-check';
 import t from 'tap';
-import { EDUCATION_LEVELS, GENDERS, HARDSHIP_CATEGORIES, VACANCY_KINDS, type HardshipCategory } from '@reemploy/domain';
+import { servingOrder } from '../src/allocate.ts';
 import { allocate, createMatcher, defaultMatchingConfig, eligible, pairFit, priorityTier, scoreOf, type Match, type SeekerInput, type VacancyInput } from '../src/index.ts';
-
-// Small code pools, so that worlds share keys, tie, and hit every branch (malformed codes included).
-const SKILLS = ['S001-01', 'S001-02', 'S002-01', 'S002-02', 'S003-01', 'bogus'];
-const OCCUPATIONS = ['4-01-01', '4-01-02', '4-03-01', '6-18-01', 'x'];
-const PLACES = ['320508024043', '320508024001', '320508017003', '320583001001', '320102001001', '3205'];
-
-const categories = fc.subarray([...HARDSHIP_CATEGORIES], { maxLength: 3 });
-const seekerArb = (id: string): fc.Arbitrary<SeekerInput> =>
-  fc.record({
-    id: fc.constant(id),
-    age: fc.integer({ min: 16, max: 65 }),
-    gender: fc.constantFrom(...GENDERS),
-    education: fc.constantFrom(...EDUCATION_LEVELS),
-    skills: fc.subarray(SKILLS, { maxLength: 4 }),
-    desiredOccupations: fc.subarray(OCCUPATIONS, { maxLength: 3 }),
-    expectedMonthlyWage: fc.option(fc.integer({ min: 2000, max: 9000 }), { nil: null }),
-    communityCode: fc.constantFrom(...PLACES),
-    hardshipCategories: categories,
-  });
-const vacancyArb = (id: string): fc.Arbitrary<VacancyInput> =>
-  fc.record({
-    id: fc.constant(id),
-    occupationCode: fc.constantFrom(...OCCUPATIONS),
-    skills: fc.array(fc.constantFrom(...SKILLS), { maxLength: 4 }),
-    minAge: fc.integer({ min: 16, max: 40 }),
-    maxAge: fc.integer({ min: 35, max: 65 }),
-    educationMin: fc.constantFrom(...EDUCATION_LEVELS.slice(0, 5)),
-    wageMin: fc.constant(2500),
-    wageMax: fc.integer({ min: 2500, max: 8000 }),
-    headcountLeft: fc.integer({ min: 0, max: 3 }),
-    communityCode: fc.constantFrom(...PLACES),
-    kind: fc.constantFrom(...VACANCY_KINDS),
-    reservedFor: fc.oneof({ weight: 3, arbitrary: fc.constant<HardshipCategory[]>([]) }, { weight: 1, arbitrary: categories }),
-    aidBase: fc.boolean(),
-  });
-
-const list = <T>(n: number, item: (id: string) => fc.Arbitrary<T>, prefix: string): fc.Arbitrary<T[]> =>
-  n === 0 ? fc.constant([]) : fc.tuple(...Array.from({ length: n }, (_, i) => item(`${prefix}${String(i).padStart(2, '0')}`)));
+import { list, seekerArb, vacancyArb } from './arbitraries.ts';
 
 interface World {
   seekers: SeekerInput[];
@@ -160,7 +123,6 @@ t.test('the same input gives the same output, whatever the order of the vacancie
 });
 
 t.test("the allocation's serving order: by tier, best score, index, whether scores are the engine's millionths or not", async () => {
-  const { servingOrder } = await import('../src/allocate.ts');
   const reference = (tier: Uint8Array, best: Float64Array) =>
     Array.from(tier.keys()).sort((x, y) => tier[x]! - tier[y]! || best[y]! - best[x]! || x - y);
   const millionths = fc.oneof(fc.constant(-1), fc.integer({ min: 0, max: 1_000_000 }).map((m) => m / 1e6), fc.constantFrom(0.5, 0.500001, 1));
