@@ -9,7 +9,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import pg from 'pg';
-import type { Match, MatchingConfig, SeekerInput } from '@reemploy/matching-engine';
+import type { Match, MatchingConfig, Reason, SeekerInput } from '@reemploy/matching-engine';
 import { MatcherCache, type VacancyIndex } from './cache.ts';
 import { isActiveSeeker, isUuid, SEEKER_COLUMNS, toSeekerInput, type SeekerFields } from './inputs.ts';
 
@@ -39,28 +39,34 @@ const SEEKERS_SQL = `
 
 type SeekerRow = SeekerFields & { status: string; able_to_work: boolean; willing_to_work: boolean; declines: number };
 
-/** The body of GET matches, with exactly the fields of the documented schema (matches/schemas.ts). */
+// Each reason is a shared frozen object (see the engine's reasons.ts): its JSON is written once.
+const reasonJson = new WeakMap<Reason, string>();
+const reasonText = (r: Reason): string => {
+  let text = reasonJson.get(r);
+  if (text === undefined) {
+    text = JSON.stringify({ code: r.code, zh: r.zh, en: r.en });
+    reasonJson.set(r, text);
+  }
+  return text;
+};
+// As JSON.stringify writes a number (the factors and scores are always finite).
+const num = (x: number): string => (Number.isFinite(x) ? String(x) : 'null');
+
+/**
+ * The body of GET matches, with exactly the fields of the documented schema (matches/schemas.ts),
+ * byte for byte what JSON.stringify would write for them. Written by hand: most of a body is
+ * its reasons, and the same few reasons recur in every list (the costliest step of an answer).
+ */
 export function seekerMatchesJson(row: SeekerRow, active: boolean, items: Match[]): string {
-  return JSON.stringify({
-    seekerId: row.seeker_id,
-    communityCode: row.community_code,
-    active,
-    unjustifiedDeclinesThisYear: row.declines,
-    items: items.map((m) => ({
-      vacancyId: m.vacancyId,
-      rank: m.rank,
-      score: m.score,
-      factors: {
-        skills: m.factors.skills,
-        occupation: m.factors.occupation,
-        age: m.factors.age,
-        wage: m.factors.wage,
-        proximity: m.factors.proximity,
-        priority: m.factors.priority,
-      },
-      reasons: m.reasons.map((r) => ({ code: r.code, zh: r.zh, en: r.en })),
-    })),
-  });
+  let out = `{"seekerId":${JSON.stringify(row.seeker_id)},"communityCode":${JSON.stringify(row.community_code)},"active":${active},"unjustifiedDeclinesThisYear":${num(row.declines)},"items":[`;
+  for (let i = 0; i < items.length; i++) {
+    const m = items[i]!;
+    const f = m.factors;
+    out += `${i ? ',' : ''}{"vacancyId":${JSON.stringify(m.vacancyId)},"rank":${num(m.rank)},"score":${num(m.score)},"factors":{"skills":${num(f.skills)},"occupation":${num(f.occupation)},"age":${num(f.age)},"wage":${num(f.wage)},"proximity":${num(f.proximity)},"priority":${num(f.priority)}},"reasons":[`;
+    for (let j = 0; j < m.reasons.length; j++) out += (j ? ',' : '') + reasonText(m.reasons[j]!);
+    out += ']}';
+  }
+  return `${out}]}`;
 }
 
 if (parentPort && workerData) {
