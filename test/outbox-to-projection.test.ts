@@ -6,6 +6,7 @@ import { eventually, testQueuePrefix } from '@reemploy/runtime/testing';
 import { projectionHandlers } from '../services/matching/src/projection/handlers.ts';
 import { build as buildRegistration } from '../services/registration/test/helper.ts';
 import { build as buildMatching } from '../services/matching/test/helper.ts';
+import { makeIdNumber } from '@reemploy/domain';
 import { post, seekerPayload } from './helper.ts';
 
 t.test('a seeker registered in registration reaches matching within a second', async (t) => {
@@ -100,4 +101,33 @@ t.test('a relay that dies between publishing and marking publishes again, and th
   t.same(seekers.map((s) => s.seeker_id), [created.json().id], 'applied once');
   const inbox = await matching.ctx.db.selectFrom('inbox').selectAll().execute();
   t.equal(inbox.length, 1);
+});
+
+t.test("matching holds each member's own hardship categories, as registration derived them, not the household's", async (t) => {
+  const registration = await buildRegistration(t);
+  const matching = await buildMatching(t);
+  const writer = registration.token(['seekers:write', 'seekers:read']);
+  const household = await post(registration.app, '/v1/households', writer, { communityCode: '320508024043', singleParent: true, minorChildren: 1 });
+  t.equal(household.statusCode, 201, household.body);
+  const hh = household.json().id;
+  // A single mother of 45 and her adult son, both out of work: the household is a single-parent and
+  // zero-employment one; only the mother is a single parent (and 4050).
+  const mother = await post(registration.app, '/v1/job-seekers', writer, seekerPayload(3, { householdId: hh, relationship: 'head', idNumber: makeIdNumber('320508', '1981-03-01', 121, 'female') }));
+  const son = await post(registration.app, '/v1/job-seekers', writer, seekerPayload(4, { householdId: hh, relationship: 'child', idNumber: makeIdNumber('320508', '2004-07-01', 131, 'male') }));
+  t.equal(mother.statusCode, 201, mother.body);
+  t.equal(son.statusCode, 201, son.body);
+  // Every event registration published, delivered in its order.
+  const rows = await registration.ctx.db.selectFrom('outbox').selectAll().orderBy('seq').execute();
+  t.ok(rows.some((r) => r.type === 'household.categories-changed'), 'the household change was published');
+  for (const row of rows) {
+    const envelope = { id: row.id, type: row.type, version: row.version, producer: 'registration', seq: row.seq, subject: row.subject, occurredAt: row.occurred_at.toISOString(), payload: row.payload };
+    await applyEvent(matching.ctx.db, projectionHandlers(), envelope);
+  }
+  const derived = async (id: string) => (await registration.app.inject({ url: `/v1/job-seekers/${id}`, headers: { authorization: `Bearer ${writer}` } })).json().hardshipCategories;
+  const projected = async (id: string) => (await matching.ctx.db.selectFrom('seekers').select('hardship_categories').where('seeker_id', '=', id).executeTakeFirstOrThrow()).hardship_categories;
+  const motherCategories = await derived(mother.json().id);
+  const sonCategories = await derived(son.json().id);
+  t.ok(motherCategories.includes('SINGLE_PARENT') && !sonCategories.includes('SINGLE_PARENT'), `registration: mother ${motherCategories}, son ${sonCategories}`);
+  t.same(await projected(mother.json().id), motherCategories);
+  t.same(await projected(son.json().id), sonCategories, 'the son is not offered posts reserved for single parents');
 });

@@ -158,7 +158,8 @@ export const eventContracts = {
   'seeker.employment-changed': contract({ version: 1, producer: 'registration', schema: seekerSnapshot, consumers: ['matching'] }),
   'seekers.imported': contract({ version: 1, producer: 'registration', schema: seekersImported, consumers: ['matching'] }),
   'seeker.anonymised': contract({ version: 1, producer: 'registration', schema: seekerAnonymised, consumers: ['matching'] }),
-  'household.categories-changed': contract({ version: 1, producer: 'registration', schema: householdCategoriesChanged, consumers: ['matching'] }),
+  // Not for matching: each member's own snapshot, published with it, carries what that member holds.
+  'household.categories-changed': contract({ version: 1, producer: 'registration', schema: householdCategoriesChanged, consumers: [] }),
   'household.escalated': contract({ version: 1, producer: 'registration', schema: householdEscalated, consumers: [] }),
   'vacancy.created': contract({ version: 1, producer: 'job-postings', schema: vacancySnapshot, consumers: ['matching', 'assistance-bases', 'registration'] }),
   'vacancy.updated': contract({ version: 1, producer: 'job-postings', schema: vacancySnapshot, consumers: ['matching', 'assistance-bases'] }),

@@ -22,6 +22,12 @@ export interface SeekerProjectionTable {
   updated_at: Timestamp;
 }
 
+/** Seekers registration anonymised: a late snapshot of one changes nothing. */
+export interface ForgottenSeekerTable {
+  seeker_id: string;
+  forgotten_at: Generated<Date>;
+}
+
 export interface VacancyProjectionTable {
   vacancy_id: string;
   vacancy_no: Generated<number>;
@@ -130,6 +136,7 @@ export interface ReferralTable {
 
 export interface MatchingDB extends MessagingTables {
   seekers: SeekerProjectionTable;
+  forgotten_seekers: ForgottenSeekerTable;
   vacancies: VacancyProjectionTable;
   reserved_posts: ReservedPostProjectionTable;
   matching_runs: MatchingRunTable;

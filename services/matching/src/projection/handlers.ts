@@ -1,4 +1,4 @@
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { Envelope, EventPayload } from '@reemploy/events';
 import type { EventHandlers } from '@reemploy/messaging';
 import type { MatchingDB } from '../database.ts';
@@ -7,10 +7,17 @@ import { upsertReservedPost, upsertVacancy } from './vacancies.ts';
 /**
  * Upserts a seeker snapshot. An older snapshot (lower producer sequence)
  * arriving after a newer one changes nothing, so order of delivery is free.
- * Categories are fenced on their own sequence: a household event may have
- * set them more recently than the last seeker snapshot.
+ * The snapshot's categories are the ones this person holds: registration
+ * re-derives a household's members and publishes each member's snapshot
+ * with the household's change, so the household's own set (a single
+ * parent's adult child is not a single parent) is never copied to them.
  */
 async function upsertSeeker(trx: Transaction<MatchingDB>, s: EventPayload<'seeker.registered'>, envelope: Envelope) {
+  if (await trx.selectFrom('forgotten_seekers').select('seeker_id').where('seeker_id', '=', s.seekerId).executeTakeFirst()) return;
+  await upsertSnapshot(trx, s, envelope);
+}
+
+async function upsertSnapshot(trx: Transaction<MatchingDB>, s: EventPayload<'seeker.registered'>, envelope: Envelope) {
   const row = {
     seeker_id: s.seekerId,
     household_id: s.householdId,
@@ -47,8 +54,8 @@ async function upsertSeeker(trx: Transaction<MatchingDB>, s: EventPayload<'seeke
           able_to_work: ref('excluded.able_to_work'),
           willing_to_work: ref('excluded.willing_to_work'),
           status: ref('excluded.status'),
-          hardship_categories: sql<string[]>`case when seekers.categories_seq < excluded.source_seq then excluded.hardship_categories else seekers.hardship_categories end`,
-          categories_seq: sql<number>`greatest(seekers.categories_seq, excluded.source_seq)`,
+          hardship_categories: ref('excluded.hardship_categories'),
+          categories_seq: ref('excluded.categories_seq'),
           source_seq: ref('excluded.source_seq'),
           updated_at: ref('excluded.updated_at'),
         }))
@@ -59,21 +66,10 @@ async function upsertSeeker(trx: Transaction<MatchingDB>, s: EventPayload<'seeke
 
 /** A bulk import's new seekers: each upserted as its own seeker.registered would be. */
 async function upsertImportedSeekers(trx: Transaction<MatchingDB>, batch: EventPayload<'seekers.imported'>, envelope: Envelope) {
-  for (const s of batch.seekers) await upsertSeeker(trx, s, envelope);
-}
-
-/** A household's derived categories changed: members drop the previous ones and take the new. */
-async function applyHouseholdCategories(trx: Transaction<MatchingDB>, h: EventPayload<'household.categories-changed'>, envelope: Envelope) {
-  await trx
-    .updateTable('seekers')
-    .set({
-      hardship_categories: sql<string[]>`array(select distinct c from unnest(array(select unnest(hardship_categories) except select unnest(${h.previous}::text[])) || ${h.hardshipCategories}::text[]) as c order by c)`,
-      categories_seq: envelope.seq,
-      updated_at: new Date(),
-    })
-    .where((eb) => eb.or([eb('household_id', '=', h.householdId), ...(h.memberIds.length ? [eb('seeker_id', 'in', h.memberIds)] : [])]))
-    .where('categories_seq', '<', envelope.seq)
-    .execute();
+  if (!batch.seekers.length) return;
+  const forgotten = await trx.selectFrom('forgotten_seekers').select('seeker_id').where('seeker_id', 'in', batch.seekers.map((s) => s.seekerId)).execute();
+  const skip = new Set(forgotten.map((f) => f.seeker_id));
+  for (const s of batch.seekers) if (!skip.has(s.seekerId)) await upsertSnapshot(trx, s, envelope);
 }
 
 export function projectionHandlers(): EventHandlers<MatchingDB> {
@@ -82,10 +78,11 @@ export function projectionHandlers(): EventHandlers<MatchingDB> {
     'seeker.updated': upsertSeeker,
     'seeker.employment-changed': upsertSeeker,
     'seekers.imported': upsertImportedSeekers,
-    'household.categories-changed': applyHouseholdCategories,
-    // Retention at registration: forget the person's attributes (referrals and past runs keep only the id).
+    // Retention at registration: forget the person's attributes (referrals and past runs keep only the id),
+    // for good: the id is kept as forgotten, so a snapshot published earlier and delivered late changes nothing.
     'seeker.anonymised': async (trx, a) => {
       await trx.deleteFrom('seekers').where('seeker_id', '=', a.seekerId).execute();
+      await trx.insertInto('forgotten_seekers').values({ seeker_id: a.seekerId }).onConflict((oc) => oc.doNothing()).execute();
     },
     'vacancy.created': upsertVacancy,
     'vacancy.updated': upsertVacancy,
