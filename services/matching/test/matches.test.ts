@@ -82,6 +82,10 @@ t.test('candidates: best seekers for a vacancy, only from the caller regions', a
 
   const city = await app.inject({ url: `/v1/vacancies/${v.vacancyId}/candidates?limit=5`, headers: bearer(token(['matching:read'], ['3205'])) });
   t.equal(city.json().items.length, 3);
+  // An id in capitals is the same vacancy (Postgres finds it so), answered under its stored id.
+  const capitals = (await app.inject({ url: `/v1/vacancies/${v.vacancyId.toUpperCase()}/candidates?limit=5`, headers: bearer(token(['matching:read'], ['3205'])) })).json();
+  t.equal(capitals.vacancyId, v.vacancyId);
+  t.same(capitals.items, city.json().items);
 
   await deliver(ctx, 'vacancy.closed', { ...v, status: 'closed' });
   const closed = (await app.inject({ url: `/v1/vacancies/${v.vacancyId}/candidates`, headers: bearer(token(['matching:read'])) })).json();

@@ -180,3 +180,51 @@ t.test('a note with a phone or identity number typed into it shows them only to 
   const read = await app.inject({ url: `/v1/referrals/${r.id}`, headers: bearer(token(['matching:read'])) });
   t.equal(read.json().note, '本人改用 [phone] 聯繫', 'without: the number is not shown');
 });
+
+t.test('the last place goes to one hire: two hires at once for it cannot both pass, and it is gone for the next seeker at once', async (t) => {
+  const { app, ctx, token } = await build(t, { env: { MATCHER_REFRESH_MS: '0' } });
+  const write = bearer(token(['referrals:write', 'matching:read']));
+  const v = vacancy({ headcount: 1, headcountLeft: 1 });
+  await deliver(ctx, 'vacancy.created', v);
+  const [a, b, c] = [seeker(), seeker(), seeker()];
+  for (const s of [a, b, c]) await deliver(ctx, 'seeker.registered', s);
+  const refer = (s: { seekerId: string }) => app.inject({ method: 'POST', url: '/v1/referrals', headers: write, payload: { seekerId: s.seekerId, vacancyId: v.vacancyId, referredBy: '王主任' } });
+  const ra = (await refer(a)).json();
+  const rb = (await refer(b)).json();
+  t.equal((await app.inject({ url: `/v1/job-seekers/${c.seekerId}/matches`, headers: write })).json().items.length, 1, 'offered while a place is left');
+
+  const hires = await Promise.all([ra, rb].map((r) => app.inject({ method: 'POST', url: `/v1/referrals/${r.id}/outcome`, headers: write, payload: { outcome: 'hired' } })));
+  t.same(hires.map((h) => h.statusCode).sort(), [200, 409], 'one hire, one refusal');
+  t.match(hires.find((h) => h.statusCode === 409)!.json().detail, /no places left/);
+  t.equal((await ctx.db.selectFrom('outbox').select('id').where('type', '=', 'referral.hired').execute()).length, 1, 'one hire published');
+  const loser = await ctx.db.selectFrom('referrals').select('status').where('id', 'in', [ra.id, rb.id]).where('status', '=', 'pending').execute();
+  t.equal(loser.length, 1, 'the refused referral is still pending, for the coordinator to close');
+
+  // Before job-postings' next snapshot of the vacancy arrives, the place is already gone here.
+  t.equal((await refer(c)).statusCode, 409, 'no referral to a vacancy with no place left');
+  t.same((await app.inject({ url: `/v1/job-seekers/${c.seekerId}/matches`, headers: write })).json().items, [], 'no longer offered');
+  // Job-postings' snapshot after the hire agrees, and changes nothing.
+  await deliver(ctx, 'vacancy.updated', { ...v, headcountLeft: 0, status: 'filled' });
+  t.equal((await ctx.db.selectFrom('vacancies').select('headcount_left').executeTakeFirstOrThrow()).headcount_left, 0);
+});
+
+t.test('an outcome reason is a code from a list: free text goes in the note, which is masked without pii:read', async (t) => {
+  const { app, ctx, token } = await build(t);
+  const write = bearer(token(['referrals:write', 'matching:read']));
+  const s = seeker();
+  const v = vacancy();
+  await deliver(ctx, 'seeker.registered', s);
+  await deliver(ctx, 'vacancy.created', v);
+  const referral = (await app.inject({ method: 'POST', url: '/v1/referrals', headers: write, payload: { seekerId: s.seekerId, vacancyId: v.vacancyId, referredBy: 'x' } })).json();
+  for (const outcome of ['withdrawn', 'no-show', 'hired']) {
+    const res = await app.inject({ method: 'POST', url: `/v1/referrals/${referral.id}/outcome`, headers: write, payload: { outcome, reason: '改用13912345678' } });
+    t.equal(res.statusCode, 400, `${outcome} with a reason`);
+    t.match(res.headers['content-type'], /^application\/problem\+json/);
+    t.match(res.json().errors, [{ field: 'body.reason' }]);
+  }
+  t.equal((await ctx.db.selectFrom('referrals').select('status').executeTakeFirstOrThrow()).status, 'pending', 'nothing stored');
+  const withdrawn = await app.inject({ method: 'POST', url: `/v1/referrals/${referral.id}/outcome`, headers: write, payload: { outcome: 'withdrawn', note: '改用13912345678 聯繫' } });
+  t.equal(withdrawn.statusCode, 200, withdrawn.body);
+  t.equal(withdrawn.json().reason, null);
+  t.notMatch(withdrawn.json().note, /13912345678/, 'the phone in the note is masked without pii:read');
+});

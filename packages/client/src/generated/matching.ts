@@ -400,7 +400,7 @@ export interface components {
             note?: string;
             /** @enum {string} */
             outcome: "hired" | "rejected" | "no-show" | "declined" | "withdrawn";
-            /** @description Required for rejected (skills-mismatch, experience-lacking, failed-interview, failed-medical, position-filled, schedule-mismatch, other) and declined (health, family-care, commute-too-long, wage-below-minimum, unsafe-conditions, in-training, wage-too-low, not-interested, working-hours, other) */
+            /** @description Required for rejected (skills-mismatch, experience-lacking, failed-interview, failed-medical, position-filled, schedule-mismatch, other) and declined (health, family-care, commute-too-long, wage-below-minimum, unsafe-conditions, in-training, wage-too-low, not-interested, working-hours, other); refused for the other outcomes (use note) */
             reason?: string;
         };
         SeekerMatches: {
@@ -413,10 +413,15 @@ export interface components {
             unjustifiedDeclinesThisYear: number;
         };
         SeekerRecommendations: {
+            /** @description Still registered unemployed, able and willing to work; false once hired since the run (no item is then available) */
+            active: boolean;
             communityCode: string;
             items: {
-                /** @description As of now; null when the vacancy is no longer open to the seeker */
+                /** @description Open to the seeker now: open with a place left, within its age and education limits, and not reserved for other groups */
+                available: boolean;
+                /** @description As of now; null when not available */
                 factors: components["schemas"]["MatchFactors"] | null;
+                /** @description The rank in the run's list */
                 rank: number;
                 reasons: components["schemas"]["MatchReason"][];
                 /** @description The score the run ranked it by */

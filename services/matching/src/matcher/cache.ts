@@ -74,7 +74,8 @@ export class MatcherCache {
     };
     this.index = new Refreshing(
       refreshMs,
-      version(`select concat_ws('/', (select max(source_seq) from vacancies), (select max(source_seq) from reserved_posts), (select count(*) from vacancies)) as v`),
+      // updated_at too: a hire takes a place in the projection before job-postings' next snapshot of the vacancy.
+      version(`select concat_ws('/', (select max(source_seq) from vacancies), (select max(updated_at) from vacancies), (select max(source_seq) from reserved_posts), (select count(*) from vacancies)) as v`),
       async () => {
         const vacancies = await loadVacancyInputs(pool);
         return { matcher: createMatcher(vacancies, config), vacancies: new Map(vacancies.map((v) => [v.id, v])) };

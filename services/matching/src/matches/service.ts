@@ -29,13 +29,15 @@ export async function matchesForSeeker(ctx: Ctx, ranker: Ranker, cache: MatcherC
     });
   const [items, declines] = await Promise.all([active ? rank() : [], unjustifiedDeclinesThisYear(ctx.db, seekerId)]);
   servedMetric(ctx).inc({ kind: 'on-demand' }, items.length);
-  return { seekerId, communityCode: row.community_code, active, unjustifiedDeclinesThisYear: declines, items };
+  return { seekerId: row.seeker_id, communityCode: row.community_code, active, unjustifiedDeclinesThisYear: declines, items };
 }
 
 /** The best seekers in the caller's regions for one vacancy. */
-export async function candidatesForVacancy(ctx: Ctx, cache: MatcherCache, caller: Caller, vacancyId: string, limit: number) {
-  const row = await ctx.db.selectFrom('vacancies').select(['vacancy_id', 'status', 'headcount_left', 'valid_until']).where('vacancy_id', '=', vacancyId).executeTakeFirst();
-  if (!row) throw problems.notFound(`Vacancy ${vacancyId}`);
+export async function candidatesForVacancy(ctx: Ctx, cache: MatcherCache, caller: Caller, requested: string, limit: number) {
+  const row = await ctx.db.selectFrom('vacancies').select(['vacancy_id', 'status', 'headcount_left', 'valid_until']).where('vacancy_id', '=', requested).executeTakeFirst();
+  if (!row) throw problems.notFound(`Vacancy ${requested}`);
+  // Postgres matched the id whatever its case; the matcher knows it as stored (lower case).
+  const vacancyId = row.vacancy_id;
   const open = row.status === 'open' && row.headcount_left > 0 && row.valid_until > new Date();
   if (!open) return { vacancyId, open, headcountLeft: row.headcount_left, items: [] };
   let index = await cache.vacancyIndex();

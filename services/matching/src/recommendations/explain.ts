@@ -4,35 +4,42 @@ import type { ServiceContext } from '@reemploy/runtime';
 import type { MatchingEnv } from '../config.ts';
 import type { MatchingDB, RecommendationTable } from '../database.ts';
 import type { MatcherCache } from '../matcher/cache.ts';
-import { engineConfig, SEEKER_COLUMNS, toSeekerInput, type SeekerFields } from '../matcher/inputs.ts';
+import { engineConfig, isActiveSeeker, SEEKER_COLUMNS, toSeekerInput, type SeekerFields } from '../matcher/inputs.ts';
 
 /**
  * Turns stored lists into matches with factors and reasons. The run stores
  * the ranking and scores; factors and reasons are worked out again for the
- * listed vacancies only, from the current projection, so a vacancy closed
- * (or a seeker hired) since the run shows without them.
+ * listed vacancies only, from the current projection. A vacancy no longer
+ * open to the seeker (filled, closed, reserved for others since) stays in the
+ * run's list, marked not available and without factors, and so does every
+ * item of a seeker no longer looking for work (hired since the run, say).
  */
 export async function explainLists(ctx: ServiceContext<MatchingDB, MatchingEnv>, cache: MatcherCache, rows: Selectable<RecommendationTable>[]) {
   if (!rows.length) return [];
   const index = await cache.vacancyIndex();
-  const { rows: seekers } = await ctx.database.pool.query<SeekerFields>(`select ${SEEKER_COLUMNS} from seekers where seeker_id = any($1::uuid[])`, [rows.map((r) => r.seeker_id)]);
+  const { rows: seekers } = await ctx.database.pool.query<SeekerFields & { status: string; able_to_work: boolean; willing_to_work: boolean }>(
+    `select ${SEEKER_COLUMNS}, status, able_to_work, willing_to_work from seekers where seeker_id = any($1::uuid[])`,
+    [rows.map((r) => r.seeker_id)],
+  );
   const byId = new Map(seekers.map((s) => [s.seeker_id, s]));
   const config = engineConfig(ctx.env);
   const now = new Date();
   return rows.map((row) => {
     const seeker = byId.get(row.seeker_id);
+    const active = seeker !== undefined && isActiveSeeker(seeker);
     const explained = new Map<string, Match>();
     const listed = row.vacancy_ids.flatMap((id) => index.vacancies.get(id) ?? []);
-    if (seeker && listed.length) {
+    if (active && listed.length) {
       for (const m of createMatcher(listed, config).rankForSeeker(toSeekerInput(seeker, now), listed.length)) explained.set(m.vacancyId, m);
     }
     return {
       seekerId: row.seeker_id,
       communityCode: row.community_code,
       priorityTier: row.tier,
+      active,
       items: row.vacancy_ids.map((vacancyId, i) => {
         const m = explained.get(vacancyId);
-        return { vacancyId, rank: i + 1, score: row.scores[i] ?? 0, factors: m?.factors ?? null, reasons: m?.reasons ?? [] };
+        return { vacancyId, rank: i + 1, score: row.scores[i] ?? 0, available: m !== undefined, factors: m?.factors ?? null, reasons: m?.reasons ?? [] };
       }),
     };
   });

@@ -20,12 +20,14 @@ const seekerList = z
     seekerId: z.uuid(),
     communityCode: z.string(),
     priorityTier: z.int().describe('0 zero-employment households, 1 dual households and single parents, 2 other hardship, 3 everyone else'),
+    active: z.boolean().describe('Still registered unemployed, able and willing to work; false once hired since the run (no item is then available)'),
     items: z.array(
       z.object({
         vacancyId: z.uuid(),
-        rank: z.int(),
+        rank: z.int().describe("The rank in the run's list"),
         score: z.number().min(0).max(1).describe('The score the run ranked it by'),
-        factors: factorsView.nullable().describe('As of now; null when the vacancy is no longer open to the seeker'),
+        available: z.boolean().describe('Open to the seeker now: open with a place left, within its age and education limits, and not reserved for other groups'),
+        factors: factorsView.nullable().describe('As of now; null when not available'),
         reasons: z.array(reasonView),
       }),
     ),

@@ -19,7 +19,7 @@ export const outcomeBody = z
       .string()
       .max(60)
       .optional()
-      .describe(`Required for rejected (${REJECTION_REASONS.join(', ')}) and declined (${DECLINE_REASON_CODES.join(', ')})`),
+      .describe(`Required for rejected (${REJECTION_REASONS.join(', ')}) and declined (${DECLINE_REASON_CODES.join(', ')}); refused for the other outcomes (use note)`),
     at: z.iso.datetime({ offset: true }).optional().describe('When it happened (default: now)'),
     note: z.string().max(500).optional(),
   })

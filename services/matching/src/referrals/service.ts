@@ -100,7 +100,9 @@ function checkReason(input: OutcomeInput): { reason: string | null; justified: b
     if (!input.reason || !Object.hasOwn(DECLINE_REASONS, input.reason)) throw problems.field('body.reason', `must be one of ${Object.keys(DECLINE_REASONS).join(', ')}`);
     return { reason: input.reason, justified: DECLINE_REASONS[input.reason as DeclineReason] };
   }
-  return { reason: input.reason ?? null, justified: null };
+  // A reason is a code from a list; anything else a caller wants to say goes in the note, which is masked like other free text.
+  if (input.reason !== undefined) throw problems.field('body.reason', `is only for rejected and declined outcomes (write anything else in note)`);
+  return { reason: null, justified: null };
 }
 
 async function recordOutcomeEvent(trx: Transaction<MatchingDB>, row: ReferralRow) {
@@ -131,11 +133,14 @@ export async function recordOutcome(ctx: Ctx, caller: Caller, id: string, input:
   const at = input.at ? new Date(input.at) : new Date();
   if (at.getTime() > Date.now() + 5 * 60_000) throw problems.field('body.at', 'is in the future');
   if (at.getTime() < current.created_at.getTime()) throw problems.field('body.at', 'is before the referral was made');
-  if (input.outcome === 'hired') {
-    const v = await ctx.db.selectFrom('vacancies').select(['status', 'headcount_left']).where('vacancy_id', '=', current.vacancy_id).executeTakeFirst();
-    if (!v || v.headcount_left <= 0) throw problems.conflict('The vacancy has no places left');
-  }
   return transact(ctx.db, async (trx) => {
+    if (input.outcome === 'hired') {
+      // The place is taken here, under the row's lock: two hires for the last place cannot both pass, and the
+      // next referral or hire sees it gone before job-postings' snapshot of the vacancy comes back.
+      const v = await trx.selectFrom('vacancies').select('headcount_left').where('vacancy_id', '=', current.vacancy_id).forUpdate().executeTakeFirst();
+      if (!v || v.headcount_left <= 0) throw problems.conflict('The vacancy has no places left');
+      await trx.updateTable('vacancies').set((eb) => ({ headcount_left: eb('headcount_left', '-', 1), updated_at: new Date() })).where('vacancy_id', '=', current.vacancy_id).execute();
+    }
     const row = await repo.closeReferral(trx, id, { status: input.outcome, reason, justified, note: input.note ?? null, at });
     if (!row) throw problems.conflict('The referral is no longer pending');
     await recordOutcomeEvent(trx, row);
