@@ -107,6 +107,16 @@ t.test('every PATCH, PUT and other conditional write: 428 without If-Match, 412 
         return { url: `/v1/vacancies/${id}/close`, read: `/v1/vacancies/${id}`, body: { reason: 'filled-elsewhere' } };
       },
     },
+    'POST /v1/vacancies/:id/merge': {
+      app: jobPostings.app,
+      optional: true,
+      prepare: async () => {
+        const employerId = await created(jobPostings.app, '/v1/employers', employer());
+        const keep = await created(jobPostings.app, '/v1/vacancies', vacancy(employerId, { title: '商场保安员' }));
+        const duplicateId = await created(jobPostings.app, '/v1/vacancies', vacancy(employerId, { title: '商场保安员(招聘会)', source: 'job-fair' }));
+        return { url: `/v1/vacancies/${keep}/merge`, read: `/v1/vacancies/${keep}`, body: { duplicateId } };
+      },
+    },
     'PATCH /v1/aid-bases/:id': {
       app: aidBases.app,
       prepare: async () => {

@@ -115,7 +115,6 @@ for (const [name, build] of Object.entries(builders)) {
  */
 const REPEAT_SAFE_WITHOUT_KEY: Record<string, string> = {
   'POST /v1/job-seekers/import': 'uploading the same file again changes nothing',
-  'POST /v1/job-fairs/:id/vacancies': 'attaching a vacancy twice changes nothing',
   'POST /v1/aid-bases/:id/reserved-posts/:postId/withdraw': 'If-Match required: a repeat is 412, never a second change',
   'POST /v1/webhooks/deliveries/:id/replay': 'an operator’s explicit redelivery; receivers dedupe deliveries by event id',
   'POST /v1/assessments/samples': 'a stored replay would keep unmasked contacts at rest; the same seed draws the same sample',

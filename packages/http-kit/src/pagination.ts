@@ -7,12 +7,13 @@ export const pageQuery = z.object({
   cursor: z.string().max(512).regex(/^[A-Za-z0-9_-]+$/).optional().describe('nextCursor of the previous page'),
 });
 
-const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[ T]([01]\d|2[0-3]):([0-5]\d):([0-5]\d)(\.\d{1,6})?(Z|[+-]\d{2}(:?\d{2})?)$/;
+// Offsets up to ±15:59, the most Postgres accepts.
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[ T]([01]\d|2[0-3]):([0-5]\d):([0-5]\d)(\.\d{1,6})?(Z|[+-](0\d|1[0-5])(:?[0-5]\d)?)$/;
 
 /**
  * A timestamp in a cursor, as Postgres writes `created_at::text` (microseconds
- * kept) or as ISO 8601, on a day that exists: a forged one is refused here, not
- * by Postgres with a 500.
+ * kept) or as ISO 8601, on a day that exists and with an offset Postgres takes:
+ * a forged one is refused here, not by Postgres with a 500.
  */
 export const cursorTimestamp = z
   .string()

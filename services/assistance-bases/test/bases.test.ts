@@ -94,6 +94,13 @@ t.test('the list pages by cursor, filters by region and cohort, and refuses a fo
   const forged = await svc.app.inject({ url: '/v1/aid-bases?cursor=eyJuIjoxfQ', headers });
   t.equal(forged.statusCode, 400);
   t.equal(forged.json().errors[0].field, 'query.cursor');
+  // Placements are counted as a Postgres int: a larger count in a cursor was never produced by this list.
+  const huge = Buffer.from(JSON.stringify({ p: 2 ** 31, n: '基地0', i: '00000000-0000-4000-8000-000000000000' })).toString('base64url');
+  const beyond = await svc.app.inject({ url: `/v1/aid-bases?sort=placements&cursor=${huge}`, headers });
+  t.equal(beyond.statusCode, 400, beyond.body);
+  t.equal(beyond.json().errors?.[0]?.field, 'query.cursor');
+  const largest = Buffer.from(JSON.stringify({ p: 2 ** 31 - 1, n: '基地0', i: '00000000-0000-4000-8000-000000000000' })).toString('base64url');
+  t.equal((await svc.app.inject({ url: `/v1/aid-bases?sort=placements&cursor=${largest}`, headers })).statusCode, 200, 'the largest int is a cursor');
 });
 
 t.test('a read outside the caller regions is a 404; scopes are enforced', async (t) => {

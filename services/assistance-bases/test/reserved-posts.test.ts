@@ -2,7 +2,7 @@ import t from 'tap';
 import { Queue } from 'bullmq';
 import { queueNames } from '@reemploy/events';
 import { eventually } from '@reemploy/runtime/testing';
-import { basePayload, count, reserve, reservedPostEvents, setup, vacancySnapshot } from './support.ts';
+import { auth, basePayload, count, READ, reserve, reservedPostEvents, setup, vacancySnapshot, WRITE } from './support.ts';
 
 t.test('reserves an open vacancy known from job-postings events, and publishes the post', async (t) => {
   const { svc, events, city, base } = await setup(t);
@@ -97,4 +97,25 @@ t.test('an older vacancy snapshot arriving late changes nothing', async (t) => {
   await events.send('vacancy.closed', { ...v, headcountLeft: 2, status: 'closed' }, { seq: 13 });
   const read = await svc.app.inject({ url: `/v1/aid-bases/${base.id}/reserved-posts/${ok.json().id}`, headers: city });
   t.equal(read.json().vacancy.status, 'closed', 'a newer close is applied');
+});
+
+t.test('a vacancy outside the caller regions is refused exactly as an unknown one, and nothing of it is shown', async (t) => {
+  const { svc, events, city, base } = await setup(t);
+  const elsewhere = vacancySnapshot({ communityCode: '320506001001', title: '吳中區倉管員' });
+  await events.send('vacancy.created', elsewhere);
+  const district = auth(svc.token([READ, WRITE], ['320508']));
+  const comparable = (body: Record<string, unknown>) => ({ ...body, instance: undefined, requestId: undefined });
+
+  const unknown = await reserve(svc, district, base.id, { vacancyId: crypto.randomUUID(), reservedFor: ['DISABLED'], quota: 1 });
+  const outside = await reserve(svc, district, base.id, { vacancyId: elsewhere.vacancyId, reservedFor: ['DISABLED'], quota: 1 });
+  t.equal(outside.statusCode, 422, outside.body);
+  t.equal(outside.json().code, 'unknown-vacancy');
+  t.equal(outside.json().errors?.[0]?.field, 'body.vacancyId');
+  t.same(comparable(outside.json()), comparable(unknown.json()), 'the same answer as a vacancy that does not exist');
+  t.notMatch(outside.body, /吳中區|320506/, 'nothing of the vacancy is echoed');
+  t.equal(await count(svc, 'reserved_posts'), 0);
+  t.equal(await count(svc, 'outbox'), 0);
+
+  const ok = await reserve(svc, city, base.id, { vacancyId: elsewhere.vacancyId, reservedFor: ['DISABLED'], quota: 1 });
+  t.equal(ok.statusCode, 201, 'a caller whose regions hold it may reserve it');
 });

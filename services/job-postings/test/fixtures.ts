@@ -22,6 +22,14 @@ export function inDays(days: number): string {
   return new Date(Date.now() + days * 86_400_000).toISOString();
 }
 
+/** The same instant written with another UTC offset (in minutes), e.g. +20:00. */
+export function withOffset(iso: string, minutes: number): string {
+  const local = new Date(new Date(iso).getTime() + minutes * 60_000).toISOString().slice(0, 23);
+  const sign = minutes < 0 ? '-' : '+';
+  const abs = Math.abs(minutes);
+  return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
+
 export function vacancy(employerId: string, overrides: Record<string, unknown> = {}) {
   return {
     employerId,

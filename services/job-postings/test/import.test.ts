@@ -1,6 +1,6 @@
 import t from 'tap';
 import { build } from './helper.ts';
-import { auth, count, createEmployer, inDays, vacancy } from './fixtures.ts';
+import { auth, count, createEmployer, inDays, vacancy, withOffset } from './fixtures.ts';
 
 t.test('NDJSON: each row is created, a duplicate with its existing id, or failed with its fields named', async (t) => {
   const svc = await build(t);
@@ -60,4 +60,21 @@ t.test('CSV with a header naming the fields; lists separated by semicolons', asy
   t.equal(wrongType.statusCode, 415);
   const empty = await svc.app.inject({ method: 'POST', url: '/v1/vacancies/import', headers: { ...auth(svc), 'content-type': 'application/x-ndjson' }, payload: '\n\n' });
   t.equal(empty.statusCode, 400);
+});
+
+t.test('a row whose validUntil has an offset Postgres itself refuses is imported like any other, and so are the rows after it', async (t) => {
+  const svc = await build(t);
+  const employerId = await createEmployer(svc);
+  const until = inDays(30);
+  const lines = [
+    JSON.stringify(vacancy(employerId, { title: '保安员' })),
+    JSON.stringify(vacancy(employerId, { title: '保洁员', occupationCode: '4-09-01', validUntil: withOffset(until, 20 * 60) })),
+    JSON.stringify(vacancy(employerId, { title: '营业员', occupationCode: '4-01-01' })),
+  ].join('\n');
+  const res = await svc.app.inject({ method: 'POST', url: '/v1/vacancies/import', headers: { ...auth(svc), 'content-type': 'application/x-ndjson' }, payload: lines });
+  t.equal(res.statusCode, 200, res.body);
+  t.match(res.json(), { rows: 3, created: 3, failed: 0 });
+  const second = await svc.app.inject({ method: 'GET', url: `/v1/vacancies/${res.json().report[1].id}`, headers: auth(svc) });
+  t.equal(second.json().validUntil, until, 'the instant it names');
+  t.equal(await count(svc, 'vacancies'), 3);
 });

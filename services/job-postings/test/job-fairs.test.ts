@@ -94,3 +94,62 @@ t.test('attaches open vacancies once; refuses closed, unknown or foreign ones na
   const hidden = await svc.app.inject({ method: 'GET', url: `/v1/job-fairs/${f.id}`, headers: auth(svc, ['vacancies:read'], ['320506']) });
   t.equal(hidden.statusCode, 404);
 });
+
+t.test('a day in the year 0000, which Postgres does not have, is a 400 naming the field', async (t) => {
+  const svc = await build(t);
+  const headers = auth(svc, ['vacancies:read']);
+  const cases: [string, string][] = [
+    ['from=0000-01-01', 'query.from'],
+    ['to=0000-12-31', 'query.to'],
+    [`cursor=${Buffer.from(JSON.stringify({ date: '0000-06-01', id: '00000000-0000-4000-8000-000000000000' })).toString('base64url')}`, 'query.cursor'],
+  ];
+  for (const [query, field] of cases) {
+    const res = await svc.app.inject({ method: 'GET', url: `/v1/job-fairs?${query}`, headers });
+    t.equal(res.statusCode, 400, `${query}: ${res.body}`);
+    t.equal(res.json().errors?.[0]?.field, field, query);
+  }
+  const first = await svc.app.inject({ method: 'GET', url: '/v1/job-fairs?from=0001-01-01', headers });
+  t.equal(first.statusCode, 200, 'the year 0001 is a day');
+});
+
+t.test('attaching with an Idempotency-Key: a repeat answers the first response, another body with the same key is refused', async (t) => {
+  const svc = await build(t);
+  const f = await createFair(svc);
+  const employerId = await createEmployer(svc);
+  const a = await createVacancy(svc, employerId, { title: '保安员' });
+  const b = await createVacancy(svc, employerId, { title: '保洁员', occupationCode: '4-09-01' });
+  const url = `/v1/job-fairs/${f.id}/vacancies`;
+  const headers = { ...auth(svc), 'idempotency-key': 'fair-attach-001' };
+  const first = await svc.app.inject({ method: 'POST', url, headers, payload: { vacancyIds: [a.id] } });
+  t.equal(first.statusCode, 200, first.body);
+  t.same(first.json().attached, [a.id]);
+  const repeat = await svc.app.inject({ method: 'POST', url, headers, payload: { vacancyIds: [a.id] } });
+  t.equal(repeat.statusCode, 200);
+  t.equal(repeat.headers['idempotent-replayed'], 'true');
+  t.equal(repeat.body, first.body, 'the first answer, not "already attached"');
+  const other = await svc.app.inject({ method: 'POST', url, headers, payload: { vacancyIds: [b.id] } });
+  t.equal(other.statusCode, 422, other.body);
+  t.equal(await count(svc, 'job_fair_vacancies'), 1, 'b was not attached');
+});
+
+t.test('a merge moves the duplicate’s job-fair attachments to the kept vacancy', async (t) => {
+  const svc = await build(t);
+  const onlyDup = await createFair(svc);
+  const both = await createFair(svc, { name: '姑蘇區零就業家庭專場' });
+  const employerId = await createEmployer(svc);
+  const keep = await createVacancy(svc, employerId, { title: '商场保安员' });
+  const dup = await createVacancy(svc, employerId, { title: '商场保安员(招聘会)', source: 'job-fair' });
+  const attach = (fairId: string, vacancyIds: string[]) => svc.app.inject({ method: 'POST', url: `/v1/job-fairs/${fairId}/vacancies`, headers: auth(svc), payload: { vacancyIds } });
+  t.equal((await attach(onlyDup.id, [dup.id])).statusCode, 200);
+  t.equal((await attach(both.id, [keep.id, dup.id])).statusCode, 200);
+
+  const merged = await svc.app.inject({ method: 'POST', url: `/v1/vacancies/${keep.id}/merge`, headers: auth(svc), payload: { duplicateId: dup.id } });
+  t.equal(merged.statusCode, 200, merged.body);
+  for (const fair of [onlyDup, both]) {
+    const shown = await svc.app.inject({ method: 'GET', url: `/v1/job-fairs/${fair.id}/vacancies`, headers: auth(svc) });
+    t.same(shown.json().items.map((v: { id: string }) => v.id), [keep.id], `${fair.name} shows the kept vacancy only`);
+    t.equal((await svc.app.inject({ method: 'GET', url: `/v1/job-fairs/${fair.id}`, headers: auth(svc) })).json().vacancies, 1);
+  }
+  const byDup = await svc.app.inject({ method: 'GET', url: `/v1/vacancies?jobFairId=${onlyDup.id}&status=closed`, headers: auth(svc) });
+  t.same(byDup.json().items, [], 'the closed duplicate is at no fair');
+});

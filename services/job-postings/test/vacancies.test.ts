@@ -1,6 +1,6 @@
 import t from 'tap';
 import { build } from './helper.ts';
-import { auth, COMMUNITY, count, createEmployer, createVacancy, inDays, outboxTypes, vacancy } from './fixtures.ts';
+import { auth, COMMUNITY, count, createEmployer, createVacancy, inDays, OTHER_DISTRICT_COMMUNITY, outboxTypes, vacancy, withOffset } from './fixtures.ts';
 
 t.test('creates an open vacancy and publishes its full snapshot in the same transaction', async (t) => {
   const svc = await build(t);
@@ -57,6 +57,43 @@ t.test('every validation failure names its field and stores nothing', async (t) 
   }
   t.equal(await count(svc, 'vacancies'), 0, 'nothing stored');
   t.same(await outboxTypes(svc), [], 'nothing published');
+});
+
+t.test('validUntil with any offset ISO allows is stored as the instant it names, on create and on change', async (t) => {
+  const svc = await build(t);
+  const employerId = await createEmployer(svc);
+  // Postgres refuses offsets beyond ±15:59 itself; the offset is only notation.
+  const until = new Date(Date.now() + 30 * 86_400_000).toISOString();
+  const created = await svc.app.inject({ method: 'POST', url: '/v1/vacancies', headers: auth(svc), payload: vacancy(employerId, { validUntil: withOffset(until, 20 * 60) }) });
+  t.equal(created.statusCode, 201, created.body);
+  t.equal(created.json().validUntil, until);
+
+  const later = new Date(Date.now() + 60 * 86_400_000).toISOString();
+  const url = `/v1/vacancies/${created.json().id}`;
+  const patched = await svc.app.inject({ method: 'PATCH', url, headers: { ...auth(svc), 'if-match': created.headers.etag as string }, payload: { validUntil: withOffset(later, -(23 * 60 + 59)) } });
+  t.equal(patched.statusCode, 200, patched.body);
+  t.equal(patched.json().validUntil, later);
+  const { rows } = await svc.ctx.database.pool.query('select valid_until from vacancies where id = $1', [created.json().id]);
+  t.equal(rows[0].valid_until.toISOString(), later);
+});
+
+t.test('near duplicates list only vacancies inside the caller regions', async (t) => {
+  const svc = await build(t);
+  const employerId = await createEmployer(svc);
+  const city = auth(svc, undefined, ['3205']);
+  const here = await createVacancy(svc, employerId, { title: '商场保安员' });
+  const res = await svc.app.inject({ method: 'POST', url: '/v1/vacancies', headers: city, payload: vacancy(employerId, { title: '商场保安员夜班', communityCode: OTHER_DISTRICT_COMMUNITY }) });
+  t.equal(res.statusCode, 201, res.body);
+  const elsewhere = res.json();
+
+  const district = auth(svc, undefined, ['320508']);
+  t.equal((await svc.app.inject({ method: 'GET', url: `/v1/vacancies/${elsewhere.id}`, headers: district })).statusCode, 404, 'the district caller cannot read it');
+  const read = await svc.app.inject({ method: 'GET', url: `/v1/vacancies/${here.id}`, headers: district });
+  t.same(read.json().nearDuplicates, [], 'nor see it as a near duplicate');
+  const another = await svc.app.inject({ method: 'POST', url: '/v1/vacancies', headers: district, payload: vacancy(employerId, { title: '商场保安员(白班)' }) });
+  t.same(another.json().nearDuplicates.map((d: { id: string }) => d.id), [here.id], 'on a create either');
+  const cityRead = await svc.app.inject({ method: 'GET', url: `/v1/vacancies/${here.id}`, headers: city });
+  t.same(cityRead.json().nearDuplicates.map((d: { id: string }) => d.id).sort(), [elsewhere.id, another.json().id].sort(), 'a city caller sees both');
 });
 
 t.test('a public-welfare post reserved for hardship groups is accepted', async (t) => {

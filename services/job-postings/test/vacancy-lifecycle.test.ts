@@ -89,3 +89,22 @@ t.test('merge keeps one vacancy with the sources of both and closes the other', 
   t.equal(foreign.statusCode, 400);
   t.match(foreign.json().errors[0].message, /another employer/);
 });
+
+t.test('merge checks If-Match on the kept vacancy when sent: a stale ETag is a 412 and changes nothing', async (t) => {
+  const svc = await build(t);
+  const employerId = await createEmployer(svc);
+  const keep = await createVacancy(svc, employerId, { title: '商场保安员' });
+  const dup = await createVacancy(svc, employerId, { title: '商场保安员(招聘会)', source: 'job-fair' });
+  const url = `/v1/vacancies/${keep.id}/merge`;
+  const etag = (await svc.app.inject({ method: 'GET', url: `/v1/vacancies/${keep.id}`, headers: auth(svc) })).headers.etag as string;
+  const stale = await svc.app.inject({ method: 'POST', url, headers: { ...auth(svc), 'if-match': `"${keep.id}.9"` }, payload: { duplicateId: dup.id } });
+  t.equal(stale.statusCode, 412, stale.body);
+  t.equal(stale.json().code, 'precondition-failed');
+  const unchanged = (await svc.app.inject({ method: 'GET', url: `/v1/vacancies/${dup.id}`, headers: auth(svc) })).json();
+  t.match(unchanged, { status: 'open', mergedInto: null });
+  t.same(await outboxTypes(svc, keep.id), ['vacancy.created']);
+
+  const merged = await svc.app.inject({ method: 'POST', url, headers: { ...auth(svc), 'if-match': etag }, payload: { duplicateId: dup.id } });
+  t.equal(merged.statusCode, 200, merged.body);
+  t.not(merged.headers.etag, etag, 'a new ETag');
+});

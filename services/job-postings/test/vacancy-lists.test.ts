@@ -67,6 +67,22 @@ t.test('pages by cursor, newest first, without repeats or gaps', async (t) => {
   t.equal(forged.statusCode, 400);
 });
 
+t.test('a cursor timestamp with an offset Postgres refuses is a 400 on the vacancy and employer lists', async (t) => {
+  const svc = await build(t);
+  const id = '00000000-0000-4000-8000-000000000000';
+  for (const at of ['2026-01-01 00:00:00+99', '2026-01-01 00:00:00.123456+16', '2026-01-01T00:00:00+15:60']) {
+    const cursor = Buffer.from(JSON.stringify({ at, id })).toString('base64url');
+    for (const list of ['/v1/vacancies', '/v1/employers']) {
+      const res = await svc.app.inject({ method: 'GET', url: `${list}?cursor=${cursor}`, headers: auth(svc) });
+      t.equal(res.statusCode, 400, `${list} ${at}: ${res.body}`);
+      t.equal(res.json().errors?.[0]?.field, 'query.cursor', `${list} ${at}`);
+    }
+  }
+  const cursor = Buffer.from(JSON.stringify({ at: '2026-01-01 00:00:00-15:59', id })).toString('base64url');
+  const widest = await svc.app.inject({ method: 'GET', url: `/v1/vacancies?cursor=${cursor}`, headers: auth(svc) });
+  t.equal(widest.statusCode, 200, 'the widest offset Postgres takes is a cursor');
+});
+
 function baseVacancy(employerId: string) {
   return {
     employerId,

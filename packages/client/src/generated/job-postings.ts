@@ -270,7 +270,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Fold a duplicate into this vacancy: this one keeps the sources of both, the duplicate closes */
+        /** Fold a duplicate into this vacancy: this one keeps the sources of both, the duplicate closes (If-Match checked when sent) */
         post: operations["mergeVacancy"];
         delete?: never;
         options?: never;
@@ -1068,7 +1068,10 @@ export interface operations {
     attachJobFairVacancies: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: a repeat with the same key gets the first answer again (Idempotent-Replayed: true); the same key with another request is 422 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -1601,6 +1604,8 @@ export interface operations {
             header?: {
                 /** @description Makes a retry safe: a repeat with the same key gets the first answer again (Idempotent-Replayed: true); the same key with another request is 422 */
                 "Idempotency-Key"?: string;
+                /** @description The ETag of the version being changed, checked when sent: when stale 412 (nothing changed) */
+                "If-Match"?: string;
             };
             path: {
                 id: string;

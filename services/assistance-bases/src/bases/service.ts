@@ -109,7 +109,8 @@ export async function changeBase(ctx: Ctx, caller: Caller, row: AidBaseRow, inpu
   }
 }
 
-const cursorShape = z.object({ p: z.int().min(0), n: z.string(), i: z.uuid() });
+// `p` is compared with a Postgres int: a larger one is a forged cursor, not a 500.
+const cursorShape = z.object({ p: z.int32().min(0), n: z.string(), i: z.uuid() });
 
 export async function listVisibleBases(
   ctx: Ctx,

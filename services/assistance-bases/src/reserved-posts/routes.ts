@@ -25,7 +25,7 @@ export async function reservedPostRoutes(app: FastifyInstance, ctx: ServiceConte
     },
     handler: async (request, reply) => {
       const base = await getBase(ctx, request.caller, request.params.id);
-      const { row, vacancy } = await reservePost(ctx, base, request.body);
+      const { row, vacancy } = await reservePost(ctx, request.caller, base, request.body);
       reply.header('location', location(base.id, row.id)).header('etag', etagOf(row.id, row.version));
       return reply.code(201).send(toView(row, vacancy));
     },

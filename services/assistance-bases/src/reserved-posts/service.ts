@@ -3,7 +3,7 @@ import type { Transaction } from 'kysely';
 import { z } from 'zod';
 import { isUniqueViolation, transact } from '@reemploy/db';
 import type { EventPayload } from '@reemploy/events';
-import { decodeCursor, encodeCursor, Problem, problems } from '@reemploy/http-kit';
+import { decodeCursor, encodeCursor, inRegions, Problem, problems, type Caller } from '@reemploy/http-kit';
 import { recordEvent } from '@reemploy/messaging';
 import type { HardshipCategory, VacancyStatus } from '@reemploy/domain';
 import type { ServiceContext } from '@reemploy/runtime';
@@ -79,9 +79,10 @@ function vacancyProblem(status: number, code: string, title: string, message: st
   return new Problem(status, code, title, `body.vacancyId: ${message}`, [{ field: 'body.vacancyId', message }], extra);
 }
 
-export async function reservePost(ctx: Ctx, base: AidBaseRow, input: CreateReservedPostInput): Promise<{ row: ReservedPostRow; vacancy: VacancyRow }> {
+export async function reservePost(ctx: Ctx, caller: Caller, base: AidBaseRow, input: CreateReservedPostInput): Promise<{ row: ReservedPostRow; vacancy: VacancyRow }> {
   const vacancy = await findVacancy(ctx.db, input.vacancyId);
-  if (!vacancy) throw vacancyProblem(422, 'unknown-vacancy', 'Unknown vacancy', 'no such vacancy has been published by job-postings');
+  // A vacancy outside the caller's regions is refused as if it did not exist.
+  if (!vacancy || !inRegions(caller, vacancy.community_code)) throw vacancyProblem(422, 'unknown-vacancy', 'Unknown vacancy', 'no such vacancy has been published by job-postings');
   const status = effectiveStatus(vacancy);
   if (status !== 'open') throw vacancyProblem(422, 'vacancy-not-open', 'Vacancy not open', `the vacancy is ${status}; only an open vacancy can be reserved`);
   const existing = await findLivePostIdForVacancy(ctx.db, input.vacancyId);

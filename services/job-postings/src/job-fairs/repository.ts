@@ -50,3 +50,14 @@ export async function attach(db: Db, jobFairId: string, vacancyIds: string[], by
     .execute();
   return rows.map((r) => r.vacancy_id);
 }
+
+/** Moves a vacancy's attachments to another (a merge): fairs that showed it show the other instead, once. */
+export async function moveAttachments(trx: Transaction<JobPostingsDB>, fromVacancyId: string, toVacancyId: string): Promise<void> {
+  await trx
+    .insertInto('job_fair_vacancies')
+    .columns(['job_fair_id', 'vacancy_id', 'attached_by'])
+    .expression((eb) => eb.selectFrom('job_fair_vacancies').select(['job_fair_id', eb.val(toVacancyId).as('vacancy_id'), 'attached_by']).where('vacancy_id', '=', fromVacancyId))
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+  await trx.deleteFrom('job_fair_vacancies').where('vacancy_id', '=', fromVacancyId).execute();
+}

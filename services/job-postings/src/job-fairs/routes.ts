@@ -75,7 +75,7 @@ export async function jobFairRoutes(app: FastifyInstance, ctx: Ctx) {
   });
 
   r.post('/v1/job-fairs/:id/vacancies', {
-    config: { scope: 'vacancies:write' },
+    config: { scope: 'vacancies:write', idempotent: true },
     schema: {
       operationId: 'attachJobFairVacancies',
       tags: ['job-fairs'],

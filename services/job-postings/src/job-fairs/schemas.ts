@@ -4,10 +4,12 @@ import { pageOf, pageQuery } from '@reemploy/http-kit';
 import { communityCode, regionFilter, text, timestamp } from '../shared/schemas.ts';
 
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time HH:MM');
+/** A calendar day; Postgres has no year 0000 (ISO's 1 BC), so it is refused here, not by Postgres with a 500. */
+const day = z.iso.date().refine((d) => !d.startsWith('0000'), 'must be a day from the year 0001 on');
 
 export const createJobFairBody = z.strictObject({
   name: text(100).meta({ example: '姑蘇區4050人員專場招聘會' }),
-  date: z.iso.date().describe('Day of the fair (YYYY-MM-DD, Shanghai time); today or later'),
+  date: day.describe('Day of the fair (YYYY-MM-DD, Shanghai time); today or later'),
   startsAt: clock.optional(),
   endsAt: clock.optional(),
   venue: text(200),
@@ -45,13 +47,13 @@ export type JobFairView = z.infer<typeof jobFairView>;
 
 export const listJobFairsQuery = pageQuery.extend({
   region: regionFilter,
-  from: z.iso.date().optional().describe('First day (default: today, Shanghai time): the upcoming fairs'),
-  to: z.iso.date().optional().describe('Last day'),
+  from: day.optional().describe('First day (default: today, Shanghai time): the upcoming fairs'),
+  to: day.optional().describe('Last day'),
   targetGroup: z.enum(HARDSHIP_CATEGORIES).optional().describe('Fairs aimed at this group'),
 });
 export type ListJobFairsQuery = z.infer<typeof listJobFairsQuery>;
 export const jobFairPage = pageOf(jobFairView).meta({ id: 'JobFairPage' });
-export const jobFairCursor = z.object({ date: z.iso.date(), id: z.uuid() });
+export const jobFairCursor = z.object({ date: day, id: z.uuid() });
 
 export const attachVacanciesBody = z.strictObject({
   vacancyIds: z

@@ -10,6 +10,12 @@ export const idParams = z.object({ id: z.uuid() });
 
 export const timestamp = z.iso.datetime({ offset: true });
 
+/**
+ * A timestamp a caller sends, read as the instant it names: the offset is only
+ * notation, and one beyond what Postgres accepts (+20:00) must not reach it.
+ */
+export const instant = timestamp.transform((value) => new Date(value));
+
 /** Free text kept to one line and a sane length. */
 export function text(max: number) {
   return z.string().trim().min(1).max(max);

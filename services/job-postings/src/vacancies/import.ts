@@ -80,6 +80,12 @@ function csvRows(text: string): RawRow[] {
   }));
 }
 
+/** Postgres's class 22: the row's data, not the service, is at fault. */
+function isDataException(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('22');
+}
+
 async function importRow(ctx: Ctx, caller: Caller, row: RawRow): Promise<RowReport> {
   if (row.error) return { line: row.line, status: 'failed', errors: [{ field: 'row', message: row.error }] };
   // The strict-input rules of a JSON body hold for each row too: a NUL would reach Postgres (a 500), a lone surrogate be stored as U+FFFD.
@@ -93,6 +99,8 @@ async function importRow(ctx: Ctx, caller: Caller, row: RawRow): Promise<RowRepo
     const created = await createVacancy(ctx, caller, parsed.data, { prefix: 'row' });
     return { line: row.line, status: 'created', id: created.id };
   } catch (err) {
+    // A value Postgres refuses fails this row only: the rows after it are still imported.
+    if (isDataException(err)) return { line: row.line, status: 'failed', errors: [{ field: 'row', message: 'has a value that cannot be stored' }] };
     if (!(err instanceof Problem)) throw err;
     if (err.code === 'duplicate') return { line: row.line, status: 'duplicate', existingId: String(err.extra.existingId) };
     return { line: row.line, status: 'failed', errors: err.errors ?? [{ field: 'row', message: err.detail ?? err.title }] };

@@ -48,12 +48,16 @@ export async function employerName(db: Db, id: string): Promise<string | undefin
   return (await db.selectFrom('employers').select('name').where('id', '=', id).executeTakeFirst())?.name;
 }
 
-/** Open vacancies of the same employer and occupation whose title is similar to, or contains or is contained in, this one. */
-export function nearDuplicatesOf(db: Db, v: { id: string; employerId: string; occupationCode: string; titleNormalised: string }, threshold: number) {
+/**
+ * Open vacancies of the same employer and occupation, in the given region prefixes,
+ * whose title is similar to, or contains or is contained in, this one.
+ */
+export function nearDuplicatesOf(db: Db, v: { id: string; employerId: string; occupationCode: string; titleNormalised: string }, prefixes: string[], threshold: number) {
   const t = v.titleNormalised;
   return db
     .selectFrom('vacancies')
     .select(['id', 'title', 'community_code', sql<number>`round(similarity(title_normalised, ${t})::numeric, 3)::float8`.as('similarity')])
+    .where((eb) => eb.or(prefixes.map((p) => eb('community_code', 'like', `${p}%`))))
     .where('employer_id', '=', v.employerId)
     .where('occupation_code', '=', v.occupationCode)
     .where('status', '=', 'open')

@@ -8,7 +8,7 @@ import { closeVacancyBody, createVacancyBody, listVacanciesQuery, mergeVacancyBo
 import { changeVacancy, closeVacancy, createVacancy, getVacancy, listVacanciesFor, mergeVacancies, nearDuplicates } from './service.ts';
 import { toVacancyView } from './view.ts';
 
-/** If-Match is required on PATCH; on state changes (close) it is checked when sent. */
+/** If-Match is required on PATCH; on state changes (close, merge) it is checked when sent. */
 function ifMatchWhenSent(request: FastifyRequest) {
   return (row: VacancyRow) => {
     if (request.headers['if-match'] !== undefined) checkIfMatch(request, etagOf(row.id, row.version));
@@ -19,11 +19,11 @@ export async function vacancyRoutes(app: FastifyInstance, ctx: Ctx) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   /** The vacancy as it now is, with its near duplicates, and its ETag. */
-  async function reply(res: FastifyReply, id: string) {
+  async function reply(request: FastifyRequest, res: FastifyReply, id: string) {
     const row = await findVacancy(ctx.db, id);
     if (!row) throw new Error(`vacancy ${id} vanished`);
     res.header('etag', etagOf(row.id, row.version));
-    return toVacancyView(row, await nearDuplicates(ctx, row));
+    return toVacancyView(row, await nearDuplicates(ctx, request.caller, row));
   }
 
   r.post('/v1/vacancies', {
@@ -38,7 +38,7 @@ export async function vacancyRoutes(app: FastifyInstance, ctx: Ctx) {
     handler: async (request, res) => {
       const row = await createVacancy(ctx, request.caller, request.body);
       res.header('location', `/v1/vacancies/${row.id}`).header('etag', etagOf(row.id, row.version));
-      return res.code(201).send(toVacancyView(row, await nearDuplicates(ctx, row)));
+      return res.code(201).send(toVacancyView(row, await nearDuplicates(ctx, request.caller, row)));
     },
   });
 
@@ -63,7 +63,7 @@ export async function vacancyRoutes(app: FastifyInstance, ctx: Ctx) {
     handler: async (request, res) => {
       const row = await getVacancy(ctx, request.caller, request.params.id);
       res.header('etag', etagOf(row.id, row.version));
-      return toVacancyView(row, await nearDuplicates(ctx, row));
+      return toVacancyView(row, await nearDuplicates(ctx, request.caller, row));
     },
   });
 
@@ -79,7 +79,7 @@ export async function vacancyRoutes(app: FastifyInstance, ctx: Ctx) {
     },
     handler: async (request, res) => {
       await changeVacancy(ctx, request.caller, request.params.id, request.body, (row) => checkIfMatch(request, etagOf(row.id, row.version)));
-      return reply(res, request.params.id);
+      return reply(request, res, request.params.id);
     },
   });
 
@@ -95,23 +95,23 @@ export async function vacancyRoutes(app: FastifyInstance, ctx: Ctx) {
     },
     handler: async (request, res) => {
       await closeVacancy(ctx, request.caller, request.params.id, request.body.reason, ifMatchWhenSent(request));
-      return reply(res, request.params.id);
+      return reply(request, res, request.params.id);
     },
   });
 
   r.post('/v1/vacancies/:id/merge', {
-    config: { scope: 'vacancies:write', idempotent: true },
+    config: { scope: 'vacancies:write', idempotent: true, ifMatch: 'when-sent' },
     schema: {
       operationId: 'mergeVacancy',
       tags: ['vacancies'],
-      summary: 'Fold a duplicate into this vacancy: this one keeps the sources of both, the duplicate closes',
+      summary: 'Fold a duplicate into this vacancy: this one keeps the sources of both, the duplicate closes (If-Match checked when sent)',
       params: idParams,
       body: mergeVacancyBody,
       response: { 200: vacancyView },
     },
     handler: async (request, res) => {
-      await mergeVacancies(ctx, request.caller, request.params.id, request.body.duplicateId);
-      return reply(res, request.params.id);
+      await mergeVacancies(ctx, request.caller, request.params.id, request.body.duplicateId, ifMatchWhenSent(request));
+      return reply(request, res, request.params.id);
     },
   });
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { EDUCATION_LEVELS, HARDSHIP_CATEGORIES, VACANCY_KINDS, VACANCY_SOURCES, VACANCY_STATUSES } from '@reemploy/domain';
 import { cursorTimestamp, pageOf, pageQuery } from '@reemploy/http-kit';
 import { occupationCodeSchema, skillCodesSchema } from '@reemploy/taxonomy';
-import { communityCode, regionFilter, text, timestamp } from '../shared/schemas.ts';
+import { communityCode, instant, regionFilter, text, timestamp } from '../shared/schemas.ts';
 
 export const MIN_WORKING_AGE = 16;
 export const MAX_WORKING_AGE = 65;
@@ -31,7 +31,7 @@ export const createVacancyBody = z.strictObject({
   source: z.enum(VACANCY_SOURCES),
   reservedFor: categories.default([]).describe('Hardship categories the post is reserved for'),
   description: text(2000).optional(),
-  validUntil: timestamp.describe('When the vacancy expires; must be in the future'),
+  validUntil: instant.describe('When the vacancy expires; must be in the future'),
 });
 export type CreateVacancyInput = z.infer<typeof createVacancyBody>;
 
@@ -50,7 +50,7 @@ export const patchVacancyBody = z
     kind: z.enum(VACANCY_KINDS),
     reservedFor: categories,
     description: text(2000).nullable(),
-    validUntil: timestamp,
+    validUntil: instant,
   })
   .partial()
   .describe('The fields to change of an open vacancy; any PATCH, even an empty one, confirms it is still current');

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { VACANCY_SOURCES } from '@reemploy/domain';
 import { isUniqueViolation, transact } from '@reemploy/db';
 import { decodeCursor, encodeCursor, inRegions, problems, visiblePrefixes, type Caller } from '@reemploy/http-kit';
+import { moveAttachments } from '../job-fairs/repository.ts';
 import type { Ctx } from '../shared/context.ts';
 import { assertWritable } from '../shared/schemas.ts';
 import { publishVacancy } from './events.ts';
@@ -91,12 +92,14 @@ export async function getVacancy(ctx: Ctx, caller: Caller, id: string): Promise<
   return row;
 }
 
-/** Near duplicates are only worth a coordinator's look while the vacancy is open. */
-export async function nearDuplicates(ctx: Ctx, row: VacancyRow) {
-  if (row.status !== 'open') return [];
+/** Near duplicates are only worth a coordinator's look while the vacancy is open, and only those the caller may see. */
+export async function nearDuplicates(ctx: Ctx, caller: Caller, row: VacancyRow) {
+  const prefixes = visiblePrefixes(caller);
+  if (row.status !== 'open' || !prefixes.length) return [];
   return nearDuplicatesOf(
     ctx.db,
     { id: row.id, employerId: row.employer_id, occupationCode: row.occupation_code, titleNormalised: row.title_normalised },
+    prefixes,
     ctx.env.VACANCY_NEAR_DUPLICATE_SIMILARITY,
   );
 }
@@ -184,8 +187,11 @@ export async function closeVacancy(ctx: Ctx, caller: Caller, id: string, reason:
   });
 }
 
-/** Folds a duplicate into the kept vacancy: the kept one gains its sources, the duplicate closes pointing at it. */
-export async function mergeVacancies(ctx: Ctx, caller: Caller, keepId: string, duplicateId: string, now = new Date()) {
+/**
+ * Folds a duplicate into the kept vacancy: the kept one gains its sources and the
+ * duplicate's job fairs, the duplicate closes pointing at it. If-Match is on the kept one.
+ */
+export async function mergeVacancies(ctx: Ctx, caller: Caller, keepId: string, duplicateId: string, checkVersion: (row: VacancyRow) => void, now = new Date()) {
   if (keepId === duplicateId) throw problems.field('body.duplicateId', 'must be another vacancy than the one kept');
   return transact(ctx.db, async (trx) => {
     const rows = await lockVacancies(trx, [keepId, duplicateId]);
@@ -193,6 +199,7 @@ export async function mergeVacancies(ctx: Ctx, caller: Caller, keepId: string, d
     const dup = rows.find((r) => r.id === duplicateId);
     if (!keep || !inRegions(caller, keep.community_code)) throw problems.notFound(`Vacancy ${keepId}`);
     if (!dup || !inRegions(caller, dup.community_code)) throw problems.field('body.duplicateId', 'is not a known vacancy');
+    checkVersion(keep);
     assertOpen(keep);
     if (dup.status !== 'open') throw problems.conflict(`The duplicate is ${dup.status}; only an open vacancy can be merged`, { vacancyStatus: dup.status });
     if (dup.employer_id !== keep.employer_id) throw problems.field('body.duplicateId', 'belongs to another employer');
@@ -203,13 +210,7 @@ export async function mergeVacancies(ctx: Ctx, caller: Caller, keepId: string, d
       merged_from: [...keep.merged_from, dup.id, ...dup.merged_from.filter((m) => !keep.merged_from.includes(m))],
       refreshed_at: keep.refreshed_at > dup.refreshed_at ? keep.refreshed_at : dup.refreshed_at,
     });
-    // Job fairs showing the duplicate show the kept post instead.
-    await trx
-      .insertInto('job_fair_vacancies')
-      .columns(['job_fair_id', 'vacancy_id', 'attached_by'])
-      .expression((eb) => eb.selectFrom('job_fair_vacancies').select(['job_fair_id', eb.val(keep.id).as('vacancy_id'), 'attached_by']).where('vacancy_id', '=', dup.id))
-      .onConflict((oc) => oc.doNothing())
-      .execute();
+    await moveAttachments(trx, dup.id, keep.id);
     await publishVacancy(trx, closed, 'updated');
     await publishVacancy(trx, kept, 'updated');
     return kept;
