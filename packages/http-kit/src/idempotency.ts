@@ -32,11 +32,23 @@ function requestHash(request: FastifyRequest): string {
   return createHash('sha256').update(`${request.method} ${request.url}\n${body}`).digest('hex');
 }
 
+/** What the route's checks depend on besides `sub`: the token's regions, scopes and aid base. */
+function authorityHash(caller: FastifyRequest['caller']): string {
+  const authority = JSON.stringify([[...caller.regions].sort(), [...caller.scopes].sort(), caller.aidBase ?? null]);
+  return createHash('sha256').update(authority).digest('hex');
+}
+
 /**
  * `Idempotency-Key` on a create: the first request claims the key; a repeat
  * gets the first response again; the same key with another payload is 422;
  * a repeat while the first is still running is 409. A 5xx frees the key.
  * Returns true when the reply was already sent from the store.
+ *
+ * The key belongs to the calling system (`sub`), but the first answer was
+ * shaped by that token's regions and scopes: a token of the same `sub` with
+ * others is refused like another payload (422), not answered from the store
+ * (it could show a record outside its regions) and not run afresh (the same
+ * create could be stored twice). Both hashes are kept in `request_hash`.
  */
 export async function claimIdempotencyKey(db: Kysely<MessagingTables>, request: FastifyRequest, reply: FastifyReply, sealer?: AnswerSealer): Promise<boolean> {
   const key = request.headers['idempotency-key'];
@@ -44,9 +56,10 @@ export async function claimIdempotencyKey(db: Kysely<MessagingTables>, request: 
   if (typeof key !== 'string' || !KEY.test(key)) throw problems.field('header.idempotency-key', 'must be 1–200 visible ASCII characters');
   const caller = request.caller.sub;
   const hash = requestHash(request);
+  const authority = authorityHash(request.caller);
   const claimed = await db
     .insertInto('idempotency_keys')
-    .values({ caller, key, request_hash: hash })
+    .values({ caller, key, request_hash: `${hash}:${authority}` })
     .onConflict((oc) => oc.columns(['caller', 'key']).doNothing())
     .returning('key')
     .executeTakeFirst();
@@ -56,12 +69,16 @@ export async function claimIdempotencyKey(db: Kysely<MessagingTables>, request: 
   }
   const row = await db.selectFrom('idempotency_keys').selectAll().where('caller', '=', caller).where('key', '=', key).executeTakeFirst();
   if (!row) throw new Problem(409, 'idempotency-in-progress', 'Request in progress', 'A request with this Idempotency-Key was just released; retry');
-  if (row.request_hash !== hash) throw problems.unprocessable('This Idempotency-Key was used with a different request');
+  const [storedHash, storedAuthority] = row.request_hash.split(':');
+  if (storedHash !== hash) throw problems.unprocessable('This Idempotency-Key was used with a different request');
   if (row.completed_at === null || row.status === null) {
     throw new Problem(409, 'idempotency-in-progress', 'Request in progress', 'A request with this Idempotency-Key is still being processed');
   }
+  const answer = row.response as StoredAnswer;
+  requirePiiRead(request, answer);
+  if (storedAuthority !== authority) throw problems.unprocessable('This Idempotency-Key was used by a token with other regions or scopes');
   // The first response, byte for byte: a string payload skips re-serialisation.
-  const stored = await openStoredAnswer(db, request, row.response as StoredAnswer, sealer);
+  const stored = await openStoredAnswer(db, request, answer, sealer);
   reply.code(row.status).headers({ ...stored.headers, 'idempotent-replayed': 'true' });
   reply.send(stored.body);
   return true;
@@ -69,14 +86,18 @@ export async function claimIdempotencyKey(db: Kysely<MessagingTables>, request: 
 
 /**
  * A first answer that showed personal information unmasked is replayed only to
- * a caller that still holds `pii:read`, and each replay is audited like the
- * first answer was.
+ * a caller that still holds `pii:read`; without it, that is the refusal (403),
+ * whatever else differs.
  */
-async function openStoredAnswer(db: Kysely<MessagingTables>, request: FastifyRequest, stored: StoredAnswer, sealer?: AnswerSealer) {
-  if (!('sealed' in stored)) return stored;
-  if (!request.caller.scopes.has('pii:read')) {
+function requirePiiRead(request: FastifyRequest, stored: StoredAnswer) {
+  if ('sealed' in stored && !request.caller.scopes.has('pii:read')) {
     throw problems.forbidden('The first answer to this Idempotency-Key showed personal information: replaying it needs pii:read; read the record instead');
   }
+}
+
+/** The stored answer, opened if sealed; each replay of a sealed one is audited like the first answer was. */
+async function openStoredAnswer(db: Kysely<MessagingTables>, request: FastifyRequest, stored: StoredAnswer, sealer?: AnswerSealer) {
+  if (!('sealed' in stored)) return stored;
   let opened: { body: string; headers: Record<string, string> };
   try {
     if (!sealer) throw new Error('no sealer');

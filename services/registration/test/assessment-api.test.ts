@@ -50,3 +50,53 @@ t.test('a household registered and re-employed through the API moves the criteri
   t.match(after['dual-households-covered'], { numerator: 1, denominator: 1, passed: true }, 'the household stays in the base and is covered');
   t.match(after['zero-employment-households'], { numerator: 0, denominator: 1, passed: true }, 'identified this year, no longer left');
 });
+
+t.test("a person who moved community keeps the year's service records in the new community's rates", async (t) => {
+  const svc = await build(t);
+  const headers = { authorization: `Bearer ${svc.token(['seekers:write', 'seekers:read', 'assessment:read'])}` };
+  const earlier = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+  const FORMER = '320508024001';
+  const registered = await svc.app.inject({
+    method: 'POST', url: '/v1/job-seekers', headers,
+    payload: { idNumber: makeIdNumber('320508', '1985-03-03', 321, 'male'), name: '王磊', communityCode: FORMER, education: 'college' },
+  });
+  t.equal(registered.statusCode, 201, registered.body);
+  const id = registered.json().id;
+  for (const kind of ['visit', 'info-collection', 'network-entry', 'guidance']) {
+    const res = await svc.app.inject({ method: 'POST', url: `/v1/job-seekers/${id}/service-records`, headers, payload: { kind, at: earlier(30), coordinatorId: 'c-9' } });
+    t.equal(res.statusCode, 201, res.body);
+  }
+  const moved = await svc.app.inject({ method: 'PATCH', url: `/v1/job-seekers/${id}`, headers: { ...headers, 'if-match': '*' }, payload: { communityCode: COMMUNITY } });
+  t.equal(moved.statusCode, 200, moved.body);
+
+  const res = await svc.app.inject({ method: 'GET', url: `/v1/assessments/communities/${COMMUNITY}?period=${currentPeriod()}`, headers });
+  t.equal(res.statusCode, 200, res.body);
+  const criteria = Object.fromEntries(res.json().criteria.map((c: { id: string }) => [c.id, c]));
+  for (const id of ['visit-rate', 'info-collection-rate', 'network-entry-rate', 'guidance-rate']) {
+    t.match(criteria[id], { numerator: 1, denominator: 1, passed: true }, `${id}: the records made in the former community count`);
+  }
+});
+
+t.test('a period outside the years 2000 to 2100 is a 400 naming it, wherever a period is taken', async (t) => {
+  const svc = await build(t);
+  const headers = { authorization: `Bearer ${svc.token(['assessment:read', 'assessment:write'])}`, 'content-type': 'application/json' };
+  for (const period of ['0000-01', '1999-12', '2101-01']) {
+    for (const url of [
+      `/v1/assessments/communities/${COMMUNITY}?period=${period}`,
+      `/v1/ledgers/monthly?period=${period}&regionCode=320508`,
+      `/v1/dashboard?period=${period}&regionCode=320508`,
+      `/v1/assessments?period=${period}&regionCode=320508`,
+    ]) {
+      const res = await svc.app.inject({ method: 'GET', url, headers });
+      t.equal(res.statusCode, 400, `${url}: ${res.body}`);
+      t.equal(res.json().errors[0].field, 'query.period', url);
+    }
+    const applied = await svc.app.inject({ method: 'POST', url: '/v1/assessments/applications', headers, payload: { period, communityCodes: [COMMUNITY] } });
+    t.equal(applied.statusCode, 400, applied.body);
+    t.equal(applied.json().errors[0].field, 'body.period');
+  }
+  const { rows } = await svc.ctx.database.pool.query('select count(*)::int as n from assessment_applications');
+  t.equal(rows[0].n, 0, 'no application stored');
+  const summary = await svc.app.inject({ method: 'GET', url: `/v1/assessments?period=${currentPeriod()}&regionCode=320508`, headers });
+  t.equal(summary.statusCode, 200, summary.body);
+});

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { SERVICE_RECORD_KINDS } from '@reemploy/domain';
 import { applyEvent } from '@reemploy/messaging';
 import { registration } from '../src/definition.ts';
+import { cityToday } from '../src/job-seekers/content.ts';
 import { build } from './helper.ts';
 import { ALL, COMMUNITY, client, count, seeker } from './fixtures.ts';
 
@@ -18,7 +19,7 @@ t.test('employment changes are kept as history and published as snapshots', asyn
   t.equal(hired.statusCode, 201, hired.body);
   t.match(hired.json(), { status: 'employed', employerName: '長發商廈', unemployedSince: null, hardshipCategories: [] });
   const lost = await api.post(`/v1/job-seekers/${id}/employment`, { status: 'unemployed', at: hoursAgo(1) });
-  t.equal(lost.json().unemployedSince, hoursAgo(1).slice(0, 10), 'unemployed again from that day');
+  t.equal(lost.json().unemployedSince, cityToday(new Date(hoursAgo(1))), 'unemployed again from that day');
   t.equal((await api.post(`/v1/job-seekers/${id}/employment`, { status: 'unemployed', at: hoursAgo(0) })).statusCode, 409, 'already unemployed');
   const early = await api.post(`/v1/job-seekers/${id}/employment`, { status: 'flexible', at: hoursAgo(24) });
   t.equal(early.statusCode, 400, 'before the last change');
@@ -116,4 +117,45 @@ t.test('referral.hired employs the seeker once, however often it arrives', async
   t.equal(read.json().status, 'employed');
   t.equal(await count(svc, 'employment_changes'), 1, 'one change for one referral');
   t.same((await api.get(`/v1/households/${hh}`)).json().hardshipCategories, [], 'the household is re-derived');
+});
+
+t.test('an employment change or service record dated before the person was born is a 400 and is not stored; paging still works', async (t) => {
+  const svc = await build(t);
+  const api = client(svc);
+  const person = seeker();
+  const id = (await api.post('/v1/job-seekers', person)).json().id;
+  const birthDate = (await api.get(`/v1/job-seekers/${id}`)).json().birthDate as string;
+  const dayBefore = new Date(Date.parse(`${birthDate}T00:00:00+08:00`) - 60_000).toISOString();
+  for (const at of ['0000-01-01T00:00:00Z', '1899-12-31T23:59:59Z', dayBefore]) {
+    const change = await api.post(`/v1/job-seekers/${id}/employment`, { status: 'employed', at, employerName: '人民商場' });
+    t.equal(change.statusCode, 400, `${at}: ${change.body}`);
+    t.match(change.headers['content-type'], /^application\/problem\+json/);
+    t.equal(change.json().errors[0].field, 'body.at');
+    const record = await api.post(`/v1/job-seekers/${id}/service-records`, { kind: 'visit', at, coordinatorId: 'c-1' });
+    t.equal(record.statusCode, 400, `${at}: ${record.body}`);
+    t.equal(record.json().errors[0].field, 'body.at');
+  }
+  t.equal(await count(svc, 'employment_changes'), 0);
+  t.equal(await count(svc, 'service_records'), 0);
+  // The day of birth itself, in the city's time, is a possible date.
+  const born = new Date(Date.parse(`${birthDate}T00:00:00+08:00`)).toISOString();
+  t.equal((await api.post(`/v1/job-seekers/${id}/service-records`, { kind: 'visit', at: born, coordinatorId: 'c-1' })).statusCode, 201);
+  t.equal((await api.post(`/v1/job-seekers/${id}/service-records`, { kind: 'visit', at: hoursAgo(1), coordinatorId: 'c-1' })).statusCode, 201);
+  const first = await api.get(`/v1/job-seekers/${id}/service-records?limit=1`);
+  const second = await api.get(`/v1/job-seekers/${id}/service-records?limit=1&cursor=${first.json().nextCursor}`);
+  t.equal(second.statusCode, 200, second.body);
+  t.equal(second.json().items.length, 1);
+});
+
+t.test("unemployedSince after a change is the city's calendar date of the change", async (t) => {
+  const svc = await build(t);
+  const api = client(svc);
+  const id = (await api.post('/v1/job-seekers', seeker())).json().id;
+  const today = new Date();
+  const utcDay = (offsetDays: number, hour: number) => new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() + offsetDays, hour)).toISOString();
+  t.equal((await api.post(`/v1/job-seekers/${id}/employment`, { status: 'employed', at: utcDay(-2, 10) })).statusCode, 201);
+  // 20:00 UTC is 04:00 the next morning in Suzhou.
+  const lost = await api.post(`/v1/job-seekers/${id}/employment`, { status: 'unemployed', at: utcDay(-1, 20) });
+  t.equal(lost.statusCode, 201, lost.body);
+  t.equal(lost.json().unemployedSince, utcDay(0, 0).slice(0, 10), 'the Suzhou date, a day after the UTC date');
 });

@@ -149,3 +149,35 @@ t.test('a household that moves leaves its community ledger: its key can be taken
   t.not(freshHousehold, moverHousehold, 'a new household under the freed key');
   t.not(freshHousehold, stayerHousehold);
 });
+
+t.test('a row without household fields cannot move a household member out of the household community', async (t) => {
+  const svc = await build(t);
+  const api = client(svc);
+  const hh = (await api.post('/v1/households', { communityCode: COMMUNITY })).json().id;
+  const alone = person(31, '1975-05-05');
+  const id = (await api.post('/v1/job-seekers', { ...alone, householdId: hh, relationship: 'head' })).json().id;
+  // PATCH /v1/job-seekers refuses this move; the import applies the same rule.
+  const res = await upload(svc, [{ ...alone, communityCode: '320506001012' }]);
+  t.match(res.json().report, [{ status: 'failed', errors: [{ field: 'communityCode', message: /household/ }] }]);
+  t.equal((await api.get(`/v1/job-seekers/${id}`)).json().communityCode, COMMUNITY, 'the person stays where the household is');
+  const sameCommunity = await upload(svc, [{ ...alone, name: '改名' }]);
+  t.match(sameCommunity.json().report, [{ status: 'updated', id }], 'a change inside the household community still applies');
+  t.equal((await api.get(`/v1/job-seekers/${id}`)).json().householdId, hh);
+});
+
+t.test('a household shows only the members inside the caller regions', async (t) => {
+  const svc = await build(t);
+  const api = client(svc);
+  const hh = (await api.post('/v1/households', { communityCode: COMMUNITY })).json().id;
+  const inside = (await api.post('/v1/job-seekers', person(32, '1975-05-05', { householdId: hh, relationship: 'head' }))).json().id;
+  const outside = (await api.post('/v1/job-seekers', person(33, '1976-06-06', { householdId: hh, relationship: 'spouse' }))).json().id;
+  // Data written before the import kept members with their household's community.
+  await svc.ctx.database.pool.query("update job_seekers set community_code = '320506001012' where id = $1", [outside]);
+  const district = client(svc, ALL, ['320508']);
+  const read = await district.get(`/v1/households/${hh}`);
+  t.equal(read.statusCode, 200, read.body);
+  t.same(read.json().members.map((m: { id: string }) => m.id), [inside], 'the member registered in 320506 is not shown');
+  const listed = await district.get('/v1/households');
+  t.same(listed.json().items[0].members.map((m: { id: string }) => m.id), [inside], 'nor in the list');
+  t.same((await api.get(`/v1/households/${hh}`)).json().members.map((m: { id: string }) => m.id).sort(), [inside, outside].sort(), 'the city sees both');
+});

@@ -214,3 +214,17 @@ t.test('imports changing household members run beside household and seeker chang
   const imports = [results[0]!, results[1]!, results.at(-1)!];
   for (const res of imports) t.equal(res.json().failed, 0, 'every row of every import stored');
 });
+
+t.test('a CSV record csv-parse cannot read is reported without the value it quotes', async (t) => {
+  const svc = await build(t);
+  const p = person(40);
+  // A quote inside an unquoted cell: csv-parse's message repeats the cell so far.
+  const csv = `idNumber,name,communityCode,education\n${p.idNumber}"x,${p.name},${p.communityCode},${p.education}\n13912345678"y,${p.name},${p.communityCode},${p.education}\n`;
+  const res = await upload(svc, csv, 'text/csv', ['seekers:write']);
+  t.equal(res.statusCode, 200, res.body);
+  t.match(res.json(), { created: 0, failed: 2 });
+  t.match(res.json().report[0], { line: 2, status: 'failed', errors: [{ field: 'row', message: /quote/ }] });
+  t.notMatch(res.body, p.idNumber, 'the identity number is not echoed');
+  t.notMatch(res.body, '13912345678', 'nor the phone');
+  t.equal(await count(svc, 'job_seekers'), 0);
+});

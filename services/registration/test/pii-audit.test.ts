@@ -1,6 +1,6 @@
 import t from 'tap';
 import { build } from './helper.ts';
-import { ALL, COMMUNITY, client, seeker } from './fixtures.ts';
+import { ALL, COMMUNITY, client, count, seeker } from './fixtures.ts';
 
 type Svc = Awaited<ReturnType<typeof build>>;
 
@@ -133,4 +133,25 @@ t.test('an unknown path or a bad field name holding an identity number or phone 
   const unknown = await writer.post('/v1/job-seekers', { ...person, [person.idNumber]: '13812345678' });
   t.equal(unknown.statusCode, 400);
   t.notOk(unknown.body.includes(person.idNumber), unknown.body);
+});
+
+t.test('an Idempotency-Key answer is replayed only to a token with the same regions and scopes', async (t) => {
+  const svc = await build(t);
+  const key = { 'idempotency-key': 'household-1' };
+  const body = { communityCode: COMMUNITY };
+  const city = client(svc, ALL, ['3205']);
+  const first = await city.post('/v1/households', body, key);
+  t.equal(first.statusCode, 201, first.body);
+  const replay = await city.post('/v1/households', body, key);
+  t.equal(replay.headers['idempotent-replayed'], 'true', 'the same token gets the first answer');
+  t.equal(replay.body, first.body);
+  // The same system (sub) with a token for another district, or other scopes, is not the same request.
+  for (const other of [client(svc, ALL, ['320506']), client(svc, ['seekers:write'], ['3205'])]) {
+    const res = await other.post('/v1/households', body, key);
+    t.equal(res.statusCode, 422, res.body);
+    t.match(res.json().detail, /other regions or scopes/);
+    t.notOk(res.headers['idempotent-replayed']);
+    t.notOk(res.body.includes(first.json().id), 'the household is not shown');
+  }
+  t.equal(await count(svc, 'households'), 1, 'nothing stored twice');
 });

@@ -106,3 +106,28 @@ t.test('community types: derived by default, overridable with If-Match, restorab
   const noScope = await client(svc, ['seekers:read', 'seekers:write']).patch(url, { communityType: 'town' }, { 'if-match': '*' });
   t.equal(noScope.statusCode, 403, 'regions:write required');
 });
+
+t.test('a name search pages by cursor through every match, in a stable order', async (t) => {
+  const svc = await build(t);
+  const api = client(svc, ['seekers:read']);
+  const { rows } = await svc.ctx.database.pool.query("select code from regions where name like '%社区%'");
+  t.ok(rows.length > 1000, 'more matches than one page holds');
+  const seen: string[] = [];
+  let url = `/v1/regions?q=${encodeURIComponent('社區')}&limit=100`;
+  for (let pages = 0; pages < 50; pages++) {
+    const res = await api.get(url);
+    t.equal(res.statusCode, 200, res.body);
+    const page = res.json();
+    t.ok(page.items.length <= 100);
+    seen.push(...page.items.map((i: { code: string }) => i.code));
+    if (typeof page.nextCursor !== 'string') break;
+    url = `/v1/regions?q=${encodeURIComponent('社區')}&limit=100&cursor=${page.nextCursor}`;
+  }
+  t.equal(new Set(seen).size, seen.length, 'no match twice');
+  t.same([...seen].sort(), rows.map((r: { code: string }) => r.code).sort(), 'every match once');
+  const first = await api.get(`/v1/regions?q=${encodeURIComponent('龍港苑')}`);
+  t.equal(first.json().nextCursor, null, 'one match, one page');
+  const forged = await api.get(`/v1/regions?q=x&cursor=bm9wZQ`);
+  t.equal(forged.statusCode, 400);
+  t.equal(forged.json().errors[0].field, 'query.cursor');
+});

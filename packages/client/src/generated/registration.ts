@@ -1047,6 +1047,7 @@ export interface components {
         };
         RegionSearchResult: {
             items: components["schemas"]["RegionSummary"][];
+            nextCursor: string | null;
         };
         RegionSummary: {
             code: string;
@@ -2182,7 +2183,7 @@ export interface operations {
                 "application/json": {
                     /**
                      * Format: date-time
-                     * @description When the change took effect; not in the future
+                     * @description When the change took effect; not in the future nor before the person was born
                      */
                     at: string;
                     employerName?: string;
@@ -2289,7 +2290,7 @@ export interface operations {
                 "application/json": {
                     /**
                      * Format: date-time
-                     * @description When it was delivered; not in the future
+                     * @description When it was delivered; not in the future nor before the person was born
                      */
                     at: string;
                     /** @description The coordinator's identifier in the calling system */
@@ -2417,6 +2418,8 @@ export interface operations {
     searchRegions: {
         parameters: {
             query: {
+                /** @description nextCursor of the previous page */
+                cursor?: string;
                 level?: "province" | "city" | "district" | "street" | "community";
                 limit?: number;
                 /** @description Part of a name, simplified or traditional (龍港苑 or 龙港苑) */

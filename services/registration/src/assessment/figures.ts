@@ -67,9 +67,13 @@ interface SeekerFigureRow {
   guided: string;
 }
 
-/** The people side of the standard, per community. */
+/**
+ * The people side of the standard, per community. A person's service records count wherever they
+ * were made: someone who moved community brings the year's visits along.
+ */
 async function seekerFigures(db: Db, prefixes: string[], b: PeriodBounds): Promise<SeekerFigureRow[]> {
   const { rows } = await sql<SeekerFigureRow>`
+    with t as (${seekerTimeline(prefixes, b)})
     select t.community_code,
       count(*) filter (where registered and able_and_willing) as able_and_willing,
       count(*) filter (where registered and able_and_willing and status_at_end = any(${EMPLOYED})) as reemployed,
@@ -81,13 +85,13 @@ async function seekerFigures(db: Db, prefixes: string[], b: PeriodBounds): Promi
       count(*) filter (where registered and sr.info_collected) as info_collected,
       count(*) filter (where registered and sr.network_entered) as network_entered,
       count(*) filter (where registered and sr.guided) as guided
-    from (${seekerTimeline(prefixes, b)}) t
+    from t
     left join (
       select seeker_id, bool_or(kind = 'visit') as visited, bool_or(kind = 'info-collection') as info_collected,
         bool_or(kind = 'network-entry') as network_entered, bool_or(kind = 'guidance') as guided
       from service_records
       where at >= ${b.yearStart}::timestamptz and at < ${b.end}::timestamptz
-        and ${underRegions('community_code', prefixes)}
+        and seeker_id in (select id from t)
       group by seeker_id
     ) sr on sr.seeker_id = t.id
     group by t.community_code`.execute(db);

@@ -14,7 +14,8 @@ export interface PeriodBounds {
   lastDay: string;
 }
 
-export const PERIOD_PATTERN = /^(\d{4})-(0[1-9]|1[0-2])$/;
+/** A month of the years 2000 to 2100, as /reports/annual takes: Postgres has no year 0000. */
+export const PERIOD_PATTERN = /^(20\d{2}|2100)-(0[1-9]|1[0-2])$/;
 
 export function periodBounds(period: string): PeriodBounds {
   const match = PERIOD_PATTERN.exec(period);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { COMMUNITY_TYPES, CRITERION_IDS } from '@reemploy/assessment';
 import { PERIOD_PATTERN } from './period.ts';
 
-export const period = z.string().regex(PERIOD_PATTERN, 'must be YYYY-MM').describe('A month, YYYY-MM; assessments cover the year up to it').meta({ example: '2025-12' });
+export const period = z.string().regex(PERIOD_PATTERN, 'must be YYYY-MM, a month of the years 2000 to 2100').describe('A month, YYYY-MM; assessments cover the year up to it').meta({ example: '2025-12' });
 export const regionCode = z.string().regex(/^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$/, 'must be a division code of 2, 4, 6, 9 or 12 digits').meta({ example: '3205' });
 export const communityCode = z.string().regex(/^\d{12}$/, 'must be a 12-digit community code').meta({ example: '320508024043' });
 const criterionId = z.enum(CRITERION_IDS);

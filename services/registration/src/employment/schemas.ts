@@ -4,7 +4,7 @@ import { pageOf, pageQuery } from '@reemploy/http-kit';
 
 export const employmentChangeBody = z.strictObject({
   status: z.enum(SEEKER_STATUSES),
-  at: z.iso.datetime({ offset: true }).describe('When the change took effect; not in the future'),
+  at: z.iso.datetime({ offset: true }).describe('When the change took effect; not in the future nor before the person was born'),
   vacancyId: z.uuid().optional().describe('The vacancy filled, when known'),
   employerName: z.string().trim().min(1).max(100).optional(),
 });

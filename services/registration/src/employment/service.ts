@@ -8,6 +8,7 @@ import type { ServiceContext } from '@reemploy/runtime';
 import type { RegistrationEnv } from '../config.ts';
 import type { EmploymentChangeTable, RegistrationDB } from '../database.ts';
 import { rederiveFor } from '../hardship/rederive.ts';
+import { beforeBirth, cityToday } from '../job-seekers/content.ts';
 import { lockSeeker, updateSeeker, type JobSeekerRow } from '../job-seekers/repository.ts';
 import type { EmploymentChangeInput, EmploymentChangeView, EmploymentHistoryQuery } from './schemas.ts';
 
@@ -65,7 +66,8 @@ export async function applyEmploymentChange(ctx: Ctx, trx: Trx, seeker: JobSeeke
     status: change.status,
     status_since: at,
     employer_name: working ? (change.employerName ?? null) : null,
-    unemployed_since: change.status === 'unemployed' ? (seeker.status === 'unemployed' ? seeker.unemployed_since : change.at.slice(0, 10)) : null,
+    // The date a coordinator in the city writes, not the UTC date of the instant.
+    unemployed_since: change.status === 'unemployed' ? (seeker.status === 'unemployed' ? seeker.unemployed_since : cityToday(at)) : null,
   });
   const stored = await rederiveFor(trx, updated, 'seeker.employment-changed', { offerHours: ctx.env.ZERO_EMPLOYMENT_OFFER_HOURS });
   return { seeker: stored, change: row };
@@ -85,6 +87,7 @@ export async function recordEmploymentChange(ctx: Ctx, caller: Caller, seekerId:
   return transact(ctx.db, async (trx) => {
     const seeker = await lockSeeker(trx, seekerId);
     if (!seeker || !inRegions(caller, seeker.community_code)) throw problems.notFound(`Job seeker ${seekerId}`);
+    if (beforeBirth(at, seeker.birth_date)) throw problems.field('body.at', 'is before the person was born');
     const latest = await latestChangeAt(trx, seekerId);
     if (latest && at < latest) throw problems.field('body.at', 'is before the last recorded employment change; changes are recorded in order');
     if (input.status === seeker.status && !WORKING.has(input.status)) throw problems.conflict(`The job seeker is already ${input.status}`);

@@ -24,7 +24,8 @@ export function toHouseholdView(ctx: Ctx, caller: Caller, row: HouseholdRow, mem
     singleParent: row.single_parent,
     minorChildren: row.minor_children,
     otherEmployedMembers: row.other_employed_members,
-    members: members.map((m) => {
+    // A member registered outside the caller's regions is not shown; it still counts in the household's figures.
+    members: members.filter((m) => inRegions(caller, m.community_code)).map((m) => {
       const name = m.name_enc ? ctx.pii.decrypt(m.name_enc) : '';
       return {
         id: m.id,

@@ -2,6 +2,7 @@ import { Transform, type Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { parse as parseCsv } from 'csv-parse';
 import { problems, Problem } from '@reemploy/http-kit';
+import { scrubPii } from '@reemploy/http-kit/logging';
 
 export interface RawRow {
   /** 1-based line of the file (the header is line 1 in a CSV). */
@@ -51,6 +52,17 @@ async function* ndjson(input: Readable): AsyncGenerator<RawRow> {
   }
 }
 
+/**
+ * What the report says of a record csv-parse refused. Its message for a stray quote repeats the
+ * cell read so far (an identity number, a name): that one is replaced by a fixed sentence, the
+ * others are scrubbed like every other message of the report.
+ */
+function csvErrorMessage(err: { code?: string; message?: string } | undefined): string {
+  if (!err?.message) return 'is not a valid CSV record';
+  if (err.code === 'INVALID_OPENING_QUOTE') return 'has a quote inside an unquoted cell; quote the whole cell and double the quotes in it';
+  return scrubPii(err.message);
+}
+
 async function* csv(input: Readable): AsyncGenerator<RawRow> {
   const skipped: RawRow[] = [];
   const parser = input.pipe(
@@ -62,7 +74,7 @@ async function* csv(input: Readable): AsyncGenerator<RawRow> {
       info: true,
       skip_records_with_error: true,
       on_skip: (err) => {
-        skipped.push({ line: (err as { lines?: number } | undefined)?.lines ?? 0, error: err?.message ?? 'is not a valid CSV record' });
+        skipped.push({ line: (err as { lines?: number } | undefined)?.lines ?? 0, error: csvErrorMessage(err) });
         return undefined;
       },
     }),

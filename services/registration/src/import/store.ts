@@ -36,6 +36,8 @@ export interface ImportState {
 
 const STAGING = 'import_staging';
 const OUTSIDE: FieldError = { field: 'idNumber', message: 'this person is registered outside your regions' };
+// A member lives in its household's community (as PATCH /v1/job-seekers checks): a row without household fields keeps the household.
+const LEAVES_HOUSEHOLD: FieldError = { field: 'communityCode', message: "is not the community of this person's household; move the household, or name another one" };
 const NAMES = sql.raw(STAGED_COLUMNS.map(([c]) => c).join(', '));
 
 /** The session's staging table: temporary, emptied at every commit, dropped with dropStaging. */
@@ -86,18 +88,21 @@ async function storeSolo(client: pg.PoolClient, trx: Trx, chunk: Chunk, state: I
   // neither written nor locked, so an identical re-upload writes nothing, not even row locks.
   const staged = sql`${sql.table(STAGING)} s join job_seekers j using (id_number_hash)
     where j.id_number_hash = any(array(select id_number_hash from ${sql.table(STAGING)}))`;
-  const compared = sql`s.line, j.id, j.content_hash is not distinct from s.content_hash as same, ${inside} as inside`;
-  /** Reports the rows outside the regions and the unchanged ones; returns the ids of the people the file changes. */
-  const sort = (rows: { line: number; id: string; same: boolean; inside: boolean }[]): string[] => {
+  const leaves = sql`exists (select 1 from households h where h.id = j.household_id and h.community_code <> s.community_code)`;
+  const compared = sql`s.line, j.id, j.content_hash is not distinct from s.content_hash as same, ${inside} as inside, ${leaves} as leaves`;
+  type Compared = { line: number; id: string; same: boolean; inside: boolean; leaves: boolean };
+  /** Reports the rows outside the regions, those that would part a member from its household, and the unchanged ones; returns the ids of the people the file changes. */
+  const sort = (rows: Compared[]): string[] => {
     const changes: string[] = [];
     for (const e of rows) {
       if (!e.inside) outcomes.set(e.line, { line: e.line, status: 'failed', errors: [OUTSIDE] });
       else if (e.same) outcomes.set(e.line, { line: e.line, status: 'unchanged', id: e.id });
+      else if (e.leaves) outcomes.set(e.line, { line: e.line, status: 'failed', errors: [LEAVES_HOUSEHOLD] });
       else changes.push(e.id);
     }
     return changes;
   };
-  const existing = await sql<{ line: number; id: string; same: boolean; inside: boolean }>`select ${compared} from ${staged}`.execute(trx);
+  const existing = await sql<Compared>`select ${compared} from ${staged}`.execute(trx);
   let changing = sort(existing.rows);
   if (changing.length) {
     // The people the file changes are locked in the order every other writer takes locks (households,
@@ -107,7 +112,7 @@ async function storeSolo(client: pg.PoolClient, trx: Trx, chunk: Chunk, state: I
       select h.id from households h
       where h.id in (select j.household_id from job_seekers j where j.id = any(${changing}::uuid[]))
       order by h.id for update`.execute(trx);
-    const locked = await sql<{ line: number; id: string; same: boolean; inside: boolean }>`
+    const locked = await sql<Compared>`
       select ${compared} from ${staged} and j.id = any(${changing}::uuid[])
       order by j.id
       for update of j`.execute(trx);

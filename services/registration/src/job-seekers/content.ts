@@ -11,6 +11,11 @@ export function cityToday(now = new Date()): string {
   return CITY_DATE.format(now);
 }
 
+/** Whether an instant lies before the person's birth date began in the city: nothing of theirs happened then. */
+export function beforeBirth(at: Date, birthDate: string): boolean {
+  return at.getTime() < Date.parse(`${birthDate}T00:00:00+08:00`);
+}
+
 /**
  * A keyed hash of what a caller registered for a person, so that an identical
  * re-import is recognised without decrypting anything. Keyed: it reveals

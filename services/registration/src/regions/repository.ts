@@ -71,19 +71,22 @@ export interface RegionSearch {
   original: string;
   level?: string;
   within?: string;
+  after?: { nameLength: number; code: string } | undefined;
   limit: number;
 }
 
-/** Name search over simplified and traditional spellings, best (shortest) matches first. */
-export function searchRegions(db: Db, q: RegionSearch): Promise<RegionRow[]> {
+/** Name search over simplified and traditional spellings, best (shortest) matches first, then by code; one row more than the limit. */
+export function searchRegions(db: Db, q: RegionSearch): Promise<(RegionRow & { name_length: number })[]> {
   const like = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   let query = db
     .selectFrom('regions')
     .selectAll()
+    .select(sql<number>`length(name)`.as('name_length'))
     .where((eb) => eb.or([eb('name', 'like', like(q.simplified)), eb('name', 'like', like(q.original))]));
   if (q.level) query = query.where('level', '=', q.level);
   if (q.within) query = query.where('code', 'like', `${q.within}%`);
-  return query.orderBy(sql`length(name)`).orderBy('code').limit(q.limit).execute();
+  if (q.after) query = query.where(sql<boolean>`(length(name), code) > (${q.after.nameLength}::int, ${q.after.code}::text)`);
+  return query.orderBy(sql`length(name)`).orderBy('code').limit(q.limit + 1).execute();
 }
 
 export function setCommunityType(trx: Transaction<RegistrationDB>, code: string, type: string | null, version: number): Promise<RegionRow | undefined> {

@@ -19,7 +19,7 @@ export async function regionRoutes(app: FastifyInstance, ctx: ServiceContext<Reg
       querystring: regionSearchQuery,
       response: { 200: regionSearchResult },
     },
-    handler: async (request) => ({ items: await findRegions(ctx, request.query) }),
+    handler: async (request) => findRegions(ctx, request.query),
   });
 
   r.get('/v1/regions/:code', {

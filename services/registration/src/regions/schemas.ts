@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { COMMUNITY_TYPES } from '@reemploy/domain';
+import { pageOf, pageQuery } from '@reemploy/http-kit';
 import { REGION_LEVELS } from './community-type.ts';
 
 export const regionCodeParams = z.object({ code: z.string().regex(/^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$/, 'must be a division code of 2, 4, 6, 9 or 12 digits') });
@@ -25,9 +26,14 @@ export const regionSearchQuery = z.object({
   level: z.enum(REGION_LEVELS).optional(),
   within: z.string().regex(/^\d{2,12}$/).optional().describe('Only under this division-code prefix'),
   limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: pageQuery.shape.cursor,
 });
+export type RegionSearchQuery = z.infer<typeof regionSearchQuery>;
 
-export const regionSearchResult = z.object({ items: z.array(regionSummary) }).meta({ id: 'RegionSearchResult' });
+/** Where a page of a name search ended: the search's own order, shortest names first, then by code. */
+export const regionSearchCursor = z.object({ nameLength: z.int().min(0).max(1000), code: z.string().regex(/^\d{2,12}$/) });
+
+export const regionSearchResult = pageOf(regionSummary).meta({ id: 'RegionSearchResult' });
 
 export const patchRegionBody = z.strictObject({
   communityType: z.enum(COMMUNITY_TYPES).nullable().describe('null returns to the derived default'),

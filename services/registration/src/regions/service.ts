@@ -2,13 +2,13 @@ import { transact } from '@reemploy/db';
 import { sql } from 'kysely';
 import * as OpenCC from 'opencc-js';
 import type { CommunityType } from '@reemploy/domain';
-import { inRegions, problems, type Caller } from '@reemploy/http-kit';
+import { decodeCursor, encodeCursor, inRegions, problems, type Caller } from '@reemploy/http-kit';
 import type { ServiceContext } from '@reemploy/runtime';
 import type { RegistrationEnv } from '../config.ts';
 import type { RegistrationDB } from '../database.ts';
 import type { RegionLevel } from './community-type.ts';
 import { childrenOf, findRegion, importedSource, isCommunity, searchRegions, setCommunityType, upsertRegions, type RegionRow } from './repository.ts';
-import type { RegionSummary, RegionView } from './schemas.ts';
+import { regionSearchCursor, type RegionSearchQuery, type RegionSummary, type RegionView } from './schemas.ts';
 import { REGION_SOURCE, loadRegionTree } from './source.ts';
 
 type Ctx = ServiceContext<RegistrationDB, RegistrationEnv>;
@@ -55,9 +55,22 @@ export async function getRegion(ctx: Ctx, code: string): Promise<RegionView> {
   return { ...toSummary(row), version: row.version, children: children.map(toSummary) };
 }
 
-export async function findRegions(ctx: Ctx, q: { q: string; level?: RegionLevel | undefined; within?: string | undefined; limit: number }): Promise<RegionSummary[]> {
-  const rows = await searchRegions(ctx.db, { simplified: (toSimplified ??= OpenCC.Converter({ from: 't', to: 'cn' }))(q.q), original: q.q, limit: q.limit, ...(q.level ? { level: q.level } : {}), ...(q.within ? { within: q.within } : {}) });
-  return rows.map(toSummary);
+export async function findRegions(ctx: Ctx, q: RegionSearchQuery): Promise<{ items: RegionSummary[]; nextCursor: string | null }> {
+  const after = decodeCursor(q.cursor, regionSearchCursor);
+  const rows = await searchRegions(ctx.db, {
+    simplified: (toSimplified ??= OpenCC.Converter({ from: 't', to: 'cn' }))(q.q),
+    original: q.q,
+    limit: q.limit,
+    after,
+    ...(q.level ? { level: q.level } : {}),
+    ...(q.within ? { within: q.within } : {}),
+  });
+  const page = rows.slice(0, q.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(toSummary),
+    nextCursor: rows.length > q.limit && last ? encodeCursor({ nameLength: last.name_length, code: last.code }) : null,
+  };
 }
 
 /** Overrides (or, with null, resets) the assessment type of a community in the caller's regions. */

@@ -4,7 +4,7 @@ import { pageOf, pageQuery } from '@reemploy/http-kit';
 
 export const createServiceRecordBody = z.strictObject({
   kind: z.enum(SERVICE_RECORD_KINDS).describe('A coordinator activity (visit, info-collection, network-entry, guidance) or one of the nine services'),
-  at: z.iso.datetime({ offset: true }).describe('When it was delivered; not in the future'),
+  at: z.iso.datetime({ offset: true }).describe('When it was delivered; not in the future nor before the person was born'),
   coordinatorId: z.string().trim().min(1).max(64).describe("The coordinator's identifier in the calling system"),
   note: z.string().trim().max(2000).optional(),
 });

@@ -6,6 +6,7 @@ import { cursorTimestamp, decodeCursor, encodeCursor, freeTextFor, inRegions, pr
 import type { ServiceContext } from '@reemploy/runtime';
 import type { RegistrationEnv } from '../config.ts';
 import type { RegistrationDB, ServiceRecordTable } from '../database.ts';
+import { beforeBirth } from '../job-seekers/content.ts';
 import type { CreateServiceRecordInput, ListServiceRecordsQuery, ServiceRecordView } from './schemas.ts';
 
 type Ctx = ServiceContext<RegistrationDB, RegistrationEnv>;
@@ -27,25 +28,27 @@ export function toRecordView(caller: Caller, row: Row): ServiceRecordView {
   };
 }
 
-async function seekerCommunity(ctx: Ctx, caller: Caller, seekerId: string): Promise<string> {
-  const seeker = await ctx.db.selectFrom('job_seekers').select('community_code').where('id', '=', seekerId).executeTakeFirst();
+async function findSeeker(ctx: Ctx, caller: Caller, seekerId: string): Promise<{ community_code: string; birth_date: string }> {
+  const seeker = await ctx.db.selectFrom('job_seekers').select(['community_code', 'birth_date']).where('id', '=', seekerId).executeTakeFirst();
   if (!seeker || !inRegions(caller, seeker.community_code)) throw problems.notFound(`Job seeker ${seekerId}`);
-  return seeker.community_code;
+  return seeker;
 }
 
 /** Records a visit, a collection, a network entry, guidance or one of the nine services for a seeker. */
 export async function recordService(ctx: Ctx, caller: Caller, seekerId: string, input: CreateServiceRecordInput): Promise<Row> {
-  if (new Date(input.at).getTime() > Date.now() + CLOCK_SKEW_MS) throw problems.field('body.at', 'is in the future');
-  const community = await seekerCommunity(ctx, caller, seekerId);
+  const at = new Date(input.at);
+  if (at.getTime() > Date.now() + CLOCK_SKEW_MS) throw problems.field('body.at', 'is in the future');
+  const seeker = await findSeeker(ctx, caller, seekerId);
+  if (beforeBirth(at, seeker.birth_date)) throw problems.field('body.at', 'is before the person was born');
   return ctx.db
     .insertInto('service_records')
-    .values({ id: randomUUID(), seeker_id: seekerId, community_code: community, kind: input.kind, at: new Date(input.at), coordinator_id: input.coordinatorId, note: input.note ?? null })
+    .values({ id: randomUUID(), seeker_id: seekerId, community_code: seeker.community_code, kind: input.kind, at, coordinator_id: input.coordinatorId, note: input.note ?? null })
     .returningAll()
     .executeTakeFirstOrThrow();
 }
 
 export async function listServiceRecords(ctx: Ctx, caller: Caller, seekerId: string, q: ListServiceRecordsQuery) {
-  await seekerCommunity(ctx, caller, seekerId);
+  await findSeeker(ctx, caller, seekerId);
   const after = decodeCursor(q.cursor, cursorShape);
   let query = ctx.db.selectFrom('service_records').selectAll().select(sql<string>`at::text`.as('cursor_at')).where('seeker_id', '=', seekerId);
   if (q.kind) query = query.where('kind', '=', q.kind);
