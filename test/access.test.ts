@@ -79,4 +79,17 @@ t.test('under pressure the service sheds load with 503 instead of falling over',
   t.equal(res.statusCode, 503);
   t.equal(res.json().code, 'overloaded');
   t.ok(res.headers['retry-after']);
+  // Operators still see the service: liveness, readiness, metrics and the docs answer as usual.
+  for (const url of ['/health', '/ready', '/metrics', '/docs/json']) {
+    const answer = await svc.app.inject({ url });
+    t.equal(answer.statusCode, 200, `${url} while shedding load: ${answer.body.slice(0, 200)}`);
+  }
+});
+
+t.test('the bearer scheme is case-insensitive; anything else is a 401', async (t) => {
+  const svc = await buildRegistration(t);
+  const token = svc.token(['seekers:read']);
+  const url = `/v1/job-seekers/${crypto.randomUUID()}`;
+  for (const scheme of ['Bearer', 'bearer', 'BEARER']) t.equal((await svc.app.inject({ url, headers: { authorization: `${scheme} ${token}` } })).statusCode, 404, `${scheme}: authenticated`);
+  for (const authorization of [`Basic ${token}`, `Bearer${token}`, token]) t.equal((await svc.app.inject({ url, headers: { authorization } })).statusCode, 401, authorization.slice(0, 8));
 });

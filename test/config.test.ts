@@ -1,6 +1,6 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
-import { ConfigError, resolveSecrets } from '@reemploy/config';
+import { ConfigError, DEV_JWT_SECRET, DEV_PII_KEY, resolveSecrets } from '@reemploy/config';
 import { spawn } from 'node:child_process';
 import { RedisPolicyError } from '@reemploy/messaging';
 import { closeContext, createContext, prepareContext } from '@reemploy/runtime';
@@ -35,6 +35,31 @@ t.test('production refuses to start without JWT_SECRET or PII_KEY; development w
   t.equal(warnings.length, 2, 'one warning per development default');
   t.throws(() => registration.parseEnv({ REGISTRATION_PORT: 'eighty' }), /REGISTRATION_PORT/, 'a bad variable is named');
   t.throws(() => resolveSecrets(registration.parseEnv({ PII_KEY: 'c2hvcnQ=' }), () => {}), /32 bytes/);
+});
+
+t.test('production refuses the published development secrets', async (t) => {
+  const own = { JWT_SECRET: 'x'.repeat(40), PII_KEY: Buffer.alloc(32, 7).toString('base64') };
+  t.throws(() => resolveSecrets(registration.parseEnv({ NODE_ENV: 'production', ...own, JWT_SECRET: DEV_JWT_SECRET })), /JWT_SECRET is the published development default/);
+  t.throws(() => resolveSecrets(registration.parseEnv({ NODE_ENV: 'production', ...own, PII_KEY: DEV_PII_KEY })), /PII_KEY is the published development key/);
+  t.doesNotThrow(() => resolveSecrets(registration.parseEnv({ NODE_ENV: 'development', JWT_SECRET: DEV_JWT_SECRET, PII_KEY: DEV_PII_KEY }), () => {}), 'development may name them');
+});
+
+t.test('.env.example as it is loads: a variable set to nothing is unset', async (t) => {
+  const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
+  const vars = Object.fromEntries(
+    example
+      .split('\n')
+      .filter((line) => /^[A-Z_]+=/.test(line))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
+  t.equal(vars.JWT_SECRET, '', 'the file sets JWT_SECRET to nothing');
+  const warnings: string[] = [];
+  for (const service of [registration, jobPostings, matching, assistanceBases]) {
+    const env = service.parseEnv(vars);
+    t.equal(env.JWT_SECRET, undefined);
+    t.ok(resolveSecrets(env, (m) => warnings.push(m)).jwtSecret, 'starts with the development default');
+  }
+  t.ok(warnings.some((w) => /JWT_SECRET is not set/.test(w)), 'and warns');
 });
 
 t.test('each service has its own port variable and schema', async (t) => {

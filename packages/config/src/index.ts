@@ -8,18 +8,21 @@ const boolish = z
   .enum(['true', 'false', '1', '0'])
   .transform((v) => v === 'true' || v === '1');
 
+/** An optional variable set to nothing (`JWT_SECRET=` as .env.example has it) is unset, not an empty value. */
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
 /** Variables every service reads. Each service extends this with its own port and options. */
 export const baseEnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development').describe('Run mode; production refuses development secrets'),
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/reemploy').describe('PostgreSQL connection string'),
-  DB_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/).optional().describe("This service's Postgres schema (defaults to the service name)"),
+  DB_SCHEMA: optional(z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/)).describe("This service's Postgres schema (defaults to the service name)"),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10).describe('Maximum Postgres connections per process'),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379').describe('Redis for BullMQ (appendonly yes, maxmemory-policy noeviction)'),
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).default('reemploy').describe('BullMQ key prefix; separates environments sharing one Redis'),
-  JWT_SECRET: z.string().min(32).optional().describe('HS256 secret for bearer tokens; required in production'),
-  PII_KEY: z.string().optional().describe('Base64 of 32 bytes: AES-256-GCM key for identity numbers and phones; required in production'),
-  PII_OLD_KEYS: z.string().optional().describe('Retired PII keys still readable during rotation: id:base64,id:base64'),
-  PII_HASH_KEY: z.string().optional().describe('Base64 of 32 bytes for the identity-number lookup hash; defaults to one derived from PII_KEY (set it before rotating PII_KEY)'),
+  JWT_SECRET: optional(z.string().min(32)).describe('HS256 secret for bearer tokens; required in production'),
+  PII_KEY: optional(z.string()).describe('Base64 of 32 bytes: AES-256-GCM key for identity numbers and phones; required in production'),
+  PII_OLD_KEYS: optional(z.string()).describe('Retired PII keys still readable during rotation: id:base64,id:base64'),
+  PII_HASH_KEY: optional(z.string()).describe('Base64 of 32 bytes for the identity-number lookup hash; defaults to one derived from PII_KEY (set it before rotating PII_KEY)'),
   PII_KEY_ID: z.string().regex(/^[a-z0-9-]{1,16}$/).default('k1').describe('Identifier of PII_KEY, stored beside each ciphertext'),
   HOST: z.string().default('127.0.0.1').describe('Address the HTTP server binds to (loopback by default)'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
@@ -76,6 +79,9 @@ export function resolveSecrets(env: BaseEnv, warn: (msg: string) => void = conso
   const production = env.NODE_ENV === 'production';
   if (production && !env.JWT_SECRET) throw new ConfigError('JWT_SECRET is required when NODE_ENV=production');
   if (production && !env.PII_KEY) throw new ConfigError('PII_KEY is required when NODE_ENV=production');
+  // The development defaults are published (here and in .env.example): with them anyone could mint tokens or read identity numbers.
+  if (production && env.JWT_SECRET === DEV_JWT_SECRET) throw new ConfigError('JWT_SECRET is the published development default: set a secret of your own in production');
+  if (production && env.PII_KEY === DEV_PII_KEY) throw new ConfigError('PII_KEY is the published development key: set a key of your own in production');
   if (!env.JWT_SECRET) warn('JWT_SECRET is not set: using the development default (never in production)');
   if (!env.PII_KEY) warn('PII_KEY is not set: using the development default (never in production)');
   const piiOldKeys: Record<string, Buffer> = {};

@@ -136,7 +136,9 @@ async function platform(app: FastifyInstance, opts: PlatformOptions) {
     maxEventLoopDelay: opts.maxEventLoopDelayMs ?? 1000, // 0: off
     retryAfter: 5,
     exposeStatusRoute: false,
-    pressureHandler: (_request, reply, type, value) => {
+    pressureHandler: (request, reply, type, value) => {
+      // Health, readiness, metrics and the docs cost next to nothing and are how operators see the pressure: answered.
+      if (!request.routeOptions.url?.startsWith('/v1')) return;
       reply.header('retry-after', '5');
       throw new Problem(503, 'overloaded', 'Service overloaded', `The service is shedding load (${type} ${Math.round(Number(value))}); retry shortly`);
     },
@@ -146,7 +148,8 @@ async function platform(app: FastifyInstance, opts: PlatformOptions) {
     const scope = request.routeOptions.config.scope;
     if (!scope) return;
     const header = request.headers.authorization;
-    const caller = header?.startsWith('Bearer ') ? verify(header.slice(7)) : null;
+    // The scheme's name is case-insensitive (RFC 9110 §11.1): "bearer" is as good as "Bearer".
+    const caller = header && /^bearer +/i.test(header) ? verify(header.replace(/^bearer +/i, '')) : null;
     if (!caller) throw problems.unauthorized();
     if (!caller.scopes.has(scope)) throw problems.forbidden(`This route requires the scope "${scope}"`);
     request.caller = caller;
