@@ -93,3 +93,30 @@ t.test('the bearer scheme is case-insensitive; anything else is a 401', async (t
   for (const scheme of ['Bearer', 'bearer', 'BEARER']) t.equal((await svc.app.inject({ url, headers: { authorization: `${scheme} ${token}` } })).statusCode, 404, `${scheme}: authenticated`);
   for (const authorization of [`Basic ${token}`, `Bearer${token}`, token]) t.equal((await svc.app.inject({ url, headers: { authorization } })).statusCode, 401, authorization.slice(0, 8));
 });
+
+t.test('an Idempotency-Key whose first request died unsettled is taken over once stale, and an answer that cannot be stored still reaches the caller', async (t) => {
+  const svc = await buildRegistration(t);
+  const post = (key: string, n: number) =>
+    svc.app.inject({ method: 'POST', url: '/v1/job-seekers', headers: { authorization: `Bearer ${svc.token(['seekers:write'])}`, 'idempotency-key': key }, payload: seekerPayload(n) });
+  const claim = (key: string, minutesAgo: number) =>
+    svc.ctx.database.pool.query(`insert into idempotency_keys (caller, key, request_hash, created_at) values ('test-system', $1, 'x', now() - make_interval(mins => $2))`, [key, minutesAgo]);
+  // A request whose answer was not stored a minute ago may still be running somewhere: in progress.
+  t.equal((await post('recent-1', 21)).statusCode, 201);
+  await svc.ctx.database.pool.query(`update idempotency_keys set status = null, response = null, completed_at = null, created_at = now() - interval '1 minute' where key = 'recent-1'`);
+  t.equal((await post('recent-1', 21)).statusCode, 409);
+  // One that died 11 minutes ago is not: the retry runs, and its answer is kept for the next retry.
+  await claim('stale-1', 11);
+  const taken = await post('stale-1', 22);
+  t.equal(taken.statusCode, 201, taken.body);
+  const again = await post('stale-1', 22);
+  t.equal(again.headers['idempotent-replayed'], 'true');
+  t.equal(again.json().id, taken.json().id);
+
+  // The answer cannot be stored (here a constraint refuses it; in life the database went away): the caller still gets it.
+  await svc.ctx.database.pool.query('alter table idempotency_keys add constraint refuse_answers check (status is null) not valid');
+  const unstored = await post('unstored-1', 23);
+  t.equal(unstored.statusCode, 201, unstored.body);
+  t.ok(unstored.json().id);
+  const { rows } = await svc.ctx.database.pool.query(`select completed_at from idempotency_keys where key = 'unstored-1'`);
+  t.equal(rows[0].completed_at, null, 'left unsettled, for a retry to take over once stale');
+});

@@ -21,6 +21,12 @@ export interface PiiShown {
 type StoredAnswer = { body: string; headers: Record<string, string> } | { sealed: string; pii: PiiShown[] };
 
 const KEY = /^[\x21-\x7E]{1,200}$/;
+/**
+ * A claim never settled for this long belongs to a request that died (the process was killed, or
+ * the database went away before the answer could be stored): the next request with the key takes
+ * it over instead of being told "in progress" for ever. Far longer than any request runs.
+ */
+export const STALE_CLAIM_MS = 10 * 60_000;
 
 export interface IdempotencyState {
   caller: string;
@@ -60,7 +66,13 @@ export async function claimIdempotencyKey(db: Kysely<MessagingTables>, request: 
   const claimed = await db
     .insertInto('idempotency_keys')
     .values({ caller, key, request_hash: `${hash}:${authority}` })
-    .onConflict((oc) => oc.columns(['caller', 'key']).doNothing())
+    .onConflict((oc) =>
+      oc
+        .columns(['caller', 'key'])
+        .doUpdateSet({ request_hash: `${hash}:${authority}`, created_at: new Date(), status: null, response: null, completed_at: null })
+        .where('idempotency_keys.completed_at', 'is', null)
+        .where('idempotency_keys.created_at', '<', new Date(Date.now() - STALE_CLAIM_MS)),
+    )
     .returning('key')
     .executeTakeFirst();
   if (claimed) {

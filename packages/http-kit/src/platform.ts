@@ -191,7 +191,9 @@ async function platform(app: FastifyInstance, opts: PlatformOptions) {
     if (request.idempotency) {
       const state = request.idempotency;
       request.idempotency = undefined;
-      await settleIdempotencyKey(opts.db, state, reply, payload, opts.pii);
+      // The answer goes out even when it cannot be stored (the database went away meanwhile): the
+      // caller learns what happened, and the unsettled claim is taken over by a retry once stale.
+      await settleIdempotencyKey(opts.db, state, reply, payload, opts.pii).catch((err: Error) => request.log.warn({ err: err.message }, 'Idempotency-Key answer not stored'));
     }
     return payload;
   });
