@@ -88,3 +88,39 @@ t.test('webhooks: signed deliveries, retries with backoff, order kept per subjec
   const stranger = await svc.app.inject({ url: '/v1/webhooks/deliveries', headers: { authorization: `Bearer ${svc.token(['webhooks:manage'], ['3205'], { sub: 'someone-else' })}` } });
   t.same(stranger.json().items, [], "another system does not see this system's deliveries");
 });
+
+t.test('the delivery log and the subscriptions page by cursor without losing rows made together', async (t) => {
+  const svc = await buildRegistration(t);
+  const headers = { authorization: `Bearer ${svc.token(['webhooks:manage'])}` };
+  const subscribe = () => svc.app.inject({ method: 'POST', url: '/v1/webhooks/subscriptions', headers, payload: { url: 'http://127.0.0.1:9/hook', secret: SECRET, eventTypes: ['seeker.re-employed'] } });
+  const subs: string[] = [];
+  for (let i = 0; i < 5; i++) subs.push((await subscribe()).json().id);
+  // Five deliveries recorded in one statement, as one relay batch records them: one created_at to the microsecond.
+  await svc.ctx.database.pool.query(
+    `insert into webhook_deliveries (id, subscription_id, event_id, event_type, subject, seq, body, status, next_attempt_at)
+     select gen_random_uuid(), $1, gen_random_uuid(), 'seeker.re-employed', 'x', n, '{}', 'failed', now() + interval '1 day' from generate_series(1, 5) n`,
+    [subs[0]],
+  );
+  const pageAll = async (url: string) => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const res: { statusCode: number; json(): { items: { id: string }[]; nextCursor: string | null } } = await svc.app.inject({ url: `${url}?limit=2${cursor ? `&cursor=${cursor}` : ''}`, headers });
+      t.equal(res.statusCode, 200);
+      seen.push(...res.json().items.map((i) => i.id));
+      cursor = res.json().nextCursor;
+      pages++;
+    } while (cursor && pages < 10);
+    return seen;
+  };
+  const deliveries = await pageAll('/v1/webhooks/deliveries');
+  t.equal(deliveries.length, 5, 'every delivery, two at a time');
+  t.equal(new Set(deliveries).size, 5, 'none twice');
+  const firstTwo = (await svc.app.inject({ url: '/v1/webhooks/subscriptions?limit=2', headers })).json();
+  t.equal(firstTwo.items.length, 2, 'the subscriptions honour limit');
+  t.ok(firstTwo.nextCursor, 'and say where the next page starts');
+  t.same(await pageAll('/v1/webhooks/subscriptions'), subs, 'every subscription once, oldest first');
+  const forged = await svc.app.inject({ url: `/v1/webhooks/deliveries?cursor=${Buffer.from(JSON.stringify({ at: '2026-01-01 00:00:00+99', id: crypto.randomUUID() })).toString('base64url')}`, headers });
+  t.equal(forged.statusCode, 400, 'a forged cursor is a 400, not a 500');
+});

@@ -24,7 +24,8 @@ export interface IdempotencyKeyTable {
   request_hash: string;
   status: number | null;
   response: ColumnType<unknown, string | null | undefined, string | null>;
-  created_at: ColumnType<Date, Date | string | undefined, never>;
+  /** When the key was claimed; set again when a retry takes over a claim left unsettled (http-kit idempotency.ts). */
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
   completed_at: Date | null;
 }
 

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Queue } from 'bullmq';
 import { z } from 'zod';
-import { decodeCursor, encodeCursor, pageOf, pageQuery, problems } from '@reemploy/http-kit';
+import { cursorTimestamp, decodeCursor, encodeCursor, pageOf, pageQuery, problems } from '@reemploy/http-kit';
 import type { PiiCipher } from '@reemploy/pii';
 import { wakeDispatcher } from './dispatcher.ts';
 import type { WebhookTables } from './tables.ts';
@@ -40,6 +40,8 @@ const url = z
       return false;
     }
   }, 'must be an http(s) URL');
+
+const timeCursor = z.object({ at: cursorTimestamp, id: z.uuid() });
 
 export interface WebhookRouteDeps {
   service: string;
@@ -87,10 +89,31 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDe
 
   r.get('/v1/webhooks/subscriptions', {
     config: { scope: 'webhooks:manage' },
-    schema: { operationId: 'listWebhookSubscriptions', tags: ['webhooks'], summary: "The calling system's subscriptions", response: { 200: z.object({ items: z.array(subscriptionView) }) } },
-    handler: async (request) => ({
-      items: (await db.selectFrom('webhook_subscriptions').selectAll().where('owner', '=', request.caller.sub).orderBy('created_at').execute()).map(toView),
-    }),
+    schema: {
+      operationId: 'listWebhookSubscriptions',
+      tags: ['webhooks'],
+      summary: "The calling system's subscriptions, oldest first",
+      querystring: pageQuery,
+      response: { 200: pageOf(subscriptionView) },
+    },
+    handler: async (request) => {
+      const { limit, cursor } = request.query;
+      const after = decodeCursor(cursor, timeCursor);
+      let q = db
+        .selectFrom('webhook_subscriptions')
+        .selectAll()
+        // Postgres's own text keeps the microseconds a JavaScript Date would drop: rows made together stay apart.
+        .select(sql<string>`created_at::text`.as('cursor_at'))
+        .where('owner', '=', request.caller.sub)
+        .orderBy('created_at')
+        .orderBy('id')
+        .limit(limit + 1);
+      if (after) q = q.where(sql<boolean>`(created_at, id) > (${after.at}::timestamptz, ${after.id}::uuid)`);
+      const rows = await q.execute();
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      return { items: page.map(toView), nextCursor: rows.length > limit && last ? encodeCursor({ at: last.cursor_at, id: last.id }) : null };
+    },
   });
 
   r.delete('/v1/webhooks/subscriptions/:id', {
@@ -114,18 +137,20 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDe
     },
     handler: async (request) => {
       const { limit, cursor, subscriptionId, status } = request.query;
-      const after = decodeCursor(cursor, z.object({ at: z.string(), id: z.uuid() }));
+      const after = decodeCursor(cursor, timeCursor);
       let q = db
         .selectFrom('webhook_deliveries as d')
         .innerJoin('webhook_subscriptions as s', 's.id', 'd.subscription_id')
         .selectAll('d')
+        // A relay batch records its deliveries in one statement, with one created_at to the microsecond: the cursor keeps all of it.
+        .select(sql<string>`d.created_at::text`.as('cursor_at'))
         .where('s.owner', '=', request.caller.sub)
         .orderBy('d.created_at', 'desc')
         .orderBy('d.id', 'desc')
         .limit(limit + 1);
       if (subscriptionId) q = q.where('d.subscription_id', '=', subscriptionId);
       if (status) q = q.where('d.status', '=', status);
-      if (after) q = q.where((eb) => eb.or([eb('d.created_at', '<', new Date(after.at)), eb.and([eb('d.created_at', '=', new Date(after.at)), eb('d.id', '<', after.id)])]));
+      if (after) q = q.where(sql<boolean>`(d.created_at, d.id) < (${after.at}::timestamptz, ${after.id}::uuid)`);
       const rows = await q.execute();
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
@@ -143,7 +168,7 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDe
           nextAttemptAt: new Date(d.next_attempt_at).toISOString(),
           deliveredAt: d.delivered_at?.toISOString() ?? null,
         })),
-        nextCursor: rows.length > limit && last ? encodeCursor({ at: last.created_at.toISOString(), id: last.id }) : null,
+        nextCursor: rows.length > limit && last ? encodeCursor({ at: last.cursor_at, id: last.id }) : null,
       };
     },
   });

@@ -230,7 +230,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The calling system's subscriptions */
+        /** The calling system's subscriptions, oldest first */
         get: operations["listWebhookSubscriptions"];
         put?: never;
         /** Subscribe a URL to events of this service (referral.outcome, matching-run.completed); deliveries are signed with the secret */
@@ -1150,7 +1150,12 @@ export interface operations {
     };
     listWebhookSubscriptions: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                /** @description Items per page (1–500) */
+                limit?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1183,6 +1188,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: components["schemas"]["WebhookSubscription"][];
+                        nextCursor: string | null;
                     };
                 };
             };

@@ -443,7 +443,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The calling system's subscriptions */
+        /** The calling system's subscriptions, oldest first */
         get: operations["listWebhookSubscriptions"];
         put?: never;
         /** Subscribe a URL to events of this service (seeker.re-employed, household.escalated); deliveries are signed with the secret */
@@ -2688,7 +2688,12 @@ export interface operations {
     };
     listWebhookSubscriptions: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                /** @description Items per page (1–500) */
+                limit?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2721,6 +2726,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: components["schemas"]["WebhookSubscription"][];
+                        nextCursor: string | null;
                     };
                 };
             };
