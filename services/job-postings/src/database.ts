@@ -59,6 +59,20 @@ export interface VacancyHireTable {
   recorded_at: CreatedAt;
 }
 
+/** An assistance base's reserved post, as its newest `reserved-post.changed` left it. */
+export interface ReservedPostTable {
+  reserved_post_id: string;
+  vacancy_id: string;
+  aid_base_id: string;
+  reserved_for: string[];
+  quota: number;
+  filled: number;
+  status: string;
+  /** The producer's outbox sequence of the snapshot held: older ones change nothing. */
+  source_seq: ColumnType<string, number, number>;
+  updated_at: UpdatedAt;
+}
+
 export interface JobFairTable {
   id: string;
   name: string;
@@ -95,6 +109,7 @@ export interface JobPostingsDB extends MessagingTables {
   employers: EmployerTable;
   vacancies: VacancyTable;
   vacancy_hires: VacancyHireTable;
+  reserved_posts: ReservedPostTable;
   job_fairs: JobFairTable;
   job_fair_vacancies: JobFairVacancyTable;
   maintenance_runs: MaintenanceRunTable;

@@ -302,6 +302,26 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AidBaseReservation: {
+            /**
+             * Format: uuid
+             * @description The re-employment assistance base (再就業援助基地) holding the post
+             */
+            aidBaseId: string;
+            /** @description Placements counted against the quota */
+            filled: number;
+            /** @description Places kept for these categories */
+            quota: number;
+            /** @description Hardship categories the base keeps places for; while the post is active with quota left they count as the vacancy's reserved categories (reservedFor filter, matching) */
+            reservedFor: ("ZERO_EMPLOYMENT_HOUSEHOLD" | "DUAL_UNEMPLOYED" | "DUAL_LAID_OFF" | "SINGLE_PARENT" | "OLDER_4050" | "MINIMUM_LIVELIHOOD" | "DISABLED" | "LONG_TERM_UNEMPLOYED")[];
+            /** Format: uuid */
+            reservedPostId: string;
+            /**
+             * @description filled: the quota is used up, the rest of the headcount is open to everyone
+             * @enum {string}
+             */
+            status: "active" | "filled";
+        };
         Employer: {
             address: string | null;
             communityCode: string;
@@ -411,6 +431,8 @@ export interface components {
             nextCursor: string | null;
         };
         Vacancy: {
+            /** @description The post an assistance base keeps in this vacancy (active or filled, from its reserved-post.changed events); null when none or withdrawn */
+            aidBaseReservation: components["schemas"]["AidBaseReservation"] | null;
             closedAt: string | null;
             communityCode: string;
             /** Format: date-time */
@@ -444,6 +466,7 @@ export interface components {
             occupationName: string | null;
             /** Format: date-time */
             refreshedAt: string;
+            /** @description Hardship categories the vacancy itself is reserved for, as published; an aid base's reservation is in aidBaseReservation */
             reservedFor: ("ZERO_EMPLOYMENT_HOUSEHOLD" | "DUAL_UNEMPLOYED" | "DUAL_LAID_OFF" | "SINGLE_PARENT" | "OLDER_4050" | "MINIMUM_LIVELIHOOD" | "DISABLED" | "LONG_TERM_UNEMPLOYED")[];
             skills: string[];
             /** @enum {string} */
@@ -1023,7 +1046,7 @@ export interface operations {
                 q?: string;
                 /** @description Division-code prefix, narrowed to your regions */
                 region?: string;
-                /** @description Posts reserved for this hardship category */
+                /** @description Vacancies reserved for this hardship category: by their own reservedFor, or by an aid base's active post with quota left that names it (as matching reads them) */
                 reservedFor?: "ZERO_EMPLOYMENT_HOUSEHOLD" | "DUAL_UNEMPLOYED" | "DUAL_LAID_OFF" | "SINGLE_PARENT" | "OLDER_4050" | "MINIMUM_LIVELIHOOD" | "DISABLED" | "LONG_TERM_UNEMPLOYED";
                 source?: "coordinator" | "employer" | "aid-base" | "job-fair";
                 status?: "open" | "filled" | "closed" | "expired";
@@ -1301,7 +1324,7 @@ export interface operations {
                 q?: string;
                 /** @description Division-code prefix, narrowed to your regions */
                 region?: string;
-                /** @description Posts reserved for this hardship category */
+                /** @description Vacancies reserved for this hardship category: by their own reservedFor, or by an aid base's active post with quota left that names it (as matching reads them) */
                 reservedFor?: "ZERO_EMPLOYMENT_HOUSEHOLD" | "DUAL_UNEMPLOYED" | "DUAL_LAID_OFF" | "SINGLE_PARENT" | "OLDER_4050" | "MINIMUM_LIVELIHOOD" | "DISABLED" | "LONG_TERM_UNEMPLOYED";
                 source?: "coordinator" | "employer" | "aid-base" | "job-fair";
                 status?: "open" | "filled" | "closed" | "expired";

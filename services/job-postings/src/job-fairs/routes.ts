@@ -100,7 +100,7 @@ export async function jobFairRoutes(app: FastifyInstance, ctx: Ctx) {
     handler: async (request) => {
       await getJobFair(ctx, request.caller, request.params.id);
       const { rows, nextCursor } = await listVacanciesFor(ctx, request.caller, { ...request.query, jobFairId: request.params.id });
-      return { items: rows.map((row) => toVacancyView(row)), nextCursor };
+      return { items: rows.map((row) => toVacancyView(row, request.caller)), nextCursor };
     },
   });
 }

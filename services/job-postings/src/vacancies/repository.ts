@@ -1,12 +1,26 @@
 import { sql, type Insertable, type Kysely, type Selectable, type Transaction, type Updateable } from 'kysely';
 import type { JobPostingsDB, VacancyTable } from '../database.ts';
+import { keepsPlacesFor, liveReservedPost } from '../reserved-posts/repository.ts';
 
 type Db = Kysely<JobPostingsDB> | Transaction<JobPostingsDB>;
 export type VacancyRow = Selectable<VacancyTable>;
-export type VacancyWithEmployer = VacancyRow & { employer_name: string };
+export interface AidBaseReservationRow {
+  reserved_post_id: string;
+  aid_base_id: string;
+  reserved_for: string[];
+  quota: number;
+  filled: number;
+  status: string;
+}
+export type VacancyWithEmployer = VacancyRow & { employer_name: string; aid_base_reservation: AidBaseReservationRow | null };
 
 function withEmployer(db: Db) {
-  return db.selectFrom('vacancies as v').innerJoin('employers as e', 'e.id', 'v.employer_id').selectAll('v').select('e.name as employer_name');
+  return db
+    .selectFrom('vacancies as v')
+    .innerJoin('employers as e', 'e.id', 'v.employer_id')
+    .selectAll('v')
+    .select('e.name as employer_name')
+    .select((eb) => liveReservedPost(eb.ref('v.id')).as('aid_base_reservation'));
 }
 
 export function findVacancy(db: Db, id: string): Promise<VacancyWithEmployer | undefined> {
@@ -97,7 +111,11 @@ export function listVacancies(db: Db, f: VacancyFilter): Promise<(VacancyWithEmp
   if (f.kind) q = q.where('v.kind', '=', f.kind);
   if (f.source) q = q.where('v.source', '=', f.source);
   if (f.status) q = q.where('v.status', '=', f.status);
-  if (f.reservedFor) q = q.where('v.reserved_for', '@>', sql<string[]>`array[${f.reservedFor}]::text[]`);
+  if (f.reservedFor) {
+    const category = f.reservedFor;
+    // Its own categories, or those its aid-base post still keeps places for: as matching reads a reserved post.
+    q = q.where((eb) => eb.or([eb('v.reserved_for', '@>', sql<string[]>`array[${category}]::text[]`), keepsPlacesFor(eb.ref('v.id'), category)]));
+  }
   if (f.employerId) q = q.where('v.employer_id', '=', f.employerId);
   if (f.jobFairId) {
     const fair = f.jobFairId;

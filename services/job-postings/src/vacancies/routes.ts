@@ -23,7 +23,7 @@ export async function vacancyRoutes(app: FastifyInstance, ctx: Ctx) {
     const row = await findVacancy(ctx.db, id);
     if (!row) throw new Error(`vacancy ${id} vanished`);
     res.header('etag', etagOf(row.id, row.version));
-    return toVacancyView(row, await nearDuplicates(ctx, request.caller, row));
+    return toVacancyView(row, request.caller, await nearDuplicates(ctx, request.caller, row));
   }
 
   r.post('/v1/vacancies', {
@@ -38,7 +38,7 @@ export async function vacancyRoutes(app: FastifyInstance, ctx: Ctx) {
     handler: async (request, res) => {
       const row = await createVacancy(ctx, request.caller, request.body);
       res.header('location', `/v1/vacancies/${row.id}`).header('etag', etagOf(row.id, row.version));
-      return res.code(201).send(toVacancyView(row, await nearDuplicates(ctx, request.caller, row)));
+      return res.code(201).send(toVacancyView(row, request.caller, await nearDuplicates(ctx, request.caller, row)));
     },
   });
 
@@ -53,7 +53,7 @@ export async function vacancyRoutes(app: FastifyInstance, ctx: Ctx) {
     },
     handler: async (request) => {
       const { rows, nextCursor } = await listVacanciesFor(ctx, request.caller, request.query);
-      return { items: rows.map((row) => toVacancyView(row)), nextCursor };
+      return { items: rows.map((row) => toVacancyView(row, request.caller)), nextCursor };
     },
   });
 
@@ -63,7 +63,7 @@ export async function vacancyRoutes(app: FastifyInstance, ctx: Ctx) {
     handler: async (request, res) => {
       const row = await getVacancy(ctx, request.caller, request.params.id);
       res.header('etag', etagOf(row.id, row.version));
-      return toVacancyView(row, await nearDuplicates(ctx, request.caller, row));
+      return toVacancyView(row, request.caller, await nearDuplicates(ctx, request.caller, row));
     },
   });
 

@@ -66,6 +66,19 @@ export const nearDuplicate = z.object({
   similarity: z.number().describe('Trigram similarity of the normalised titles (0–1); a title containing the other counts too'),
 });
 
+export const aidBaseReservation = z
+  .object({
+    reservedPostId: z.uuid(),
+    aidBaseId: z.uuid().describe('The re-employment assistance base (再就業援助基地) holding the post'),
+    reservedFor: z
+      .array(z.enum(HARDSHIP_CATEGORIES))
+      .describe("Hardship categories the base keeps places for; while the post is active with quota left they count as the vacancy's reserved categories (reservedFor filter, matching)"),
+    quota: z.int().describe('Places kept for these categories'),
+    filled: z.int().describe('Placements counted against the quota'),
+    status: z.enum(['active', 'filled']).describe('filled: the quota is used up, the rest of the headcount is open to everyone'),
+  })
+  .meta({ id: 'AidBaseReservation' });
+
 export const vacancyView = z
   .object({
     id: z.uuid(),
@@ -86,7 +99,10 @@ export const vacancyView = z
     kind: z.enum(VACANCY_KINDS),
     source: z.enum(VACANCY_SOURCES),
     sources: z.array(z.enum(VACANCY_SOURCES)).describe('Every source the post was collected from (a merge adds the other one)'),
-    reservedFor: z.array(z.enum(HARDSHIP_CATEGORIES)),
+    reservedFor: z.array(z.enum(HARDSHIP_CATEGORIES)).describe("Hardship categories the vacancy itself is reserved for, as published; an aid base's reservation is in aidBaseReservation"),
+    aidBaseReservation: aidBaseReservation
+      .nullable()
+      .describe('The post an assistance base keeps in this vacancy (active or filled, from its reserved-post.changed events); null when none or withdrawn'),
     description: z.string().nullable(),
     validUntil: timestamp,
     status: z.enum(VACANCY_STATUSES),
@@ -113,7 +129,10 @@ export const listVacanciesQuery = pageQuery.extend({
   kind: z.enum(VACANCY_KINDS).optional(),
   source: z.enum(VACANCY_SOURCES).optional(),
   status: z.enum(VACANCY_STATUSES).optional(),
-  reservedFor: z.enum(HARDSHIP_CATEGORIES).optional().describe('Posts reserved for this hardship category'),
+  reservedFor: z
+    .enum(HARDSHIP_CATEGORIES)
+    .optional()
+    .describe("Vacancies reserved for this hardship category: by their own reservedFor, or by an aid base's active post with quota left that names it (as matching reads them)"),
   employerId: z.uuid().optional(),
   jobFairId: z.uuid().optional().describe('Vacancies shown at this job fair'),
   q: z.string().trim().min(1).max(100).optional().describe('Free text on the title (substring or trigram similarity)'),

@@ -78,7 +78,8 @@ export async function createVacancy(ctx: Ctx, caller: Caller, input: CreateVacan
         created_by: caller.sub,
       });
       await publishVacancy(trx, row, 'created');
-      return { ...row, employer_name: name };
+      // No base can have reserved it yet: assistance-bases learns of it from vacancy.created.
+      return { ...row, employer_name: name, aid_base_reservation: null };
     });
   } catch (err) {
     return rethrowDuplicate(ctx, err, key);

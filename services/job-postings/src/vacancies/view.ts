@@ -1,7 +1,7 @@
 import type { EducationLevel, HardshipCategory, VacancyKind, VacancySource, VacancyStatus } from '@reemploy/domain';
 import type { EventPayload } from '@reemploy/events';
 import { getOccupation } from '@reemploy/taxonomy';
-import type { VacancyRow, VacancyWithEmployer } from './repository.ts';
+import type { AidBaseReservationRow, VacancyRow, VacancyWithEmployer } from './repository.ts';
 import type { VacancyView } from './schemas.ts';
 
 export interface NearDuplicateRow {
@@ -11,7 +11,13 @@ export interface NearDuplicateRow {
   similarity: number;
 }
 
-export function toVacancyView(row: VacancyWithEmployer, nearDuplicates?: NearDuplicateRow[]): VacancyView {
+/**
+ * The view a caller gets. An assistance base's own systems (a token with `aidBase`) see only that
+ * base's reservation, as everywhere: another base's post on the vacancy shows as none.
+ */
+export function toVacancyView(row: VacancyWithEmployer, viewer: { aidBase?: string }, nearDuplicates?: NearDuplicateRow[]): VacancyView {
+  const reservation = row.aid_base_reservation;
+  const shown = reservation && (viewer.aidBase === undefined || viewer.aidBase === reservation.aid_base_id) ? reservation : null;
   return {
     id: row.id,
     employerId: row.employer_id,
@@ -32,6 +38,7 @@ export function toVacancyView(row: VacancyWithEmployer, nearDuplicates?: NearDup
     source: row.source as VacancySource,
     sources: row.sources as VacancySource[],
     reservedFor: row.reserved_for as HardshipCategory[],
+    aidBaseReservation: shown && toAidBaseReservation(shown),
     description: row.description,
     validUntil: row.valid_until.toISOString(),
     status: row.status as VacancyStatus,
@@ -44,6 +51,17 @@ export function toVacancyView(row: VacancyWithEmployer, nearDuplicates?: NearDup
     version: row.version,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+function toAidBaseReservation(r: AidBaseReservationRow): NonNullable<VacancyView['aidBaseReservation']> {
+  return {
+    reservedPostId: r.reserved_post_id,
+    aidBaseId: r.aid_base_id,
+    reservedFor: r.reserved_for as HardshipCategory[],
+    quota: r.quota,
+    filled: r.filled,
+    status: r.status as 'active' | 'filled',
   };
 }
 
