@@ -861,7 +861,7 @@ export interface operations {
             content: {
                 "application/json": {
                     reason?: string;
-                };
+                } | null;
             };
         };
         responses: {

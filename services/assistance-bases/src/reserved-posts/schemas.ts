@@ -22,7 +22,8 @@ export const updateReservedPostBody = z
   .refine((b) => Object.keys(b).length > 0, 'send reservedFor or quota');
 export type UpdateReservedPostInput = z.infer<typeof updateReservedPostBody>;
 
-export const withdrawReservedPostBody = z.strictObject({ reason: z.string().trim().min(1).max(200).optional() }).optional();
+// A withdrawal may come with no body at all (Fastify hands such a request null).
+export const withdrawReservedPostBody = z.strictObject({ reason: z.string().trim().min(1).max(200).optional() }).nullish();
 
 export const reservedPostView = z
   .object({
