@@ -94,7 +94,8 @@ function bodyCases(route: ApiRoute, base: Record<string, unknown>): Case[] {
     { label: 'an empty body', payload: '', field: 'body', statuses: [400] },
     { label: 'a body that is an array', payload: toJson([base]), field: 'body', statuses: [400] },
     { label: 'a body that is a string', payload: JSON.stringify(marked), field: 'body', statuses: [400] },
-    { label: 'a body that is null', payload: 'null', statuses: [400] },
+    // Unless the body may be left out altogether (a withdrawal's reason): then null is no body.
+    ...(unwrap(route.body as JsonSchema).nullable ? [] : [{ label: 'a body that is null', payload: 'null', statuses: [400] }]),
     { label: 'text/plain', payload: json, contentType: 'text/plain', statuses: [415] },
     { label: 'application/xml', payload: `<seeker><idNumber>${PII.idNumber}</idNumber></seeker>`, contentType: 'application/xml', statuses: [415] },
     { label: 'a form', payload: `idNumber=${PII.idNumber}`, contentType: 'application/x-www-form-urlencoded', statuses: [415] },

@@ -345,7 +345,12 @@ export async function serviceUnderTest(t: TestLike, name: string, env: Record<st
     const body = await valueFor(route.body, undefined, route);
     // An outcome is dated when it is recorded unless said otherwise; a time made up now may predate
     // the referral its path makes afterwards, and an outcome before its referral is refused.
-    if (/\/outcome$/.test(route.url) && body && typeof body === 'object') delete (body as Record<string, unknown>).at;
+    // And only a rejection or a decline takes a reason (a code from its list).
+    if (/\/outcome$/.test(route.url) && body && typeof body === 'object') {
+      const outcome = body as Record<string, unknown>;
+      delete outcome.at;
+      if (outcome.outcome !== 'rejected' && outcome.outcome !== 'declined') delete outcome.reason;
+    }
     return body;
   }
 
