@@ -106,6 +106,21 @@ for (const [name, build] of Object.entries(builders)) {
       if (['PATCH', 'PUT'].includes(route.method) && header('If-Match')?.required !== true) undocumented.push(`${route.method} ${route.url} If-Match`);
     }
     t.same(undocumented, [], 'Idempotency-Key and If-Match are documented parameters');
+
+    // Errors are RFC 9457 problems, sent as application/problem+json: documented as such, and sent as documented.
+    const misdocumented: string[] = [];
+    for (const [path, ops] of Object.entries<Record<string, Operation>>(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        for (const [status, response] of Object.entries((op.responses ?? {}) as Record<string, { content?: Record<string, unknown> }>)) {
+          // Not-ready is the readiness answer itself (which check failed), not an error of the request.
+          if (!/^[45]/.test(status) || !response.content || (path === '/ready' && status === '503')) continue;
+          if (Object.keys(response.content).join() !== 'application/problem+json') misdocumented.push(`${method} ${path} ${status}: ${Object.keys(response.content).join()}`);
+        }
+      }
+    }
+    t.same(misdocumented, [], 'every error response is documented as application/problem+json');
+    const notFound = await svc.app.inject({ url: `/v1/${(PATHS[name] ?? [])[0]?.replace(/\{[^}]+\}/g, crypto.randomUUID())}` });
+    t.match(notFound.headers['content-type'], /^application\/problem\+json/, 'and sent so');
   });
 }
 

@@ -91,7 +91,9 @@ export interface RouteAccess {
   ifMatch?: 'required' | 'when-sent';
 }
 
-const ERROR_RESPONSES = { '4xx': problemSchema, '5xx': problemSchema };
+// Errors are sent as application/problem+json (errors.ts): documented so, not as application/json.
+const problemResponse = { content: { 'application/problem+json': { schema: problemSchema } } };
+const ERROR_RESPONSES = { '4xx': problemResponse, '5xx': problemResponse };
 
 /**
  * The platform every service stands on: problem+json errors, strict input,
@@ -118,7 +120,7 @@ async function platform(app: FastifyInstance, opts: PlatformOptions) {
       const documented = route.schema as { operationId?: string; security?: unknown; response?: object } | undefined;
       if (documented?.operationId) {
         if (config.public) documented.security = [];
-        documented.response = { '4xx': problemSchema, ...documented.response };
+        documented.response = { '4xx': problemResponse, ...documented.response };
       }
       return;
     }
