@@ -4,11 +4,13 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import ExcelJS from 'exceljs';
 import { DEV_JWT_SECRET } from '@reemploy/config';
 import { makeIdNumber } from '@reemploy/domain';
 import { createTokenVerifier } from '@reemploy/http-kit';
-import { createProgress, importFile, mintDevToken } from '@reemploy/cli';
+import { call, createProgress, importFile, mintDevToken } from '@reemploy/cli';
 import { build as buildRegistration } from '../services/registration/test/helper.ts';
 
 /** Collects what a plain (non-TTY) progress reporter writes. */
@@ -128,4 +130,40 @@ t.test('progress is a bar on a terminal and plain lines otherwise', async (t) =>
   progress.start(10, 'import seekers');
   progress.update(10);
   t.same(lines, ['import seekers: 0/10', 'import seekers: 10/10']);
+});
+
+t.test('a write the service carried out but whose answer was lost is retried under the same Idempotency-Key: done once', async (t) => {
+  const svc = await buildRegistration(t);
+  await svc.app.listen({ host: '127.0.0.1', port: 0 });
+  const target = `http://127.0.0.1:${(svc.app.server.address() as AddressInfo).port}`;
+  // A proxy that passes the first POST on and then cuts the connection before answering: the caller never hears.
+  const keys: (string | undefined)[] = [];
+  let cut = false;
+  const proxy = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    keys.push(req.headers['idempotency-key'] as string | undefined);
+    const answer = await fetch(`${target}${req.url}`, { method: req.method!, headers: req.headers as Record<string, string>, ...(chunks.length ? { body: Buffer.concat(chunks) } : {}) });
+    const body = await answer.text();
+    if (req.method === 'POST' && !cut) {
+      cut = true;
+      req.socket.destroy();
+      return;
+    }
+    res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'text/plain', 'idempotent-replayed': answer.headers.get('idempotent-replayed') ?? '' }).end(body);
+  });
+  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+  t.teardown(() => new Promise<void>((r) => proxy.close(() => r())));
+  const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  const token = svc.token(['seekers:write', 'seekers:read']);
+
+  const res = await call(`${url}/v1/job-seekers`, { method: 'POST', token, contentType: 'application/json', body: JSON.stringify({ idNumber: person(7)[0], name: '陳志強', communityCode: '320508024043', education: 'senior-secondary' }) });
+  t.equal(res.status, 201);
+  t.equal(res.headers.get('idempotent-replayed'), 'true', 'the retry got the first answer');
+  t.equal(keys.length, 2, 'sent twice');
+  t.ok(keys[0] && keys[0] === keys[1], 'under one Idempotency-Key');
+  const { rows } = await svc.ctx.database.pool.query('select count(*)::int as n from job_seekers');
+  t.equal(rows[0].n, 1, 'the person is registered once');
+  await call(`${url}/v1/job-seekers?limit=1`, { token });
+  t.equal(keys[2], undefined, 'a read carries no key');
 });

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 /** A failed call, with the service's problem+json when it sent one. */
 export class ApiError extends Error {
   constructor(
@@ -16,7 +18,11 @@ export interface CallOptions {
   body?: string;
   contentType?: string;
   headers?: Record<string, string>;
-  /** Retries on 429, 502, 503, 504 and connection errors (the call must be safe to repeat). */
+  /**
+   * Retries on 429, 502, 503, 504 and connection errors. A write is sent with an Idempotency-Key
+   * (one for all its attempts, unless the caller gives one), so that a retry of a write the service
+   * did carry out gets its first answer instead of doing it twice.
+   */
   retries?: number;
 }
 
@@ -26,6 +32,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** fetch with the bearer token, problem+json errors and bounded retries with backoff. */
 export async function call(url: string, opts: CallOptions): Promise<Response> {
   const retries = opts.retries ?? 3;
+  const method = opts.method ?? 'GET';
+  const given = Object.keys(opts.headers ?? {}).some((h) => h.toLowerCase() === 'idempotency-key');
+  const key = method !== 'GET' && method !== 'HEAD' && !given ? { 'idempotency-key': randomUUID() } : {};
   for (let attempt = 0; ; attempt++) {
     let res: Response | undefined;
     try {
@@ -34,6 +43,7 @@ export async function call(url: string, opts: CallOptions): Promise<Response> {
         headers: {
           authorization: `Bearer ${opts.token}`,
           ...(opts.contentType ? { 'content-type': opts.contentType } : {}),
+          ...key,
           ...opts.headers,
         },
         ...(opts.body !== undefined ? { body: opts.body } : {}),
