@@ -34,7 +34,7 @@ export async function call(url: string, opts: CallOptions): Promise<Response> {
   const retries = opts.retries ?? 3;
   const method = opts.method ?? 'GET';
   const given = Object.keys(opts.headers ?? {}).some((h) => h.toLowerCase() === 'idempotency-key');
-  const key = method !== 'GET' && method !== 'HEAD' && !given ? { 'idempotency-key': randomUUID() } : {};
+  const key: Record<string, string> = method !== 'GET' && method !== 'HEAD' && !given ? { 'idempotency-key': randomUUID() } : {};
   for (let attempt = 0; ; attempt++) {
     let res: Response | undefined;
     try {
