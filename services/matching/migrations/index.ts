@@ -7,6 +7,7 @@ import * as loggedStaging from './2026-11-29-04-logged-staging.ts';
 import * as stagingUncompressed from './2026-11-29-05-staging-uncompressed.ts';
 import * as recommendationsNoFk from './2026-11-29-06-recommendations-no-fk.ts';
 import * as forgottenSeekers from './2026-11-30-07-forgotten-seekers.ts';
+import * as hiredReferralsByVacancy from './2026-11-30-08-hired-referrals-by-vacancy.ts';
 
 /** In order of their names; never edit one that has shipped. */
 export const migrations: MigrationSet = {
@@ -18,4 +19,5 @@ export const migrations: MigrationSet = {
   '2026-11-29-05-staging-uncompressed': stagingUncompressed,
   '2026-11-29-06-recommendations-no-fk': recommendationsNoFk,
   '2026-11-30-07-forgotten-seekers': forgottenSeekers,
+  '2026-11-30-08-hired-referrals-by-vacancy': hiredReferralsByVacancy,
 };

@@ -203,9 +203,37 @@ t.test('the last place goes to one hire: two hires at once for it cannot both pa
   // Before job-postings' next snapshot of the vacancy arrives, the place is already gone here.
   t.equal((await refer(c)).statusCode, 409, 'no referral to a vacancy with no place left');
   t.same((await app.inject({ url: `/v1/job-seekers/${c.seekerId}/matches`, headers: write })).json().items, [], 'no longer offered');
-  // Job-postings' snapshot after the hire agrees, and changes nothing.
-  await deliver(ctx, 'vacancy.updated', { ...v, headcountLeft: 0, status: 'filled' });
+  // A snapshot job-postings made before it counted the hire (a wage changed meanwhile) does not give the place back.
+  await deliver(ctx, 'vacancy.updated', { ...v, wageMax: 6000, headcountLeft: 1 });
+  const stale = await ctx.db.selectFrom('vacancies').select(['headcount_left', 'wage_max']).executeTakeFirstOrThrow();
+  t.same(stale, { headcount_left: 0, wage_max: 6000 }, 'the rest of the snapshot is taken, not the place');
+  const loserId = hires[0]!.statusCode === 409 ? ra.id : rb.id;
+  t.equal((await app.inject({ method: 'POST', url: `/v1/referrals/${loserId}/outcome`, headers: write, payload: { outcome: 'hired' } })).statusCode, 409, 'still no second hire');
+  // Job-postings' snapshot after the hire agrees; a second place added there is a place again here.
+  await deliver(ctx, 'vacancy.updated', { ...v, wageMax: 6000, headcountLeft: 0, status: 'filled' });
   t.equal((await ctx.db.selectFrom('vacancies').select('headcount_left').executeTakeFirstOrThrow()).headcount_left, 0);
+  await deliver(ctx, 'vacancy.updated', { ...v, wageMax: 6000, headcount: 2, headcountLeft: 1 });
+  t.equal((await ctx.db.selectFrom('vacancies').select('headcount_left').executeTakeFirstOrThrow()).headcount_left, 1);
+});
+
+t.test("a hire names the aid base behind the vacancy only when the seeker is in one of its post's categories", async (t) => {
+  const { app, ctx, token } = await build(t);
+  const write = bearer(token(['referrals:write', 'matching:read']));
+  const v = vacancy({ source: 'aid-base', reservedFor: ['DISABLED'] });
+  await deliver(ctx, 'vacancy.created', v);
+  const aidBaseId = crypto.randomUUID();
+  await deliver(ctx, 'reserved-post.changed', { reservedPostId: crypto.randomUUID(), aidBaseId, vacancyId: v.vacancyId, reservedFor: ['SINGLE_PARENT'], quota: 1, filled: 0, status: 'active' });
+  const hire = async (categories: ('DISABLED' | 'SINGLE_PARENT')[]) => {
+    const s = seeker({ hardshipCategories: categories });
+    await deliver(ctx, 'seeker.registered', s);
+    const r = await app.inject({ method: 'POST', url: '/v1/referrals', headers: write, payload: { seekerId: s.seekerId, vacancyId: v.vacancyId, referredBy: 'x' } });
+    t.equal(r.statusCode, 201, r.body);
+    t.equal((await app.inject({ method: 'POST', url: `/v1/referrals/${r.json().id}/outcome`, headers: write, payload: { outcome: 'hired' } })).statusCode, 200);
+    const event = await ctx.db.selectFrom('outbox').select('payload').where('type', '=', 'referral.hired').where('subject', '=', r.json().id).executeTakeFirstOrThrow();
+    return (event.payload as { aidBaseId: string | null }).aidBaseId;
+  };
+  t.equal(await hire(['DISABLED']), null, "a disabled seeker's hire is no placement of a base whose post is for single parents");
+  t.equal(await hire(['SINGLE_PARENT', 'DISABLED']), aidBaseId, "a single parent's is");
 });
 
 t.test('an outcome reason is a code from a list: free text goes in the note, which is masked without pii:read', async (t) => {

@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Envelope, EventPayload } from '@reemploy/events';
 import type { MatchingDB } from '../database.ts';
 
@@ -24,7 +24,13 @@ const VACANCY_COLUMNS = [
   'updated_at',
 ] as const;
 
-/** Created, updated and closed all carry the full snapshot: the newest one wins. */
+/**
+ * Created, updated and closed all carry the full snapshot: the newest one wins. Except for the
+ * places left: a hire takes its place here at once (referrals/service.ts), and a snapshot
+ * job-postings made before it had counted that hire (a wage changed meanwhile, say) must not
+ * give the place back. So the places left are never more than the headcount less the hires
+ * recorded here.
+ */
 export async function upsertVacancy(trx: Transaction<MatchingDB>, v: EventPayload<'vacancy.created'>, envelope: Envelope) {
   await trx
     .insertInto('vacancies')
@@ -53,7 +59,10 @@ export async function upsertVacancy(trx: Transaction<MatchingDB>, v: EventPayloa
     .onConflict((oc) =>
       oc
         .column('vacancy_id')
-        .doUpdateSet(({ ref }) => Object.fromEntries(VACANCY_COLUMNS.map((c) => [c, ref(`excluded.${c}`)])))
+        .doUpdateSet(({ ref }) => ({
+          ...Object.fromEntries(VACANCY_COLUMNS.map((c) => [c, ref(`excluded.${c}`)])),
+          headcount_left: sql<number>`greatest(0, least(excluded.headcount_left, excluded.headcount - (select count(*)::int from referrals r where r.vacancy_id = excluded.vacancy_id and r.status = 'hired')))`,
+        }))
         .where((eb) => eb('vacancies.source_seq', '<', eb.ref('excluded.source_seq'))),
     )
     .execute();

@@ -69,14 +69,17 @@ export function expirePending(db: Db, cutoff: Date, at: Date, batch: number) {
     .execute();
 }
 
-/** The active reserved post behind a vacancy, preferring one for the hired seeker's categories. */
+/**
+ * The active reserved post behind a vacancy that is for one of the hired seeker's categories: the
+ * placement of its base (as assistance-bases counts it). None when the seeker is in none of them.
+ */
 export function reservedPostFor(db: Db, vacancyId: string, categories: string[]) {
   return db
     .selectFrom('reserved_posts')
     .select(['reserved_post_id', 'aid_base_id'])
     .where('vacancy_id', '=', vacancyId)
     .where('status', '=', 'active')
-    .orderBy(sql`reserved_for && ${sql.val(categories)}::text[]`, 'desc')
+    .where(sql<boolean>`reserved_for && ${sql.val(categories)}::text[]`)
     .orderBy('reserved_post_id')
     .limit(1)
     .executeTakeFirst();
