@@ -102,6 +102,15 @@ t.test('referral.created with a priority offer stops the clock; an overdue house
   t.match(list.json().items[0], { communityCode: COMMUNITY, streetCode: '320508024', streetName: '吴门桥街道', members: 1 });
   t.equal((await client(svc, ALL, ['320506']).get('/v1/escalations')).json().items.length, 0, 'by region');
   t.ok((await api.get(`/v1/households/${households[0]}`)).json().zeroEmployment.offeredAt);
+
+  // An offer made before a household became zero-employment, whose event arrives after its clock started, is no offer to it.
+  const hh = (await api.post('/v1/households', { communityCode: COMMUNITY })).json().id;
+  const head = (await api.post('/v1/job-seekers', seeker({ householdId: hh, relationship: 'head' }))).json().id;
+  const since = (await api.get(`/v1/households/${hh}`)).json().zeroEmployment.since;
+  t.ok(since, 'the clock runs');
+  const early = { referralId: randomUUID(), seekerId: head, vacancyId: randomUUID(), householdId: null, isPriorityOffer: true, at: new Date(Date.parse(since) - 60_000).toISOString() };
+  await applyEvent(svc.ctx.db, handlers, envelope('referral.created', early));
+  t.equal((await api.get(`/v1/households/${hh}`)).json().zeroEmployment.offeredAt, null, 'the clock still runs');
 });
 
 t.test('referral.hired employs the seeker once, however often it arrives', async (t) => {

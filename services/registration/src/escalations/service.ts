@@ -11,7 +11,9 @@ const cursorShape = z.object({ at: cursorTimestamp, id: z.uuid() });
 
 /**
  * An offer reached a household (a public-welfare or reserved post): its
- * zero-employment clock stops. Later offers change nothing.
+ * zero-employment clock stops. Later offers change nothing, and neither does
+ * an offer made before the household became zero-employment (its event can
+ * arrive after the clock started).
  */
 export async function recordOffer(trx: Transaction<RegistrationDB>, householdId: string, at: Date): Promise<boolean> {
   const res = await trx
@@ -20,6 +22,7 @@ export async function recordOffer(trx: Transaction<RegistrationDB>, householdId:
     .where('id', '=', householdId)
     .where('offer_deadline', 'is not', null)
     .where('offered_at', 'is', null)
+    .where('zero_employment_since', '<=', at)
     .executeTakeFirst();
   return Number(res.numUpdatedRows) > 0;
 }
