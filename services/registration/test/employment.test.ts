@@ -128,6 +128,30 @@ t.test('referral.hired employs the seeker once, however often it arrives', async
   t.same((await api.get(`/v1/households/${hh}`)).json().hardshipCategories, [], 'the household is re-derived');
 });
 
+t.test('a hire reported after later changes took effect joins the history and leaves the present to them', async (t) => {
+  const svc = await build(t);
+  const api = client(svc);
+  const handlers = registration.eventHandlers!(svc.ctx);
+  const id = (await api.post('/v1/job-seekers', seeker())).json().id;
+  const t0 = Date.now() - 60 * 60_000;
+  const at = (minutes: number) => new Date(t0 + minutes * 60_000).toISOString();
+  t.equal((await api.post(`/v1/job-seekers/${id}/employment`, { status: 'flexible', at: at(10), employerName: '零工' })).statusCode, 201);
+  t.equal((await api.post(`/v1/job-seekers/${id}/employment`, { status: 'unemployed', at: at(20) })).statusCode, 201);
+  // Matching reports a hire dated before both (recorded late, dated to the day it happened).
+  const hire = { referralId: randomUUID(), seekerId: id, vacancyId: randomUUID(), householdId: null, employerId: null, hardshipCategories: [], aidBaseId: null, reservedPostId: null, at: at(5) };
+  await applyEvent(svc.ctx.db, handlers, envelope('referral.hired', hire));
+  t.equal((await api.get(`/v1/job-seekers/${id}`)).json().status, 'unemployed', 'the latest change still decides the present');
+  const history = (await api.get(`/v1/job-seekers/${id}/employment`)).json().items;
+  t.same(
+    history.map((c: { status: string; previousStatus: string; referralId: string | null }) => [c.status, c.previousStatus, c.referralId]),
+    [['employed', 'unemployed', hire.referralId], ['flexible', 'unemployed', null], ['unemployed', 'flexible', null]],
+    'the hire sits in the history where it took effect',
+  );
+  // Delivered again, it changes nothing.
+  await applyEvent(svc.ctx.db, handlers, envelope('referral.hired', hire));
+  t.equal(await count(svc, 'employment_changes', `seeker_id = '${id}'`), 3);
+});
+
 t.test('an employment change or service record dated before the person was born is a 400 and is not stored; paging still works', async (t) => {
   const svc = await build(t);
   const api = client(svc);

@@ -126,5 +126,19 @@ export async function applyReferralHire(ctx: Ctx, trx: Trx, hire: { referralId: 
     ctx.logger.warn({ referralId: hire.referralId }, 'hire for an unknown job seeker ignored');
     return;
   }
+  const at = new Date(hire.at);
+  const latest = await latestChangeAt(trx, seeker.id);
+  if (latest && at < latest) {
+    // Reported after later changes took effect (a hire dated back to the interview, say): it belongs to
+    // the history, not to the present, which the later changes decide. Its previous status is the one
+    // in force just before it.
+    const before = await trx.selectFrom('employment_changes').select('status').where('seeker_id', '=', seeker.id).where('at', '<=', at).orderBy('at', 'desc').orderBy('created_at', 'desc').limit(1).executeTakeFirst();
+    const first = before ? undefined : await trx.selectFrom('employment_changes').select('previous_status').where('seeker_id', '=', seeker.id).orderBy('at').orderBy('created_at').limit(1).executeTakeFirst();
+    await trx
+      .insertInto('employment_changes')
+      .values({ id: randomUUID(), seeker_id: seeker.id, status: 'employed', previous_status: before?.status ?? first?.previous_status ?? seeker.status, at, vacancy_id: hire.vacancyId, employer_name: null, referral_id: hire.referralId, recorded_by: 'matching' })
+      .execute();
+    return;
+  }
   await applyEmploymentChange(ctx, trx, seeker, { status: 'employed', at: hire.at, vacancyId: hire.vacancyId, referralId: hire.referralId, recordedBy: 'matching' });
 }
