@@ -68,6 +68,11 @@ async function seed(svc: Svc) {
     const { rows } = await ctx.database.pool.query('select count(*)::int as n from assessment_activity');
     return rows[0].n === 5 ? true : undefined;
   }, 15_000);
+  // A hire into an employer's vacancy that no base reserved, as the referral.hired handler records it: no placement of an assistance base.
+  await ctx.database.pool.query(
+    `insert into assessment_activity (event_id, kind, community_code, occurred_at, quantity, aid_base_id) values ($1, 'placements', $2, '2025-06-11T09:00:00+08:00', 1, null)`,
+    [randomUUID(), A],
+  );
 }
 
 t.test('the monthly ledger as JSON, CSV and XLSX, the annual report and the dashboard figures', async (t) => {

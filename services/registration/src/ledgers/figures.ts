@@ -50,6 +50,8 @@ export async function activityCounts(db: Db, prefixes: string[], from: string, t
     select community_code, kind, sum(quantity) as n from assessment_activity
     where occurred_at >= ${from}::timestamptz and occurred_at < ${to}::timestamptz
       and ${underRegions('community_code', prefixes)}
+      -- 援助基地安置: the hires into posts an assistance base reserved, not every hire.
+      and (kind <> 'placements' or aid_base_id is not null)
     group by community_code, kind`.execute(db);
   return rows;
 }
