@@ -63,13 +63,14 @@ export async function claimIdempotencyKey(db: Kysely<MessagingTables>, request: 
   const caller = request.caller.sub;
   const hash = requestHash(request);
   const authority = authorityHash(request.caller);
+  const fingerprint = `${hash}:${authority}`;
   const claimed = await db
     .insertInto('idempotency_keys')
-    .values({ caller, key, request_hash: `${hash}:${authority}` })
+    .values({ caller, key, request_hash: fingerprint })
     .onConflict((oc) =>
       oc
         .columns(['caller', 'key'])
-        .doUpdateSet({ request_hash: `${hash}:${authority}`, created_at: new Date(), status: null, response: null, completed_at: null })
+        .doUpdateSet({ request_hash: fingerprint, created_at: new Date(), status: null, response: null, completed_at: null })
         .where('idempotency_keys.completed_at', 'is', null)
         .where('idempotency_keys.created_at', '<', new Date(Date.now() - STALE_CLAIM_MS)),
     )

@@ -151,7 +151,8 @@ async function platform(app: FastifyInstance, opts: PlatformOptions) {
     if (!scope) return;
     const header = request.headers.authorization;
     // The scheme's name is case-insensitive (RFC 9110 §11.1): "bearer" is as good as "Bearer".
-    const caller = header && /^bearer +/i.test(header) ? verify(header.replace(/^bearer +/i, '')) : null;
+    const token = header && /^bearer +(.*)$/i.exec(header)?.[1];
+    const caller = token ? verify(token) : null;
     if (!caller) throw problems.unauthorized();
     if (!caller.scopes.has(scope)) throw problems.forbidden(`This route requires the scope "${scope}"`);
     request.caller = caller;

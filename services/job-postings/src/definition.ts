@@ -5,7 +5,7 @@ import type { JobPostingsDB } from './database.ts';
 import { employerRoutes } from './employers/routes.ts';
 import { jobFairRoutes } from './job-fairs/routes.ts';
 import { startMaintenance } from './maintenance/jobs.ts';
-import { projectReservedPost } from './reserved-posts/events.ts';
+import { upsertReservedPost } from './reserved-posts/repository.ts';
 import { taxonomyRoutes } from './taxonomy/routes.ts';
 import { applyHire } from './vacancies/hires.ts';
 import { vacancyImportRoutes } from './vacancies/import-routes.ts';
@@ -39,7 +39,7 @@ export const jobPostings: ServiceDefinition<JobPostingsDB, JobPostingsEnv> = {
   eventHandlers(ctx) {
     return {
       'referral.hired': (trx, payload) => applyHire(trx, payload, ctx.logger),
-      'reserved-post.changed': projectReservedPost,
+      'reserved-post.changed': upsertReservedPost,
     };
   },
 };

@@ -1,12 +1,16 @@
 import { expressionBuilder, sql, type Expression, type SqlBool, type Transaction } from 'kysely';
 import { jsonObjectFrom } from 'kysely/helpers/postgres';
-import type { EventPayload } from '@reemploy/events';
+import type { Envelope, EventPayload } from '@reemploy/events';
 import type { JobPostingsDB } from '../database.ts';
 
 const eb = expressionBuilder<JobPostingsDB, never>();
 
-/** Keeps the newest snapshot of a post: one with a lower producer sequence than the one held changes nothing. */
-export async function upsertReservedPost(trx: Transaction<JobPostingsDB>, post: EventPayload<'reserved-post.changed'>, seq: number): Promise<void> {
+/**
+ * `reserved-post.changed`: an assistance base reserved, changed, filled or withdrew a post. The full
+ * snapshot replaces the one held unless it is older (the inbox already drops a redelivered envelope;
+ * the producer's sequence orders the rest).
+ */
+export async function upsertReservedPost(trx: Transaction<JobPostingsDB>, post: EventPayload<'reserved-post.changed'>, envelope: Envelope): Promise<void> {
   await trx
     .insertInto('reserved_posts')
     .values({
@@ -17,7 +21,7 @@ export async function upsertReservedPost(trx: Transaction<JobPostingsDB>, post: 
       quota: post.quota,
       filled: post.filled,
       status: post.status,
-      source_seq: seq,
+      source_seq: envelope.seq,
       updated_at: new Date(),
     })
     .onConflict((oc) =>
