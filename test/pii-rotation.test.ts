@@ -88,7 +88,7 @@ t.test('PII key rotation without downtime: written under A, readable under B+A, 
     t.equal(res.statusCode, 201, res.body);
     expected.set(res.json().id, { idNumber: payload.idNumber, name: payload.name, phone: (payload as { phone?: string }).phone ?? null });
   }
-  const sub = await regA.app.inject({ method: 'POST', url: '/v1/webhooks/subscriptions', headers: regA.headers, payload: { url: 'http://127.0.0.1:9/hook', secret: 'a-webhook-secret-of-some-length', eventTypes: ['seeker.re-employed'] } });
+  const sub = await regA.app.inject({ method: 'POST', url: '/v1/webhooks/subscriptions', headers: regA.headers, payload: { url: 'https://hooks.example.com/reemploy', secret: 'a-webhook-secret-of-some-length', eventTypes: ['seeker.re-employed'] } });
   t.equal(sub.statusCode, 201, sub.body);
   const employerIds: string[] = [];
   for (let n = 0; n < 3; n++) {

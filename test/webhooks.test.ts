@@ -1,12 +1,13 @@
 import t from 'tap';
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { recordEvent } from '@reemploy/messaging';
 import { eventually } from '@reemploy/runtime/testing';
 import { verifySignature } from '@reemploy/webhooks';
 import { build as buildRegistration } from '../services/registration/test/helper.ts';
+import { startReceiver } from './support/webhook-receiver.ts';
 
 const SECRET = 'a-shared-secret-of-the-subscriber';
+/** The receivers here are local test servers: loopback and http are allowed in tests only by this flag. */
+const LOCAL_RECEIVERS = { env: { WEBHOOK_ALLOW_LOOPBACK: 'true' } };
 
 function snapshot(seekerId: string, status: 'employed' | 'unemployed') {
   return {
@@ -26,35 +27,26 @@ function snapshot(seekerId: string, status: 'employed' | 'unemployed') {
   };
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 t.test('webhooks: signed deliveries, retries with backoff, order kept per subject, a log and replay', async (t) => {
   const received: { subject: string; eventId: string; attempt: number; valid: boolean }[] = [];
   let failuresLeft = 2;
   const firstSubject = crypto.randomUUID();
-  const server = createServer(async (req, res) => {
-    const body = await readBody(req);
+  const hooks = await startReceiver(t, ({ headers, body }, res) => {
     const parsed = JSON.parse(body);
-    const valid = verifySignature(SECRET, body, String(req.headers['reemploy-signature']));
+    const valid = verifySignature(SECRET, body, headers['reemploy-signature']);
     if (parsed.subject === firstSubject && failuresLeft > 0) {
       failuresLeft--;
       res.writeHead(500).end();
       return;
     }
-    received.push({ subject: parsed.subject, eventId: parsed.id, attempt: Number(req.headers['reemploy-attempt']), valid });
+    received.push({ subject: parsed.subject, eventId: parsed.id, attempt: Number(headers['reemploy-attempt']), valid });
     res.writeHead(204).end();
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  t.teardown(() => new Promise<void>((r) => server.close(() => r())));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  const url = hooks.url();
 
-  const svc = await buildRegistration(t);
+  const svc = await buildRegistration(t, LOCAL_RECEIVERS);
   await svc.startWorkers();
-  const headers = { authorization: `Bearer ${svc.token(['webhooks:manage'], ['3205'], { sub: 'social-insurance' })}` };
+  const headers = { authorization: `Bearer ${svc.token(['webhooks:manage', 'seekers:read'], ['3205'], { sub: 'social-insurance' })}` };
   const bad = await svc.app.inject({ method: 'POST', url: '/v1/webhooks/subscriptions', headers, payload: { url, secret: SECRET, eventTypes: ['matching-run.completed'] } });
   t.equal(bad.statusCode, 400, 'a type this service does not produce is refused');
   const sub = await svc.app.inject({ method: 'POST', url: '/v1/webhooks/subscriptions', headers, payload: { url, secret: SECRET, eventTypes: ['seeker.re-employed'] } });
@@ -90,8 +82,8 @@ t.test('webhooks: signed deliveries, retries with backoff, order kept per subjec
 });
 
 t.test('the delivery log and the subscriptions page by cursor without losing rows made together', async (t) => {
-  const svc = await buildRegistration(t);
-  const headers = { authorization: `Bearer ${svc.token(['webhooks:manage'])}` };
+  const svc = await buildRegistration(t, LOCAL_RECEIVERS);
+  const headers = { authorization: `Bearer ${svc.token(['webhooks:manage', 'seekers:read'])}` };
   const subscribe = () => svc.app.inject({ method: 'POST', url: '/v1/webhooks/subscriptions', headers, payload: { url: 'http://127.0.0.1:9/hook', secret: SECRET, eventTypes: ['seeker.re-employed'] } });
   const subs: string[] = [];
   for (let i = 0; i < 5; i++) subs.push((await subscribe()).json().id);

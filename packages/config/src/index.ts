@@ -38,6 +38,11 @@ export const baseEnvSchema = z.object({
     .max(65535)
     .optional()
     .describe("Port of a worker process's Prometheus /metrics, on HOST (default 9101 registration, 9102 job-postings, 9103 matching, 9104 assistance-bases)"),
+  WEBHOOK_ALLOW_LOOPBACK: boolish
+    .default(false)
+    .describe('Development and tests only: webhook receivers may be http and on loopback (127.0.0.0/8, ::1); a service refuses to start with it when NODE_ENV=production'),
+  WEBHOOK_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).max(1000).default(20).describe('Webhook subscriptions one calling system (token sub) may hold at a service; 429 beyond'),
+  WEBHOOK_REPLAYS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30).describe('Webhook delivery replays one calling system may ask for per minute at a service (counted in Redis); 429 beyond'),
 });
 
 export type BaseEnv = z.infer<typeof baseEnvSchema>;
@@ -82,6 +87,8 @@ export function resolveSecrets(env: BaseEnv, warn: (msg: string) => void = conso
   // The development defaults are published (here and in .env.example): with them anyone could mint tokens or read identity numbers.
   if (production && env.JWT_SECRET === DEV_JWT_SECRET) throw new ConfigError('JWT_SECRET is the published development default: set a secret of your own in production');
   if (production && env.PII_KEY === DEV_PII_KEY) throw new ConfigError('PII_KEY is the published development key: set a key of your own in production');
+  // Loopback receivers would let any subscriber reach the services' own ports and Redis.
+  if (production && env.WEBHOOK_ALLOW_LOOPBACK) throw new ConfigError('WEBHOOK_ALLOW_LOOPBACK is for development and tests only: unset it in production');
   if (!env.JWT_SECRET) warn('JWT_SECRET is not set: using the development default (never in production)');
   if (!env.PII_KEY) warn('PII_KEY is not set: using the development default (never in production)');
   const piiOldKeys: Record<string, Buffer> = {};

@@ -27,6 +27,8 @@ export const seekerSnapshot = z.object({
   ableToWork: z.boolean(),
   willingToWork: z.boolean(),
   status: z.enum(SEEKER_STATUSES),
+  /** When the present status took effect (absent from events published before 2026-12-07). */
+  statusSince: z.iso.datetime({ offset: true }).nullable().optional(),
   hardshipCategories: categories,
 });
 
@@ -108,6 +110,10 @@ export const referralOutcomeRecorded = z.object({
   outcome: z.enum(['hired', 'rejected', 'no-show', 'declined', 'withdrawn', 'expired']),
   reason: z.string().nullable(),
   at: z.iso.datetime({ offset: true }),
+  /** Where the referral lies, so that webhooks reach only those whose regions hold it (absent before 2026-12-07). */
+  communityCode: regionCode.optional(),
+  /** The assistance base whose reserved post the referral was to, if any (absent before 2026-12-07). */
+  aidBaseId: z.uuid().nullable().optional(),
 });
 
 export const householdCategoriesChanged = z.object({

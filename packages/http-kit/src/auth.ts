@@ -67,8 +67,8 @@ export function mintToken(secret: string, req: TokenRequest): string {
   return sign({ sub: req.sub, scope: req.scopes.join(' '), regions: req.regions, ...(req.aidBase ? { aidBase: req.aidBase } : {}) });
 }
 
-/** Whether a division code lies inside the caller's regions. */
-export function inRegions(caller: Caller, code: string): boolean {
+/** Whether a division code lies inside the caller's regions (or a webhook subscription's, kept from its owner's token). */
+export function inRegions(caller: Pick<Caller, 'regions'>, code: string): boolean {
   return caller.regions.some((prefix) => code.startsWith(prefix));
 }
 

@@ -44,7 +44,7 @@ function toProblem(err: FastifyError, unavailable: (e: unknown) => boolean): { p
   if (err instanceof SyntaxError || (err.statusCode === 400 && /JSON|prototype|constructor/i.test(err.message))) {
     return { problem: new Problem(400, 'invalid-body', 'The body is not valid JSON', 'The body is not valid JSON', [{ field: 'body', message: 'not valid JSON' }]), log: false };
   }
-  if (err.statusCode === 429) return { problem: new Problem(429, 'rate-limited', 'Too many requests', 'Rate limit exceeded'), log: false };
+  if (err.statusCode === 429) return { problem: problems.tooMany('Rate limit exceeded'), log: false };
   if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
     return { problem: new Problem(err.statusCode, 'bad-request', 'Bad request', 'The request could not be handled'), log: false };
   }

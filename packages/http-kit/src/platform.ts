@@ -165,8 +165,7 @@ async function platform(app: FastifyInstance, opts: PlatformOptions) {
     timeWindow: 60_000,
     keyGenerator: (request) => request.caller?.sub ?? request.ip,
     allowList: (request) => !request.routeOptions.config.scope,
-    errorResponseBuilder: (_request, context) =>
-      new Problem(429, 'rate-limited', 'Too many requests', `At most ${context.max} requests per minute per calling system; retry after ${context.after}`),
+    errorResponseBuilder: (_request, context) => problems.tooMany(`At most ${context.max} requests per minute per calling system; retry after ${context.after}`),
   });
 
   app.addHook('preValidation', async (request) => {

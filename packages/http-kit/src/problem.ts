@@ -39,6 +39,8 @@ export const problems = {
   preconditionRequired: () =>
     new Problem(428, 'precondition-required', 'Precondition required', 'Send If-Match with the ETag you read', [{ field: 'header.if-match', message: 'required' }]),
   unprocessable: (detail: string) => new Problem(422, 'unprocessable', 'Unprocessable request', detail),
+  tooMany: (detail: string) => new Problem(429, 'rate-limited', 'Too many requests', detail),
+  limitReached: (detail: string) => new Problem(429, 'limit-reached', 'Limit reached', detail),
   unavailable: (detail: string) => new Problem(503, 'unavailable', 'Service unavailable', detail),
 };
 

@@ -44,6 +44,10 @@ export async function buildApp<DB extends MessagingTables, Env extends BaseEnv>(
       db: ctx.db as never,
       pii: ctx.pii,
       queue: () => (webhookQueue ??= createQueue(webhookQueueName(def.name), ctx.redis, ctx.queuePrefix, ctx.logger)),
+      redis: ctx.redis,
+      queuePrefix: ctx.queuePrefix,
+      policy: { allowLoopback: ctx.env.WEBHOOK_ALLOW_LOOPBACK },
+      limits: { maxSubscriptions: ctx.env.WEBHOOK_MAX_SUBSCRIPTIONS, replaysPerMinute: ctx.env.WEBHOOK_REPLAYS_PER_MINUTE },
     });
     await def.routes(scope, ctx);
   });

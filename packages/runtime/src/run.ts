@@ -39,7 +39,11 @@ export async function startWorkers<DB extends MessagingTables, Env extends BaseE
   const workerRedis = createRedis(ctx.env.REDIS_URL, 'worker', `${def.name}-worker`);
   workerRedis.on('error', (err) => ctx.logger.debug({ err: err.message }, 'worker Redis error'));
   const dispatcher = def.publishesEvents
-    ? startWebhookDispatcher({ service: def.name, db: ctx.db as never, pii: ctx.pii, prefix: ctx.queuePrefix, logger: ctx.logger }, ctx.redis, workerRedis)
+    ? startWebhookDispatcher(
+        { service: def.name, db: ctx.db as never, pii: ctx.pii, prefix: ctx.queuePrefix, logger: ctx.logger, policy: { allowLoopback: ctx.env.WEBHOOK_ALLOW_LOOPBACK } },
+        ctx.redis,
+        workerRedis,
+      )
     : null;
   const relay = def.publishesEvents
     ? startOutboxRelay({

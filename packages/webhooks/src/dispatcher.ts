@@ -4,6 +4,8 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createQueue, createWorker } from '@reemploy/messaging';
 import type { PiiCipher } from '@reemploy/pii';
+import type { ReceiverPolicy, Resolver } from './address.ts';
+import { sendWebhook } from './send.ts';
 import { signPayload, SIGNATURE_HEADER } from './signature.ts';
 import type { WebhookTables } from './tables.ts';
 
@@ -20,6 +22,9 @@ export interface DispatcherOptions {
   /** First retry delay; doubles per attempt up to an hour. */
   baseDelayMs?: number;
   timeoutMs?: number;
+  policy: ReceiverPolicy;
+  /** Resolves receivers' host names (the system resolver unless a test gives another). */
+  resolve?: Resolver;
 }
 
 /** Enqueues a dispatch pass for a subscription (after its deliveries committed). */
@@ -58,11 +63,9 @@ export async function dispatchPass(options: DispatcherOptions, subscriptionId: s
           continue;
         }
         const attempt = d.attempts + 1;
-        let status: number | null = null;
-        let error: string | null = null;
-        try {
-          const res = await fetch(sub.url, {
-            method: 'POST',
+        const failure = await sendWebhook(
+          {
+            url: sub.url,
             headers: {
               'content-type': 'application/json',
               [SIGNATURE_HEADER]: signPayload(secret, d.body),
@@ -72,16 +75,11 @@ export async function dispatchPass(options: DispatcherOptions, subscriptionId: s
               'reemploy-attempt': String(attempt),
             },
             body: d.body,
-            signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
-            redirect: 'manual',
-          });
-          status = res.status;
-          await res.body?.cancel();
-        } catch (err) {
-          error = (err as Error).message.slice(0, 200);
-        }
-        if (status !== null && status >= 200 && status < 300) {
-          await conn.updateTable('webhook_deliveries').set({ status: 'delivered', attempts: attempt, last_status: status, last_error: null, delivered_at: new Date() }).where('id', '=', d.id).execute();
+          },
+          { policy: options.policy, resolve: options.resolve, timeoutMs: options.timeoutMs },
+        );
+        if (failure === null) {
+          await conn.updateTable('webhook_deliveries').set({ status: 'delivered', attempts: attempt, last_failure: null, delivered_at: new Date() }).where('id', '=', d.id).execute();
           delivered++;
           continue;
         }
@@ -91,11 +89,12 @@ export async function dispatchPass(options: DispatcherOptions, subscriptionId: s
         const next = new Date(Date.now() + delay);
         await conn
           .updateTable('webhook_deliveries')
-          .set({ status: failed ? 'failed' : 'pending', attempts: attempt, last_status: status, last_error: error ?? `HTTP ${status}`, next_attempt_at: next })
+          .set({ status: failed ? 'failed' : 'pending', attempts: attempt, last_failure: failure, next_attempt_at: next })
           .where('id', '=', d.id)
           .execute();
         if (!failed) nextDue = nextDue === null ? next.getTime() : Math.min(nextDue, next.getTime());
-        options.logger.info({ deliveryId: d.id, attempt, status, failed }, 'webhook delivery failed');
+        // The class only: what a receiver said is no one's business here either.
+        options.logger.info({ deliveryId: d.id, attempt, failure, failed }, 'webhook delivery failed');
       }
       const more = pending.length === 200 && delivered > 0;
       return { delivered, nextDueInMs: more ? 0 : nextDue === null ? null : Math.max(0, nextDue - Date.now()), busy: false };

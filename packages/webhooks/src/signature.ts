@@ -12,11 +12,20 @@ export function signPayload(secret: string, body: string, timestamp = Math.floor
   return `t=${timestamp},v1=${mac}`;
 }
 
-export function verifySignature(secret: string, body: string, header: string, toleranceSeconds = 300, now = Math.floor(Date.now() / 1000)): boolean {
-  const parts = Object.fromEntries(header.split(',').map((p) => p.split('=', 2) as [string, string]));
-  const t = Number(parts.t);
-  if (!Number.isInteger(t) || !parts.v1 || Math.abs(now - t) > toleranceSeconds) return false;
-  const expected = Buffer.from(createHmac('sha256', secret).update(`${t}.${body}`).digest('hex'));
-  const given = Buffer.from(parts.v1);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+/**
+ * Whether the header signs this body with this secret, recently. A missing,
+ * repeated or garbled header is simply not a valid signature: false, never a throw.
+ */
+export function verifySignature(secret: string, body: string, header: string | string[] | null | undefined, toleranceSeconds = 300, now = Math.floor(Date.now() / 1000)): boolean {
+  if (typeof header !== 'string') return false;
+  const parts = new Map<string, string>();
+  for (const part of header.split(',')) {
+    const [key = '', value = ''] = part.trim().split('=', 2);
+    parts.set(key, value);
+  }
+  const t = parts.get('t') ?? '';
+  const given = parts.get('v1') ?? '';
+  if (!/^\d{1,12}$/.test(t) || !/^[0-9a-f]{64}$/.test(given) || Math.abs(now - Number(t)) > toleranceSeconds) return false;
+  const expected = createHmac('sha256', secret).update(`${t}.${body}`).digest();
+  return timingSafeEqual(Buffer.from(given, 'hex'), expected);
 }

@@ -6,6 +6,10 @@ export interface WebhookSubscriptionTable {
   url: string;
   secret_enc: string;
   event_types: string[];
+  /** The owner's token as it was at subscription: each delivery must lie inside these. */
+  regions: string[];
+  aid_base: string | null;
+  scopes: string[];
   active: ColumnType<boolean, boolean | undefined, boolean>;
   created_at: ColumnType<Date, Date | string | undefined, never>;
 }
@@ -20,8 +24,8 @@ export interface WebhookDeliveryTable {
   body: string;
   status: string;
   attempts: number;
-  last_status: number | null;
-  last_error: string | null;
+  /** A FailureClass: never the receiver's own words or status. */
+  last_failure: string | null;
   next_attempt_at: ColumnType<Date, Date | string | undefined, Date | string>;
   delivered_at: Date | null;
   created_at: ColumnType<Date, Date | string | undefined, never>;
@@ -31,6 +35,32 @@ export interface WebhookTables {
   webhook_subscriptions: WebhookSubscriptionTable;
   webhook_deliveries: WebhookDeliveryTable;
 }
+
+/**
+ * Frozen: a subscription keeps its owner's regions, aid base and scopes, and a
+ * delivery records only the class of its failure (2026-12-07). Subscriptions
+ * made before knew none of these and could receive the whole city's events:
+ * they are switched off and must be made again by a token with the regions
+ * they should see. What the old rows stored beyond ids (the events' data, the
+ * receivers' status and error text) is dropped.
+ */
+export const webhooksMigration20261207: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .alterTable('webhook_subscriptions')
+      .addColumn('regions', sql`text[]`, (c) => c.notNull().defaultTo(sql`'{}'::text[]`))
+      .addColumn('aid_base', 'uuid')
+      .addColumn('scopes', sql`text[]`, (c) => c.notNull().defaultTo(sql`'{}'::text[]`))
+      .execute();
+    await sql`update webhook_subscriptions set active = false`.execute(db);
+    await db.schema.alterTable('webhook_deliveries').addColumn('last_failure', 'text').dropColumn('last_status').dropColumn('last_error').execute();
+    await sql`update webhook_deliveries set body = (body::jsonb - 'data')::text`.execute(db);
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.alterTable('webhook_deliveries').dropColumn('last_failure').addColumn('last_status', 'integer').addColumn('last_error', 'text').execute();
+    await db.schema.alterTable('webhook_subscriptions').dropColumn('regions').dropColumn('aid_base').dropColumn('scopes').execute();
+  },
+};
 
 /** Frozen: webhook subscriptions and their delivery log, as of 2026-11-29. */
 export const webhooksMigration20261129: Migration = {

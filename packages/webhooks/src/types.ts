@@ -12,6 +12,17 @@ export const WEBHOOK_PRODUCER: Record<WebhookEventType, string> = {
   'matching-run.completed': 'matching',
 };
 
+/** The scope that reads a type's data at its service: subscribing to the type needs it. */
+export const WEBHOOK_READ_SCOPE: Record<WebhookEventType, string> = {
+  'seeker.re-employed': 'seekers:read',
+  'household.escalated': 'seekers:read',
+  'referral.outcome': 'matching:read',
+  'matching-run.completed': 'matching:read',
+};
+
+/** The types whose events can name an assistance base: the only ones a base's own token may subscribe to. */
+export const AID_BASE_EVENT_TYPES: readonly WebhookEventType[] = ['referral.outcome'];
+
 /** Which public webhook type an internal event is, if any. */
 export function webhookTypeOf(envelope: Pick<Envelope, 'type' | 'payload'>): WebhookEventType | null {
   switch (envelope.type) {

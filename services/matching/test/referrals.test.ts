@@ -111,7 +111,7 @@ t.test('unanswered referrals expire after REFERRAL_EXPIRY_DAYS, once', async (t)
   const row = await ctx.db.selectFrom('referrals').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   t.equal(row.status, 'expired');
   const event = await ctx.db.selectFrom('outbox').select('payload').where('type', '=', 'referral.outcome-recorded').executeTakeFirstOrThrow();
-  t.match(event.payload, { referralId: id, outcome: 'expired' });
+  t.match(event.payload, { referralId: id, outcome: 'expired', communityCode: s.communityCode, aidBaseId: null }, 'with where it lies, for webhooks');
 
   // An answer that comes after the expiry, before the daily job has run, finds the referral expired.
   const late = (await app.inject({ method: 'POST', url: '/v1/referrals', headers: bearer(token(['referrals:write'])), payload: { seekerId: s.seekerId, vacancyId: v.vacancyId, referredBy: 'x' } })).json();

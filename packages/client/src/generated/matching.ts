@@ -215,7 +215,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Deliver again (a failed or delivered one) */
+        /**
+         * Deliver again (a failed or delivered one)
+         * @description At most WEBHOOK_REPLAYS_PER_MINUTE (default 30) replays per calling system and minute: 429 with Retry-After beyond.
+         */
         post: operations["replayWebhookDelivery"];
         delete?: never;
         options?: never;
@@ -233,7 +236,10 @@ export interface paths {
         /** The calling system's subscriptions, oldest first */
         get: operations["listWebhookSubscriptions"];
         put?: never;
-        /** Subscribe a URL to events of this service (referral.outcome, matching-run.completed); deliveries are signed with the secret */
+        /**
+         * Subscribe a URL to events of this service (referral.outcome, matching-run.completed) in your regions; deliveries are signed with the secret
+         * @description Each type needs the scope that reads its data (referral.outcome: matching:read; matching-run.completed: matching:read), else 403. The subscription keeps the token's regions, assistance base and scopes. At most WEBHOOK_MAX_SUBSCRIPTIONS (default 20) subscriptions per calling system: 429 beyond.
+         */
         post: operations["createWebhookSubscription"];
         delete?: never;
         options?: never;
@@ -450,8 +456,8 @@ export interface components {
             eventType: string;
             /** Format: uuid */
             id: string;
-            lastError: string | null;
-            lastStatus: number | null;
+            /** @description How the last attempt failed, as a class only (the receiver's own answer is never kept): blocked-address is a receiver on a non-public address */
+            lastFailure: ("timeout" | "refused" | "dns" | "tls" | "blocked-address" | "redirect" | "http-4xx" | "http-5xx" | "network") | null;
             /** Format: date-time */
             nextAttemptAt: string;
             /** @enum {string} */
@@ -461,12 +467,17 @@ export interface components {
             subscriptionId: string;
         };
         WebhookSubscription: {
+            /** @description false for subscriptions made before deliveries were bound to regions (2026-12-07): they receive nothing; make them again */
             active: boolean;
+            /** @description The subscribing token's assistance base: when set, only events about that base are delivered */
+            aidBase: string | null;
             /** Format: date-time */
             createdAt: string;
             eventTypes: ("seeker.re-employed" | "household.escalated" | "referral.outcome" | "matching-run.completed")[];
             /** Format: uuid */
             id: string;
+            /** @description The subscribing token's regions: only events whose subject lies inside them are delivered */
+            regions: string[];
             url: string;
         };
     };
@@ -1210,6 +1221,7 @@ export interface operations {
                     eventTypes: ("referral.outcome" | "matching-run.completed")[];
                     /** @description Shared secret for the Reemploy-Signature HMAC; never shown again */
                     secret: string;
+                    /** @description The receiver: https, on a public address (http and loopback only in development, with WEBHOOK_ALLOW_LOOPBACK) */
                     url: string;
                 };
             };

@@ -428,7 +428,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Deliver again (a failed or delivered one) */
+        /**
+         * Deliver again (a failed or delivered one)
+         * @description At most WEBHOOK_REPLAYS_PER_MINUTE (default 30) replays per calling system and minute: 429 with Retry-After beyond.
+         */
         post: operations["replayWebhookDelivery"];
         delete?: never;
         options?: never;
@@ -446,7 +449,10 @@ export interface paths {
         /** The calling system's subscriptions, oldest first */
         get: operations["listWebhookSubscriptions"];
         put?: never;
-        /** Subscribe a URL to events of this service (seeker.re-employed, household.escalated); deliveries are signed with the secret */
+        /**
+         * Subscribe a URL to events of this service (seeker.re-employed, household.escalated) in your regions; deliveries are signed with the secret
+         * @description Each type needs the scope that reads its data (seeker.re-employed: seekers:read; household.escalated: seekers:read), else 403. The subscription keeps the token's regions, assistance base and scopes. At most WEBHOOK_MAX_SUBSCRIPTIONS (default 20) subscriptions per calling system: 429 beyond.
+         */
         post: operations["createWebhookSubscription"];
         delete?: never;
         options?: never;
@@ -1090,8 +1096,8 @@ export interface components {
             eventType: string;
             /** Format: uuid */
             id: string;
-            lastError: string | null;
-            lastStatus: number | null;
+            /** @description How the last attempt failed, as a class only (the receiver's own answer is never kept): blocked-address is a receiver on a non-public address */
+            lastFailure: ("timeout" | "refused" | "dns" | "tls" | "blocked-address" | "redirect" | "http-4xx" | "http-5xx" | "network") | null;
             /** Format: date-time */
             nextAttemptAt: string;
             /** @enum {string} */
@@ -1101,12 +1107,17 @@ export interface components {
             subscriptionId: string;
         };
         WebhookSubscription: {
+            /** @description false for subscriptions made before deliveries were bound to regions (2026-12-07): they receive nothing; make them again */
             active: boolean;
+            /** @description The subscribing token's assistance base: when set, only events about that base are delivered */
+            aidBase: string | null;
             /** Format: date-time */
             createdAt: string;
             eventTypes: ("seeker.re-employed" | "household.escalated" | "referral.outcome" | "matching-run.completed")[];
             /** Format: uuid */
             id: string;
+            /** @description The subscribing token's regions: only events whose subject lies inside them are delivered */
+            regions: string[];
             url: string;
         };
     };
@@ -2748,6 +2759,7 @@ export interface operations {
                     eventTypes: ("seeker.re-employed" | "household.escalated")[];
                     /** @description Shared secret for the Reemploy-Signature HMAC; never shown again */
                     secret: string;
+                    /** @description The receiver: https, on a public address (http and loopback only in development, with WEBHOOK_ALLOW_LOOPBACK) */
                     url: string;
                 };
             };

@@ -105,7 +105,19 @@ function checkReason(input: OutcomeInput): { reason: string | null; justified: b
   return { reason: null, justified: null };
 }
 
-async function recordOutcomeEvent(trx: Transaction<MatchingDB>, row: ReferralRow) {
+/** The seeker's categories and the active reserved post of the vacancy that is for one of them, if any. */
+async function reservedPostOf(trx: Transaction<MatchingDB>, seekerId: string, vacancyId: string) {
+  const seeker = await trx.selectFrom('seekers').select('hardship_categories').where('seeker_id', '=', seekerId).executeTakeFirst();
+  const categories = (seeker?.hardship_categories ?? []) as HardshipCategory[];
+  return { categories, post: await repo.reservedPostFor(trx, vacancyId, categories) };
+}
+
+/**
+ * The outcome, with where it lies (the seeker's community, the base of the reserved post, looked up
+ * unless the caller has it already): webhooks reach only those it concerns.
+ */
+async function recordOutcomeEvent(trx: Transaction<MatchingDB>, row: ReferralRow, aidBaseId?: string | null) {
+  const base = aidBaseId !== undefined ? aidBaseId : ((await reservedPostOf(trx, row.seeker_id, row.vacancy_id)).post?.aid_base_id ?? null);
   await recordEvent(trx, 'referral.outcome-recorded', row.id, {
     referralId: row.id,
     seekerId: row.seeker_id,
@@ -113,6 +125,8 @@ async function recordOutcomeEvent(trx: Transaction<MatchingDB>, row: ReferralRow
     outcome: row.status as EventPayload<'referral.outcome-recorded'>['outcome'],
     reason: row.reason,
     at: (row.outcome_at ?? new Date()).toISOString(),
+    communityCode: row.community_code,
+    aidBaseId: base,
   });
 }
 
@@ -143,14 +157,10 @@ export async function recordOutcome(ctx: Ctx, caller: Caller, id: string, input:
     }
     const row = await repo.closeReferral(trx, id, { status: input.outcome, reason, justified, note: input.note ?? null, at });
     if (!row) throw problems.conflict('The referral is no longer pending');
-    await recordOutcomeEvent(trx, row);
+    const { categories, post } = await reservedPostOf(trx, row.seeker_id, row.vacancy_id);
+    await recordOutcomeEvent(trx, row, post?.aid_base_id ?? null);
     if (row.status === 'hired') {
-      const seeker = await trx.selectFrom('seekers').select('hardship_categories').where('seeker_id', '=', row.seeker_id).executeTakeFirst();
-      const categories = (seeker?.hardship_categories ?? []) as HardshipCategory[];
-      const [vacancy, post] = await Promise.all([
-        trx.selectFrom('vacancies').select('employer_id').where('vacancy_id', '=', row.vacancy_id).executeTakeFirst(),
-        repo.reservedPostFor(trx, row.vacancy_id, categories),
-      ]);
+      const vacancy = await trx.selectFrom('vacancies').select('employer_id').where('vacancy_id', '=', row.vacancy_id).executeTakeFirst();
       await recordEvent(trx, 'referral.hired', row.id, {
         referralId: row.id,
         seekerId: row.seeker_id,

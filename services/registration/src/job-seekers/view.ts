@@ -66,6 +66,7 @@ export function seekerSnapshot(row: JobSeekerRow): EventPayload<'seeker.register
     ableToWork: row.able_to_work,
     willingToWork: row.willing_to_work,
     status: row.status as SeekerStatus,
+    statusSince: row.status_since?.toISOString() ?? null,
     hardshipCategories: row.hardship_categories as HardshipCategory[],
   };
 }
