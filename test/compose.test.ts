@@ -26,7 +26,11 @@ const schemas: Record<string, z.ZodObject> = {
   matching: matchingEnvSchema as unknown as z.ZodObject,
   'assistance-bases': assistanceBasesEnvSchema as unknown as z.ZodObject,
 };
-const secrets = { JWT_SECRET: 'compose-test-secret-of-at-least-32-characters', PII_KEY: Buffer.alloc(32, 7).toString('base64') };
+const secrets = {
+  JWT_SECRET: 'compose-test-secret-of-at-least-32-characters',
+  PII_KEY: Buffer.alloc(32, 7).toString('base64'),
+  EVENT_SIGNING_KEY: 'compose-test-event-signing-key-of-32-characters',
+};
 
 interface ComposeService {
   image?: string;
@@ -68,7 +72,7 @@ t.test('docker-compose.yml validates and runs every service and worker as the co
 
   const missing = await config(['-f', 'docker-compose.yml', 'config'], {});
   t.not(missing.code, 0, 'refused without the secrets');
-  t.match(missing.stderr, /JWT_SECRET|PII_KEY/, 'naming the missing secret');
+  t.match(missing.stderr, /JWT_SECRET|PII_KEY|EVENT_SIGNING_KEY/, 'naming the missing secret');
 
   // The validator is real: a misspelt key is refused against the Compose specification.
   const dir = mkdtempSync(join(tmpdir(), 'reemploy-compose-'));
