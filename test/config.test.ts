@@ -38,6 +38,7 @@ t.test('production refuses to start without JWT_SECRET, PII_KEY or EVENT_SIGNING
   t.equal(warnings.length, 3, 'one warning per development default');
   t.throws(() => registration.parseEnv({ EVENT_SIGNING_KEY: 'short' }), /EVENT_SIGNING_KEY/, 'a signing key is at least 32 characters');
   t.throws(() => registration.parseEnv({ EVENT_SIGNING_OLD_KEYS: `${'o'.repeat(32)},short` }), /EVENT_SIGNING_OLD_KEYS/);
+  t.throws(() => registration.parseEnv({ CITY_CODE: '320508' }), /CITY_CODE/, 'the city is a four-digit code');
   t.throws(() => registration.parseEnv({ REGISTRATION_PORT: 'eighty' }), /REGISTRATION_PORT/, 'a bad variable is named');
   t.throws(() => resolveSecrets(registration.parseEnv({ PII_KEY: 'c2hvcnQ=' }), () => {}), /32 bytes/);
 });

@@ -31,6 +31,11 @@ export const baseEnvSchema = z.object({
   EVENT_SIGNING_OLD_KEYS: optional(z.string().regex(/^[^,\s]{32,}(,[^,\s]{32,})*$/, 'must be a comma-separated list of keys of at least 32 characters')).describe(
     'Retired event signing keys consumers still accept while events signed with them drain: key,key',
   ),
+  CITY_CODE: z
+    .string()
+    .regex(/^\d{4}$/, 'must be a four-digit city division code')
+    .default('3205')
+    .describe("The city this deployment serves (3205 = Suzhou): the queue dashboard needs an operator whose regions cover it"),
   HOST: z.string().default('127.0.0.1').describe('Address the HTTP server binds to (loopback by default)'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
   BODY_LIMIT: z.coerce.number().int().min(1024).default(1_048_576).describe('Largest accepted JSON body in bytes'),
