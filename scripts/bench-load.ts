@@ -49,6 +49,7 @@ const env = {
   DATABASE_URL: TEST_DATABASE_URL,
   JWT_SECRET,
   PII_KEY: randomBytes(32).toString('base64'),
+  EVENT_SIGNING_KEY: randomBytes(32).toString('base64'),
   QUEUE_PREFIX: `bench${run}`,
   HOST: '127.0.0.1',
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',

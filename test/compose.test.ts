@@ -6,14 +6,19 @@
  * reads, Postgres and Redis as the services require them, health checks.
  */
 import t from 'tap';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
 import { parse } from 'yaml';
 import type { z } from 'zod';
 import { resolveSecrets } from '@reemploy/config';
+import { assertRedisPolicy, closeRedis, createRedis, waitReady } from '@reemploy/messaging';
+import { eventually } from '@reemploy/runtime/testing';
 import { registrationEnvSchema } from '../services/registration/src/config.ts';
 import { jobPostingsEnvSchema } from '../services/job-postings/src/config.ts';
 import { matchingEnvSchema } from '../services/matching/src/config.ts';
@@ -26,13 +31,19 @@ const schemas: Record<string, z.ZodObject> = {
   matching: matchingEnvSchema as unknown as z.ZodObject,
   'assistance-bases': assistanceBasesEnvSchema as unknown as z.ZodObject,
 };
-const secrets = { JWT_SECRET: 'compose-test-secret-of-at-least-32-characters', PII_KEY: Buffer.alloc(32, 7).toString('base64') };
+const secrets = {
+  JWT_SECRET: 'compose-test-secret-of-at-least-32-characters',
+  PII_KEY: Buffer.alloc(32, 7).toString('base64'),
+  EVENT_SIGNING_KEY: 'compose-test-event-signing-key-of-32-characters',
+  REDIS_PASSWORD: 'compose-test-redis-password-0123',
+};
 
 interface ComposeService {
   image?: string;
   build?: { context: string; dockerfile: string };
   command?: string[];
   environment?: Record<string, string>;
+  user?: string;
   ports?: (string | { target: number; published: string | number; host_ip?: string })[];
   volumes?: (string | { source: string; target: string })[];
   depends_on?: Record<string, { condition: string }>;
@@ -54,6 +65,14 @@ async function composeCommand(): Promise<string[] | null> {
   return null;
 }
 
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
 const portOf = (p: NonNullable<ComposeService['ports']>[number]) =>
   typeof p === 'string' ? p.replace(/\/tcp$/, '') : `${p.host_ip ?? ''}${p.host_ip ? ':' : ''}${p.published}:${p.target}`;
 
@@ -68,12 +87,16 @@ t.test('docker-compose.yml validates and runs every service and worker as the co
 
   const missing = await config(['-f', 'docker-compose.yml', 'config'], {});
   t.not(missing.code, 0, 'refused without the secrets');
-  t.match(missing.stderr, /JWT_SECRET|PII_KEY/, 'naming the missing secret');
+  t.match(missing.stderr, /JWT_SECRET|PII_KEY|EVENT_SIGNING_KEY|REDIS_PASSWORD/, 'naming the missing secret');
+  const { REDIS_PASSWORD: _, ...withoutRedisPassword } = secrets;
+  const noRedisPassword = await config(['-f', 'docker-compose.yml', 'config'], withoutRedisPassword);
+  t.not(noRedisPassword.code, 0, 'refused without REDIS_PASSWORD');
+  t.match(noRedisPassword.stderr, /REDIS_PASSWORD/);
 
   // The validator is real: a misspelt key is refused against the Compose specification.
   const dir = mkdtempSync(join(tmpdir(), 'reemploy-compose-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  writeFileSync(join(dir, 'docker-compose.yml'), readFileSync(join(root, 'docker-compose.yml'), 'utf8').replace('healthcheck: { test: ["CMD", "redis-cli"', 'healthchek: { test: ["CMD", "redis-cli"'));
+  writeFileSync(join(dir, 'docker-compose.yml'), readFileSync(join(root, 'docker-compose.yml'), 'utf8').replace('healthcheck: { test: ["CMD", "pg_isready"', 'healthchek: { test: ["CMD", "pg_isready"'));
   const typo = await config(['-f', join(dir, 'docker-compose.yml'), 'config']);
   t.not(typo.code, 0, 'a key outside the specification is refused');
   t.match(typo.stderr, /healthchek/);
@@ -104,13 +127,27 @@ t.test('docker-compose.yml validates and runs every service and worker as the co
   const redis = services.redis!;
   const conf = readFileSync(join(root, 'infra/redis.conf'), 'utf8');
   const args = (redis.command ?? []).join(' ');
-  t.match(args, /redis\.conf/, 'Redis starts from infra/redis.conf');
-  t.ok((redis.volumes ?? []).some((v) => (typeof v === 'string' ? v : v.source).includes('infra/redis.conf')), 'mounted into the container');
+  const confInContainer = /REDIS_CONF:-([^}]+)\}/.exec(readFileSync(join(root, 'infra/redis-start.sh'), 'utf8'))?.[1];
+  t.ok(
+    (redis.volumes ?? []).some((v) => (typeof v === 'string' ? v : `${v.source}:${v.target}`).match(/infra\/redis\.conf:(.+?)(:ro)?$/)?.[1] === confInContainer),
+    `Redis starts from infra/redis.conf, mounted where infra/redis-start.sh reads it (${confInContainer})`,
+  );
   t.match(conf, /^appendonly yes$/m, 'appendonly yes');
   t.match(conf, /^maxmemory-policy noeviction$/m, 'maxmemory-policy noeviction');
   t.notMatch(args, /--appendonly no|--maxmemory-policy (?!noeviction)/, 'not overridden on the command line');
   t.ok((redis.volumes ?? []).some((v) => (typeof v === 'string' ? v : v.target).includes('/data')), 'its append-only file on a volume');
-  t.equal(new URL(services.registration!.environment!.REDIS_URL!).hostname, 'redis');
+  // Nobody reaches Redis without the password: protected mode, the default user off, the services as an ACL user.
+  t.match(conf, /^protected-mode yes$/m, 'protected-mode yes');
+  t.notMatch(args, /--protected-mode/, 'not overridden on the command line');
+  t.match(args, /redis-start\.sh/, 'started by infra/redis-start.sh, which writes the ACL');
+  t.ok((redis.volumes ?? []).some((v) => (typeof v === 'string' ? v : v.source).includes('infra/redis-start.sh')), 'mounted into the container');
+  t.equal(redis.environment?.REDIS_PASSWORD, secrets.REDIS_PASSWORD, 'the password from .env');
+  t.notMatch(args, secrets.REDIS_PASSWORD, 'and not on the command line');
+  t.equal(redis.user, 'redis', 'the server does not run as root');
+  const redisUrl = new URL(services.registration!.environment!.REDIS_URL!);
+  t.equal(redisUrl.hostname, 'redis');
+  t.same([redisUrl.username, decodeURIComponent(redisUrl.password)], ['reemploy', secrets.REDIS_PASSWORD], 'the services log in as the ACL user');
+  t.match(redis.healthcheck?.test?.join(' '), /--user reemploy/, 'the health check authenticates');
 
   const dockerfile = readFileSync(join(root, 'infra/Dockerfile'), 'utf8');
   const imageEnv = Object.fromEntries([...dockerfile.matchAll(/^ENV (.+)$/gm)].flatMap((m) => m[1]!.split(/\s+/).map((kv) => kv.split('=') as [string, string])));
@@ -141,4 +178,74 @@ t.test('docker-compose.yml validates and runs every service and worker as the co
     }
   }
   for (const key of ['postgres', 'redis']) t.ok(services[key]!.healthcheck?.test?.length, `${key}: has a health check`);
+});
+
+const redisServer = (await run('redis-server', ['--version'])).code === 0;
+
+t.test("Redis as compose starts it: only the services' ACL user gets in, and it can run BullMQ but not wipe Redis", { skip: redisServer || process.env.CI ? false : 'redis-server is not installed' }, async (t) => {
+  // A private server on a free port, from infra/redis.conf and infra/redis-start.sh: the shared Redis is not touched.
+  const dir = mkdtempSync(join(tmpdir(), 'reemploy-redis-'));
+  const port = await freePort();
+  const password = 'a-redis-password-for-this-test';
+  const start = (pw: string) =>
+    spawn('sh', [join(root, 'infra/redis-start.sh'), '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''], {
+      env: { PATH: process.env.PATH ?? '', REDIS_PASSWORD: pw, REDIS_CONF: join(root, 'infra/redis.conf'), REDIS_ACL_FILE: join(dir, 'users.acl') },
+      stdio: 'pipe',
+    });
+  const refused = start('has spaces in it, so no');
+  t.not(await new Promise((r) => refused.on('exit', r)), 0, 'a password that would not fit in REDIS_URL is refused');
+
+  const server = start(password);
+  t.teardown(async () => {
+    if (server.exitCode === null) {
+      server.kill('SIGTERM');
+      await new Promise((r) => server.on('exit', r));
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const url = `redis://reemploy:${password}@127.0.0.1:${port}`;
+  const ping = async (u: string) => {
+    const client = new Redis(u, { lazyConnect: true, enableReadyCheck: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    let refusal = '';
+    client.on('error', (err: Error) => (refusal ||= err.message));
+    try {
+      await client.connect();
+      return await client.ping();
+    } catch (err) {
+      return refusal || (err as Error).message;
+    } finally {
+      client.disconnect();
+    }
+  };
+  await eventually(async () => ((await ping(url)) === 'PONG' ? true : undefined), 10_000, 100);
+
+  t.match(await ping(`redis://127.0.0.1:${port}`), /NOAUTH/, 'without credentials: nothing');
+  t.match(await ping(`redis://default:${password}@127.0.0.1:${port}`), /WRONGPASS|disabled/, 'the default user is off');
+  t.match(await ping(`redis://reemploy:wrong-password-0123@127.0.0.1:${port}`), /WRONGPASS/, 'a wrong password: nothing');
+
+  // What the services do with REDIS_URL: the start-up policy check, a queue and a worker.
+  const producer = createRedis(url, 'producer', 'compose-test');
+  const consumer = createRedis(url, 'worker', 'compose-test-worker');
+  const queue = new Queue('probe', { connection: producer, prefix: 'reemploy' });
+  const worker = new Worker('probe', async (job) => (job.data as { n: number }).n * 2, { connection: consumer, prefix: 'reemploy' });
+  t.teardown(async () => {
+    await worker.close();
+    await queue.close();
+    await closeRedis(producer, consumer);
+  });
+  await waitReady(producer);
+  await assertRedisPolicy(producer, (msg) => t.fail(msg));
+  const job = await queue.add('double', { n: 21 });
+  t.equal(await eventually(async () => (await queue.getJob(job.id!))?.returnvalue ?? undefined, 10_000, 50), 42, 'a job runs through BullMQ');
+  t.equal((await queue.getWorkers()).length, 1, "the dashboard's worker list (CLIENT LIST) works");
+  t.match(await producer.info('server'), /redis_version/);
+  t.match(await producer.config('GET', 'protected-mode'), ['protected-mode', 'yes'], 'protected mode is on');
+  await t.rejects(producer.flushall(), /NOPERM/, 'FLUSHALL is refused');
+  await t.rejects(producer.config('SET', 'maxmemory-policy', 'allkeys-lru'), /NOPERM/, 'so is CONFIG SET');
+
+  // The compose health check, as the container runs it (on this server's port).
+  const health = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8')) as { services: Record<string, ComposeService> };
+  const check = health.services.redis!.healthcheck!.test[1]!.replaceAll('$$', '$').replace('redis-cli', `redis-cli -p ${port}`);
+  t.equal((await run('sh', ['-c', check], { REDIS_PASSWORD: password })).code, 0, 'the health check authenticates');
+  t.not((await run('sh', ['-c', check], { REDIS_PASSWORD: 'wrong-password-0123' })).code, 0, 'and fails with a wrong password');
 });

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
-import { ConfigError, DEV_JWT_SECRET, DEV_PII_KEY, resolveSecrets } from '@reemploy/config';
+import { ConfigError, DEV_EVENT_SIGNING_KEY, DEV_JWT_SECRET, DEV_PII_KEY, resolveSecrets } from '@reemploy/config';
 import { spawn } from 'node:child_process';
 import { RedisPolicyError } from '@reemploy/messaging';
 import { closeContext, createContext, prepareContext } from '@reemploy/runtime';
@@ -24,24 +24,40 @@ t.test('.env.example describes every variable of every service', async (t) => {
   }
 });
 
-t.test('production refuses to start without JWT_SECRET or PII_KEY; development warns', async (t) => {
+t.test('production refuses to start without JWT_SECRET, PII_KEY or EVENT_SIGNING_KEY; development warns', async (t) => {
   const env = registration.parseEnv({ NODE_ENV: 'production' });
   t.throws(() => resolveSecrets(env), ConfigError);
   t.throws(() => resolveSecrets(registration.parseEnv({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) })), /PII_KEY/);
-  const ok = resolveSecrets(registration.parseEnv({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), PII_KEY: Buffer.alloc(32, 7).toString('base64') }));
+  const keys = { JWT_SECRET: 'x'.repeat(40), PII_KEY: Buffer.alloc(32, 7).toString('base64') };
+  t.throws(() => resolveSecrets(registration.parseEnv({ NODE_ENV: 'production', ...keys })), /EVENT_SIGNING_KEY is required/);
+  const ok = resolveSecrets(registration.parseEnv({ NODE_ENV: 'production', ...keys, EVENT_SIGNING_KEY: 'e'.repeat(40), EVENT_SIGNING_OLD_KEYS: `${'o'.repeat(32)},${'p'.repeat(32)}` }));
   t.equal(ok.jwtSecret, 'x'.repeat(40));
+  t.same(ok.eventSigningKeys, { current: 'e'.repeat(40), previous: ['o'.repeat(32), 'p'.repeat(32)] });
   const warnings: string[] = [];
   resolveSecrets(registration.parseEnv({ NODE_ENV: 'development' }), (m) => warnings.push(m));
-  t.equal(warnings.length, 2, 'one warning per development default');
+  t.equal(warnings.length, 3, 'one warning per development default');
+  t.throws(() => registration.parseEnv({ EVENT_SIGNING_KEY: 'short' }), /EVENT_SIGNING_KEY/, 'a signing key is at least 32 characters');
+  t.throws(() => registration.parseEnv({ EVENT_SIGNING_OLD_KEYS: `${'o'.repeat(32)},short` }), /EVENT_SIGNING_OLD_KEYS/);
+  t.throws(() => registration.parseEnv({ CITY_CODE: '320508' }), /CITY_CODE/, 'the city is a four-digit code');
   t.throws(() => registration.parseEnv({ REGISTRATION_PORT: 'eighty' }), /REGISTRATION_PORT/, 'a bad variable is named');
   t.throws(() => resolveSecrets(registration.parseEnv({ PII_KEY: 'c2hvcnQ=' }), () => {}), /32 bytes/);
 });
 
 t.test('production refuses the published development secrets', async (t) => {
-  const own = { JWT_SECRET: 'x'.repeat(40), PII_KEY: Buffer.alloc(32, 7).toString('base64') };
+  const own = { JWT_SECRET: 'x'.repeat(40), PII_KEY: Buffer.alloc(32, 7).toString('base64'), EVENT_SIGNING_KEY: 'e'.repeat(40) };
   t.throws(() => resolveSecrets(registration.parseEnv({ NODE_ENV: 'production', ...own, JWT_SECRET: DEV_JWT_SECRET })), /JWT_SECRET is the published development default/);
   t.throws(() => resolveSecrets(registration.parseEnv({ NODE_ENV: 'production', ...own, PII_KEY: DEV_PII_KEY })), /PII_KEY is the published development key/);
-  t.doesNotThrow(() => resolveSecrets(registration.parseEnv({ NODE_ENV: 'development', JWT_SECRET: DEV_JWT_SECRET, PII_KEY: DEV_PII_KEY }), () => {}), 'development may name them');
+  t.throws(() => resolveSecrets(registration.parseEnv({ NODE_ENV: 'production', ...own, EVENT_SIGNING_KEY: DEV_EVENT_SIGNING_KEY })), /published development key/);
+  t.throws(
+    () => resolveSecrets(registration.parseEnv({ NODE_ENV: 'production', ...own, EVENT_SIGNING_OLD_KEYS: DEV_EVENT_SIGNING_KEY })),
+    /published development key/,
+    'not even as a retired key: events signed with it would still be applied',
+  );
+  t.throws(() => resolveSecrets(registration.parseEnv({ NODE_ENV: 'production', ...own, EVENT_SIGNING_KEY: own.JWT_SECRET })), /must differ from JWT_SECRET/);
+  t.doesNotThrow(
+    () => resolveSecrets(registration.parseEnv({ NODE_ENV: 'development', JWT_SECRET: DEV_JWT_SECRET, PII_KEY: DEV_PII_KEY, EVENT_SIGNING_KEY: DEV_EVENT_SIGNING_KEY }), () => {}),
+    'development may name them',
+  );
 });
 
 t.test('.env.example as it is loads: a variable set to nothing is unset', async (t) => {

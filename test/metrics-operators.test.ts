@@ -5,17 +5,7 @@ import { matchingMetrics, metricsRegistryOf } from '@reemploy/runtime/queue-metr
 import { eventually } from '@reemploy/runtime/testing';
 import { build as buildRegistration } from '../services/registration/test/helper.ts';
 import { build as buildMatching } from '../services/matching/test/helper.ts';
-
-/** The value of one sample in Prometheus text, by name and exact label set. */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  for (const line of text.split('\n')) {
-    const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!m || m[1] !== name) continue;
-    const found = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
-    if (Object.entries(labels).every(([k, v]) => found[k] === v)) return Number(m[3]);
-  }
-  return undefined;
-}
+import { sample } from './support/prometheus.ts';
 
 t.test('queue depths and outbox lag are read on scrape', async (t) => {
   const svc = await buildRegistration(t);

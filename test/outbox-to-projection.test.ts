@@ -72,7 +72,7 @@ t.test('a relay that dies between publishing and marking publishes again, and th
   t.equal(created.statusCode, 201);
 
   const { ctx } = registration;
-  const relayOptions = { service: 'registration' as const, db: ctx.db, pool: ctx.database.pool, schema: ctx.database.schema, redis: ctx.redis, prefix: queuePrefix, logger: ctx.logger, pollMs: 60_000 };
+  const relayOptions = { service: 'registration' as const, db: ctx.db, pool: ctx.database.pool, schema: ctx.database.schema, redis: ctx.redis, prefix: queuePrefix, logger: ctx.logger, signingKey: ctx.secrets.eventSigningKeys.current, pollMs: 60_000 };
   const dying = startOutboxRelay({
     ...relayOptions,
     afterPublish: () => {

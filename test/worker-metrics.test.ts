@@ -14,20 +14,8 @@ import { DEFAULT_WORKER_METRICS_PORTS } from '@reemploy/runtime/worker-metrics';
 import { build as buildJobPostings } from '../services/job-postings/test/helper.ts';
 import { build as buildMatching } from '../services/matching/test/helper.ts';
 import { loadCity } from '../services/matching/bench/load.ts';
+import { sample, samples } from './support/prometheus.ts';
 
-/** The values of a metric's samples whose labels include these. */
-function samples(text: string, name: string, labels: Record<string, string> = {}): number[] {
-  const values: number[] = [];
-  for (const line of text.split('\n')) {
-    const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!m || m[1] !== name) continue;
-    const found = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
-    if (Object.entries(labels).every(([k, v]) => found[k] === v)) values.push(Number(m[3]));
-  }
-  return values;
-}
-
-const sample = (text: string, name: string, labels: Record<string, string> = {}): number | undefined => samples(text, name, labels)[0];
 const sumOf = (text: string, name: string, labels: Record<string, string>): number => samples(text, name, labels).reduce((a, b) => a + b, 0);
 
 async function freePort(): Promise<number> {
@@ -94,7 +82,7 @@ t.test('a worker process serves queue depths, job durations and failures on its 
   }
   t.equal(sample(first, 'outbox_pending_events'), 0, 'outbox lag is there too (the relay runs in this process)');
 
-  // Two jobs the worker process runs: one its maintenance worker completes, one its event consumer refuses.
+  // Two jobs the worker process runs: one its maintenance worker completes, one its event consumer refuses (unsigned).
   const events = new Queue(queueNames.events('job-postings'), { connection: svc.ctx.redis, prefix: svc.ctx.queuePrefix });
   const maintenance = new Queue(queueNames.maintenance('job-postings'), { connection: svc.ctx.redis, prefix: svc.ctx.queuePrefix });
   t.teardown(() => Promise.all([events.close(), maintenance.close()]));
@@ -109,6 +97,7 @@ t.test('a worker process serves queue depths, job durations and failures on its 
   }, 15_000, 100);
   t.equal(sample(after, 'worker_job_duration_seconds_count', { queue: 'events-job-postings', name: 'malformed', outcome: 'failed' }), 1, 'a failed job has a duration too');
   t.equal(sample(after, 'queue_jobs', { queue: 'events-job-postings', state: 'failed' }), 1, 'and stays in the failed set');
+  t.equal(sample(after, 'events_refused_total', { reason: 'unsigned' }), 1, 'refused as an event no relay signed');
   t.ok(sample(after, 'worker_job_duration_seconds_bucket', { queue: 'maintenance-job-postings', name: 'probe', outcome: 'completed', le: '+Inf' }) === 1, 'a histogram');
 
   t.equal((await fetch(`${base}/admin`)).status, 404, 'nothing else is served');

@@ -3,6 +3,7 @@ import { z } from 'zod';
 /** Development defaults: documented in .env.example, refused in production. */
 export const DEV_JWT_SECRET = 'reemploy-development-secret-do-not-use-in-production';
 export const DEV_PII_KEY = 'cmVlbXBsb3ktZGV2LXBpaS1rZXktMzItYnl0ZXMhISE=';
+export const DEV_EVENT_SIGNING_KEY = 'reemploy-development-event-signing-key-do-not-use-in-production';
 
 const boolish = z
   .enum(['true', 'false', '1', '0'])
@@ -24,6 +25,17 @@ export const baseEnvSchema = z.object({
   PII_OLD_KEYS: optional(z.string()).describe('Retired PII keys still readable during rotation: id:base64,id:base64'),
   PII_HASH_KEY: optional(z.string()).describe('Base64 of 32 bytes for the identity-number lookup hash; defaults to one derived from PII_KEY (set it before rotating PII_KEY)'),
   PII_KEY_ID: z.string().regex(/^[a-z0-9-]{1,16}$/).default('k1').describe('Identifier of PII_KEY, stored beside each ciphertext'),
+  EVENT_SIGNING_KEY: optional(z.string().min(32).regex(/^[^,\s]+$/, 'must not contain commas or whitespace')).describe(
+    'HMAC-SHA256 key (at least 32 characters) with which the outbox relay signs every event it publishes; consumers apply only events it verifies. Required in production',
+  ),
+  EVENT_SIGNING_OLD_KEYS: optional(z.string().regex(/^[^,\s]{32,}(,[^,\s]{32,})*$/, 'must be a comma-separated list of keys of at least 32 characters')).describe(
+    'Retired event signing keys consumers still accept while events signed with them drain: key,key',
+  ),
+  CITY_CODE: z
+    .string()
+    .regex(/^\d{4}$/, 'must be a four-digit city division code')
+    .default('3205')
+    .describe("The city this deployment serves (3205 = Suzhou): the queue dashboard needs an operator whose regions cover it"),
   HOST: z.string().default('127.0.0.1').describe('Address the HTTP server binds to (loopback by default)'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
   BODY_LIMIT: z.coerce.number().int().min(1024).default(1_048_576).describe('Largest accepted JSON body in bytes'),
@@ -54,6 +66,8 @@ export interface Secrets {
   /** Older keys still able to decrypt, by id (key rotation). */
   piiOldKeys: Record<string, Buffer>;
   piiHashKey?: Buffer;
+  /** The outbox relay signs with `current`; consumers accept it and the retired `previous` keys. */
+  eventSigningKeys: { current: string; previous: string[] };
 }
 
 export class ConfigError extends Error {
@@ -77,7 +91,7 @@ function decodeKey(name: string, value: string): Buffer {
 }
 
 /**
- * Resolves the secrets: in production both must be set; elsewhere the documented
+ * Resolves the secrets: in production each must be set; elsewhere the documented
  * development defaults are used and a warning names each one.
  */
 export function resolveSecrets(env: BaseEnv, warn: (msg: string) => void = console.warn): Secrets {
@@ -89,8 +103,17 @@ export function resolveSecrets(env: BaseEnv, warn: (msg: string) => void = conso
   if (production && env.PII_KEY === DEV_PII_KEY) throw new ConfigError('PII_KEY is the published development key: set a key of your own in production');
   // Loopback receivers would let any subscriber reach the services' own ports and Redis.
   if (production && env.WEBHOOK_ALLOW_LOOPBACK) throw new ConfigError('WEBHOOK_ALLOW_LOOPBACK is for development and tests only: unset it in production');
+  const eventSigningOldKeys = (env.EVENT_SIGNING_OLD_KEYS ?? '').split(',').filter(Boolean);
+  if (production && !env.EVENT_SIGNING_KEY) throw new ConfigError('EVENT_SIGNING_KEY is required when NODE_ENV=production');
+  // With the published key anyone who can write to Redis could forge an event the consumers would apply.
+  if (production && [env.EVENT_SIGNING_KEY, ...eventSigningOldKeys].includes(DEV_EVENT_SIGNING_KEY)) {
+    throw new ConfigError('EVENT_SIGNING_KEY or EVENT_SIGNING_OLD_KEYS holds the published development key: set a key of your own in production');
+  }
+  // Whoever can mint tokens must not also be able to sign events.
+  if (production && env.EVENT_SIGNING_KEY === env.JWT_SECRET) throw new ConfigError('EVENT_SIGNING_KEY must differ from JWT_SECRET');
   if (!env.JWT_SECRET) warn('JWT_SECRET is not set: using the development default (never in production)');
   if (!env.PII_KEY) warn('PII_KEY is not set: using the development default (never in production)');
+  if (!env.EVENT_SIGNING_KEY) warn('EVENT_SIGNING_KEY is not set: using the development default (never in production)');
   const piiOldKeys: Record<string, Buffer> = {};
   for (const pair of (env.PII_OLD_KEYS ?? '').split(',').filter(Boolean)) {
     const [id, value] = pair.split(':');
@@ -102,6 +125,7 @@ export function resolveSecrets(env: BaseEnv, warn: (msg: string) => void = conso
     piiKey: decodeKey('PII_KEY', env.PII_KEY ?? DEV_PII_KEY),
     piiKeyId: env.PII_KEY_ID,
     piiOldKeys,
+    eventSigningKeys: { current: env.EVENT_SIGNING_KEY ?? DEV_EVENT_SIGNING_KEY, previous: eventSigningOldKeys },
     ...(env.PII_HASH_KEY ? { piiHashKey: decodeKey('PII_HASH_KEY', env.PII_HASH_KEY) } : {}),
   };
 }

@@ -19,3 +19,11 @@ export const envelopeSchema = z.object({
   payload: z.unknown(),
 });
 export type Envelope = z.infer<typeof envelopeSchema>;
+
+/**
+ * What a consumer's queue holds: the envelope and the relay's signature over
+ * it (HMAC-SHA256, see @reemploy/messaging signature.ts). Whoever can write to
+ * Redis can add a job; only the relay holds the key that makes it an event.
+ */
+export const relayedEnvelopeSchema = envelopeSchema.extend({ signature: z.string().min(1) });
+export type RelayedEnvelope = z.infer<typeof relayedEnvelopeSchema>;

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { envelopeSchema, eventContracts, queueNames, type Envelope, type EventPayload, type EventType, type ServiceName } from '@reemploy/events';
 import type { MessagingTables } from './tables.ts';
 import { createWorker } from './queue.ts';
+import { verifyRelayed, type RefusalReason, type SigningKeys } from './signature.ts';
 
 export type EventHandler<DB, T extends EventType> = (trx: Transaction<DB>, payload: EventPayload<T>, envelope: Envelope) => Promise<void>;
 
@@ -18,13 +19,23 @@ export interface ConsumerOptions<DB extends MessagingTables> {
   prefix: string;
   logger: Logger;
   handlers: EventHandlers<DB>;
+  /** An event's signature must verify with one of these (EVENT_SIGNING_KEY and the retired keys). */
+  signingKeys: SigningKeys;
+  /** Called for each job refused for its signature (for a metric). */
+  onRefused?: (reason: RefusalReason) => void;
   concurrency?: number;
 }
+
+const REFUSALS: Record<RefusalReason, string> = {
+  unsigned: 'event refused: it carries no outbox relay signature',
+  'bad-signature': 'event refused: its outbox relay signature does not verify',
+};
 
 /**
  * Applies one event exactly once: the inbox row and the handler's changes
  * commit together, so a redelivered event finds its id and changes nothing.
- * Returns false when the event had already been applied.
+ * Returns false when the event had already been applied. The caller vouches
+ * for the envelope: the event consumer passes only those a relay signed.
  */
 export async function applyEvent<DB extends MessagingTables>(db: Kysely<DB>, handlers: EventHandlers<DB>, raw: unknown): Promise<boolean> {
   const parsed = envelopeSchema.safeParse(raw);
@@ -49,12 +60,24 @@ export async function applyEvent<DB extends MessagingTables>(db: Kysely<DB>, han
   });
 }
 
+/**
+ * Applies the events on the service's queue that an outbox relay signed. A job
+ * put there any other way (a queue dashboard, anyone with Redis access) fails
+ * at once, without retries: its payload is neither applied nor logged.
+ */
 export function startEventConsumer<DB extends MessagingTables>(options: ConsumerOptions<DB>): Worker {
   const { logger } = options;
+  const queue = queueNames.events(options.service);
   return createWorker(
-    queueNames.events(options.service),
+    queue,
     async (job: Job) => {
-      const applied = await applyEvent(options.db, options.handlers, job.data);
+      const relayed = verifyRelayed(options.signingKeys, job.data);
+      if ('refused' in relayed) {
+        logger.warn({ jobId: job.id, type: job.name, queue, reason: relayed.refused }, 'event refused: not signed by an outbox relay');
+        options.onRefused?.(relayed.refused);
+        throw new UnrecoverableError(REFUSALS[relayed.refused]);
+      }
+      const applied = await applyEvent(options.db, options.handlers, relayed.envelope);
       logger.debug({ eventId: job.id, type: job.name, applied }, 'event consumed');
     },
     options.redis,

@@ -3,9 +3,10 @@ import type pg from 'pg';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { eventContracts, isEventType, queueNames, type Envelope, type ServiceName } from '@reemploy/events';
+import { eventContracts, isEventType, queueNames, type Envelope, type RelayedEnvelope, type ServiceName } from '@reemploy/events';
 import type { MessagingTables } from './tables.ts';
 import { createQueue } from './queue.ts';
+import { signEnvelope } from './signature.ts';
 
 export interface RelayOptions<DB extends MessagingTables = MessagingTables> {
   service: ServiceName;
@@ -16,6 +17,8 @@ export interface RelayOptions<DB extends MessagingTables = MessagingTables> {
   redis: Redis;
   prefix: string;
   logger: Logger;
+  /** EVENT_SIGNING_KEY: every published envelope carries its signature, which consumers check. */
+  signingKey: string;
   batchSize?: number;
   pollMs?: number;
   /**
@@ -34,7 +37,8 @@ export interface OutboxRelay {
 }
 
 /**
- * Moves committed outbox rows to the consumers' queues. The event id is the
+ * Moves committed outbox rows to the consumers' queues, each envelope signed
+ * (consumers apply nothing else). The event id is the
  * job id, so publishing twice (a crash between publish and mark) is absorbed
  * by BullMQ while the job is retained and by the consumer's inbox after that.
  */
@@ -96,7 +100,7 @@ export function startOutboxRelay<DB extends MessagingTables>(options: RelayOptio
         await queueFor(consumer).addBulk(
           envelopes.map((e) => ({
             name: e.type,
-            data: e,
+            data: { ...e, signature: signEnvelope(options.signingKey, e) } satisfies RelayedEnvelope,
             opts: {
               jobId: e.id,
               attempts: 10,

@@ -7,11 +7,11 @@ import { FastifyAdapter } from '@bull-board/fastify';
 import { Queue } from 'bullmq';
 import { queueNames, type ServiceName } from '@reemploy/events';
 import { problems } from '@reemploy/http-kit';
+import { ADMIN_SCOPE, QUEUES_WRITE_SCOPE, boardAnswerFor, isCityOperator } from './board-view.ts';
 import { matchingMetrics, registerQueueMetrics } from './queue-metrics.ts';
 import type { ServiceContext } from './service.ts';
 
 export const ADMIN_PREFIX = '/admin';
-export const ADMIN_SCOPE = 'admin';
 export const ADMIN_COOKIE = 'reemploy_admin';
 /** A token in a URL ends up in browser history: only short-lived ones are accepted there. */
 export const MAX_QUERY_TOKEN_SECONDS = 3600;
@@ -67,8 +67,15 @@ export function openOperatorQueues(ctx: Pick<ServiceContext, 'service' | 'redis'
   });
 }
 
-/** The bull-board dashboard at /admin/queues, every route of it behind the admin scope. */
-export async function registerAdminBoard(app: FastifyInstance, queues: Queue[]) {
+const READS = new Set(['GET', 'HEAD']);
+
+/**
+ * The bull-board dashboard at /admin/queues, for the city's operators: every
+ * route needs the admin scope and regions covering the city (event payloads
+ * come from every district); any route that changes a queue or a job also
+ * needs `queues:write`. Job data shows personal fields only with `pii:read`.
+ */
+export async function registerAdminBoard(app: FastifyInstance, queues: Queue[], options: { cityCode: string }) {
   const basePath = `${ADMIN_PREFIX}/queues`;
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(basePath);
@@ -77,10 +84,19 @@ export async function registerAdminBoard(app: FastifyInstance, queues: Queue[]) 
 
   await app.register(async (scope) => {
     // bull-board's routes carry no config: the platform checks the scope each route declares.
+    // Reads need the admin scope; everything else (add, retry, clean, pause, update data, …) queues:write.
     scope.addHook('onRoute', (route) => {
-      route.config = { ...(route.config ?? {}), scope: ADMIN_SCOPE };
+      const methods = [route.method].flat();
+      const needed = methods.every((m) => READS.has(m)) ? ADMIN_SCOPE : QUEUES_WRITE_SCOPE;
+      route.config = { ...(route.config ?? {}), scope: needed };
       // The platform catalogued the route a moment ago, before this hook ran.
-      for (const entry of app.routeCatalog) if (entry.url === route.url && !entry.scope) entry.scope = ADMIN_SCOPE;
+      for (const entry of app.routeCatalog) if (entry.url === route.url && methods.includes(entry.method) && !entry.scope) entry.scope = needed;
+    });
+    // Runs after the platform verified the token and the route's scope; before a token becomes a cookie.
+    scope.addHook('onRequest', async (request) => {
+      if (!isCityOperator(request.caller, options.cityCode)) {
+        throw problems.forbidden(`The queue dashboard shows the whole city's events: it needs the "${ADMIN_SCOPE}" scope and regions covering the city (${options.cityCode})`);
+      }
     });
     // Runs after the platform verified the token: a token that came in the URL moves to a cookie.
     scope.addHook('onRequest', async (request, reply) => {
@@ -98,6 +114,8 @@ export async function registerAdminBoard(app: FastifyInstance, queues: Queue[]) 
       url.searchParams.delete('token');
       return reply.redirect(`${url.pathname}${url.search}`, 303);
     });
+    // Problems (401, 403, …) pass as they are: they carry no job data, and a refused request has no caller.
+    scope.addHook('preSerialization', async (request, reply, payload) => (reply.statusCode >= 400 || !request.caller ? payload : boardAnswerFor(request.caller, payload)));
     await scope.register(
       ((instance, opts, done) => {
         // bull-board installs its own error handler, which would turn the platform's
@@ -119,5 +137,5 @@ export async function registerOperatorTools(app: FastifyInstance, ctx: ServiceCo
   registerQueueMetrics(app, ctx, queues);
   // Present from the first scrape, so dashboards and alerts see zeros rather than gaps.
   if (ctx.service === 'matching') matchingMetrics(app.metrics.registry);
-  await registerAdminBoard(app, queues);
+  await registerAdminBoard(app, queues, { cityCode: ctx.env.CITY_CODE });
 }

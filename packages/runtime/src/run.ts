@@ -5,7 +5,8 @@ import { recordDeliveries, startWebhookDispatcher, wakeDispatcher } from '@reemp
 import { buildApp } from './app.ts';
 import { closeContext, createContext, prepareService } from './context.ts';
 import type { Closable, ServiceContext, ServiceDefinition } from './service.ts';
-import { DEFAULT_WORKER_METRICS_PORTS, isWorkerLike, startWorkerMetrics, type WorkerLike } from './worker-metrics.ts';
+import { metricsRegistryOf } from './queue-metrics.ts';
+import { DEFAULT_WORKER_METRICS_PORTS, eventsRefusedCounter, isWorkerLike, startWorkerMetrics, type WorkerLike } from './worker-metrics.ts';
 
 /** HTTP entry point: checks its stores, migrates, listens, and closes gracefully. */
 export async function runServer<DB extends MessagingTables, Env extends BaseEnv>(def: ServiceDefinition<DB, Env>) {
@@ -54,6 +55,7 @@ export async function startWorkers<DB extends MessagingTables, Env extends BaseE
         redis: ctx.redis,
         prefix: ctx.queuePrefix,
         logger: ctx.logger,
+        signingKey: ctx.secrets.eventSigningKeys.current,
         onPublished: async (trx, envelopes) => {
           const subscriptions = await recordDeliveries(trx as never, envelopes);
           if (subscriptions.length && dispatcher) return () => wakeDispatcher(dispatcher.queue, subscriptions);
@@ -64,7 +66,19 @@ export async function startWorkers<DB extends MessagingTables, Env extends BaseE
   if (ctx.env.RUN_WORKERS) {
     const handlers = def.eventHandlers?.(ctx);
     if (handlers && Object.keys(handlers).length) {
-      closables.push(startEventConsumer({ service: def.name, db: ctx.db, redis: workerRedis, prefix: ctx.queuePrefix, logger: ctx.logger, handlers }));
+      const refused = eventsRefusedCounter(metricsRegistryOf(ctx));
+      closables.push(
+        startEventConsumer({
+          service: def.name,
+          db: ctx.db,
+          redis: workerRedis,
+          prefix: ctx.queuePrefix,
+          logger: ctx.logger,
+          handlers,
+          signingKeys: ctx.secrets.eventSigningKeys,
+          onRefused: (reason) => refused.inc({ reason }),
+        }),
+      );
     }
     closables.push(...((await def.startWorkers?.(ctx, workerRedis)) ?? []));
   }

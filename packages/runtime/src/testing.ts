@@ -4,7 +4,8 @@ import pino from 'pino';
 import type { BaseEnv } from '@reemploy/config';
 import { dropSchema } from '@reemploy/db';
 import { loggerOptions, mintToken } from '@reemploy/http-kit';
-import type { MessagingTables } from '@reemploy/messaging';
+import type { Envelope, RelayedEnvelope } from '@reemploy/events';
+import { signEnvelope, type MessagingTables } from '@reemploy/messaging';
 import { buildApp } from './app.ts';
 import { closeContext, createContext, prepareService } from './context.ts';
 import { startWorkers, type RunningWorkers } from './run.ts';
@@ -101,6 +102,11 @@ async function deleteQueueKeys(redis: ServiceContext['redis'], prefix: string) {
   } catch {
     /* Redis may be down in a fault test; the prefix is unique anyway */
   }
+}
+
+/** An envelope as an outbox relay puts it on a queue: signed with the service's key. */
+export function relayed(ctx: Pick<ServiceContext, 'secrets'>, envelope: Envelope): RelayedEnvelope {
+  return { ...envelope, signature: signEnvelope(ctx.secrets.eventSigningKeys.current, envelope) };
 }
 
 /** Polls until the check returns a value (not undefined) or the time runs out. */

@@ -72,6 +72,15 @@ export function workerJobMetrics(registry: Registry): WorkerJobMetrics {
   };
 }
 
+/** Jobs an event consumer refused because no outbox relay signed them (forged, or signed with a key no longer accepted). */
+export function eventsRefusedCounter(registry: Registry): Counter<'reason'> {
+  return getOrCreate(
+    registry,
+    'events_refused_total',
+    () => new Counter({ name: 'events_refused_total', help: 'Queued events refused for a missing or wrong relay signature', labelNames: ['reason'] as const, registers: [registry] }),
+  );
+}
+
 /** Observes every job a worker finishes. */
 export function observeWorker(registry: Registry, worker: WorkerLike) {
   const { duration, failures } = workerJobMetrics(registry);
@@ -112,6 +121,7 @@ export async function startWorkerMetrics(ctx: ServiceContext, workers: WorkerLik
     registerQueueGauges(registry, ctx, queues);
   }
   workerJobMetrics(registry);
+  eventsRefusedCounter(registry);
   for (const worker of workers) observeWorker(registry, worker);
 
   const server: Server = createServer((request, response) => {

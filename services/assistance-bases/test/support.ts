@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { queueNames, type Envelope, type EventPayload, type EventType } from '@reemploy/events';
-import { eventually } from '@reemploy/runtime/testing';
+import { eventually, relayed } from '@reemploy/runtime/testing';
 import { build } from './helper.ts';
 
 export type Svc = Awaited<ReturnType<typeof build>>;
@@ -73,7 +73,7 @@ export function eventSource(t: Test, svc: Svc) {
       occurredAt: new Date().toISOString(),
       payload,
     };
-    const job = await queue.add(type, envelope, { jobId: opts.jobId ?? envelope.id, attempts: 3 });
+    const job = await queue.add(type, relayed(svc.ctx, envelope), { jobId: opts.jobId ?? envelope.id, attempts: 3 });
     // Applied, or skipped as already applied: either way the job completes.
     await eventually(async () => ((await job.isCompleted()) ? true : undefined), 15_000);
     return envelope;

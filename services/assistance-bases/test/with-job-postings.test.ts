@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import t from 'tap';
 import { Queue } from 'bullmq';
 import { queueNames, type Envelope, type ServiceName } from '@reemploy/events';
-import { eventually, testQueuePrefix } from '@reemploy/runtime/testing';
+import { eventually, relayed, testQueuePrefix } from '@reemploy/runtime/testing';
 import { build as buildJobPostings } from '../../job-postings/test/helper.ts';
 import { createEmployer, createVacancy } from '../../job-postings/test/fixtures.ts';
 import { build } from './helper.ts';
@@ -31,7 +31,7 @@ t.test('vacancies published by job-postings can be reserved; a hire fills the po
   const envelope: Envelope = { id: randomUUID(), type: 'referral.hired', version: 1, producer: 'matching', seq: 1, subject: hire.referralId, occurredAt: new Date().toISOString(), payload: hire };
   for (const consumer of ['job-postings', 'assistance-bases'] as ServiceName[]) {
     const queue = new Queue(queueNames.events(consumer), { connection: bases.ctx.redis, prefix: queuePrefix });
-    await queue.add(envelope.type, envelope, { jobId: envelope.id });
+    await queue.add(envelope.type, relayed(bases.ctx, envelope), { jobId: envelope.id });
     await queue.close();
   }
   const post = await eventually(async () => {

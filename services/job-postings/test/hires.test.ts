@@ -3,7 +3,7 @@ import t from 'tap';
 import { Queue } from 'bullmq';
 import { queueNames, type Envelope } from '@reemploy/events';
 import { applyEvent } from '@reemploy/messaging';
-import { eventually } from '@reemploy/runtime/testing';
+import { eventually, relayed } from '@reemploy/runtime/testing';
 import { jobPostings } from '../src/definition.ts';
 import { build } from './helper.ts';
 import { auth, createEmployer, createVacancy, outboxTypes, type Svc } from './fixtures.ts';
@@ -81,8 +81,8 @@ t.test('over the real queue: a hire delivered twice decrements once, and vacancy
 
   const envelope = hired(v.id);
   // Two jobs carrying the same envelope: what a redelivery after a lost acknowledgement looks like.
-  await ownQueue.add('referral.hired', envelope, { jobId: `${envelope.id}-a` });
-  await ownQueue.add('referral.hired', envelope, { jobId: `${envelope.id}-b` });
+  await ownQueue.add('referral.hired', relayed(svc.ctx, envelope), { jobId: `${envelope.id}-a` });
+  await ownQueue.add('referral.hired', relayed(svc.ctx, envelope), { jobId: `${envelope.id}-b` });
   await eventually(async () => ((await ownQueue.getJobCounts('completed')).completed === 2 ? true : undefined));
   t.match(await vacancyRow(svc, v.id), { headcount_left: 2, status: 'open' });
   const { rows: hires } = await svc.ctx.database.pool.query('select count(*)::int as n from vacancy_hires');

@@ -3,7 +3,7 @@ import t from 'tap';
 import { Queue } from 'bullmq';
 import { queueNames, type Envelope, type EventPayload } from '@reemploy/events';
 import { applyEvent } from '@reemploy/messaging';
-import { eventually } from '@reemploy/runtime/testing';
+import { eventually, relayed } from '@reemploy/runtime/testing';
 import { jobPostings } from '../src/definition.ts';
 import { build } from './helper.ts';
 import { auth, createEmployer, createVacancy, outboxTypes, type Svc } from './fixtures.ts';
@@ -159,7 +159,7 @@ t.test('over the real queue: the worker applies reserved-post.changed', async (t
   t.after(() => queue.close());
 
   const envelope = changed(post(v.id), 1);
-  await queue.add(envelope.type, envelope, { jobId: envelope.id });
+  await queue.add(envelope.type, relayed(svc.ctx, envelope), { jobId: envelope.id });
   const shown = await eventually(async () => (await readVacancy(svc, v.id)).json().aidBaseReservation ?? undefined);
   t.match(shown, { reservedFor: ['SINGLE_PARENT'], status: 'active' });
   t.same(await listIds(svc, 'reservedFor=SINGLE_PARENT'), [v.id]);

@@ -3,7 +3,7 @@ import t from 'tap';
 import ExcelJS from 'exceljs';
 import { Queue } from 'bullmq';
 import { queueNames } from '@reemploy/events';
-import { eventually } from '@reemploy/runtime/testing';
+import { eventually, relayed } from '@reemploy/runtime/testing';
 import { build } from './helper.ts';
 import { addHousehold, addSeeker, changeStatus, serve } from './assessment/fixtures.ts';
 
@@ -29,7 +29,8 @@ async function publish(svc: Svc, events: { type: string; at: string; payload: un
   await queue.addBulk(
     events.map((e, seq) => {
       const id = randomUUID();
-      return { name: e.type, data: { id, type: e.type, version: 1, producer: e.type.startsWith('vacancy') ? 'job-postings' : 'matching', seq, subject: id, occurredAt: e.at, payload: e.payload }, opts: { jobId: id } };
+      const producer = e.type.startsWith('vacancy') ? 'job-postings' : 'matching';
+      return { name: e.type, data: relayed(svc.ctx, { id, type: e.type, version: 1, producer, seq, subject: id, occurredAt: e.at, payload: e.payload }), opts: { jobId: id } };
     }),
   );
   await queue.close();
