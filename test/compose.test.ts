@@ -7,6 +7,7 @@
  */
 import t from 'tap';
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,7 +27,7 @@ const schemas: Record<string, z.ZodObject> = {
   matching: matchingEnvSchema as unknown as z.ZodObject,
   'assistance-bases': assistanceBasesEnvSchema as unknown as z.ZodObject,
 };
-const secrets = { JWT_SECRET: 'compose-test-secret-of-at-least-32-characters', PII_KEY: Buffer.alloc(32, 7).toString('base64') };
+const secrets = { TOKEN_ISSUER: 'https://idp.example.gov.cn/realms/suzhou', JWKS_URL: 'https://idp.example.gov.cn/realms/suzhou/certs', PII_KEY: randomBytes(32).toString('base64') };
 
 interface ComposeService {
   image?: string;
@@ -68,7 +69,7 @@ t.test('docker-compose.yml validates and runs every service and worker as the co
 
   const missing = await config(['-f', 'docker-compose.yml', 'config'], {});
   t.not(missing.code, 0, 'refused without the secrets');
-  t.match(missing.stderr, /JWT_SECRET|PII_KEY/, 'naming the missing secret');
+  t.match(missing.stderr, /TOKEN_ISSUER|PII_KEY/, 'naming the missing setting');
 
   // The validator is real: a misspelt key is refused against the Compose specification.
   const dir = mkdtempSync(join(tmpdir(), 'reemploy-compose-'));
