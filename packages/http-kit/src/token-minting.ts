@@ -29,25 +29,33 @@ export interface TokenRequest {
 }
 
 /**
- * Mints an RFC 9068 access token (`typ: at+jwt`, `client_id` = `sub`) with
- * this project's `regions` and `aidBase` claims. Signed synchronously
- * (fast-jwt), so tests can build tokens inline; services verify with jose.
+ * A minter of RFC 9068 access tokens (`typ: at+jwt`, `client_id` = `sub`)
+ * with this project's `regions` and `aidBase` claims. Signed synchronously
+ * (fast-jwt, the key parsed once), so tests can build tokens inline; services
+ * verify with jose.
  */
-export function mintToken(signing: SigningKey, req: TokenRequest): string {
-  const iat = Math.floor(Date.now() / 1000);
+export function tokenMinter(signing: SigningKey): (req: TokenRequest) => string {
   const sign = createSigner({ key: signing.key, algorithm: signing.alg, header: { alg: signing.alg, typ: 'at+jwt' }, ...(signing.kid ? { kid: signing.kid } : {}) });
-  return sign({
-    iss: req.issuer,
-    aud: req.audience,
-    sub: req.sub,
-    client_id: req.sub,
-    scope: req.scopes.join(' '),
-    regions: req.regions,
-    ...(req.aidBase ? { aidBase: req.aidBase } : {}),
-    iat,
-    exp: iat + (req.expiresIn ?? 3600),
-    ...(req.notBefore ? { nbf: iat + req.notBefore } : {}),
-  });
+  return (req) => {
+    const iat = Math.floor(Date.now() / 1000);
+    return sign({
+      iss: req.issuer,
+      aud: req.audience,
+      sub: req.sub,
+      client_id: req.sub,
+      scope: req.scopes.join(' '),
+      regions: req.regions,
+      ...(req.aidBase ? { aidBase: req.aidBase } : {}),
+      iat,
+      exp: iat + (req.expiresIn ?? 3600),
+      ...(req.notBefore ? { nbf: iat + req.notBefore } : {}),
+    });
+  };
+}
+
+/** Mints one access token (see tokenMinter). */
+export function mintToken(signing: SigningKey, req: TokenRequest): string {
+  return tokenMinter(signing)(req);
 }
 
 /** An issuer of one's own: a fresh key pair, its public JWKS, and tokens signed with it. */
@@ -63,10 +71,11 @@ export function createLocalIssuer(issuer: string, alg: 'EdDSA' | 'ES256' = 'EdDS
   const { publicKey, privateKey } = alg === 'EdDSA' ? generateKeyPairSync('ed25519') : generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const kid = randomBytes(8).toString('hex');
   const signingKey: SigningKey = { alg, key: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), kid };
+  const mint = tokenMinter(signingKey);
   return {
     issuer,
     jwks: { keys: [{ ...publicKey.export({ format: 'jwk' }), kid, alg, use: 'sig' }] },
     signingKey,
-    token: (req) => mintToken(signingKey, { ...req, issuer }),
+    token: (req) => mint({ ...req, issuer }),
   };
 }
