@@ -2,7 +2,8 @@
  * Load benchmark (issue #8): `pnpm bench:load [--duration 60] [--seekers 20000]`.
  *
  * Starts registration and matching (server and worker each, as child
- * processes, NODE_ENV=production with throw-away secrets) on loopback, in
+ * processes, NODE_ENV=production with throw-away secrets and an identity
+ * provider of its own, whose EdDSA tokens they verify) on loopback, in
  * schemas and a queue prefix of their own in the test database; seeds a demo
  * city (seekers through registration's bulk import, matching's projection by
  * COPY); then drives each route at a steady rate with autocannon and prints
@@ -26,7 +27,8 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { createDemoCity } from '../packages/demo-city/src/index.ts';
 import { makeIdNumber } from '@reemploy/domain';
-import { mintToken } from '@reemploy/http-kit';
+import { serviceAudience } from '@reemploy/config';
+import { createLocalIssuer } from '@reemploy/http-kit';
 import { TEST_DATABASE_URL } from '@reemploy/runtime/testing';
 import { loadCity } from '../services/matching/bench/load.ts';
 
@@ -42,12 +44,16 @@ const OVERLOAD = !process.argv.includes('--no-overload');
 const OVERLOAD_SECONDS = Number(flag('overload-seconds', '20'));
 
 const run = randomBytes(4).toString('hex');
-const JWT_SECRET = randomBytes(32).toString('base64');
+const issuer = createLocalIssuer(`https://issuer.bench-${run}.reemploy.invalid`);
+const audience = ['registration', 'matching'].map(serviceAudience);
 const env = {
   ...process.env,
   NODE_ENV: 'production',
   DATABASE_URL: TEST_DATABASE_URL,
-  JWT_SECRET,
+  TOKEN_ISSUER: issuer.issuer,
+  JWKS_JSON: JSON.stringify(issuer.jwks),
+  // One token serves the whole run.
+  TOKEN_MAX_LIFETIME_SECONDS: String(3 * 3600),
   PII_KEY: randomBytes(32).toString('base64'),
   EVENT_SIGNING_KEY: randomBytes(32).toString('base64'),
   QUEUE_PREFIX: `bench${run}`,
@@ -165,7 +171,8 @@ async function main() {
   start('matching', 'worker', { WORKER_METRICS_PORT: String(await freePort()) });
   await new Promise((r) => setTimeout(r, 3000));
   if (died.length) throw new Error(died.join('; '));
-  const token = mintToken(JWT_SECRET, {
+  const token = issuer.token({
+    audience,
     sub: 'bench-load',
     scopes: ['seekers:read', 'seekers:write', 'matching:read', 'referrals:write'],
     regions: ['3205'],
@@ -285,7 +292,7 @@ async function main() {
     // decrypted for pii:read): the event loop lags past the threshold and under-pressure answers 503 until it recovers.
     const threshold = flag('overload-max-delay-ms', '200');
     const heavy = await startService('registration', 'REGISTRATION_PORT', { MAX_EVENT_LOOP_DELAY_MS: threshold });
-    const piiToken = mintToken(JWT_SECRET, { sub: 'bench-overload', scopes: ['seekers:read', 'pii:read'], regions: ['3205'], expiresIn: 3600 });
+    const piiToken = issuer.token({ audience, sub: 'bench-overload', scopes: ['seekers:read', 'pii:read'], regions: ['3205'], expiresIn: 3600 });
     const result = await autocannon({
       url: `${heavy.url}/v1/job-seekers?limit=500`,
       connections: 200,

@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { isDevelopmentMode } from '@reemploy/config';
 import { mintDevToken } from '@reemploy/cli/config';
 import { SEED_SCOPES, seedDemoCity } from './demo-seed.ts';
 
@@ -83,14 +84,15 @@ void (async () => {
 
 /**
  * Empty services get a small demo city (DEMO_SEEKERS people, 1,000 by default; 0 for none),
- * never in production and only when the regions are Suzhou's, where the demo city lives.
+ * only in development or test (its development token works nowhere else) and only when the
+ * regions are Suzhou's, where the demo city lives.
  */
 async function loadDemoCity(url: Record<string, string>) {
   const seekers = Number(process.env.DEMO_SEEKERS ?? 1000);
-  if (!(seekers > 0) || process.env.NODE_ENV === 'production' || !(process.env.REGION_PREFIX ?? '3205').startsWith('3205')) return;
+  if (!(seekers > 0) || !isDevelopmentMode(process.env) || !(process.env.REGION_PREFIX ?? '3205').startsWith('3205')) return;
   const say = (line: string) => console.log(`${'demo-city'.padEnd(24)} ${line}`);
   try {
-    // The services warn about a development secret already.
+    // A development token, which the services accept in development: they warn about its secret already.
     const token = mintDevToken({ sub: 'demo-city', scopes: SEED_SCOPES, regions: ['3205'], expiresIn: 900 }, process.env, () => undefined);
     const result = await seedDemoCity({
       baseUrls: { registration: url.registration!, jobPostings: url['job-postings']!, matching: url.matching!, assistanceBases: url['assistance-bases']! },

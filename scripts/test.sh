@@ -16,6 +16,8 @@ pnpm exec eslint --max-warnings 0 . || { echo "lint failed"; status=1; }
 
 echo "== tap"
 mkdir -p .run
+# Tests run in test mode (each test service sets it too; so do processes the tests start from this environment).
+export NODE_ENV=test
 # Every test service logs here at debug level; the last test scans them for personal information.
 export TEST_LOG_DIR="$PWD/.run/test-logs"
 rm -rf "$TEST_LOG_DIR" && mkdir -p "$TEST_LOG_DIR"

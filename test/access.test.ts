@@ -1,5 +1,7 @@
 import t from 'tap';
 import { createSigner } from 'fast-jwt';
+import { DEV_JWT_SECRET } from '@reemploy/config';
+import { TEST_AUDIENCES, testIssuer } from '@reemploy/runtime/testing';
 import { build as buildRegistration } from '../services/registration/test/helper.ts';
 import { build as buildJobPostings } from '../services/job-postings/test/helper.ts';
 import { build as buildMatching } from '../services/matching/test/helper.ts';
@@ -23,15 +25,17 @@ t.test('every route of every service declares a scope, or is a known public rout
 
 t.test('JWT failures are 401 without detail that helps an attacker', async (t) => {
   const svc = await buildRegistration(t);
-  const secret = svc.ctx.secrets.jwtSecret;
   const now = Math.floor(Date.now() / 1000);
-  const sign = (claims: Record<string, unknown>) => createSigner({ key: secret, algorithm: 'HS256' })(claims);
+  const { key, kid } = testIssuer.signingKey;
+  // Signed with the trusted key: only the claims are wrong.
+  const sign = (claims: Record<string, unknown>) =>
+    createSigner({ key, algorithm: 'EdDSA', kid, header: { alg: 'EdDSA', typ: 'at+jwt' } })({ iss: testIssuer.issuer, aud: TEST_AUDIENCES, iat: now, ...claims });
   const tokens: Record<string, string> = {
     'not yet valid': sign({ sub: 'x', scope: 'seekers:read', regions: ['3205'], exp: now + 600, nbf: now + 300 }),
     'no expiry': sign({ sub: 'x', scope: 'seekers:read', regions: ['3205'] }),
     'no regions': sign({ sub: 'x', scope: 'seekers:read', exp: now + 600 }),
     'no subject': sign({ scope: 'seekers:read', regions: ['3205'], exp: now + 600 }),
-    'HS512 instead of HS256': createSigner({ key: secret, algorithm: 'HS512' })({ sub: 'x', scope: 'seekers:read', regions: ['3205'], exp: now + 600 }),
+    'HS512 with the development secret': createSigner({ key: DEV_JWT_SECRET, algorithm: 'HS512', header: { alg: 'HS512', typ: 'at+jwt' } })({ iss: testIssuer.issuer, aud: TEST_AUDIENCES, sub: 'x', scope: 'seekers:read', regions: ['3205'], exp: now + 600 }),
     garbage: 'not.a.token',
   };
   const details = new Set<string>();

@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import ExcelJS from 'exceljs';
-import { DEV_JWT_SECRET } from '@reemploy/config';
+import { DEV_JWT_SECRET, DEV_TOKEN_ISSUER } from '@reemploy/config';
 import { makeIdNumber } from '@reemploy/domain';
 import { createTokenVerifier } from '@reemploy/http-kit';
 import { call, createProgress, importFile, mintDevToken } from '@reemploy/cli';
@@ -28,24 +28,34 @@ function capture() {
 const HEADER = ['idNumber', 'name', 'communityCode', 'education', 'skills', 'ableToWork'];
 const person = (n: number) => [makeIdNumber('320508', `1980-0${n}-1${n}`, 300 + n, n % 2 ? 'male' : 'female'), '陳志強', '320508024043', 'senior-secondary', '', 'yes'];
 
-t.test('token mints a development token the services accept', async (t) => {
+t.test('token mints a development token that only development and test services accept', async (t) => {
+  const trust = { issuer: DEV_TOKEN_ISSUER, refreshSeconds: 60, maxLifetimeSeconds: 3600, clockSkewSeconds: 30 };
+  const development = (audience: string, secret = DEV_JWT_SECRET) => createTokenVerifier({ ...trust, audience, developmentSecret: secret });
   const warnings: string[] = [];
   const token = mintDevToken({ scopes: ['seekers:read', 'pii:read'], regions: ['320508'], sub: 'ops', expiresIn: 600 }, {}, (m) => warnings.push(m));
-  const caller = createTokenVerifier(DEV_JWT_SECRET)(token);
+  const caller = await development('reemploy-registration')(token);
   t.same([...(caller?.scopes ?? [])], ['seekers:read', 'pii:read']);
   t.same(caller?.regions, ['320508']);
   t.equal(caller?.sub, 'ops');
-  t.match(warnings[0], /development default/);
+  t.ok(await development('reemploy-assistance-bases')(token), 'for every service');
+  t.match(warnings[0], /published development secret: accepted only by services with NODE_ENV=development or test/);
+  const header = JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString());
+  t.same([header.alg, header.typ], ['HS256', 'at+jwt'], 'HS256, shaped as an access token');
+  t.equal(await createTokenVerifier({ ...trust, audience: 'reemploy-registration' })(token), null, 'a service without the development secret (production) refuses it');
 
   const secret = 'a-secret-of-at-least-thirty-two-characters!';
-  const signed = mintDevToken({ scopes: ['admin'], regions: ['3205'] }, { JWT_SECRET: secret });
-  t.ok(createTokenVerifier(secret)(signed), 'signed with JWT_SECRET when set');
-  t.equal(createTokenVerifier(DEV_JWT_SECRET)(signed), null);
+  const signed = mintDevToken({ scopes: ['admin'], regions: ['3205'], audience: ['reemploy-matching'] }, { JWT_SECRET: secret });
+  t.ok(await development('reemploy-matching', secret)(signed), 'signed with JWT_SECRET when set');
+  t.equal(await development('reemploy-matching')(signed), null);
+  t.equal(await development('reemploy-registration', secret)(signed), null, '--audience names the services');
 
-  t.throws(() => mintDevToken({ scopes: ['admin'], regions: ['3205'] }, { NODE_ENV: 'production' }), /JWT_SECRET is required/);
+  t.throws(() => mintDevToken({ scopes: ['admin'], regions: ['3205'] }, { NODE_ENV: 'production' }), /REEMPLOY_TOKEN/);
+  t.throws(() => mintDevToken({ scopes: ['admin'], regions: ['3205'], expiresIn: 7200 }, {}), /at most 3600 seconds/, 'no longer than services accept');
+  t.ok(mintDevToken({ scopes: ['admin'], regions: ['3205'], expiresIn: 7200 }, { TOKEN_MAX_LIFETIME_SECONDS: '7200' }, () => {}));
   t.throws(() => mintDevToken({ scopes: ['admin'], regions: ['sz'] }, {}), /division-code prefix/);
 
-  const svc = await buildRegistration(t);
+  // The test service trusts the development issuer's name only when told to: as `pnpm start` runs it, TOKEN_ISSUER unset.
+  const svc = await buildRegistration(t, { env: { TOKEN_ISSUER: '' } });
   const res = await svc.app.inject({ method: 'GET', url: '/v1/job-seekers', headers: { authorization: `Bearer ${mintDevToken({ scopes: ['seekers:read'], regions: ['3205'] }, {}, () => {})}` } });
   t.equal(res.statusCode, 200, 'the service accepts it');
 });

@@ -7,6 +7,7 @@
  */
 import t from 'tap';
 import { execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,9 +33,10 @@ const schemas: Record<string, z.ZodObject> = {
   'assistance-bases': assistanceBasesEnvSchema as unknown as z.ZodObject,
 };
 const secrets = {
-  JWT_SECRET: 'compose-test-secret-of-at-least-32-characters',
-  PII_KEY: Buffer.alloc(32, 7).toString('base64'),
-  EVENT_SIGNING_KEY: 'compose-test-event-signing-key-of-32-characters',
+  TOKEN_ISSUER: 'https://idp.example.gov.cn/realms/suzhou',
+  JWKS_URL: 'https://idp.example.gov.cn/realms/suzhou/certs',
+  PII_KEY: randomBytes(32).toString('base64'),
+  EVENT_SIGNING_KEY: randomBytes(32).toString('base64'),
   REDIS_PASSWORD: 'compose-test-redis-password-0123',
 };
 
@@ -87,7 +89,7 @@ t.test('docker-compose.yml validates and runs every service and worker as the co
 
   const missing = await config(['-f', 'docker-compose.yml', 'config'], {});
   t.not(missing.code, 0, 'refused without the secrets');
-  t.match(missing.stderr, /JWT_SECRET|PII_KEY|EVENT_SIGNING_KEY|REDIS_PASSWORD/, 'naming the missing secret');
+  t.match(missing.stderr, /TOKEN_ISSUER|PII_KEY|EVENT_SIGNING_KEY|REDIS_PASSWORD/, 'naming the missing setting');
   const { REDIS_PASSWORD: _, ...withoutRedisPassword } = secrets;
   const noRedisPassword = await config(['-f', 'docker-compose.yml', 'config'], withoutRedisPassword);
   t.not(noRedisPassword.code, 0, 'refused without REDIS_PASSWORD');

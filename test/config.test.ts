@@ -1,6 +1,7 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
-import { ConfigError, DEV_EVENT_SIGNING_KEY, DEV_JWT_SECRET, DEV_PII_KEY, resolveSecrets } from '@reemploy/config';
+import { randomBytes } from 'node:crypto';
+import { ConfigError, DEV_EVENT_SIGNING_KEY, DEV_JWT_SECRET, DEV_PII_KEY, DEV_TOKEN_ISSUER, estimatedEntropyBits, resolveSecrets } from '@reemploy/config';
 import { spawn } from 'node:child_process';
 import { RedisPolicyError } from '@reemploy/messaging';
 import { closeContext, createContext, prepareContext } from '@reemploy/runtime';
@@ -24,40 +25,100 @@ t.test('.env.example describes every variable of every service', async (t) => {
   }
 });
 
-t.test('production refuses to start without JWT_SECRET, PII_KEY or EVENT_SIGNING_KEY; development warns', async (t) => {
-  const env = registration.parseEnv({ NODE_ENV: 'production' });
-  t.throws(() => resolveSecrets(env), ConfigError);
-  t.throws(() => resolveSecrets(registration.parseEnv({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) })), /PII_KEY/);
-  const keys = { JWT_SECRET: 'x'.repeat(40), PII_KEY: Buffer.alloc(32, 7).toString('base64') };
-  t.throws(() => resolveSecrets(registration.parseEnv({ NODE_ENV: 'production', ...keys })), /EVENT_SIGNING_KEY is required/);
-  const ok = resolveSecrets(registration.parseEnv({ NODE_ENV: 'production', ...keys, EVENT_SIGNING_KEY: 'e'.repeat(40), EVENT_SIGNING_OLD_KEYS: `${'o'.repeat(32)},${'p'.repeat(32)}` }));
-  t.equal(ok.jwtSecret, 'x'.repeat(40));
-  t.same(ok.eventSigningKeys, { current: 'e'.repeat(40), previous: ['o'.repeat(32), 'p'.repeat(32)] });
+const key = () => randomBytes(32).toString('base64');
+/** What a production deployment sets: its own PII and event signing keys, the identity provider and its keys. */
+const own = { PII_KEY: key(), EVENT_SIGNING_KEY: key(), TOKEN_ISSUER: 'https://idp.example.gov.cn/realms/suzhou', JWKS_URL: 'https://idp.example.gov.cn/realms/suzhou/certs' };
+const production = (vars: Record<string, string>) => () => resolveSecrets(registration.parseEnv({ NODE_ENV: 'production', ...own, ...vars }), () => {});
+
+t.test('outside development and test every secret is required; development warns', async (t) => {
+  t.throws(() => resolveSecrets(registration.parseEnv({ NODE_ENV: 'production' })), ConfigError);
+  t.throws(production({ PII_KEY: '' }), /PII_KEY is required/);
+  t.throws(production({ EVENT_SIGNING_KEY: '' }), /EVENT_SIGNING_KEY is required/);
+  const ok = production({})();
+  t.same(ok.piiKey, Buffer.from(own.PII_KEY, 'base64'));
+  t.same(ok.tokens, { issuer: own.TOKEN_ISSUER, keys: { url: own.JWKS_URL }, refreshSeconds: 60, maxLifetimeSeconds: 3600, clockSkewSeconds: 30 }, 'no development secret: HS256 is never accepted');
   const warnings: string[] = [];
-  resolveSecrets(registration.parseEnv({ NODE_ENV: 'development' }), (m) => warnings.push(m));
-  t.equal(warnings.length, 3, 'one warning per development default');
-  t.throws(() => registration.parseEnv({ EVENT_SIGNING_KEY: 'short' }), /EVENT_SIGNING_KEY/, 'a signing key is at least 32 characters');
-  t.throws(() => registration.parseEnv({ EVENT_SIGNING_OLD_KEYS: `${'o'.repeat(32)},short` }), /EVENT_SIGNING_OLD_KEYS/);
+  const development = resolveSecrets(registration.parseEnv({ NODE_ENV: 'development' }), (m) => warnings.push(m));
+  t.equal(warnings.length, 3, 'one warning per development default (PII_KEY, JWT_SECRET, EVENT_SIGNING_KEY)');
+  t.same([development.tokens.issuer, development.tokens.developmentSecret], [DEV_TOKEN_ISSUER, DEV_JWT_SECRET]);
   t.throws(() => registration.parseEnv({ CITY_CODE: '320508' }), /CITY_CODE/, 'the city is a four-digit code');
   t.throws(() => registration.parseEnv({ REGISTRATION_PORT: 'eighty' }), /REGISTRATION_PORT/, 'a bad variable is named');
-  t.throws(() => resolveSecrets(registration.parseEnv({ PII_KEY: 'c2hvcnQ=' }), () => {}), /32 bytes/);
+  t.throws(() => resolveSecrets(registration.parseEnv({ NODE_ENV: 'test', PII_KEY: 'c2hvcnQ=' }), () => {}), /32 bytes/);
 });
 
-t.test('production refuses the published development secrets', async (t) => {
-  const own = { JWT_SECRET: 'x'.repeat(40), PII_KEY: Buffer.alloc(32, 7).toString('base64'), EVENT_SIGNING_KEY: 'e'.repeat(40) };
-  t.throws(() => resolveSecrets(registration.parseEnv({ NODE_ENV: 'production', ...own, JWT_SECRET: DEV_JWT_SECRET })), /JWT_SECRET is the published development default/);
-  t.throws(() => resolveSecrets(registration.parseEnv({ NODE_ENV: 'production', ...own, PII_KEY: DEV_PII_KEY })), /PII_KEY is the published development key/);
-  t.throws(() => resolveSecrets(registration.parseEnv({ NODE_ENV: 'production', ...own, EVENT_SIGNING_KEY: DEV_EVENT_SIGNING_KEY })), /published development key/);
+t.test('an unset NODE_ENV is production: every secret required, no development tokens', async (t) => {
+  const problems = (vars: Record<string, string>) => {
+    try {
+      resolveSecrets(registration.parseEnv(vars), () => {});
+      return '';
+    } catch (err) {
+      t.type(err, ConfigError);
+      return (err as Error).message;
+    }
+  };
+  const unset = problems({});
+  for (const missing of [/PII_KEY is required/, /TOKEN_ISSUER is required/, /JWKS_URL or JWKS_FILE is required/, /NODE_ENV unset/]) t.match(unset, missing);
+  t.equal(problems({ NODE_ENV: '' }), unset, 'set to nothing is unset');
+  t.equal(problems({ ...own }), '', 'with every secret it starts');
+  t.match(problems({ ...own, JWT_SECRET: DEV_JWT_SECRET }), /JWT_SECRET is for development tokens only/);
+  t.throws(() => registration.parseEnv({ NODE_ENV: 'Development' }), /NODE_ENV/, 'development means exactly "development"');
+  t.throws(() => registration.parseEnv({ NODE_ENV: 'staging' }), /NODE_ENV/);
+});
+
+t.test('production refuses the published development secrets however they are written (finding 5)', async (t) => {
+  const devBytes = Buffer.from(DEV_PII_KEY, 'base64');
+  const published = /is a published development key/;
+  t.throws(production({ PII_KEY: DEV_PII_KEY }), published, 'the development key');
+  t.throws(production({ PII_KEY: DEV_PII_KEY.replace(/=+$/, '') }), published, 'without its = padding');
+  t.throws(production({ PII_KEY: devBytes.toString('base64url') }), published, 're-encoded as base64url');
+  t.throws(production({ PII_KEY: ` ${DEV_PII_KEY}\n` }), published, 'with spaces around it');
+  t.throws(production({ PII_HASH_KEY: DEV_PII_KEY }), /PII_HASH_KEY is a published development key/, 'as PII_HASH_KEY');
+  t.throws(production({ PII_OLD_KEYS: `k0:${devBytes.toString('base64url')}` }), /PII_OLD_KEYS\[k0\] is a published development key/, 'in PII_OLD_KEYS');
+  t.throws(production({ JWT_SECRET: `${DEV_JWT_SECRET} ` }), /JWT_SECRET is for development tokens only/, 'the development JWT secret with a trailing space');
+  t.throws(production({ JWT_SECRET: 'a'.repeat(32) }), /JWT_SECRET is for development tokens only/, 'any JWT secret: production takes no HS256 tokens');
+  t.throws(production({ EVENT_SIGNING_KEY: DEV_EVENT_SIGNING_KEY }), /EVENT_SIGNING_KEY is a published development key/, 'the development event signing key');
   t.throws(
-    () => resolveSecrets(registration.parseEnv({ NODE_ENV: 'production', ...own, EVENT_SIGNING_OLD_KEYS: DEV_EVENT_SIGNING_KEY })),
-    /published development key/,
+    production({ EVENT_SIGNING_OLD_KEYS: Buffer.from(DEV_EVENT_SIGNING_KEY, 'base64').toString('base64url') }),
+    /EVENT_SIGNING_OLD_KEYS\[0\] is a published development key/,
     'not even as a retired key: events signed with it would still be applied',
   );
-  t.throws(() => resolveSecrets(registration.parseEnv({ NODE_ENV: 'production', ...own, EVENT_SIGNING_KEY: own.JWT_SECRET })), /must differ from JWT_SECRET/);
+  t.throws(production({ EVENT_SIGNING_KEY: own.PII_KEY }), /EVENT_SIGNING_KEY must differ from PII_KEY/);
+  const rotated = production({ EVENT_SIGNING_OLD_KEYS: `${key()},${key()}` })();
+  t.equal(rotated.eventSigningKeys.previous.length, 2, 'retired keys are read');
   t.doesNotThrow(
     () => resolveSecrets(registration.parseEnv({ NODE_ENV: 'development', JWT_SECRET: DEV_JWT_SECRET, PII_KEY: DEV_PII_KEY, EVENT_SIGNING_KEY: DEV_EVENT_SIGNING_KEY }), () => {}),
     'development may name them',
   );
+});
+
+t.test('production refuses keys below 128 bits of estimated entropy, naming the variable and never the value', async (t) => {
+  const aaaa = Buffer.from('a'.repeat(32)).toString('base64');
+  const passphrase = Buffer.from('my-secret-password-for-prod-2026').toString('base64');
+  const sequence = Buffer.from(Array.from({ length: 32 }, (_, i) => i)).toString('base64');
+  for (const [label, value] of [['"a".repeat(32)', aaaa], ['a passphrase', passphrase], ['bytes 0 to 31', sequence], ['32 equal bytes', Buffer.alloc(32, 7).toString('base64')]]) {
+    for (const name of ['PII_KEY', 'PII_HASH_KEY', 'EVENT_SIGNING_KEY']) t.throws(production({ [name]: value! }), new RegExp(`${name} is too predictable`), `${label} as ${name}`);
+    t.throws(production({ PII_OLD_KEYS: `k0:${value}` }), /PII_OLD_KEYS\[k0\] is too predictable/, `${label} in PII_OLD_KEYS`);
+    try {
+      production({ PII_KEY: value! })();
+    } catch (err) {
+      t.notOk((err as Error).message.includes(value!), 'the message does not show the value');
+    }
+  }
+  t.throws(production({ PII_KEY: `${key().slice(0, 20)}!!${key().slice(22)}` }), /PII_KEY must be base64 of exactly 32 bytes/, 'characters outside base64 are not skipped');
+  const refused = Array.from({ length: 200 }, () => production({ PII_KEY: key(), PII_HASH_KEY: key(), PII_OLD_KEYS: `k0:${key()}` })).filter((start) => {
+    try {
+      start();
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  t.equal(refused.length, 0, 'keys from openssl rand -base64 32 (200 of each) pass');
+  const random = Array.from({ length: 10_000 }, () => estimatedEntropyBits(randomBytes(32)));
+  t.ok(Math.min(...random) >= 140, `random bytes estimate well above 128 (least of 10,000: ${Math.min(...random).toFixed(1)})`);
+  t.equal(estimatedEntropyBits(Buffer.from('a'.repeat(32))), 0);
+  t.ok(estimatedEntropyBits(Buffer.from('0123456789abcdef0123456789abcdef')) < 40, 'a repeated run');
+  t.ok(estimatedEntropyBits(Buffer.from(randomBytes(16).toString('hex'))) <= 128, 'hex text: at most 4 bits a digit');
 });
 
 t.test('.env.example as it is loads: a variable set to nothing is unset', async (t) => {
@@ -68,12 +129,13 @@ t.test('.env.example as it is loads: a variable set to nothing is unset', async 
       .filter((line) => /^[A-Z_]+=/.test(line))
       .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
   );
+  t.equal(vars.NODE_ENV, 'development', 'the file is for development');
   t.equal(vars.JWT_SECRET, '', 'the file sets JWT_SECRET to nothing');
   const warnings: string[] = [];
   for (const service of [registration, jobPostings, matching, assistanceBases]) {
     const env = service.parseEnv(vars);
     t.equal(env.JWT_SECRET, undefined);
-    t.ok(resolveSecrets(env, (m) => warnings.push(m)).jwtSecret, 'starts with the development default');
+    t.equal(resolveSecrets(env, (m) => warnings.push(m)).tokens.developmentSecret, DEV_JWT_SECRET, 'starts with the development secret');
   }
   t.ok(warnings.some((w) => /JWT_SECRET is not set/.test(w)), 'and warns');
 });

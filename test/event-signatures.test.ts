@@ -3,7 +3,7 @@
  * job put on an event queue any other way — through the queue dashboard, or
  * by anyone who can reach Redis — fails at once and changes nothing.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import t from 'tap';
 import { Queue, type Job } from 'bullmq';
 import { queueNames, type Envelope, type EventPayload, type ServiceName } from '@reemploy/events';
@@ -69,7 +69,7 @@ t.test('a referral.hired added to the queues by hand is refused by every consume
   // What an operator with the dashboard, or anyone with the Redis password, could add: unsigned, or signed with a guessed key.
   const unsigned = envelope(hire(seekerId, vacancy.id));
   const guessed = envelope(hire(seekerId, vacancy.id));
-  const forged = { ...guessed, signature: signEnvelope('a-guess-at-the-event-signing-key-0123456789', guessed) };
+  const forged = { ...guessed, signature: signEnvelope(randomBytes(32), guessed) };
   // The relay's own signature, moved onto another payload.
   const genuine = envelope(hire(seekerId, vacancy.id));
   const tampered = { ...genuine, payload: { ...genuine.payload as object, vacancyId: randomUUID() }, signature: signEnvelope(match.ctx.secrets.eventSigningKeys.current, genuine) };
@@ -111,8 +111,8 @@ t.test('a referral.hired added to the queues by hand is refused by every consume
 });
 
 t.test('while keys rotate, consumers accept the retired key beside the current one', async (t) => {
-  const retired = 'the-retired-event-signing-key-0123456789';
-  const current = 'the-current-event-signing-key-0123456789';
+  const retired = randomBytes(32).toString('base64');
+  const current = randomBytes(32).toString('base64');
   const postings = await buildJobPostings(t, { env: { EVENT_SIGNING_KEY: current, EVENT_SIGNING_OLD_KEYS: retired } });
   await postings.startWorkers();
   const vacancy = await createVacancy(postings, await createEmployer(postings), { headcount: 3 });
@@ -121,9 +121,9 @@ t.test('while keys rotate, consumers accept the retired key beside the current o
 
   const signedWith = (key: string) => {
     const e = envelope(hire(randomUUID(), vacancy.id));
-    return { ...e, signature: signEnvelope(key, e) };
+    return { ...e, signature: signEnvelope(Buffer.from(key, 'base64'), e) };
   };
-  for (const data of [signedWith(retired), signedWith(current), signedWith('the-development-key-everyone-knows-0123456789')]) {
+  for (const data of [signedWith(retired), signedWith(current), signedWith(randomBytes(32).toString('base64'))]) {
     await queue.add('referral.hired', data, { jobId: data.id });
   }
   await eventually(async () => ((await queue.getCompletedCount()) === 2 && (await queue.getFailedCount()) === 1 ? true : undefined), 15_000, 50);

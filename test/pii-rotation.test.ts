@@ -6,8 +6,7 @@ import { promisify } from 'node:util';
 import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, closeContext, createContext, encryptedColumnsOf, HashKeyMismatch, rotatePiiKeys, type ServiceDefinition } from '@reemploy/runtime';
-import { TEST_DATABASE_URL } from '@reemploy/runtime/testing';
-import { mintToken } from '@reemploy/http-kit';
+import { TEST_AUDIENCES, TEST_DATABASE_URL, testIssuer } from '@reemploy/runtime/testing';
 import { registration } from '../services/registration/src/definition.ts';
 import { jobPostings } from '../services/job-postings/src/definition.ts';
 import { build as buildRegistration } from '../services/registration/test/helper.ts';
@@ -38,6 +37,8 @@ async function restart(t: { teardown(fn: () => unknown): void }, def: AnyDef, sc
     QUEUE_PREFIX: queuePrefix,
     LOG_LEVEL: 'silent',
     MAX_EVENT_LOOP_DELAY_MS: '0',
+    TOKEN_ISSUER: testIssuer.issuer,
+    JWKS_JSON: JSON.stringify(testIssuer.jwks),
     ...keys,
   });
   const ctx = createContext(def, env, pino({ level: 'silent' }));
@@ -46,7 +47,7 @@ async function restart(t: { teardown(fn: () => unknown): void }, def: AnyDef, sc
     await app.close();
     await closeContext(ctx);
   });
-  const token = mintToken(ctx.secrets.jwtSecret, { sub: 'rotation-test', scopes: ['seekers:read', 'seekers:write', 'pii:read', 'employers:read', 'employers:write', 'webhooks:manage'], regions: ['3205'] });
+  const token = testIssuer.token({ audience: TEST_AUDIENCES, sub: 'rotation-test', scopes: ['seekers:read', 'seekers:write', 'pii:read', 'employers:read', 'employers:write', 'webhooks:manage'], regions: ['3205'] });
   return { app, ctx, headers: { authorization: `Bearer ${token}` } };
 }
 

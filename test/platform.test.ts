@@ -1,6 +1,7 @@
 import t from 'tap';
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { mintToken } from '@reemploy/http-kit';
+import { createLocalIssuer } from '@reemploy/http-kit';
+import { TEST_AUDIENCES, testIssuer } from '@reemploy/runtime/testing';
 import { build as buildRegistration } from '../services/registration/test/helper.ts';
 import { build as buildJobPostings } from '../services/job-postings/test/helper.ts';
 import { build as buildMatching } from '../services/matching/test/helper.ts';
@@ -63,17 +64,15 @@ t.test('authentication and scopes', async (t) => {
   t.equal(none.headers['content-type'], 'application/problem+json; charset=utf-8');
   t.equal(none.json().code, 'unauthorized');
 
-  const wrongKey = mintToken('another-secret-that-is-long-enough-to-sign-tokens', { sub: 'x', scopes: ['seekers:write'], regions: ['3205'] });
+  const wrongKey = createLocalIssuer(testIssuer.issuer).token({ audience: TEST_AUDIENCES, sub: 'x', scopes: ['seekers:write'], regions: ['3205'] });
   t.equal((await svc.app.inject({ method: 'POST', url, payload, headers: { authorization: `Bearer ${wrongKey}` } })).statusCode, 401);
 
-  const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
+  const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'at+jwt' })).toString('base64url');
   const claims = Buffer.from(JSON.stringify({ sub: 'x', scope: 'seekers:write', regions: ['3205'], exp: Math.floor(Date.now() / 1000) + 60 })).toString('base64url');
   t.equal((await svc.app.inject({ method: 'POST', url, payload, headers: { authorization: `Bearer ${header}.${claims}.` } })).statusCode, 401, 'alg none refused');
 
-  const expired = svc.token(['seekers:write']);
-  const expiredToken = mintToken(svc.ctx.secrets.jwtSecret, { sub: 'x', scopes: ['seekers:write'], regions: ['3205'], expiresIn: -60 });
+  const expiredToken = testIssuer.token({ audience: TEST_AUDIENCES, sub: 'x', scopes: ['seekers:write'], regions: ['3205'], expiresIn: -60 });
   t.equal((await svc.app.inject({ method: 'POST', url, payload, headers: { authorization: `Bearer ${expiredToken}` } })).statusCode, 401, 'expired refused');
-  t.ok(expired);
 
   const readOnly = svc.token(['seekers:read']);
   const forbidden = await svc.app.inject({ method: 'POST', url, payload, headers: { authorization: `Bearer ${readOnly}` } });

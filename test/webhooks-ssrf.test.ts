@@ -1,5 +1,6 @@
 import t from 'tap';
-import { ConfigError, resolveSecrets } from '@reemploy/config';
+import { resolveSecrets } from '@reemploy/config';
+import { randomBytes } from 'node:crypto';
 import { recordEvent } from '@reemploy/messaging';
 import { eventually, testQueuePrefix } from '@reemploy/runtime/testing';
 import { registration } from '@reemploy/registration';
@@ -130,8 +131,13 @@ t.test('replays are capped per calling system and minute, across processes', asy
 });
 
 t.test('production refuses to start with loopback receivers allowed', async (t) => {
-  const secrets = { JWT_SECRET: 'x'.repeat(40), PII_KEY: Buffer.alloc(32, 7).toString('base64') };
-  t.throws(() => resolveSecrets(registration.parseEnv({ NODE_ENV: 'production', ...secrets, WEBHOOK_ALLOW_LOOPBACK: 'true' })), ConfigError);
+  const secrets = {
+    TOKEN_ISSUER: 'https://idp.example.gov.cn/realms/suzhou',
+    JWKS_URL: 'https://idp.example.gov.cn/realms/suzhou/certs',
+    PII_KEY: randomBytes(32).toString('base64'),
+    EVENT_SIGNING_KEY: randomBytes(32).toString('base64'),
+  };
+  t.throws(() => resolveSecrets(registration.parseEnv({ NODE_ENV: 'production', ...secrets, WEBHOOK_ALLOW_LOOPBACK: 'true' })), /WEBHOOK_ALLOW_LOOPBACK/);
   t.doesNotThrow(() => resolveSecrets(registration.parseEnv({ NODE_ENV: 'production', ...secrets })));
   t.doesNotThrow(() => resolveSecrets(registration.parseEnv({ NODE_ENV: 'test', ...secrets, WEBHOOK_ALLOW_LOOPBACK: 'true' })));
 });

@@ -1,4 +1,5 @@
-import { DEV_JWT_SECRET } from '@reemploy/config';
+import { DEV_JWT_SECRET, DEV_TOKEN_ISSUER, serviceAudience } from '@reemploy/config';
+import { SERVICES } from '@reemploy/events';
 import { mintToken } from '@reemploy/http-kit';
 
 export type ServiceKey = 'registration' | 'jobPostings' | 'matching' | 'assistanceBases';
@@ -23,27 +24,37 @@ export interface DevTokenRequest {
   /** Seconds. */
   expiresIn?: number;
   aidBase?: string;
+  /** The services it is for (default: all four, `reemploy-registration` …). */
+  audience?: string[];
 }
 
 /**
- * Mints a token with JWT_SECRET, or the documented development secret (with
- * a warning): the same secret the services fall back to outside production.
+ * Mints a development token: HS256 with JWT_SECRET, or the published
+ * development secret (with a warning), issued by TOKEN_ISSUER or
+ * `reemploy-development`, for every service. Only services running with
+ * NODE_ENV=development or test accept it; production services verify the
+ * identity provider's tokens against its keys and refuse every HS256 token.
  */
 export function mintDevToken(req: DevTokenRequest, env: NodeJS.ProcessEnv = process.env, warn: (msg: string) => void = (m) => process.stderr.write(`${m}\n`)): string {
+  if (env.NODE_ENV === 'production') throw new Error('no development tokens with NODE_ENV=production: set REEMPLOY_TOKEN to an access token from the identity provider');
   if (!req.scopes.length) throw new Error('at least one scope is needed');
   for (const region of req.regions) if (!/^\d{2,12}$/.test(region)) throw new Error(`region "${region}" is not a division-code prefix (2 to 12 digits)`);
-  const secret = env.JWT_SECRET;
-  if (!secret) {
-    if (env.NODE_ENV === 'production') throw new Error('JWT_SECRET is required when NODE_ENV=production');
-    warn('JWT_SECRET is not set: signing with the development default');
-  }
-  return mintToken(secret ?? DEV_JWT_SECRET, {
-    sub: req.sub ?? 'reemploy-cli',
-    scopes: req.scopes,
-    regions: req.regions,
-    expiresIn: req.expiresIn ?? 3600,
-    ...(req.aidBase ? { aidBase: req.aidBase } : {}),
-  });
+  const expiresIn = req.expiresIn ?? 3600;
+  const maxLifetime = Number(env.TOKEN_MAX_LIFETIME_SECONDS || 3600);
+  if (expiresIn > maxLifetime) throw new Error(`a token may live at most ${maxLifetime} seconds (TOKEN_MAX_LIFETIME_SECONDS): services refuse longer ones`);
+  if (!env.JWT_SECRET) warn('development token signed with the published development secret: accepted only by services with NODE_ENV=development or test');
+  return mintToken(
+    { alg: 'HS256', key: env.JWT_SECRET || DEV_JWT_SECRET },
+    {
+      issuer: env.TOKEN_ISSUER || DEV_TOKEN_ISSUER,
+      audience: req.audience ?? SERVICES.map(serviceAudience),
+      sub: req.sub ?? 'reemploy-cli',
+      scopes: req.scopes,
+      regions: req.regions,
+      expiresIn,
+      ...(req.aidBase ? { aidBase: req.aidBase } : {}),
+    },
+  );
 }
 
 /** REEMPLOY_TOKEN when set; otherwise a development token with just the scopes the command needs. */

@@ -14,14 +14,22 @@ const program = new Command('reemploy').description('Operator tools for the reem
 
 program
   .command('token')
-  .description('Mint a development token (JWT_SECRET, or the development default)')
+  .description('Mint a DEVELOPMENT token (HS256, JWT_SECRET or the published development secret): only services with NODE_ENV=development or test accept it')
   .requiredOption('--scopes <list>', 'scopes, comma-separated, e.g. seekers:read,pii:read')
   .option('--regions <list>', 'division-code prefixes, comma-separated', '3205')
   .option('--sub <name>', 'the calling system', 'reemploy-cli')
-  .option('--expires <seconds>', 'lifetime in seconds', positiveInt, 3600)
+  .option('--expires <seconds>', 'lifetime in seconds (at most TOKEN_MAX_LIFETIME_SECONDS, default 3600)', positiveInt, 3600)
   .option('--aid-base <id>', 'limit the token to one assistance base')
-  .action((o: { scopes: string; regions: string; sub: string; expires: number; aidBase?: string }) => {
-    const token = mintDevToken({ scopes: splitList(o.scopes), regions: splitList(o.regions), sub: o.sub, expiresIn: o.expires, ...(o.aidBase ? { aidBase: o.aidBase } : {}) });
+  .option('--audience <list>', 'the services it is for, comma-separated (default: all four, reemploy-registration …)')
+  .action((o: { scopes: string; regions: string; sub: string; expires: number; aidBase?: string; audience?: string }) => {
+    const token = mintDevToken({
+      scopes: splitList(o.scopes),
+      regions: splitList(o.regions),
+      sub: o.sub,
+      expiresIn: o.expires,
+      ...(o.aidBase ? { aidBase: o.aidBase } : {}),
+      ...(o.audience ? { audience: splitList(o.audience) } : {}),
+    });
     process.stdout.write(`${token}\n`);
   });
 

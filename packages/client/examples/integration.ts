@@ -12,10 +12,14 @@
  *      registration (matching publishes it; registration records the employment).
  *
  * Run it against running services (`pnpm start`) with a token holding the
- * scopes below, e.g.
+ * scopes below: against development services a development token, e.g.
  *
  *   TOKEN=$(pnpm --silent reemploy token --regions 3205 --scopes seekers:read,seekers:write,employers:write,vacancies:read,vacancies:write,matching:read,matching:run,referrals:write)
  *   REEMPLOY_TOKEN=$TOKEN pnpm exec tsx packages/client/examples/integration.ts
+ *
+ * and against production an access token from the identity provider naming
+ * every service in `aud` (reemploy-registration, reemploy-job-postings,
+ * reemploy-matching, reemploy-assistance-bases).
  *
  * test/client-integration.test.ts runs it in the suite against the four real
  * services and their workers.

@@ -1,5 +1,7 @@
 export * from './problem.ts';
 export * from './auth.ts';
+export * from './token-verifier.ts';
+export * from './token-minting.ts';
 export * from './pagination.ts';
 export * from './etag.ts';
 export * from './logging.ts';

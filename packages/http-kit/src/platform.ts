@@ -9,7 +9,8 @@ import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-pro
 import type { Kysely } from 'kysely';
 import { isDatabaseUnavailable, isTransactionConflict } from '@reemploy/db';
 import { isRedisUnavailable, type MessagingTables } from '@reemploy/messaging';
-import { createTokenVerifier, type Caller } from './auth.ts';
+import type { Caller } from './auth.ts';
+import { bearerSchemeDescription, createTokenVerifier, type TokenVerifierOptions } from './token-verifier.ts';
 import { handleError } from './errors.ts';
 import { scrubPii } from './logging.ts';
 import { claimIdempotencyKey, settleIdempotencyKey, type AnswerSealer, type IdempotencyState, type PiiShown } from './idempotency.ts';
@@ -66,7 +67,8 @@ export interface PlatformOptions {
   title: string;
   description: string;
   version: string;
-  jwtSecret: string;
+  /** Which bearer tokens are trusted: the issuer, its keys, this service's audience, lifetimes. */
+  tokens: TokenVerifierOptions;
   db: Kysely<MessagingTables>;
   /** Named readiness checks; each must resolve within a second. */
   readiness: Record<string, () => Promise<unknown>>;
@@ -101,7 +103,7 @@ const ERROR_RESPONSES = { '4xx': problemResponse, '5xx': problemResponse };
  * Register it first: it checks every route registered after it.
  */
 async function platform(app: FastifyInstance, opts: PlatformOptions) {
-  const verify = createTokenVerifier(opts.jwtSecret);
+  const verify = createTokenVerifier({ onKeysError: (err) => app.log.warn({ err: err.message }, 'the issuer\'s keys could not be refreshed; the keys held so far stay in use'), ...opts.tokens });
   app.decorate('metrics', createMetrics(opts.service));
   app.decorateRequest('caller', null as unknown as Caller);
   const catalog: RouteAccess[] = [];
@@ -152,7 +154,7 @@ async function platform(app: FastifyInstance, opts: PlatformOptions) {
     const header = request.headers.authorization;
     // The scheme's name is case-insensitive (RFC 9110 §11.1): "bearer" is as good as "Bearer".
     const token = header && /^bearer +(.*)$/i.exec(header)?.[1];
-    const caller = token ? verify(token) : null;
+    const caller = token ? await verify(token) : null;
     if (!caller) throw problems.unauthorized();
     if (!caller.scopes.has(scope)) throw problems.forbidden(`This route requires the scope "${scope}"`);
     request.caller = caller;
@@ -219,7 +221,7 @@ async function platform(app: FastifyInstance, opts: PlatformOptions) {
       servers: opts.servers ?? [{ url: '/', description: 'This service, at the address this document was read from' }],
       components: {
         securitySchemes: {
-          bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'HS256 token carrying the caller\'s scopes and regions (see `pnpm reemploy token`)' },
+          bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: bearerSchemeDescription(opts.tokens.audience) },
         },
       },
       tags: [{ name: 'operations', description: 'Health, readiness and metrics' }, ...(opts.tags ?? [])],

@@ -18,7 +18,7 @@ export interface RelayOptions<DB extends MessagingTables = MessagingTables> {
   prefix: string;
   logger: Logger;
   /** EVENT_SIGNING_KEY: every published envelope carries its signature, which consumers check. */
-  signingKey: string;
+  signingKey: Buffer;
   batchSize?: number;
   pollMs?: number;
   /**

@@ -4,8 +4,8 @@ import { relayedEnvelopeSchema, type Envelope } from '@reemploy/events';
 
 /** The relay signs with `current`; consumers also accept `previous` while events signed with them drain. */
 export interface SigningKeys {
-  current: string;
-  previous: string[];
+  current: Buffer;
+  previous: Buffer[];
 }
 
 export type RefusalReason = 'unsigned' | 'bad-signature';
@@ -14,14 +14,14 @@ export type RefusalReason = 'unsigned' | 'bad-signature';
  * HMAC-SHA256 over the RFC 8785 (JCS) encoding of the envelope's fields: key
  * order and spacing change nothing, any changed value breaks it.
  */
-function mac(key: string, e: Envelope): Buffer {
+function mac(key: Buffer, e: Envelope): Buffer {
   const { id, type, version, producer, seq, subject, occurredAt, payload } = e;
   return createHmac('sha256', key)
     .update(canonicalize({ id, type, version, producer, seq, subject, occurredAt, payload }) ?? '')
     .digest();
 }
 
-export function signEnvelope(key: string, envelope: Envelope): string {
+export function signEnvelope(key: Buffer, envelope: Envelope): string {
   return mac(key, envelope).toString('base64url');
 }
 
@@ -33,7 +33,7 @@ export function verifyRelayed(keys: SigningKeys, raw: unknown): { envelope: Enve
   const parsed = relayedEnvelopeSchema.safeParse(raw);
   if (!parsed.success) return { refused: (raw as { signature?: unknown } | null)?.signature ? 'bad-signature' : 'unsigned' };
   const given = Buffer.from(parsed.data.signature, 'base64url');
-  const matches = (key: string) => {
+  const matches = (key: Buffer) => {
     try {
       const expected = mac(key, parsed.data);
       return given.length === expected.length && timingSafeEqual(given, expected);

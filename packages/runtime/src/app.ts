@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import type { BaseEnv } from '@reemploy/config';
+import { serviceAudience, type BaseEnv } from '@reemploy/config';
 import { createFastify, platformPlugin, registerPiiAuditRoutes } from '@reemploy/http-kit';
 import { createQueue, type MessagingTables } from '@reemploy/messaging';
 import { registerWebhookRoutes, webhookQueueName } from '@reemploy/webhooks';
@@ -23,7 +23,7 @@ export async function buildApp<DB extends MessagingTables, Env extends BaseEnv>(
     title: def.title,
     description: def.description,
     version: def.version,
-    jwtSecret: ctx.secrets.jwtSecret,
+    tokens: { ...ctx.secrets.tokens, audience: ctx.env.TOKEN_AUDIENCE ?? serviceAudience(def.name) },
     db: ctx.db as never,
     pii: ctx.pii,
     tags: [...(def.tags ?? []), { name: 'audit', description: 'Who read personal information unmasked' }, { name: 'webhooks', description: 'Signed event deliveries to other systems' }],

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import type { BaseEnv } from '@reemploy/config';
+import { serviceAudience, type BaseEnv } from '@reemploy/config';
 import { dropSchema } from '@reemploy/db';
-import { loggerOptions, mintToken } from '@reemploy/http-kit';
 import type { Envelope, RelayedEnvelope } from '@reemploy/events';
+import { SERVICES } from '@reemploy/events';
+import { createLocalIssuer, loggerOptions } from '@reemploy/http-kit';
 import { signEnvelope, type MessagingTables } from '@reemploy/messaging';
 import { buildApp } from './app.ts';
 import { closeContext, createContext, prepareService } from './context.ts';
@@ -18,12 +19,23 @@ interface TestLike {
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/reemploy_test';
 
+/**
+ * The identity provider of this test process: an Ed25519 key pair of its own,
+ * whose public JWKS every test service trusts, so every test's token goes
+ * through the production verification (EdDSA, kid, iss, aud, lifetimes).
+ */
+export const testIssuer = createLocalIssuer('https://issuer.test.reemploy.invalid');
+
+/** Every service's audience: one test token serves linked services alike. */
+export const TEST_AUDIENCES = SERVICES.map(serviceAudience);
+
 export interface TestService<DB extends MessagingTables, Env extends BaseEnv> {
   app: FastifyInstance;
   ctx: ServiceContext<DB, Env>;
   /** Starts this service's relay and consumers in-process (closed with the test). */
   startWorkers(): Promise<RunningWorkers>;
-  token(scopes: string[], regions?: string[], extra?: { sub?: string; aidBase?: string }): string;
+  /** A token of the test issuer for every service (one hour unless `expiresIn` says otherwise). */
+  token(scopes: string[], regions?: string[], extra?: { sub?: string; aidBase?: string; expiresIn?: number }): string;
 }
 
 /**
@@ -62,6 +74,10 @@ export async function buildTestService<DB extends MessagingTables, Env extends B
     LOG_LEVEL: process.env.TEST_LOG_DIR ? 'debug' : 'silent',
     // Parallel test files share two cores: do not shed load unless a test asks to.
     MAX_EVENT_LOOP_DELAY_MS: '0',
+    TOKEN_ISSUER: testIssuer.issuer,
+    JWKS_JSON: JSON.stringify(testIssuer.jwks),
+    JWKS_FILE: '',
+    JWKS_URL: '',
     ...options.env,
   });
   const logger = testLogger(def.name);
@@ -87,7 +103,7 @@ export async function buildTestService<DB extends MessagingTables, Env extends B
       return w;
     },
     token: (scopes, regions = ['3205'], extra = {}) =>
-      mintToken(ctx.secrets.jwtSecret, { sub: extra.sub ?? 'test-system', scopes, regions, ...(extra.aidBase ? { aidBase: extra.aidBase } : {}) }),
+      testIssuer.token({ audience: TEST_AUDIENCES, sub: extra.sub ?? 'test-system', scopes, regions, ...(extra.aidBase ? { aidBase: extra.aidBase } : {}), ...(extra.expiresIn ? { expiresIn: extra.expiresIn } : {}) }),
   };
 }
 

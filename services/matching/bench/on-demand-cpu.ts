@@ -6,9 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { loggerOptions, mintToken } from '@reemploy/http-kit';
+import { loggerOptions } from '@reemploy/http-kit';
 import { buildApp, closeContext, createContext, prepareContext } from '@reemploy/runtime';
 import { dropSchema } from '@reemploy/db';
+import { testIssuer } from '@reemploy/runtime/testing';
 import { matching } from '../src/definition.ts';
 import { loadCity } from './load.ts';
 import { measureOnDemand } from './on-demand.ts';
@@ -25,6 +26,10 @@ const { values } = parseArgs({
 });
 const suffix = randomBytes(4).toString('hex');
 const env = {
+  // A benchmark, not a deployment: development defaults for the PII key; tokens from the test issuer.
+  NODE_ENV: 'test',
+  TOKEN_ISSUER: testIssuer.issuer,
+  JWKS_JSON: JSON.stringify(testIssuer.jwks),
   DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/reemploy',
   DB_SCHEMA: `matching_bench_${suffix}`,
   QUEUE_PREFIX: `bench${suffix}`,
@@ -38,7 +43,7 @@ try {
   const app = await buildApp(matching, ctx);
   const loaded = await loadCity(ctx.database.pool, { seekers: Number(values.seekers), vacancies: Number(values.vacancies), seed: 'bench' });
   process.stderr.write(`loaded ${JSON.stringify(loaded)}\n`);
-  const authorization = `Bearer ${mintToken(ctx.secrets.jwtSecret, { sub: 'bench', scopes: ['matching:read'], regions: ['3205'] })}`;
+  const authorization = `Bearer ${testIssuer.token({ audience: 'reemploy-matching', sub: 'bench', scopes: ['matching:read'], regions: ['3205'] })}`;
   const result = await measureOnDemand(app, ctx.database.pool, authorization, Number(values.rate), Number(values.seconds));
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   await app.close();

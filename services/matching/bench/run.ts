@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
-import { mintToken } from '@reemploy/http-kit';
 import { buildApp, closeContext, createContext, prepareContext } from '@reemploy/runtime';
 import { dropSchema } from '@reemploy/db';
+import { testIssuer } from '@reemploy/runtime/testing';
 import { matching } from '../src/definition.ts';
 import { loadCity } from './load.ts';
 import { measureFloor } from './floor.ts';
@@ -32,6 +32,10 @@ export async function benchmark(o: BenchOptions) {
   const log = o.log ?? (() => undefined);
   const suffix = randomBytes(4).toString('hex');
   const env = {
+    // A benchmark, not a deployment: development defaults for the PII key; tokens from the test issuer.
+    NODE_ENV: 'test',
+    TOKEN_ISSUER: testIssuer.issuer,
+    JWKS_JSON: JSON.stringify(testIssuer.jwks),
     DATABASE_URL: o.databaseUrl,
     DB_SCHEMA: `matching_bench_${suffix}`,
     QUEUE_PREFIX: `bench${suffix}`,
@@ -45,7 +49,7 @@ export async function benchmark(o: BenchOptions) {
     const app = await buildApp(def, ctx);
     const loaded = await loadCity(ctx.database.pool, { seekers: o.seekers, vacancies: o.vacancies, seed: 'bench' });
     log(`loaded ${JSON.stringify(loaded)}`);
-    const headers = { authorization: `Bearer ${mintToken(ctx.secrets.jwtSecret, { sub: 'bench', scopes: ['matching:run', 'matching:read'], regions: ['3205'] })}` };
+    const headers = { authorization: `Bearer ${testIssuer.token({ audience: 'reemploy-matching', sub: 'bench', scopes: ['matching:run', 'matching:read'], regions: ['3205'] })}` };
     const runs = [];
     let lastRunId = '';
     for (const count of o.workers) {
