@@ -130,3 +130,26 @@ t.test('Idempotency-Key: a repeat gets the first response; another payload with 
   const { rows } = await svc.ctx.database.pool.query('select count(*)::int as n from job_seekers');
   t.equal(rows[0].n, 1);
 });
+
+t.test('API docs are a setting: on in development and test, off in production unless DOCS_ENABLED says so', async (t) => {
+  const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), PII_KEY: Buffer.alloc(32, 7).toString('base64') };
+  const cases: [string, Record<string, string>, boolean][] = [
+    ['test, unset', {}, true],
+    ['test, DOCS_ENABLED=false', { DOCS_ENABLED: 'false' }, false],
+    ['production, unset', production, false],
+    ['production, DOCS_ENABLED=true', { ...production, DOCS_ENABLED: 'true' }, true],
+  ];
+  for (const [label, env, served] of cases) {
+    const svc = await buildJobPostings(t, { env });
+    for (const url of ['/docs', '/docs/json', '/docs/static/index.html']) {
+      const res = await svc.app.inject({ url });
+      if (served) {
+        t.ok([200, 302].includes(res.statusCode), `${label}: ${url} served (${res.statusCode})`);
+        continue;
+      }
+      t.equal(res.statusCode, 404, `${label}: ${url} is not there`);
+      t.match(res.headers['content-type'], /application\/problem\+json/, `${label}: ${url} answers a problem`);
+    }
+    t.equal(typeof svc.app.swagger().paths, 'object', `${label}: the document is still built for the client generator`);
+  }
+});

@@ -1,3 +1,4 @@
+import { compile as compileTrustedProxies } from '@fastify/proxy-addr';
 import { z } from 'zod';
 
 /** Development defaults: documented in .env.example, refused in production. */
@@ -10,6 +11,33 @@ const boolish = z
 
 /** An optional variable set to nothing (`JWT_SECRET=` as .env.example has it) is unset, not an empty value. */
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
+/**
+ * Which peers may speak for the client through X-Forwarded-For/-Proto/-Host (Fastify's `trustProxy`):
+ * `false` none, `true` any, or a comma-separated list of addresses, CIDRs and the names `loopback`,
+ * `linklocal`, `uniquelocal`. A bare hop count is refused: Fastify 5.12.1 dropped it, since it cannot tell
+ * a proxy from a client that writes the headers itself.
+ */
+const trustProxy = z
+  .string()
+  .default('false')
+  .transform((value, ctx): boolean | string[] => {
+    const text = value.trim();
+    if (text === '' || text === 'false') return false;
+    if (text === 'true') return true;
+    if (/^\d+$/.test(text)) {
+      ctx.addIssue({ code: 'custom', message: 'a hop count cannot tell a proxy from a client: name the proxies\' addresses or CIDRs (or true, false)' });
+      return z.NEVER;
+    }
+    const entries = text.split(',').map((entry) => entry.trim());
+    try {
+      compileTrustedProxies(entries);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: `must be true, false or addresses/CIDRs separated by commas (${(err as Error).message})` });
+      return z.NEVER;
+    }
+    return entries;
+  });
 
 /** Variables every service reads. Each service extends this with its own port and options. */
 export const baseEnvSchema = z.object({
@@ -25,6 +53,10 @@ export const baseEnvSchema = z.object({
   PII_HASH_KEY: optional(z.string()).describe('Base64 of 32 bytes for the identity-number lookup hash; defaults to one derived from PII_KEY (set it before rotating PII_KEY)'),
   PII_KEY_ID: z.string().regex(/^[a-z0-9-]{1,16}$/).default('k1').describe('Identifier of PII_KEY, stored beside each ciphertext'),
   HOST: z.string().default('127.0.0.1').describe('Address the HTTP server binds to (loopback by default)'),
+  TRUST_PROXY: trustProxy.describe(
+    'Proxies whose X-Forwarded-* headers are believed (Fastify trustProxy): false (default), true, or addresses/CIDRs/loopback separated by commas',
+  ),
+  DOCS_ENABLED: optional(boolish).describe('Whether /docs and /docs/json are served; unset: on in development and test, off in production'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
   BODY_LIMIT: z.coerce.number().int().min(1024).default(1_048_576).describe('Largest accepted JSON body in bytes'),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000).describe('Time allowed to receive a whole request'),
@@ -41,6 +73,11 @@ export const baseEnvSchema = z.object({
 });
 
 export type BaseEnv = z.infer<typeof baseEnvSchema>;
+
+/** API documentation is served unless switched off, and in production only when switched on. */
+export function docsEnabled(env: Pick<BaseEnv, 'DOCS_ENABLED' | 'NODE_ENV'>): boolean {
+  return env.DOCS_ENABLED ?? env.NODE_ENV !== 'production';
+}
 
 export interface Secrets {
   jwtSecret: string;
