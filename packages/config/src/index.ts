@@ -62,6 +62,24 @@ export const baseEnvSchema = z.object({
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000).describe('Time allowed to receive a whole request'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(6000).describe('Requests per minute allowed to one calling system (token sub) on /v1 routes'),
   MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(1000).describe('Event-loop lag (ms) beyond which the service sheds load with 503; 0 turns the check off'),
+  RETENTION_OUTBOX_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(7)
+    .describe('Days a published event stays in the outbox (for tracing what went out) before the hourly purge deletes it; unpublished events are never purged'),
+  RETENTION_WEBHOOK_DELIVERIES_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(30)
+    .describe('Days a delivered or failed webhook delivery (its body holds the event data) stays listable and replayable before the hourly purge deletes it; pending ones are never purged'),
+  RETENTION_IDEMPOTENCY_KEYS_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(24)
+    .describe('Hours an Idempotency-Key and its stored answer are kept after the answer (a repeat is replayed within them) before the hourly purge deletes it; keys still in progress are never purged'),
   RUN_WORKERS: boolish.default(true).describe('Whether worker.ts starts queue consumers (producers always run)'),
   WORKER_METRICS_PORT: z.coerce
     .number()

@@ -5,3 +5,4 @@ export * from './outbox.ts';
 export * from './relay.ts';
 export * from './consumer.ts';
 export * from './queue.ts';
+export * from './retention.ts';

@@ -4,3 +4,4 @@ export * from './tables.ts';
 export * from './fanout.ts';
 export * from './dispatcher.ts';
 export * from './routes.ts';
+export * from './retention.ts';
