@@ -193,3 +193,22 @@ t.test('the request log never carries a token from the URL', async (t) => {
   const logged = serialize({ method: 'GET', url: '/admin/queues?status=failed&token=eyJhbGciOi.x.y', ip: '127.0.0.1' } as never);
   t.equal(logged.url, '/admin/queues?status=failed&token=[redacted]');
 });
+
+t.test('the admin cookie is Secure behind a trusted proxy that says https, and only then', async (t) => {
+  const forwarded = { 'x-forwarded-proto': 'https' };
+  const hasSecure = (cookie: unknown) => /;\s*Secure(;|$)/i.test(String(cookie));
+  const handOver = async (svc: Awaited<ReturnType<typeof buildRegistration>>, remoteAddress?: string) => {
+    const res = await svc.app.inject({ method: 'GET', url: `/admin/queues?token=${svc.token(['admin'])}`, headers: forwarded, ...(remoteAddress ? { remoteAddress } : {}) });
+    t.equal(res.statusCode, 303);
+    return res.headers['set-cookie'];
+  };
+
+  // By default no peer is trusted: the header changes nothing.
+  const direct = await buildRegistration(t);
+  t.notOk(hasSecure(await handOver(direct)), 'TRUST_PROXY unset: X-Forwarded-Proto is ignored');
+
+  // The proxy on loopback is trusted; a client elsewhere sending the same header is not.
+  const proxied = await buildRegistration(t, { env: { TRUST_PROXY: 'loopback' } });
+  t.ok(hasSecure(await handOver(proxied)), 'from the trusted proxy: Secure');
+  t.notOk(hasSecure(await handOver(proxied, '203.0.113.9')), 'from an untrusted client: not Secure');
+});

@@ -48,7 +48,7 @@ t.test('imports vacancies from CSV, reporting the bad row', async (t) => {
   const summary = await importFile({ kind: 'vacancies', file, baseUrl, token, progress: capture().progress });
   t.equal(summary.statuses.created, 2, JSON.stringify(summary.statuses));
   t.equal(summary.failed, 1);
-  const errors = (await readFile(`${file}.errors.csv`, 'utf8')).trim().split('\n');
+  const errors = (await readFile(`${file}.errors.csv`, 'utf8')).trim().split('\r\n');
   t.match(errors[1], /^4,.*wageMin/, errors.join('\n'));
 
   const again = await importFile({ kind: 'vacancies', file, baseUrl, token, progress: capture().progress });

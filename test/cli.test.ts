@@ -7,6 +7,7 @@ import { Writable } from 'node:stream';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import ExcelJS from 'exceljs';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { DEV_JWT_SECRET, DEV_TOKEN_ISSUER } from '@reemploy/config';
 import { makeIdNumber } from '@reemploy/domain';
 import { createTokenVerifier } from '@reemploy/http-kit';
@@ -83,7 +84,7 @@ t.test('imports seekers from CSV and XLSX with a per-row error file', async (t) 
   const { rows } = await svc.ctx.database.pool.query('select count(*)::int as n from job_seekers');
   t.equal(rows[0].n, 3);
 
-  const errors = (await readFile(`${csv}.errors.csv`, 'utf8')).replace(/^\uFEFF/, '').trim().split('\n');
+  const errors = (await readFile(`${csv}.errors.csv`, 'utf8')).replace(/^\uFEFF/, '').trim().split('\r\n');
   t.equal(errors[0], 'row,errors');
   t.match(errors[1], /^5,.*idNumber/, 'the bad identity number is reported on its row');
   t.match(errors[2], /^6,/, 'the row outside the caller’s regions is reported');
@@ -107,7 +108,7 @@ t.test('imports seekers from CSV and XLSX with a per-row error file', async (t) 
   t.equal(fromXlsx.rows, 3, 'the blank row is skipped');
   t.equal(fromXlsx.statuses.created, 2);
   t.equal(fromXlsx.errorFile, `${xlsx}.errors.csv`);
-  const xlsxErrors = (await readFile(`${xlsx}.errors.csv`, 'utf8')).trim().split('\n');
+  const xlsxErrors = (await readFile(`${xlsx}.errors.csv`, 'utf8')).trim().split('\r\n');
   t.match(xlsxErrors[1], /^5,.*education/, 'sheet row numbers, header = row 1');
 
   // A clean rerun removes the stale error file.
@@ -117,6 +118,24 @@ t.test('imports seekers from CSV and XLSX with a per-row error file', async (t) 
   t.notOk(existsSync(`${csv}.errors.csv`));
 
   await t.rejects(importFile({ kind: 'seekers', file: csv, baseUrl, token: svc.token(['seekers:read']), progress: capture().progress }), { name: 'ApiError', message: /: 403 / });
+});
+
+t.test('the error file shows a header or cell that looks like a formula as text', async (t) => {
+  const svc = await buildRegistration(t);
+  await svc.app.listen({ port: 0, host: '127.0.0.1' });
+  const baseUrl = `http://127.0.0.1:${(svc.app.server.address() as AddressInfo).port}`;
+  const csv = join(await mkdtemp(join(tmpdir(), 'reemploy-cli-')), 'formulas.csv');
+  const hyperlink = '=HYPERLINK("http://x","y")';
+  // The service names the unknown column in its report, and the CLI repeats it in the error file.
+  const quoted = (cells: string[]) => cells.map((c) => `"${c.replaceAll('"', '""')}"`).join(',');
+  await writeFile(csv, [quoted([...HEADER, hyperlink, '-cmd']), quoted([...person(7), '@SUM(1)', '+1'])].join('\n'));
+
+  const summary = await importFile({ kind: 'seekers', file: csv, baseUrl, token: svc.token(['seekers:write']), progress: capture().progress });
+  t.equal(summary.failed, 1);
+  const text = await readFile(`${csv}.errors.csv`, 'utf8');
+  const cells = (parseCsv(text, { bom: true, relax_column_count: true }) as string[][]).flat();
+  t.same(cells.filter((cell) => /^[=+\-@\t\r]/.test(cell)), [], 'no cell starts a formula');
+  t.match(cells.find((cell) => cell.includes('HYPERLINK')), /^'=HYPERLINK\("http:\/\/x","y"\)/, 'the header is shown, as text');
 });
 
 t.test('progress is a bar on a terminal and plain lines otherwise', async (t) => {

@@ -162,3 +162,15 @@ t.test('a service refuses to start on a Redis that may evict', async (t) => {
   t.teardown(() => closeContext(ctx));
   await t.rejects(prepareContext(ctx, registration.migrations), RedisPolicyError);
 });
+
+t.test('TRUST_PROXY: false by default, true, or addresses and CIDRs; anything else refuses to start', async (t) => {
+  const parse = (value?: string) => registration.parseEnv(value === undefined ? {} : { TRUST_PROXY: value }).TRUST_PROXY;
+  t.equal(parse(), false);
+  t.equal(parse(''), false, 'set to nothing is unset');
+  t.equal(parse('false'), false);
+  t.equal(parse('true'), true);
+  t.same(parse('10.0.0.0/8, 192.168.1.10,loopback,fd00::/8'), ['10.0.0.0/8', '192.168.1.10', 'loopback', 'fd00::/8']);
+  t.throws(() => parse('1'), /TRUST_PROXY: a hop count/, 'a hop count is refused');
+  t.throws(() => parse('proxy.example'), /TRUST_PROXY: .*invalid IP address/);
+  t.throws(() => parse('10.0.0.0/33'), /TRUST_PROXY: .*invalid range/);
+});

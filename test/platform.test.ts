@@ -1,7 +1,7 @@
 import t from 'tap';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { createLocalIssuer } from '@reemploy/http-kit';
-import { TEST_AUDIENCES, testIssuer } from '@reemploy/runtime/testing';
+import { TEST_AUDIENCES, productionEnv, testIssuer } from '@reemploy/runtime/testing';
 import { build as buildRegistration } from '../services/registration/test/helper.ts';
 import { build as buildJobPostings } from '../services/job-postings/test/helper.ts';
 import { build as buildMatching } from '../services/matching/test/helper.ts';
@@ -128,4 +128,27 @@ t.test('Idempotency-Key: a repeat gets the first response; another payload with 
   t.equal(other.statusCode, 422);
   const { rows } = await svc.ctx.database.pool.query('select count(*)::int as n from job_seekers');
   t.equal(rows[0].n, 1);
+});
+
+t.test('API docs are a setting: on in development and test, off in production unless DOCS_ENABLED says so', async (t) => {
+  const production = productionEnv();
+  const cases: [string, Record<string, string>, boolean][] = [
+    ['test, unset', {}, true],
+    ['test, DOCS_ENABLED=false', { DOCS_ENABLED: 'false' }, false],
+    ['production, unset', production, false],
+    ['production, DOCS_ENABLED=true', { ...production, DOCS_ENABLED: 'true' }, true],
+  ];
+  for (const [label, env, served] of cases) {
+    const svc = await buildJobPostings(t, { env });
+    for (const url of ['/docs', '/docs/json', '/docs/static/index.html']) {
+      const res = await svc.app.inject({ url });
+      if (served) {
+        t.ok([200, 302].includes(res.statusCode), `${label}: ${url} served (${res.statusCode})`);
+        continue;
+      }
+      t.equal(res.statusCode, 404, `${label}: ${url} is not there`);
+      t.match(res.headers['content-type'], /application\/problem\+json/, `${label}: ${url} answers a problem`);
+    }
+    t.equal(typeof svc.app.swagger().paths, 'object', `${label}: the document is still built for the client generator`);
+  }
 });

@@ -1,9 +1,12 @@
 import t from 'tap';
 import { Queue } from 'bullmq';
 import { queueNames } from '@reemploy/events';
+import type pg from 'pg';
+import { PURGE_JOB, purgeExpiredRecords } from '@reemploy/runtime';
 import { eventually, testQueuePrefix } from '@reemploy/runtime/testing';
 import { build as buildRegistration } from '../services/registration/test/helper.ts';
 import { build as buildMatching } from '../services/matching/test/helper.ts';
+import { BUILDERS } from './support/api-routes.ts';
 import { RETENTION_JOB } from '../services/registration/src/maintenance/retention.ts';
 import { seekerPayload } from './helper.ts';
 
@@ -146,3 +149,96 @@ t.test('retention: seekers withdrawn longer than the period are anonymised by th
   t.match(result2, { anonymised: 0 });
   t.equal((await reg.app.inject({ url: `/v1/job-seekers/${old1.id}`, headers: writer })).headers.etag, second.headers.etag, 'an anonymised record is not touched again');
 });
+
+const HOUR = 3_600_000;
+const hoursAgo = (hours: number) => new Date(Date.now() - hours * HOUR);
+
+/** Rows dated in the past, straight into a service's platform tables; each is named by its `label`. */
+function pastRows(pool: pg.Pool) {
+  let subscription: Promise<string> | undefined;
+  const subscriptionId = () =>
+    (subscription ??= pool
+      .query("insert into webhook_subscriptions (id, owner, url, secret_enc, event_types) values (gen_random_uuid(), 'test', 'http://127.0.0.1:9/', 'x', '{seeker.re-employed}') returning id")
+      .then((r) => r.rows[0].id as string));
+  const labels = async (sql: string) => (await pool.query(sql)).rows.map((r) => r.label as string).sort();
+  return {
+    event: (label: string, occurredAt: Date, publishedAt: Date | null) =>
+      pool.query("insert into outbox (id, type, version, subject, payload, occurred_at, published_at) values (gen_random_uuid(), 'test.probe', 1, $1, '{}', $2, $3)", [label, occurredAt, publishedAt]),
+    delivery: async (label: string, status: string, at: { created: Date; delivered?: Date; next: Date }) =>
+      pool.query(
+        `insert into webhook_deliveries (id, subscription_id, event_id, event_type, subject, seq, body, status, attempts, delivered_at, next_attempt_at, created_at)
+         values (gen_random_uuid(), $1, gen_random_uuid(), 'seeker.re-employed', $2, 1, '{"data":{"name":"someone"}}', $3, 1, $4, $5, $6)`,
+        [await subscriptionId(), label, status, at.delivered ?? null, at.next, at.created],
+      ),
+    key: (label: string, claimedAt: Date, answeredAt: Date | null) =>
+      pool.query("insert into idempotency_keys (caller, key, request_hash, status, response, created_at, completed_at) values ('test-system', $1, 'h:a', $2, $3, $4, $5)", [
+        label,
+        answeredAt ? 201 : null,
+        answeredAt ? '{"body":"{}","headers":{}}' : null,
+        claimedAt,
+        answeredAt,
+      ]),
+    left: async () => ({
+      outbox: await labels("select subject as label from outbox where type = 'test.probe'"),
+      deliveries: await labels('select subject as label from webhook_deliveries'),
+      keys: await labels('select key as label from idempotency_keys'),
+    }),
+  };
+}
+
+t.test('purge: exactly the expired published events, settled webhook deliveries and answered Idempotency-Keys go; unsent, pending and unanswered ones stay at any age', async (t) => {
+  // The default periods: events 7 days after publishing, deliveries 30 days after settling, keys 24 hours after the answer.
+  const svc = await buildRegistration(t);
+  const rows = pastRows(svc.ctx.database.pool);
+  const DAY = 24;
+  await rows.event('published 8 days ago', hoursAgo(8 * DAY), hoursAgo(8 * DAY));
+  await rows.event('published 9 days ago', hoursAgo(9 * DAY), hoursAgo(9 * DAY));
+  await rows.event('occurred 8 days ago, published 6 days ago', hoursAgo(8 * DAY), hoursAgo(6 * DAY));
+  await rows.event('never published, 60 days old', hoursAgo(60 * DAY), null);
+  await rows.delivery('delivered 31 days ago', 'delivered', { created: hoursAgo(31 * DAY), delivered: hoursAgo(31 * DAY), next: hoursAgo(31 * DAY) });
+  await rows.delivery('delivered 29 days ago', 'delivered', { created: hoursAgo(40 * DAY), delivered: hoursAgo(29 * DAY), next: hoursAgo(29 * DAY) });
+  await rows.delivery('failed 31 days ago', 'failed', { created: hoursAgo(32 * DAY), next: hoursAgo(31 * DAY) });
+  await rows.delivery('failed 29 days ago', 'failed', { created: hoursAgo(32 * DAY), next: hoursAgo(29 * DAY) });
+  await rows.delivery('pending for 90 days', 'pending', { created: hoursAgo(90 * DAY), next: hoursAgo(90 * DAY) });
+  await rows.delivery('delivered 40 days ago, replayed, failed yesterday', 'failed', { created: hoursAgo(41 * DAY), delivered: hoursAgo(40 * DAY), next: hoursAgo(DAY) });
+  await rows.key('answered 25 hours ago', hoursAgo(26), hoursAgo(25));
+  await rows.key('answered 23 hours ago', hoursAgo(26), hoursAgo(23));
+  await rows.key('claimed 10 days ago, never answered', hoursAgo(10 * DAY), null);
+
+  // Two workers purging at once, a row per batch: together they take each expired row once.
+  const [a, b] = await Promise.all([purgeExpiredRecords(svc.ctx, { batchSize: 1 }), purgeExpiredRecords(svc.ctx, { batchSize: 1 })]);
+  t.same(
+    { outboxEvents: a.outboxEvents + b.outboxEvents, webhookDeliveries: a.webhookDeliveries + b.webhookDeliveries, idempotencyKeys: a.idempotencyKeys + b.idempotencyKeys },
+    { outboxEvents: 2, webhookDeliveries: 2, idempotencyKeys: 1 },
+  );
+  t.same(await rows.left(), {
+    outbox: ['never published, 60 days old', 'occurred 8 days ago, published 6 days ago'],
+    deliveries: ['delivered 29 days ago', 'delivered 40 days ago, replayed, failed yesterday', 'failed 29 days ago', 'pending for 90 days'],
+    keys: ['answered 23 hours ago', 'claimed 10 days ago, never answered'],
+  });
+  t.same(await purgeExpiredRecords(svc.ctx), { outboxEvents: 0, webhookDeliveries: 0, idempotencyKeys: 0 }, 'running again removes nothing more');
+});
+
+for (const [name, build] of Object.entries(BUILDERS)) {
+  t.test(`${name}: the purge is an hourly maintenance job, with the periods the environment sets`, async (t) => {
+    const env = { RETENTION_OUTBOX_DAYS: '2', RETENTION_WEBHOOK_DELIVERIES_DAYS: '3', RETENTION_IDEMPOTENCY_KEYS_HOURS: '2' };
+    const svc = await build(t, { env });
+    await svc.startWorkers();
+    const queue = new Queue(queueNames.maintenance(svc.ctx.service), { connection: svc.ctx.redis, prefix: svc.ctx.queuePrefix });
+    t.teardown(() => queue.close());
+    t.match(await queue.getJobScheduler(PURGE_JOB), { pattern: '17 * * * *', tz: 'Asia/Shanghai' }, 'scheduled every hour');
+
+    const rows = pastRows(svc.ctx.database.pool);
+    await rows.event('published 3 days ago', hoursAgo(72), hoursAgo(72));
+    await rows.event('published 1 day ago', hoursAgo(24), hoursAgo(24));
+    await rows.delivery('delivered 4 days ago', 'delivered', { created: hoursAgo(96), delivered: hoursAgo(96), next: hoursAgo(96) });
+    await rows.delivery('delivered 2 days ago', 'delivered', { created: hoursAgo(48), delivered: hoursAgo(48), next: hoursAgo(48) });
+    await rows.key('answered 3 hours ago', hoursAgo(3), hoursAgo(3));
+    await rows.key('answered 1 hour ago', hoursAgo(1), hoursAgo(1));
+
+    const job = await queue.add(PURGE_JOB, {});
+    const result = await eventually(async () => ((await job.isCompleted()) ? (await queue.getJob(job.id!))?.returnvalue : undefined), 20_000, 100);
+    t.same(result, { outboxEvents: 1, webhookDeliveries: 1, idempotencyKeys: 1 });
+    t.same(await rows.left(), { outbox: ['published 1 day ago'], deliveries: ['delivered 2 days ago'], keys: ['answered 1 hour ago'] });
+  });
+}

@@ -11,10 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEV_JWT_SECRET, DEV_TOKEN_ISSUER } from '@reemploy/config';
 import { createLocalIssuer, mintToken, type LocalIssuer } from '@reemploy/http-kit';
-import { TEST_AUDIENCES, testIssuer } from '@reemploy/runtime/testing';
+import { TEST_AUDIENCES, productionEnv, testIssuer } from '@reemploy/runtime/testing';
 import { build as buildRegistration } from '../services/registration/test/helper.ts';
 
-const production = { NODE_ENV: 'production', PII_KEY: randomBytes(32).toString('base64'), EVENT_SIGNING_KEY: randomBytes(32).toString('base64') };
+const production = productionEnv();
 const request = { audience: TEST_AUDIENCES, sub: 'labour-bureau', scopes: ['seekers:read'], regions: ['3205'] };
 const list = (svc: Awaited<ReturnType<typeof buildRegistration>>, token: string) =>
   svc.app.inject({ url: '/v1/job-seekers?limit=1', headers: { authorization: `Bearer ${token}` } }).then((r) => r.statusCode);

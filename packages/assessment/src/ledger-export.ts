@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { spreadsheetCsv, type Cell } from '@reemploy/csv';
 import { LEDGER_COLUMNS, type Ledger, type LedgerRow } from './ledger.ts';
 
 const CODE_HEADER = '區劃代碼';
@@ -11,18 +12,6 @@ const SHEETS = [
   { title: '區', rows: (l: Ledger) => l.districts },
 ] as const;
 
-/** A CSV field: quoted when it holds a separator, a quote or a line break; formula starts neutralised. */
-function csvField(value: string | number | null): string {
-  if (value === null) return '';
-  let text = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-function line(fields: (string | number | null)[]): string {
-  return fields.map(csvField).join(',');
-}
-
 function figures(row: LedgerRow): number[] {
   return LEDGER_COLUMNS.map((c) => row[c.key]);
 }
@@ -32,11 +21,10 @@ function figures(row: LedgerRow): number[] {
  * every community, then each street total, each district total and the grand total, marked in a level column.
  */
 export function ledgerCsv(ledger: Ledger): string {
-  const header = line(['層級', CODE_HEADER, NAME_HEADER, ...LEDGER_COLUMNS.map((c) => c.header)]);
-  const body: string[] = [];
-  for (const sheet of SHEETS) for (const row of sheet.rows(ledger)) body.push(line([sheet.title, row.regionCode, row.name, ...figures(row)]));
-  body.push(line([TOTAL_LABEL, ledger.regionCode, null, ...LEDGER_COLUMNS.map((c) => ledger.total[c.key])]));
-  return `\uFEFF${[header, ...body].join('\r\n')}\r\n`;
+  const rows: Cell[][] = [['層級', CODE_HEADER, NAME_HEADER, ...LEDGER_COLUMNS.map((c) => c.header)]];
+  for (const sheet of SHEETS) for (const row of sheet.rows(ledger)) rows.push([sheet.title, row.regionCode, row.name, ...figures(row)]);
+  rows.push([TOTAL_LABEL, ledger.regionCode, null, ...LEDGER_COLUMNS.map((c) => ledger.total[c.key])]);
+  return spreadsheetCsv(rows);
 }
 
 /** The ledger as an XLSX workbook: one sheet per level (社區, 街道, 區), each ending with a 合計 row. */

@@ -1,7 +1,9 @@
 import { writeFile, rm } from 'node:fs/promises';
+import { stringify } from 'csv-stringify/sync';
+import { spreadsheetCsv } from '@reemploy/csv';
 import { ApiError, callJson } from './http.ts';
 import { createProgress, type Progress } from './progress.ts';
-import { csvLine, readTable, type Table } from './read-rows.ts';
+import { readTable, type Table } from './read-rows.ts';
 
 export type ImportKind = 'seekers' | 'vacancies';
 
@@ -47,7 +49,8 @@ function* batches(table: Table, size: number): Generator<Batch> {
   for (let i = 0; i < table.rows.length; i += size) {
     if (table.format === 'csv') {
       const slice = table.rows.slice(i, i + size);
-      const body = [csvLine(table.header), ...slice.map((r) => csvLine(r.cells))].join('\n') + '\n';
+      // The cells as they are: the service reads them as data (the error file is for people, below).
+      const body = stringify([table.header, ...slice.map((r) => r.cells)]);
       yield { rows: slice.map((r) => r.row), body, contentType: 'text/csv; charset=utf-8' };
     } else {
       const slice = table.rows.slice(i, i + size);
@@ -104,7 +107,8 @@ export async function importFile(opts: ImportOptions): Promise<ImportSummary> {
   }
   const errorFile = `${opts.file}.errors.csv`;
   if (failures.length) {
-    await writeFile(errorFile, '\uFEFF' + [csvLine(['row', 'errors']), ...failures.map((f) => csvLine([String(f.row), f.errors]))].join('\n') + '\n', 'utf8');
+    // Opened in a spreadsheet: the messages repeat the file's own column names, which may look like formulas.
+    await writeFile(errorFile, spreadsheetCsv([['row', 'errors'], ...failures.map((f) => [f.row, f.errors])]), 'utf8');
   } else {
     // A stale error file from an earlier run would mislead.
     await rm(errorFile, { force: true });

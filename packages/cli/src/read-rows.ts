@@ -79,9 +79,3 @@ export async function readTable(file: string): Promise<Table> {
   if (format === 'xlsx') return readXlsx(file);
   return readNdjson(file);
 }
-
-const quote = (cell: string) => (/[",\r\n]/.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell);
-
-export function csvLine(cells: string[]): string {
-  return cells.map(quote).join(',');
-}

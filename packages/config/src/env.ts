@@ -1,3 +1,4 @@
+import { compile as compileTrustedProxies } from '@fastify/proxy-addr';
 import { z } from 'zod';
 
 const boolish = z
@@ -6,6 +7,33 @@ const boolish = z
 
 /** An optional variable set to nothing (`JWT_SECRET=` as .env.example has it) is unset, not an empty value. */
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
+/**
+ * Which peers may speak for the client through X-Forwarded-For/-Proto/-Host (Fastify's `trustProxy`):
+ * `false` none, `true` any, or a comma-separated list of addresses, CIDRs and the names `loopback`,
+ * `linklocal`, `uniquelocal`. A bare hop count is refused: Fastify 5.12.1 dropped it, since it cannot tell
+ * a proxy from a client that writes the headers itself.
+ */
+const trustProxy = z
+  .string()
+  .default('false')
+  .transform((value, ctx): boolean | string[] => {
+    const text = value.trim();
+    if (text === '' || text === 'false') return false;
+    if (text === 'true') return true;
+    if (/^\d+$/.test(text)) {
+      ctx.addIssue({ code: 'custom', message: 'a hop count cannot tell a proxy from a client: name the proxies\' addresses or CIDRs (or true, false)' });
+      return z.NEVER;
+    }
+    const entries = text.split(',').map((entry) => entry.trim());
+    try {
+      compileTrustedProxies(entries);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: `must be true, false or addresses/CIDRs separated by commas (${(err as Error).message})` });
+      return z.NEVER;
+    }
+    return entries;
+  });
 
 /** Variables every service reads. Each service extends this with its own port and options. */
 export const baseEnvSchema = z.object({
@@ -45,6 +73,10 @@ export const baseEnvSchema = z.object({
     .regex(/^\d{4}$/, 'must be a four-digit city division code')
     .default('3205')
     .describe('The city this deployment serves (3205 = Suzhou): the queue dashboard needs an operator whose regions cover it'),
+  TRUST_PROXY: trustProxy.describe(
+    'Proxies whose X-Forwarded-* headers are believed (Fastify trustProxy): false (default), true, or addresses/CIDRs/loopback separated by commas',
+  ),
+  DOCS_ENABLED: optional(boolish).describe('Whether /docs and /docs/json are served; unset: on in development and test, off in production'),
   HOST: z.string().default('127.0.0.1').describe('Address the HTTP server binds to (loopback by default)'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
   BODY_LIMIT: z.coerce.number().int().min(1024).default(1_048_576).describe('Largest accepted JSON body in bytes'),
@@ -59,6 +91,24 @@ export const baseEnvSchema = z.object({
     .max(65535)
     .optional()
     .describe("Port of a worker process's Prometheus /metrics, on HOST (default 9101 registration, 9102 job-postings, 9103 matching, 9104 assistance-bases)"),
+  RETENTION_OUTBOX_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(7)
+    .describe('Days a published event stays in the outbox (for tracing what went out) before the hourly purge deletes it; unpublished events are never purged'),
+  RETENTION_WEBHOOK_DELIVERIES_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(30)
+    .describe('Days a delivered or failed webhook delivery (its body holds the event data) stays listable and replayable before the hourly purge deletes it; pending ones are never purged'),
+  RETENTION_IDEMPOTENCY_KEYS_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(24)
+    .describe('Hours an Idempotency-Key and its stored answer are kept after the answer (a repeat is replayed within them) before the hourly purge deletes it; keys still in progress are never purged'),
   WEBHOOK_ALLOW_LOOPBACK: boolish
     .default(false)
     .describe('Development and tests only: webhook receivers may be http and on loopback (127.0.0.0/8, ::1); a service refuses to start with it outside development and test'),
@@ -93,4 +143,9 @@ export function serviceEnvSchema<P extends string, X extends z.ZodRawShape>(port
     [portVar]: z.coerce.number().int().min(0).max(65535).default(defaultPort).describe('HTTP port of this service'),
     ...extra,
   } as { [K in P]: z.ZodDefault<z.ZodCoercedNumber<unknown>> } & X);
+}
+
+/** API documentation is served unless switched off, and outside development and test only when switched on. */
+export function docsEnabled(env: Pick<BaseEnv, 'DOCS_ENABLED' | 'NODE_ENV'>): boolean {
+  return env.DOCS_ENABLED ?? isDevelopmentMode(env);
 }

@@ -78,6 +78,8 @@ export interface PlatformOptions {
   maxEventLoopDelayMs?: number;
   /** OpenAPI `servers`; by default the relative `/` (the address the document was read from). */
   servers?: { url: string; description?: string }[];
+  /** Whether /docs and /docs/json are served (DOCS_ENABLED); the document is built either way (`app.swagger()`). */
+  docs?: boolean;
   /** The service's PII cipher: a stored Idempotency-Key answer that shows personal information is sealed with it. */
   pii?: AnswerSealer;
 }
@@ -230,7 +232,8 @@ async function platform(app: FastifyInstance, opts: PlatformOptions) {
     transformObject: (input) =>
       withoutUnusedSchemas(withRequestHeaders(jsonSchemaTransformObject(input) as OpenApiDocument, catalog)) as ReturnType<typeof jsonSchemaTransformObject>,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // Off, the routes do not exist: /docs and /docs/json answer 404 like any unknown path.
+  if (opts.docs !== false) await app.register(swaggerUi, { routePrefix: '/docs' });
 
   registerOperationalRoutes(app, opts);
 }

@@ -10,6 +10,11 @@ export interface ServerOptions {
   logLevel: string;
   bodyLimit: number;
   requestTimeoutMs: number;
+  /**
+   * Peers whose X-Forwarded-* headers are believed (TRUST_PROXY): they set `request.protocol` (the admin
+   * cookie's Secure flag) and `request.ip` (logs, and the rate limit of a caller without a token).
+   */
+  trustProxy?: boolean | string[];
   /** The service's logger (already redacting); without it one is made from loggerOptions. */
   logger?: Logger;
 }
@@ -25,6 +30,7 @@ export function createFastify(options: ServerOptions): FastifyInstance {
     connectionTimeout: options.requestTimeoutMs,
     keepAliveTimeout: 72_000,
     return503OnClosing: true,
+    trustProxy: options.trustProxy ?? false,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     requestIdHeader: false,

@@ -6,3 +6,4 @@ export * from './relay.ts';
 export * from './consumer.ts';
 export * from './queue.ts';
 export * from './signature.ts';
+export * from './retention.ts';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import { serviceAudience, type BaseEnv } from '@reemploy/config';
+import { docsEnabled, serviceAudience, type BaseEnv } from '@reemploy/config';
 import { createFastify, platformPlugin, registerPiiAuditRoutes } from '@reemploy/http-kit';
 import { createQueue, type MessagingTables } from '@reemploy/messaging';
 import { registerWebhookRoutes, webhookQueueName } from '@reemploy/webhooks';
@@ -15,6 +15,7 @@ export async function buildApp<DB extends MessagingTables, Env extends BaseEnv>(
     logLevel: ctx.env.LOG_LEVEL,
     bodyLimit: ctx.env.BODY_LIMIT,
     requestTimeoutMs: ctx.env.REQUEST_TIMEOUT_MS,
+    trustProxy: ctx.env.TRUST_PROXY,
     logger: ctx.logger,
   });
   await app.register(adminTokenBridge);
@@ -26,6 +27,7 @@ export async function buildApp<DB extends MessagingTables, Env extends BaseEnv>(
     tokens: { ...ctx.secrets.tokens, audience: ctx.env.TOKEN_AUDIENCE ?? serviceAudience(def.name) },
     db: ctx.db as never,
     pii: ctx.pii,
+    docs: docsEnabled(ctx.env),
     tags: [...(def.tags ?? []), { name: 'audit', description: 'Who read personal information unmasked' }, { name: 'webhooks', description: 'Signed event deliveries to other systems' }],
     rateLimitPerMinute: ctx.env.RATE_LIMIT_PER_MINUTE,
     maxEventLoopDelayMs: ctx.env.MAX_EVENT_LOOP_DELAY_MS,

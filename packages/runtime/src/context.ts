@@ -3,9 +3,9 @@ import { sql } from 'kysely';
 import { resolveSecrets, type BaseEnv } from '@reemploy/config';
 import { createDatabase, migrateToLatest, type MigrationSet } from '@reemploy/db';
 import { loggerOptions, piiAuditMigration20261129 } from '@reemploy/http-kit';
-import { assertRedisPolicy, closeRedis, createRedis, waitReady, type MessagingTables } from '@reemploy/messaging';
+import { assertRedisPolicy, closeRedis, createRedis, messagingRetentionMigration20261207, waitReady, type MessagingTables } from '@reemploy/messaging';
 import { createPiiCipher } from '@reemploy/pii';
-import { webhooksMigration20261129, webhooksMigration20261207 } from '@reemploy/webhooks';
+import { webhooksMigration20261129, webhooksMigration20261207, webhooksRetentionMigration20261207 } from '@reemploy/webhooks';
 import type { ServiceContext, ServiceDefinition } from './service.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -60,6 +60,8 @@ export async function prepareContext(ctx: AnyContext, migrations: MigrationSet) 
     '2026-11-29-00-pii-audit': piiAuditMigration20261129,
     '2026-11-29-00-webhooks': webhooksMigration20261129,
     '2026-12-07-00-webhook-audience': webhooksMigration20261207,
+    '2026-12-07-00-messaging-retention': messagingRetentionMigration20261207,
+    '2026-12-07-00-webhooks-retention': webhooksRetentionMigration20261207,
   });
 }
 

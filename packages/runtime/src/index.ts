@@ -3,3 +3,5 @@ export * from './context.ts';
 export * from './app.ts';
 export * from './run.ts';
 export * from './pii-rotation.ts';
+export * from './maintenance.ts';
+export * from './purge.ts';

@@ -1,5 +1,5 @@
 import closeWithGrace from 'close-with-grace';
-import type { BaseEnv } from '@reemploy/config';
+import { docsEnabled, type BaseEnv } from '@reemploy/config';
 import { closeRedis, createRedis, startEventConsumer, startOutboxRelay, type MessagingTables } from '@reemploy/messaging';
 import { recordDeliveries, startWebhookDispatcher, wakeDispatcher } from '@reemploy/webhooks';
 import { buildApp } from './app.ts';
@@ -21,7 +21,7 @@ export async function runServer<DB extends MessagingTables, Env extends BaseEnv>
     await closeContext(ctx);
   });
   const address = await app.listen({ host: env.HOST, port });
-  ctx.logger.info({ address, docs: `${address}/docs` }, `${def.name} listening`);
+  ctx.logger.info({ address, ...(docsEnabled(env) ? { docs: `${address}/docs` } : {}) }, `${def.name} listening`);
   return app;
 }
 

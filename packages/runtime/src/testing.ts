@@ -49,6 +49,14 @@ function testLogger(service: string) {
   return pino({ ...loggerOptions(service, 'debug') }, pino.destination({ dest: `${dir}/${service}-${process.pid}.log`, mkdir: true, sync: true }));
 }
 
+/**
+ * The secrets a production deployment sets beside its issuer (which buildTestService adds):
+ * fresh keys of its own, so a test can build a service in production mode.
+ */
+export function productionEnv(): Record<string, string> {
+  return { NODE_ENV: 'production', PII_KEY: randomBytes(32).toString('base64'), EVENT_SIGNING_KEY: randomBytes(32).toString('base64') };
+}
+
 /** A fresh queue prefix: services built with the same one talk to each other. */
 export function testQueuePrefix(): string {
   return `t${randomBytes(5).toString('hex')}`;

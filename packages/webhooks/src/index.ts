@@ -7,3 +7,4 @@ export * from './send.ts';
 export * from './fanout.ts';
 export * from './dispatcher.ts';
 export * from './routes.ts';
+export * from './retention.ts';

@@ -1,4 +1,4 @@
-import type { ServiceDefinition } from '@reemploy/runtime';
+import { purgeJob, startMaintenanceWorker, type ServiceDefinition } from '@reemploy/runtime';
 import { migrations } from '../migrations/index.ts';
 import { aidBaseImportRoutes } from './bases/import-routes.ts';
 import { aidBaseRoutes } from './bases/routes.ts';
@@ -27,4 +27,6 @@ export const assistanceBases: ServiceDefinition<AssistanceBasesDB, AssistanceBas
     await reservedPostRoutes(app, ctx);
   },
   eventHandlers: () => eventHandlers(),
+  // Its only maintenance is the purge every service runs.
+  startWorkers: (ctx, workerRedis) => startMaintenanceWorker(ctx, workerRedis, [purgeJob(ctx)]),
 };

@@ -9,7 +9,7 @@ import { matchRoutes } from './matches/routes.ts';
 import { projectionHandlers } from './projection/handlers.ts';
 import { recommendationRoutes } from './recommendations/routes.ts';
 import { referralRoutes } from './referrals/routes.ts';
-import { startMatchingWorkers } from './runs/jobs.ts';
+import { startMatchingMaintenance, startMatchingWorkers } from './runs/jobs.ts';
 import { openRunQueues } from './runs/queues.ts';
 import { runRoutes } from './runs/routes.ts';
 
@@ -41,5 +41,5 @@ export const matching: ServiceDefinition<MatchingDB, MatchingEnv> = {
     await referralRoutes(app, ctx);
   },
   eventHandlers: () => projectionHandlers(),
-  startWorkers: (ctx, workerRedis) => startMatchingWorkers(ctx, workerRedis),
+  startWorkers: async (ctx, workerRedis) => [...(await startMatchingWorkers(ctx, workerRedis)), ...(await startMatchingMaintenance(ctx, workerRedis))],
 };

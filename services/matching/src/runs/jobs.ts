@@ -1,7 +1,7 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { queueNames } from '@reemploy/events';
-import type { Closable, ServiceContext } from '@reemploy/runtime';
+import { purgeJob, startMaintenanceWorker, type Closable, type ServiceContext } from '@reemploy/runtime';
 import { matchingMetrics, metricsRegistryOf } from '@reemploy/runtime/queue-metrics';
 import type { MatchingEnv } from '../config.ts';
 import type { MatchingDB } from '../database.ts';
@@ -15,9 +15,8 @@ type Ctx = ServiceContext<MatchingDB, MatchingEnv>;
 const TZ = 'Asia/Shanghai';
 
 /**
- * The batch's consumers (plan/finalize, partitions) and the schedulers of the
- * nightly run and the daily referral expiry. Every processor is idempotent:
- * BullMQ delivers at least once.
+ * The batch's consumers (plan/finalize, partitions) and the scheduler of the
+ * nightly run. Every processor is idempotent: BullMQ delivers at least once.
  */
 export async function startMatchingWorkers(ctx: Ctx, workerRedis: Redis): Promise<Closable[]> {
   const queues = openRunQueues(ctx);
@@ -51,30 +50,28 @@ export async function startMatchingWorkers(ctx: Ctx, workerRedis: Redis): Promis
     // A partition is minutes of CPU at most: keep the lock alive while the event loop is busy.
     { ...opts, concurrency: ctx.env.MATCHING_WORKER_CONCURRENCY, lockDuration: 120_000 },
   );
-  const maintenanceQueue = new Queue(queueNames.maintenance('matching'), opts);
-  const maintenance = new Worker(
-    queueNames.maintenance('matching'),
-    async (job: Job) => {
-      if (job.name === 'expire-referrals') return { expired: await expireReferrals(ctx) };
-      throw new Error(`unknown job ${job.name}`);
-    },
-    { ...opts, concurrency: 1 },
-  );
-  for (const w of [runs, partitions, maintenance]) {
+  for (const w of [runs, partitions]) {
     w.on('failed', failRunAfterLastAttempt);
     w.on('error', (err) => ctx.logger.warn({ err: err.message }, 'matching worker error'));
   }
   const schedulerQueue = new Queue(queueNames.matchingRuns, opts);
   await schedulerQueue.upsertJobScheduler('nightly-matching', { pattern: ctx.env.MATCHING_NIGHTLY_CRON, tz: TZ }, { name: 'nightly', data: {}, opts: { attempts: 3, backoff: { type: 'exponential', delay: 5000 } } });
-  await maintenanceQueue.upsertJobScheduler('expire-referrals', { pattern: '30 3 * * *', tz: TZ }, { name: 'expire-referrals', data: {}, opts: { attempts: 3 } });
 
   return [
     {
-      workers: [runs, partitions, maintenance],
+      workers: [runs, partitions],
       async close() {
-        await Promise.all([runs.close(), partitions.close(), maintenance.close()]);
-        await Promise.all([schedulerQueue.close(), maintenanceQueue.close(), queues.close()]);
+        await Promise.all([runs.close(), partitions.close()]);
+        await Promise.all([schedulerQueue.close(), queues.close()]);
       },
     },
   ];
+}
+
+/** The daily referral expiry (03:30 Shanghai) and the purge, on matching's maintenance queue. */
+export function startMatchingMaintenance(ctx: Ctx, workerRedis: Redis): Promise<Closable[]> {
+  return startMaintenanceWorker(ctx, workerRedis, [
+    { name: 'expire-referrals', schedule: { pattern: '30 3 * * *', tz: TZ }, opts: { attempts: 3 }, run: async () => ({ expired: await expireReferrals(ctx) }) },
+    purgeJob(ctx),
+  ]);
 }

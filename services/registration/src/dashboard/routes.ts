@@ -9,12 +9,15 @@ import { dashboardData } from './service.ts';
 
 const here = (name: string) => new URL(`./${name}`, import.meta.url);
 
-/** The page and its scripts hold no data: they are public; the figures come from /v1/dashboard with a token. */
-const ASSETS: Record<string, { type: string; body: () => Buffer }> = {
-  'dashboard.js': { type: 'text/javascript; charset=utf-8', body: () => readFileSync(here('dashboard.js')) },
-  'dashboard.css': { type: 'text/css; charset=utf-8', body: () => readFileSync(here('dashboard.css')) },
-  'echarts.min.js': { type: 'text/javascript; charset=utf-8', body: () => readFileSync(echartsBrowserBuild()) },
-};
+/**
+ * The page and its scripts hold no data: they are public; the figures come from /v1/dashboard with a token.
+ * A Map, so a requested name such as `constructor` finds nothing inherited.
+ */
+const ASSETS = new Map<string, { type: string; body: () => Buffer }>([
+  ['dashboard.js', { type: 'text/javascript; charset=utf-8', body: () => readFileSync(here('dashboard.js')) }],
+  ['dashboard.css', { type: 'text/css; charset=utf-8', body: () => readFileSync(here('dashboard.css')) }],
+  ['echarts.min.js', { type: 'text/javascript; charset=utf-8', body: () => readFileSync(echartsBrowserBuild()) }],
+]);
 
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
@@ -43,7 +46,7 @@ export async function dashboardRoutes(app: FastifyInstance, ctx: Ctx) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const cache = new Map<string, Buffer>();
   const asset = (file: string) => {
-    const found = cache.get(file) ?? ASSETS[file]?.body();
+    const found = cache.get(file) ?? ASSETS.get(file)?.body();
     if (found) cache.set(file, found);
     return found;
   };
@@ -54,7 +57,7 @@ export async function dashboardRoutes(app: FastifyInstance, ctx: Ctx) {
   );
 
   r.get('/dashboard/:file', { config: { public: true }, schema: { hide: true, params: z.object({ file: z.string().max(40) }) } }, async (request, reply) => {
-    const entry = ASSETS[request.params.file];
+    const entry = ASSETS.get(request.params.file);
     const body = entry ? asset(request.params.file) : undefined;
     if (!entry || !body) return reply.callNotFound();
     return reply.type(entry.type).header('cache-control', 'public, max-age=3600').send(body);

@@ -1,7 +1,5 @@
-import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { queueNames } from '@reemploy/events';
-import type { Closable, ServiceContext } from '@reemploy/runtime';
+import { purgeJob, startMaintenanceWorker, type Closable, type MaintenanceJob, type ServiceContext } from '@reemploy/runtime';
 import type { RegistrationEnv } from '../config.ts';
 import type { RegistrationDB } from '../database.ts';
 import { DAILY_HARDSHIP_JOB, rederiveDailyHardship } from './daily-hardship.ts';
@@ -15,33 +13,42 @@ export function shanghaiDay(now = new Date()): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
 }
 
-/** Schedules the daily re-derivation (00:10 Shanghai) and consumes the maintenance queue. */
-export async function startMaintenance(ctx: Ctx, workerRedis: Redis): Promise<Closable[]> {
-  const name = queueNames.maintenance('registration');
-  const queue = new Queue(name, { connection: ctx.redis, prefix: ctx.queuePrefix });
-  await queue.upsertJobScheduler(DAILY_HARDSHIP_JOB, { pattern: '10 0 * * *', tz: 'Asia/Shanghai' }, { name: DAILY_HARDSHIP_JOB });
-  await queue.upsertJobScheduler(ESCALATION_JOB, { every: ESCALATION_EVERY_MS }, { name: ESCALATION_JOB, opts: { removeOnComplete: 100, removeOnFail: 100 } });
-  // Retention: seekers withdrawn longer than RETENTION_WITHDRAWN_DAYS are anonymised (00:40 Shanghai).
-  await queue.upsertJobScheduler(RETENTION_JOB, { pattern: '40 0 * * *', tz: 'Asia/Shanghai' }, { name: RETENTION_JOB, opts: { attempts: 3, backoff: { type: 'exponential', delay: 60_000 } } });
-  const worker = new Worker(
-    name,
-    async (job) => {
-      if (job.name === RETENTION_JOB) {
+function maintenanceJobs(ctx: Ctx): MaintenanceJob[] {
+  return [
+    {
+      // The daily re-derivation (00:10 Shanghai).
+      name: DAILY_HARDSHIP_JOB,
+      schedule: { pattern: '10 0 * * *', tz: 'Asia/Shanghai' },
+      run: async (job) => {
+        const result = await rederiveDailyHardship(ctx, (job.data as { day?: string })?.day ?? shanghaiDay());
+        ctx.logger.info(result, 'daily hardship re-derivation');
+      },
+    },
+    {
+      name: ESCALATION_JOB,
+      schedule: { every: ESCALATION_EVERY_MS },
+      opts: { removeOnComplete: 100, removeOnFail: 100 },
+      run: async () => {
+        const escalated = await publishEscalations(ctx.db);
+        if (escalated) ctx.logger.info({ escalated }, 'zero-employment households escalated');
+      },
+    },
+    {
+      // Retention: seekers withdrawn longer than RETENTION_WITHDRAWN_DAYS are anonymised (00:40 Shanghai).
+      name: RETENTION_JOB,
+      schedule: { pattern: '40 0 * * *', tz: 'Asia/Shanghai' },
+      opts: { attempts: 3, backoff: { type: 'exponential', delay: 60_000 } },
+      run: async () => {
         const result = await anonymiseWithdrawnSeekers(ctx);
         ctx.logger.info(result, 'retention: withdrawn seekers anonymised');
         return result;
-      }
-      if (job.name === ESCALATION_JOB) {
-        const escalated = await publishEscalations(ctx.db);
-        if (escalated) ctx.logger.info({ escalated }, 'zero-employment households escalated');
-        return;
-      }
-      if (job.name !== DAILY_HARDSHIP_JOB) return;
-      const result = await rederiveDailyHardship(ctx, (job.data as { day?: string })?.day ?? shanghaiDay());
-      ctx.logger.info(result, 'daily hardship re-derivation');
+      },
     },
-    { connection: workerRedis, prefix: ctx.queuePrefix, concurrency: 1 },
-  );
-  worker.on('error', (err) => ctx.logger.warn({ err: err.message }, 'maintenance worker error'));
-  return [worker, queue];
+    purgeJob(ctx),
+  ];
+}
+
+/** Schedules registration's maintenance jobs and consumes its maintenance queue. */
+export function startMaintenance(ctx: Ctx, workerRedis: Redis): Promise<Closable[]> {
+  return startMaintenanceWorker(ctx, workerRedis, maintenanceJobs(ctx));
 }
