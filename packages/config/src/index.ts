@@ -17,6 +17,24 @@ export const baseEnvSchema = z.object({
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/reemploy').describe('PostgreSQL connection string'),
   DB_SCHEMA: optional(z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/)).describe("This service's Postgres schema (defaults to the service name)"),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10).describe('Maximum Postgres connections per process'),
+  DB_STATEMENT_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(30_000)
+    .describe('Postgres cancels a statement of this service running longer than this (ms; 0: no limit); batch steps opt in to DB_BATCH_STATEMENT_TIMEOUT_MS'),
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(60_000)
+    .describe('Postgres ends a session left idle inside a transaction longer than this (ms; 0: no limit), releasing its locks'),
+  DB_BATCH_STATEMENT_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(1_800_000)
+    .describe("Statement timeout (ms; 0: no limit) of the long batch steps that opt in: matching runs' COPY and finalize, bulk-import chunks, retention and daily passes"),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379').describe('Redis for BullMQ (appendonly yes, maxmemory-policy noeviction)'),
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).default('reemploy').describe('BullMQ key prefix; separates environments sharing one Redis'),
   JWT_SECRET: optional(z.string().min(32)).describe('HS256 secret for bearer tokens; required in production'),

@@ -7,7 +7,7 @@ import rateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
-import { isDatabaseUnavailable, isTransactionConflict } from '@reemploy/db';
+import { isDatabaseUnavailable, isStatementTimeout, isTransactionConflict } from '@reemploy/db';
 import { isRedisUnavailable, type MessagingTables } from '@reemploy/messaging';
 import { createTokenVerifier, type Caller } from './auth.ts';
 import { handleError } from './errors.ts';
@@ -54,11 +54,11 @@ declare module 'fastify' {
 
 /**
  * Failures a caller should simply retry (503 with Retry-After): Postgres or
- * Redis out of reach, or a write that kept losing deadlock or serialization
- * races after its own retries.
+ * Redis out of reach, a write that kept losing deadlock or serialization
+ * races after its own retries, or a statement Postgres cancelled at its timeout.
  */
 export function isTemporaryFailure(err: unknown): boolean {
-  return isDatabaseUnavailable(err) || isRedisUnavailable(err) || isTransactionConflict(err);
+  return isDatabaseUnavailable(err) || isRedisUnavailable(err) || isTransactionConflict(err) || isStatementTimeout(err);
 }
 
 export interface PlatformOptions {
