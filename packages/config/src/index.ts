@@ -46,7 +46,18 @@ export const baseEnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
   BODY_LIMIT: z.coerce.number().int().min(1024).default(1_048_576).describe('Largest accepted JSON body in bytes'),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000).describe('Time allowed to receive a whole request'),
-  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(6000).describe('Requests per minute allowed to one calling system (token sub) on /v1 routes'),
+  RATE_LIMIT_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(6000)
+    .describe('Requests per minute to this service allowed to one calling system (the sub of a valid token), counted in Redis across instances'),
+  RATE_LIMIT_PER_ADDRESS_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(600)
+    .describe('Requests per minute to this service allowed from one client address without a valid token (401s and the like), counted in Redis across instances'),
   MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(1000).describe('Event-loop lag (ms) beyond which the service sheds load with 503; 0 turns the check off'),
   RUN_WORKERS: boolish.default(true).describe('Whether worker.ts starts queue consumers (producers always run)'),
   WORKER_METRICS_PORT: z.coerce

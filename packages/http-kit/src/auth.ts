@@ -20,6 +20,11 @@ const claimsSchema = z.object({
 
 export type TokenVerifier = (token: string) => Caller | null;
 
+/** The token of an `Authorization: Bearer …` header; the scheme's name is case-insensitive (RFC 9110 §11.1). */
+export function bearerToken(header: string | undefined): string | undefined {
+  return (header && /^bearer +(.*)$/i.exec(header)?.[1]) || undefined;
+}
+
 const CLOCK_TOLERANCE_S = 5;
 const VERIFIED_CACHE_SIZE = 1000;
 

@@ -3,13 +3,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import helmet from '@fastify/helmet';
-import rateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import { isDatabaseUnavailable, isStatementTimeout, isTransactionConflict } from '@reemploy/db';
 import { isRedisUnavailable, type MessagingTables } from '@reemploy/messaging';
-import { createTokenVerifier, type Caller } from './auth.ts';
+import { bearerToken, createTokenVerifier, type Caller } from './auth.ts';
 import { handleError } from './errors.ts';
 import { scrubPii } from './logging.ts';
 import { claimIdempotencyKey, settleIdempotencyKey, type AnswerSealer, type IdempotencyState, type PiiShown } from './idempotency.ts';
@@ -18,12 +17,13 @@ import { Problem, problemSchema, problems } from './problem.ts';
 import { findBadStrings } from './strict-input.ts';
 import { registerOperationalRoutes } from './operational-routes.ts';
 import { recordPiiAccess } from './pii-audit.ts';
+import { createRateLimit, type RateLimitOptions } from './rate-limit.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** The scope a caller's token must hold. Every /v1 route declares one. */
     scope?: string;
-    /** A route anyone may call (health, docs). */
+    /** A route anyone may call (health, docs); not counted by the rate limit. */
     public?: boolean;
     /** Creates that honour Idempotency-Key. */
     idempotent?: boolean;
@@ -71,7 +71,7 @@ export interface PlatformOptions {
   /** Named readiness checks; each must resolve within a second. */
   readiness: Record<string, () => Promise<unknown>>;
   tags?: { name: string; description: string }[];
-  rateLimitPerMinute?: number;
+  rateLimit: RateLimitOptions;
   /** Shed load with 503 once the event loop lags this much (ms). */
   maxEventLoopDelayMs?: number;
   /** OpenAPI `servers`; by default the relative `/` (the address the document was read from). */
@@ -146,27 +146,17 @@ async function platform(app: FastifyInstance, opts: PlatformOptions) {
     },
   });
 
-  app.addHook('onRequest', async (request) => {
-    const scope = request.routeOptions.config.scope;
-    if (!scope) return;
-    const header = request.headers.authorization;
-    // The scheme's name is case-insensitive (RFC 9110 §11.1): "bearer" is as good as "Bearer".
-    const token = header && /^bearer +(.*)$/i.exec(header)?.[1];
+  const countRequest = await createRateLimit(app, opts.rateLimit);
+  app.addHook('onRequest', async (request, reply) => {
+    const config = request.routeOptions.config;
+    const token = bearerToken(request.headers.authorization);
     const caller = token ? verify(token) : null;
+    if (caller) request.caller = caller;
+    // Counted before anything can refuse it: 401s, 403s and 400s use up a budget too.
+    if (!config.public) await countRequest(request, reply);
+    if (!config.scope) return;
     if (!caller) throw problems.unauthorized();
-    if (!caller.scopes.has(scope)) throw problems.forbidden(`This route requires the scope "${scope}"`);
-    request.caller = caller;
-  });
-
-  await app.register(rateLimit, {
-    global: true,
-    hook: 'preHandler',
-    max: opts.rateLimitPerMinute ?? 6000,
-    timeWindow: 60_000,
-    keyGenerator: (request) => request.caller?.sub ?? request.ip,
-    allowList: (request) => !request.routeOptions.config.scope,
-    errorResponseBuilder: (_request, context) =>
-      new Problem(429, 'rate-limited', 'Too many requests', `At most ${context.max} requests per minute per calling system; retry after ${context.after}`),
+    if (!caller.scopes.has(config.scope)) throw problems.forbidden(`This route requires the scope "${config.scope}"`);
   });
 
   app.addHook('preValidation', async (request) => {

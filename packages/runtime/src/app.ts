@@ -27,7 +27,12 @@ export async function buildApp<DB extends MessagingTables, Env extends BaseEnv>(
     db: ctx.db as never,
     pii: ctx.pii,
     tags: [...(def.tags ?? []), { name: 'audit', description: 'Who read personal information unmasked' }, { name: 'webhooks', description: 'Signed event deliveries to other systems' }],
-    rateLimitPerMinute: ctx.env.RATE_LIMIT_PER_MINUTE,
+    rateLimit: {
+      redis: ctx.redis,
+      namespace: `${ctx.queuePrefix}:rate-limit:${def.name}`,
+      perCaller: ctx.env.RATE_LIMIT_PER_MINUTE,
+      perAddress: ctx.env.RATE_LIMIT_PER_ADDRESS_PER_MINUTE,
+    },
     maxEventLoopDelayMs: ctx.env.MAX_EVENT_LOOP_DELAY_MS,
     readiness: {
       postgres: () => sql`select 1`.execute(ctx.db),
