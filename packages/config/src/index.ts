@@ -58,6 +58,12 @@ export const baseEnvSchema = z.object({
     .min(1)
     .default(600)
     .describe('Requests per minute to this service allowed from one client address without a valid token (401s and the like), counted in Redis across instances'),
+  METRICS_CACHE_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(5000)
+    .describe('How long /metrics reuses the queue depths and outbox lag it read from Redis and Postgres (ms)'),
   MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(1000).describe('Event-loop lag (ms) beyond which the service sheds load with 503; 0 turns the check off'),
   RUN_WORKERS: boolish.default(true).describe('Whether worker.ts starts queue consumers (producers always run)'),
   WORKER_METRICS_PORT: z.coerce

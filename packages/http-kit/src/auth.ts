@@ -11,6 +11,12 @@ export interface Caller {
   aidBase?: string;
 }
 
+/**
+ * Operators' read-only views: /metrics (services and worker processes) and the checks behind
+ * /ready. Apart from `admin`, which can also change the queues (retry, promote, clean).
+ */
+export const OPERATIONS_SCOPE = 'operations:read';
+
 const claimsSchema = z.object({
   sub: z.string().min(1).max(200),
   scope: z.string().max(2000),

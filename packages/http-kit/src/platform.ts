@@ -116,10 +116,11 @@ async function platform(app: FastifyInstance, opts: PlatformOptions) {
       catalog.push({ method, url, ...(config.scope ? { scope: config.scope } : {}), public: config.public === true, idempotent: config.idempotent === true, ...(ifMatch ? { ifMatch } : {}) });
     }
     if (!url.startsWith('/v1')) {
-      // Documented operational routes (health, readiness): open to anyone, errors as problem+json.
+      // Documented operational routes (health, readiness, metrics): their security as declared, errors as problem+json.
       const documented = route.schema as { operationId?: string; security?: unknown; response?: object } | undefined;
       if (documented?.operationId) {
-        if (config.public) documented.security = [];
+        if (config.scope) documented.security = [{ bearerAuth: [config.scope] }];
+        else if (config.public) documented.security ??= [];
         documented.response = { '4xx': problemResponse, ...documented.response };
       }
       return;
