@@ -58,6 +58,8 @@ export const baseEnvSchema = z.object({
     .min(1)
     .default(600)
     .describe('Requests per minute to this service allowed from one client address without a valid token (401s and the like), counted in Redis across instances'),
+  IMPORT_CONCURRENCY_PER_CALLER: z.coerce.number().int().min(1).default(2).describe('Bulk imports one calling system may run at once in one process (429 beyond)'),
+  IMPORT_CONCURRENCY_PER_SERVICE: z.coerce.number().int().min(1).default(4).describe('Bulk imports one process runs at once, all callers together (503 beyond)'),
   METRICS_CACHE_MS: z.coerce
     .number()
     .int()

@@ -18,6 +18,7 @@ import { findBadStrings } from './strict-input.ts';
 import { registerOperationalRoutes } from './operational-routes.ts';
 import { recordPiiAccess } from './pii-audit.ts';
 import { createRateLimit, type RateLimitOptions } from './rate-limit.ts';
+import { importSlots, type ImportConcurrency } from './imports.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -25,6 +26,8 @@ declare module 'fastify' {
     scope?: string;
     /** A route anyone may call (health, docs); not counted by the rate limit. */
     public?: boolean;
+    /** A bulk import: runs only while the caller and the process have an import slot free (imports.ts). */
+    bulkImport?: boolean;
     /** Creates that honour Idempotency-Key. */
     idempotent?: boolean;
     /**
@@ -72,6 +75,7 @@ export interface PlatformOptions {
   readiness: Record<string, () => Promise<unknown>>;
   tags?: { name: string; description: string }[];
   rateLimit: RateLimitOptions;
+  imports: ImportConcurrency;
   /** Shed load with 503 once the event loop lags this much (ms). */
   maxEventLoopDelayMs?: number;
   /** OpenAPI `servers`; by default the relative `/` (the address the document was read from). */
@@ -148,6 +152,7 @@ async function platform(app: FastifyInstance, opts: PlatformOptions) {
   });
 
   const countRequest = await createRateLimit(app, opts.rateLimit);
+  const takeImportSlot = importSlots(opts.imports);
   app.addHook('onRequest', async (request, reply) => {
     const config = request.routeOptions.config;
     const token = bearerToken(request.headers.authorization);
@@ -158,6 +163,7 @@ async function platform(app: FastifyInstance, opts: PlatformOptions) {
     if (!config.scope) return;
     if (!caller) throw problems.unauthorized();
     if (!caller.scopes.has(config.scope)) throw problems.forbidden(`This route requires the scope "${config.scope}"`);
+    if (config.bulkImport) takeImportSlot(request, reply);
   });
 
   app.addHook('preValidation', async (request) => {

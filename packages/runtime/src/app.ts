@@ -33,6 +33,7 @@ export async function buildApp<DB extends MessagingTables, Env extends BaseEnv>(
       perCaller: ctx.env.RATE_LIMIT_PER_MINUTE,
       perAddress: ctx.env.RATE_LIMIT_PER_ADDRESS_PER_MINUTE,
     },
+    imports: { perCaller: ctx.env.IMPORT_CONCURRENCY_PER_CALLER, perService: ctx.env.IMPORT_CONCURRENCY_PER_SERVICE },
     maxEventLoopDelayMs: ctx.env.MAX_EVENT_LOOP_DELAY_MS,
     readiness: {
       postgres: () => sql`select 1`.execute(ctx.db),

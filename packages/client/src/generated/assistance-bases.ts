@@ -157,7 +157,7 @@ export interface paths {
         put?: never;
         /**
          * Import bases from CSV, with a report per row
-         * @description Send text/csv (UTF-8, or GB18030/GBK with charset=gb18030) whose first line names the columns name,communityCode,address,sectors,joinedYear,cohort. sectors are separated by ; | or 、. cohort is existing, added or later.
+         * @description Send text/csv (UTF-8, or GB18030/GBK with charset=gb18030) whose first line names the columns name,communityCode,address,sectors,joinedYear,cohort. sectors are separated by ; | or 、. cohort is existing, added or later. A line (a CSV record) longer than 65536 bytes stops the upload: 413 line-too-long naming it. A few imports run at once: beyond a calling system's share 429 too-many-imports, beyond the service's 503 imports-busy, both with Retry-After.
          */
         post: operations["importAidBases"];
         delete?: never;

@@ -312,7 +312,7 @@ export interface paths {
         put?: never;
         /**
          * Bulk-publish vacancies from NDJSON or CSV (UTF-8, BOM optional), with a report per row
-         * @description Send application/x-ndjson (one JSON object per line, the fields of POST /v1/vacancies) or text/csv (a header row naming the same fields; skills and reservedFor separated by ";"). Each row is created, reported as a duplicate of the open vacancy it repeats (existingId), or failed with its fields named; importing the same file again creates nothing.
+         * @description Send application/x-ndjson (one JSON object per line, the fields of POST /v1/vacancies) or text/csv (a header row naming the same fields; skills and reservedFor separated by ";"). Each row is created, reported as a duplicate of the open vacancy it repeats (existingId), or failed with its fields named; importing the same file again creates nothing. A line (a CSV record) longer than 65536 bytes stops the upload: 413 line-too-long naming it. A few imports run at once: beyond a calling system's share 429 too-many-imports, beyond the service's 503 imports-busy, both with Retry-After.
          */
         post: operations["importVacancies"];
         delete?: never;
