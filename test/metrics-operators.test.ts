@@ -1,4 +1,5 @@
 import t from 'tap';
+import type { FastifyInstance } from 'fastify';
 import { Queue, Worker } from 'bullmq';
 import { queueNames } from '@reemploy/events';
 import { matchingMetrics, metricsRegistryOf } from '@reemploy/runtime/queue-metrics';
@@ -7,9 +8,19 @@ import { build as buildRegistration } from '../services/registration/test/helper
 import { build as buildMatching } from '../services/matching/test/helper.ts';
 import { sample } from './support/prometheus.ts';
 
+/** A scrape as Prometheus makes it, with a token holding the operators' scope. */
+async function scraper(svc: { app: FastifyInstance; token(scopes: string[]): string }) {
+  const headers = { authorization: `Bearer ${svc.token(['operations:read'])}` };
+  return async () => {
+    const res = await svc.app.inject({ method: 'GET', url: '/metrics', headers });
+    if (res.statusCode !== 200) throw new Error(`scrape answered ${res.statusCode}`);
+    return res.body;
+  };
+}
+
 t.test('queue depths and outbox lag are read on scrape', async (t) => {
-  const svc = await buildRegistration(t);
-  const scrape = async () => (await svc.app.inject({ method: 'GET', url: '/metrics' })).body;
+  const svc = await buildRegistration(t, { env: { METRICS_CACHE_MS: '0' } });
+  const scrape = await scraper(svc);
 
   const before = await scrape();
   t.equal(sample(before, 'queue_jobs', { queue: 'events-registration', state: 'waiting' }), 0);
@@ -55,9 +66,34 @@ t.test('queue depths and outbox lag are read on scrape', async (t) => {
   t.ok(sample(drained, 'http_request_duration_seconds_count', { route: '/metrics', method: 'GET', status_code: '200' })! >= 2, 'HTTP latency is recorded');
 });
 
+t.test('a scrape within METRICS_CACHE_MS of the last read gets its figures, without asking Redis or Postgres again', async (t) => {
+  const svc = await buildRegistration(t, { env: { METRICS_CACHE_MS: '1500' } });
+  const scrape = await scraper(svc);
+  const first = await scrape();
+  const read = Date.now();
+  t.equal(sample(first, 'queue_jobs', { queue: 'events-registration', state: 'waiting' }), 0);
+  t.equal(sample(first, 'outbox_pending_events'), 0);
+
+  const inbox = new Queue(queueNames.events('registration'), { connection: svc.ctx.redis, prefix: svc.ctx.queuePrefix });
+  t.after(() => inbox.close());
+  await inbox.add('a', {});
+  await svc.ctx.db.insertInto('outbox').values({ id: crypto.randomUUID(), type: 'test.probe', version: 1, subject: 'probe', payload: '{}' }).execute();
+  const again = await Promise.all([scrape(), scrape(), scrape()]);
+  t.ok(Date.now() - read < 1500, 'still within the cache time');
+  for (const text of again) {
+    t.equal(sample(text, 'queue_jobs', { queue: 'events-registration', state: 'waiting' }), 0, 'queue depth as read last');
+    t.equal(sample(text, 'outbox_pending_events'), 0, 'outbox lag as read last');
+  }
+
+  await new Promise((r) => setTimeout(r, Math.max(0, 1600 - (Date.now() - read))));
+  const later = await scrape();
+  t.equal(sample(later, 'queue_jobs', { queue: 'events-registration', state: 'waiting' }), 1, 'read again once the cache time passed');
+  t.equal(sample(later, 'outbox_pending_events'), 1);
+});
+
 t.test('matching exposes run durations and matches served', async (t) => {
   const svc = await buildMatching(t);
-  const scrape = async () => (await svc.app.inject({ method: 'GET', url: '/metrics' })).body;
+  const scrape = await scraper(svc);
   const initial = await scrape();
   t.match(initial, /# TYPE matching_run_duration_seconds histogram/);
   t.match(initial, /# TYPE matches_served_total counter/);

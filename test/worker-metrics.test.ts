@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Queue } from 'bullmq';
 import { queueNames } from '@reemploy/events';
-import { TEST_DATABASE_URL, eventually } from '@reemploy/runtime/testing';
+import { TEST_DATABASE_URL, eventually, testIssuer } from '@reemploy/runtime/testing';
 import { DEFAULT_WORKER_METRICS_PORTS } from '@reemploy/runtime/worker-metrics';
 import { build as buildJobPostings } from '../services/job-postings/test/helper.ts';
 import { build as buildMatching } from '../services/matching/test/helper.ts';
@@ -44,7 +44,12 @@ async function startWorkerProcess(t: TestLike, service: string, ctx: { database:
       DB_POOL_MAX: '3',
       QUEUE_PREFIX: ctx.queuePrefix,
       WORKER_METRICS_PORT: String(port),
+      // Queue depths read afresh at every scrape, so a figure the test waits for shows at once.
+      METRICS_CACHE_MS: '0',
       LOG_LEVEL: 'error',
+      // The test issuer, whose tokens the test sends.
+      TOKEN_ISSUER: testIssuer.issuer,
+      JWKS_JSON: JSON.stringify(testIssuer.jwks),
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -70,8 +75,13 @@ t.test('a worker process serves queue depths, job durations and failures on its 
   const { base, child, exited, health } = await startWorkerProcess(t, 'job-postings', svc.ctx);
   t.same(health, { status: 'ok', service: 'job-postings', role: 'worker' });
 
+  const unauthenticated = await fetch(`${base}/metrics`);
+  t.equal(unauthenticated.status, 401, 'metrics need a token');
+  t.match(unauthenticated.headers.get('content-type'), /problem\+json/);
+  t.equal((await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${svc.token(['admin'])}` } })).status, 403, "with the operators' scope");
+  const operator = { authorization: `Bearer ${svc.token(['operations:read'])}` };
   const scrape = async () => {
-    const res = await fetch(`${base}/metrics`);
+    const res = await fetch(`${base}/metrics`, { headers: operator });
     t.equal(res.status, 200);
     return res.text();
   };
@@ -124,7 +134,7 @@ t.test('a matching worker process times the runs it finishes and the jobs that m
   t.ok(run.partitions.total > 1, `the run had ${run.partitions.total} partitions`);
 
   const text = await eventually(async () => {
-    const body = await fetch(`${base}/metrics`).then((r) => r.text());
+    const body = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${svc.token(['operations:read'])}` } }).then((r) => r.text());
     return sample(body, 'matching_run_duration_seconds_count', { trigger: 'manual', outcome: 'completed' }) === 1 ? body : undefined;
   }, 10_000, 100);
   const seconds = sample(text, 'matching_run_duration_seconds_sum', { trigger: 'manual', outcome: 'completed' })!;

@@ -43,6 +43,24 @@ export const baseEnvSchema = z.object({
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/reemploy').describe('PostgreSQL connection string'),
   DB_SCHEMA: optional(z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/)).describe("This service's Postgres schema (defaults to the service name)"),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10).describe('Maximum Postgres connections per process'),
+  DB_STATEMENT_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(30_000)
+    .describe('Postgres cancels a statement of this service running longer than this (ms; 0: no limit); batch steps opt in to DB_BATCH_STATEMENT_TIMEOUT_MS'),
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(60_000)
+    .describe('Postgres ends a session left idle inside a transaction longer than this (ms; 0: no limit), releasing its locks'),
+  DB_BATCH_STATEMENT_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(1_800_000)
+    .describe("Statement timeout (ms; 0: no limit) of the long batch steps that opt in: matching runs' COPY and finalize, bulk-import chunks, retention and daily passes"),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379').describe('Redis for BullMQ (appendonly yes, maxmemory-policy noeviction)'),
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).default('reemploy').describe('BullMQ key prefix; separates environments sharing one Redis'),
   JWT_SECRET: optional(z.string().min(32)).describe(
@@ -81,7 +99,26 @@ export const baseEnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
   BODY_LIMIT: z.coerce.number().int().min(1024).default(1_048_576).describe('Largest accepted JSON body in bytes'),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000).describe('Time allowed to receive a whole request'),
-  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(6000).describe('Requests per minute allowed to one calling system (token sub) on /v1 routes'),
+  RATE_LIMIT_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(6000)
+    .describe('Requests per minute to this service allowed to one calling system (the sub of a valid token), counted in Redis across instances'),
+  RATE_LIMIT_PER_ADDRESS_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(600)
+    .describe('Requests per minute to this service allowed from one client address without a valid token (401s and the like), counted in Redis across instances'),
+  IMPORT_CONCURRENCY_PER_CALLER: z.coerce.number().int().min(1).default(2).describe('Bulk imports one calling system may run at once in one process (429 beyond)'),
+  IMPORT_CONCURRENCY_PER_SERVICE: z.coerce.number().int().min(1).default(4).describe('Bulk imports one process runs at once, all callers together (503 beyond)'),
+  METRICS_CACHE_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(5000)
+    .describe('How long /metrics reuses the queue depths and outbox lag it read from Redis and Postgres (ms)'),
   MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(1000).describe('Event-loop lag (ms) beyond which the service sheds load with 503; 0 turns the check off'),
   RUN_WORKERS: boolish.default(true).describe('Whether worker.ts starts queue consumers (producers always run)'),
   WORKER_METRICS_PORT: z.coerce

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { allowLongStatements, inClientTransaction } from './transaction.ts';
 
 function encodeCell(value: unknown): string {
   if (value === null || value === undefined) return '\\N';
@@ -50,8 +51,18 @@ export async function copyText(client: pg.PoolClient | pg.Client, table: string,
 
 type Queryable = pg.Pool | pg.PoolClient | pg.Client;
 
-/** Runs `copy (query) to stdout [binary]` and returns the whole output in one buffer. */
-async function copyOut(db: Queryable, query: string, binary: boolean): Promise<Buffer> {
+/**
+ * Runs `copy (query) to stdout [binary]` and returns the whole output in one buffer. With
+ * `statementTimeoutMs`, a read from the pool is a batch step: it runs in a transaction of its
+ * own with that statement timeout (see allowLongStatements).
+ */
+async function copyOut(db: Queryable, query: string, binary: boolean, statementTimeoutMs?: number): Promise<Buffer> {
+  if (statementTimeoutMs !== undefined && 'totalCount' in db) {
+    return inClientTransaction(db, async (client) => {
+      await allowLongStatements(client, statementTimeoutMs);
+      return copyOut(client, query, binary);
+    });
+  }
   const client = 'totalCount' in db ? await db.connect() : db;
   try {
     const chunks: Buffer[] = [];
@@ -70,8 +81,8 @@ const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
  * (null for NULL). For large values (staged blobs) this is several times faster than
  * a query's result, which node-postgres assembles message by message.
  */
-export async function copyOutBinary(db: Queryable, query: string): Promise<(Buffer | null)[][]> {
-  const buf = await copyOut(db, query, true);
+export async function copyOutBinary(db: Queryable, query: string, statementTimeoutMs?: number): Promise<(Buffer | null)[][]> {
+  const buf = await copyOut(db, query, true, statementTimeoutMs);
   if (buf.length < 19 || !buf.subarray(0, 11).equals(SIGNATURE)) throw new Error('not a COPY binary stream');
   let o = 15 + 4 + buf.readUInt32BE(15);
   const rows: (Buffer | null)[][] = [];
@@ -110,8 +121,8 @@ export function copyTextCell(cell: string): string | null {
  * for NULL). Far less work per row than a query's result for many small rows; the
  * caller converts the cells it needs (see `parseTextArray`).
  */
-export async function copyOutText(db: Queryable, query: string): Promise<(string | null)[][]> {
-  const text = (await copyOut(db, query, false)).toString('utf8');
+export async function copyOutText(db: Queryable, query: string, statementTimeoutMs?: number): Promise<(string | null)[][]> {
+  const text = (await copyOut(db, query, false, statementTimeoutMs)).toString('utf8');
   const rows: (string | null)[][] = [];
   let at = 0;
   while (at < text.length) {

@@ -26,3 +26,8 @@ const CONFLICT_CODES = new Set(['40P01', '40001']);
 export function isTransactionConflict(err: unknown): boolean {
   return CONFLICT_CODES.has((err as PgError)?.code ?? '');
 }
+
+/** Postgres cancelled the statement: it ran past statement_timeout (or an operator cancelled it). */
+export function isStatementTimeout(err: unknown): boolean {
+  return (err as PgError)?.code === '57014';
+}

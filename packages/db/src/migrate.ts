@@ -10,11 +10,18 @@ const DDL_UNLOCK = sql`select pg_advisory_unlock(hashtext('reemploy schema ddl')
 
 async function underDdlLock<T>(db: Kysely<unknown>, work: (conn: Kysely<unknown>) => Promise<T>): Promise<T> {
   return db.connection().execute(async (conn) => {
-    await DDL_LOCK.execute(conn);
+    // Waiting for the lock while other schemas migrate, and DDL over large tables, may outlast the
+    // pool's statement timeout: none on this connection until it goes back to the pool.
+    await sql`set statement_timeout = 0`.execute(conn);
     try {
-      return await work(conn);
+      await DDL_LOCK.execute(conn);
+      try {
+        return await work(conn);
+      } finally {
+        await DDL_UNLOCK.execute(conn);
+      }
     } finally {
-      await DDL_UNLOCK.execute(conn);
+      await sql`reset statement_timeout`.execute(conn);
     }
   });
 }

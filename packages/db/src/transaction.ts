@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type pg from 'pg';
 import { isTransactionConflict } from './errors.ts';
 
@@ -44,4 +44,15 @@ export async function retryOnConflict<T>(attempt: () => Promise<T>, attempts = 4
 /** A Kysely transaction, run again on a deadlock or serialization conflict (see retryOnConflict). */
 export function transact<DB, T>(db: Kysely<DB>, fn: (trx: Transaction<DB>) => Promise<T>, attempts?: number): Promise<T> {
   return retryOnConflict(() => db.transaction().execute(fn), attempts);
+}
+
+/**
+ * A batch step (a COPY of a whole table, a nightly pass over every seeker)
+ * opts in to a longer statement timeout than the pool's: `ms` (0: none) for
+ * the rest of the current transaction only, as SET LOCAL does.
+ */
+export async function allowLongStatements<DB>(db: Transaction<DB> | pg.ClientBase, ms: number): Promise<void> {
+  const value = String(Math.trunc(ms));
+  if ('query' in db) await db.query("select set_config('statement_timeout', $1, true)", [value]);
+  else await sql`select set_config('statement_timeout', ${value}, true)`.execute(db);
 }

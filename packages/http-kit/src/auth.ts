@@ -8,6 +8,17 @@ export interface Caller {
   aidBase?: string;
 }
 
+/**
+ * Operators' read-only views: /metrics (services and worker processes) and the checks behind
+ * /ready. Apart from `admin`, which can also change the queues (retry, promote, clean).
+ */
+export const OPERATIONS_SCOPE = 'operations:read';
+
+/** The token of an `Authorization: Bearer …` header; the scheme's name is case-insensitive (RFC 9110 §11.1). */
+export function bearerToken(header: string | undefined): string | undefined {
+  return (header && /^bearer +(.*)$/i.exec(header)?.[1]) || undefined;
+}
+
 /** Whether a division code lies inside the caller's regions (or a webhook subscription's, kept from its owner's token). */
 export function inRegions(caller: Pick<Caller, 'regions'>, code: string): boolean {
   return caller.regions.some((prefix) => code.startsWith(prefix));

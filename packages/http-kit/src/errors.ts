@@ -59,7 +59,8 @@ export function handleError(err: unknown, request: FastifyRequest, reply: Fastif
     const e = err as { message?: string; code?: string; stack?: string };
     request.log.error({ err: { message: scrubPii(e.message ?? ''), code: e.code, stack: scrubPii(e.stack ?? '') } }, 'request failed');
   }
-  if (problem.status === 503) reply.header('retry-after', '1');
+  // A 503 says when to come back: what its source said (load shedding, busy imports), else a second.
+  if (problem.status === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', '1');
   // The path can carry what a caller mistook for an id (an identity number): never echo it; nor
   // anything shaped like an identity number or phone in the detail or the failing fields' names.
   const body = problemBody(problem, scrubPii(request.url.split('?')[0] ?? request.url), String(request.id));

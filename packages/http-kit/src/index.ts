@@ -8,5 +8,6 @@ export * from './logging.ts';
 export * from './metrics.ts';
 export * from './strict-input.ts';
 export { isTemporaryFailure, platformPlugin, type PlatformOptions, type RouteAccess } from './platform.ts';
+export { csvRecordTooLong, IMPORT_LIMITS_NOTE, importLines, lineTooLong, MAX_IMPORT_LINE_BYTES } from './imports.ts';
 export { createFastify, type ServerOptions } from './server-options.ts';
 export * from './pii-audit.ts';

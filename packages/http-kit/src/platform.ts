@@ -3,13 +3,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import helmet from '@fastify/helmet';
-import rateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
-import { isDatabaseUnavailable, isTransactionConflict } from '@reemploy/db';
+import { isDatabaseUnavailable, isStatementTimeout, isTransactionConflict } from '@reemploy/db';
 import { isRedisUnavailable, type MessagingTables } from '@reemploy/messaging';
-import type { Caller } from './auth.ts';
+import { bearerToken, type Caller } from './auth.ts';
 import { bearerSchemeDescription, createTokenVerifier, type TokenVerifierOptions } from './token-verifier.ts';
 import { handleError } from './errors.ts';
 import { scrubPii } from './logging.ts';
@@ -19,13 +18,17 @@ import { Problem, problemSchema, problems } from './problem.ts';
 import { findBadStrings } from './strict-input.ts';
 import { registerOperationalRoutes } from './operational-routes.ts';
 import { recordPiiAccess } from './pii-audit.ts';
+import { createRateLimit, type RateLimitOptions } from './rate-limit.ts';
+import { importSlots, type ImportConcurrency } from './imports.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** The scope a caller's token must hold. Every /v1 route declares one. */
     scope?: string;
-    /** A route anyone may call (health, docs). */
+    /** A route anyone may call (health, docs); not counted by the rate limit. */
     public?: boolean;
+    /** A bulk import: runs only while the caller and the process have an import slot free (imports.ts). */
+    bulkImport?: boolean;
     /** Creates that honour Idempotency-Key. */
     idempotent?: boolean;
     /**
@@ -55,11 +58,11 @@ declare module 'fastify' {
 
 /**
  * Failures a caller should simply retry (503 with Retry-After): Postgres or
- * Redis out of reach, or a write that kept losing deadlock or serialization
- * races after its own retries.
+ * Redis out of reach, a write that kept losing deadlock or serialization
+ * races after its own retries, or a statement Postgres cancelled at its timeout.
  */
 export function isTemporaryFailure(err: unknown): boolean {
-  return isDatabaseUnavailable(err) || isRedisUnavailable(err) || isTransactionConflict(err);
+  return isDatabaseUnavailable(err) || isRedisUnavailable(err) || isTransactionConflict(err) || isStatementTimeout(err);
 }
 
 export interface PlatformOptions {
@@ -73,7 +76,8 @@ export interface PlatformOptions {
   /** Named readiness checks; each must resolve within a second. */
   readiness: Record<string, () => Promise<unknown>>;
   tags?: { name: string; description: string }[];
-  rateLimitPerMinute?: number;
+  rateLimit: RateLimitOptions;
+  imports: ImportConcurrency;
   /** Shed load with 503 once the event loop lags this much (ms). */
   maxEventLoopDelayMs?: number;
   /** OpenAPI `servers`; by default the relative `/` (the address the document was read from). */
@@ -120,10 +124,11 @@ async function platform(app: FastifyInstance, opts: PlatformOptions) {
       catalog.push({ method, url, ...(config.scope ? { scope: config.scope } : {}), public: config.public === true, idempotent: config.idempotent === true, ...(ifMatch ? { ifMatch } : {}) });
     }
     if (!url.startsWith('/v1')) {
-      // Documented operational routes (health, readiness): open to anyone, errors as problem+json.
+      // Documented operational routes (health, readiness, metrics): their security as declared, errors as problem+json.
       const documented = route.schema as { operationId?: string; security?: unknown; response?: object } | undefined;
       if (documented?.operationId) {
-        if (config.public) documented.security = [];
+        if (config.scope) documented.security = [{ bearerAuth: [config.scope] }];
+        else if (config.public) documented.security ??= [];
         documented.response = { '4xx': problemResponse, ...documented.response };
       }
       return;
@@ -150,26 +155,19 @@ async function platform(app: FastifyInstance, opts: PlatformOptions) {
     },
   });
 
-  app.addHook('onRequest', async (request) => {
-    const scope = request.routeOptions.config.scope;
-    if (!scope) return;
-    const header = request.headers.authorization;
-    // The scheme's name is case-insensitive (RFC 9110 §11.1): "bearer" is as good as "Bearer".
-    const token = header && /^bearer +(.*)$/i.exec(header)?.[1];
+  const countRequest = await createRateLimit(app, opts.rateLimit);
+  const takeImportSlot = importSlots(opts.imports);
+  app.addHook('onRequest', async (request, reply) => {
+    const config = request.routeOptions.config;
+    const token = bearerToken(request.headers.authorization);
     const caller = token ? await verify(token) : null;
+    if (caller) request.caller = caller;
+    // Counted before anything can refuse it: 401s, 403s and 400s use up a budget too.
+    if (!config.public) await countRequest(request, reply);
+    if (!config.scope) return;
     if (!caller) throw problems.unauthorized();
-    if (!caller.scopes.has(scope)) throw problems.forbidden(`This route requires the scope "${scope}"`);
-    request.caller = caller;
-  });
-
-  await app.register(rateLimit, {
-    global: true,
-    hook: 'preHandler',
-    max: opts.rateLimitPerMinute ?? 6000,
-    timeWindow: 60_000,
-    keyGenerator: (request) => request.caller?.sub ?? request.ip,
-    allowList: (request) => !request.routeOptions.config.scope,
-    errorResponseBuilder: (_request, context) => problems.tooMany(`At most ${context.max} requests per minute per calling system; retry after ${context.after}`),
+    if (!caller.scopes.has(config.scope)) throw problems.forbidden(`This route requires the scope "${config.scope}"`);
+    if (config.bulkImport) takeImportSlot(request, reply);
   });
 
   app.addHook('preValidation', async (request) => {

@@ -134,7 +134,7 @@ export async function registerOperatorTools(app: FastifyInstance, ctx: ServiceCo
   app.addHook('onClose', async () => {
     await Promise.all(queues.map((q) => q.close()));
   });
-  registerQueueMetrics(app, ctx, queues);
+  registerQueueMetrics(app, ctx, queues, ctx.env.METRICS_CACHE_MS);
   // Present from the first scrape, so dashboards and alerts see zeros rather than gaps.
   if (ctx.service === 'matching') matchingMetrics(app.metrics.registry);
   await registerAdminBoard(app, queues, { cityCode: ctx.env.CITY_CODE });

@@ -29,7 +29,13 @@ export async function buildApp<DB extends MessagingTables, Env extends BaseEnv>(
     pii: ctx.pii,
     docs: docsEnabled(ctx.env),
     tags: [...(def.tags ?? []), { name: 'audit', description: 'Who read personal information unmasked' }, { name: 'webhooks', description: 'Signed event deliveries to other systems' }],
-    rateLimitPerMinute: ctx.env.RATE_LIMIT_PER_MINUTE,
+    rateLimit: {
+      redis: ctx.redis,
+      namespace: `${ctx.queuePrefix}:rate-limit:${def.name}`,
+      perCaller: ctx.env.RATE_LIMIT_PER_MINUTE,
+      perAddress: ctx.env.RATE_LIMIT_PER_ADDRESS_PER_MINUTE,
+    },
+    imports: { perCaller: ctx.env.IMPORT_CONCURRENCY_PER_CALLER, perService: ctx.env.IMPORT_CONCURRENCY_PER_SERVICE },
     maxEventLoopDelayMs: ctx.env.MAX_EVENT_LOOP_DELAY_MS,
     readiness: {
       postgres: () => sql`select 1`.execute(ctx.db),

@@ -1,7 +1,7 @@
 import pino, { type Logger } from 'pino';
 import { sql } from 'kysely';
 import { resolveSecrets, type BaseEnv } from '@reemploy/config';
-import { createDatabase, migrateToLatest, type MigrationSet } from '@reemploy/db';
+import { createDatabase, migrateToLatest, type MigrationSet, type SessionLimits } from '@reemploy/db';
 import { loggerOptions, piiAuditMigration20261129 } from '@reemploy/http-kit';
 import { assertRedisPolicy, closeRedis, createRedis, messagingRetentionMigration20261207, waitReady, type MessagingTables } from '@reemploy/messaging';
 import { createPiiCipher } from '@reemploy/pii';
@@ -13,6 +13,11 @@ type AnyContext = ServiceContext<any, any>;
 
 export function schemaOf(def: { name: string }, env: BaseEnv): string {
   return env.DB_SCHEMA ?? def.name.replaceAll('-', '_');
+}
+
+/** The Postgres session limits the environment sets for every pool of the service. */
+export function sessionLimits(env: BaseEnv): SessionLimits {
+  return { statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS, idleInTransactionTimeoutMs: env.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS };
 }
 
 /** Opens the service's stores. Nothing here starts consumers. */
@@ -28,6 +33,7 @@ export function createContext<DB extends MessagingTables, Env extends BaseEnv>(
     schema,
     poolMax: env.DB_POOL_MAX,
     applicationName: `reemploy-${def.name}`,
+    limits: sessionLimits(env),
     onIdleError: (err) => logger.warn({ err: err.message }, 'idle Postgres connection lost'),
   });
   const redis = createRedis(env.REDIS_URL, 'producer', `${def.name}-producer`);

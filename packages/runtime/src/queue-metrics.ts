@@ -56,25 +56,49 @@ export function matchingMetrics(registry: Registry): MatchingMetrics {
 }
 
 /**
- * Queue depths and outbox lag, read when Prometheus scrapes (no polling in
- * between). A store that does not answer leaves its gauges out of that scrape
- * and counts a collection error, so /metrics itself stays up.
+ * One read shared by every caller until it has settled and `ms` have passed since it started: a
+ * scrape (or several at once) costs the store at most one read in that time.
  */
-export function registerQueueMetrics(app: FastifyInstance, ctx: Pick<ServiceContext, 'db' | 'logger'>, queues: Queue[]) {
+function readAtMostEvery<T>(ms: number, read: () => Promise<T>): () => Promise<T> {
+  let last: { at: number; settled: boolean; value: Promise<T> } | undefined;
+  return () => {
+    if (!last || (last.settled && Date.now() - last.at >= ms)) {
+      const entry = { at: Date.now(), settled: false, value: read() };
+      void entry.value.finally(() => (entry.settled = true));
+      last = entry;
+    }
+    return last.value;
+  };
+}
+
+/**
+ * Queue depths and outbox lag, read from Redis and Postgres when Prometheus
+ * scrapes, at most once every `cacheMs` (METRICS_CACHE_MS): scrapes in between
+ * get the figures read last. A store that does not answer leaves its gauges
+ * out and counts a collection error, so /metrics itself stays up.
+ */
+export function registerQueueMetrics(app: FastifyInstance, ctx: Pick<ServiceContext, 'db' | 'logger'>, queues: Queue[], cacheMs: number) {
   const registry = app.metrics.registry;
   registries.set(ctx, registry);
-  registerQueueGauges(registry, ctx, queues);
+  registerQueueGauges(registry, ctx, queues, cacheMs);
 }
 
 /** The same gauges on any registry (a worker process serves them without an app). */
-export function registerQueueGauges(registry: Registry, ctx: Pick<ServiceContext, 'db' | 'logger'>, queues: Queue[]) {
+export function registerQueueGauges(registry: Registry, ctx: Pick<ServiceContext, 'db' | 'logger'>, queues: Queue[], cacheMs: number) {
   const errors = new Counter({
     name: 'metrics_collection_errors_total',
-    help: 'Scrapes in which a store did not answer',
+    help: 'Reads of queue depths or outbox lag for metrics in which a store did not answer',
     labelNames: ['source'] as const,
     registers: [registry],
   });
 
+  const readDepths = readAtMostEvery(cacheMs, () =>
+    Promise.all(queues.map((q) => q.getJobCounts(...STATES))).catch((err: Error) => {
+      errors.inc({ source: 'redis' });
+      ctx.logger.warn({ err: err.message }, 'queue depths unavailable for metrics');
+      return null;
+    }),
+  );
   new Gauge({
     name: 'queue_jobs',
     help: 'Jobs in each BullMQ queue of this service by state',
@@ -82,22 +106,17 @@ export function registerQueueGauges(registry: Registry, ctx: Pick<ServiceContext
     registers: [registry],
     async collect() {
       this.reset();
-      try {
-        const counts = await Promise.all(queues.map((q) => q.getJobCounts(...STATES)));
-        queues.forEach((q, i) => {
-          for (const state of STATES) this.set({ queue: q.name, state }, counts[i]?.[state] ?? 0);
-        });
-      } catch (err) {
-        errors.inc({ source: 'redis' });
-        ctx.logger.warn({ err: (err as Error).message }, 'queue depths unavailable for metrics');
-      }
+      const counts = await readDepths();
+      if (!counts) return;
+      queues.forEach((q, i) => {
+        for (const state of STATES) this.set({ queue: q.name, state }, counts[i]?.[state] ?? 0);
+      });
     },
   });
 
-  // Both outbox gauges come from one query per scrape (their collects start in the same tick).
-  let lag: Promise<{ pending: number; age: number } | null> | null = null;
-  const readLag = () =>
-    (lag ??= sql<{ pending: string; age: number | null }>`
+  // Both outbox gauges come from one query.
+  const readLag = readAtMostEvery(cacheMs, () =>
+    sql<{ pending: string; age: number | null }>`
       select count(*) as pending, extract(epoch from now() - min(occurred_at))::float8 as age
       from outbox where published_at is null`
       .execute(ctx.db)
@@ -108,8 +127,8 @@ export function registerQueueGauges(registry: Registry, ctx: Pick<ServiceContext
           ctx.logger.warn({ err: err.message }, 'outbox lag unavailable for metrics');
           return null;
         },
-      )
-      .finally(() => (lag = null)));
+      ),
+  );
 
   new Gauge({
     name: 'outbox_pending_events',
@@ -123,7 +142,7 @@ export function registerQueueGauges(registry: Registry, ctx: Pick<ServiceContext
   });
   new Gauge({
     name: 'outbox_oldest_unpublished_age_seconds',
-    help: 'Age of the oldest unpublished outbox event (0 when none)',
+    help: 'Age of the oldest unpublished outbox event (0 when none), as of the last read',
     registers: [registry],
     async collect() {
       this.reset();

@@ -2,13 +2,17 @@
  * Prometheus metrics of a worker process (worker.ts): its queues' depths and
  * the outbox lag, the duration and outcome of each job its BullMQ workers
  * run, failures, and the Node process metrics, served at /metrics on a
- * port of its own (WORKER_METRICS_PORT, on HOST: loopback by default).
+ * port of its own (WORKER_METRICS_PORT, on HOST: loopback by default) to a
+ * token with the scope operations:read; /health there is public.
  */
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Queue } from 'bullmq';
 import { Counter, Histogram, collectDefaultMetrics, type Registry } from 'prom-client';
+import { serviceAudience } from '@reemploy/config';
 import type { ServiceName } from '@reemploy/events';
+import { bearerToken, createTokenVerifier, OPERATIONS_SCOPE, problemBody, problems } from '@reemploy/http-kit';
 import { webhookQueueName } from '@reemploy/webhooks';
 import { openOperatorQueues } from './admin-board.ts';
 import { metricsRegistryOf, registerQueueGauges } from './queue-metrics.ts';
@@ -118,20 +122,33 @@ export async function startWorkerMetrics(ctx: ServiceContext, workers: WorkerLik
     const webhooks = new Queue(webhookQueueName(ctx.service), { connection: ctx.redis, prefix: ctx.queuePrefix });
     webhooks.on('error', (err) => ctx.logger.debug({ err: err.message }, 'operator queue error'));
     queues.push(...openOperatorQueues(ctx), webhooks);
-    registerQueueGauges(registry, ctx, queues);
+    registerQueueGauges(registry, ctx, queues, ctx.env.METRICS_CACHE_MS);
   }
   workerJobMetrics(registry);
   eventsRefusedCounter(registry);
   for (const worker of workers) observeWorker(registry, worker);
 
-  const server: Server = createServer((request, response) => {
-    const path = (request.url ?? '/').split('?')[0];
+  const verify = createTokenVerifier({
+    ...ctx.secrets.tokens,
+    audience: ctx.env.TOKEN_AUDIENCE ?? serviceAudience(ctx.service),
+    onKeysError: (err) => ctx.logger.warn({ err: err.message }, "the issuer's keys could not be refreshed; the keys held so far stay in use"),
+  });
+  const server: Server = createServer(async (request, response) => {
+    const path = (request.url ?? '/').split('?')[0] ?? '/';
     if (request.method !== 'GET' || (path !== '/metrics' && path !== '/health')) {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
       return;
     }
     if (path === '/health') {
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', service: ctx.service, role: 'worker' }));
+      return;
+    }
+    // As on the services: the metrics only for a token with the operators' scope.
+    const token = bearerToken(request.headers.authorization);
+    const caller = token ? await verify(token) : null;
+    const refused = !caller ? problems.unauthorized() : !caller.scopes.has(OPERATIONS_SCOPE) ? problems.forbidden(`This route requires the scope "${OPERATIONS_SCOPE}"`) : null;
+    if (refused) {
+      response.writeHead(refused.status, { 'content-type': 'application/problem+json' }).end(JSON.stringify(problemBody(refused, path, randomUUID())));
       return;
     }
     registry.metrics().then(

@@ -103,3 +103,12 @@ t.test('the demo data: 29 bases, 13 existing and 16 added, the two named ones re
   t.ok(items.every((b) => /^3205\d{8}$/.test(b.communityCode)), 'Suzhou community codes');
   t.equal(new Set(DEMO_BASES.map((b) => b.communityCode)).size, 29, 'one community each');
 });
+
+t.test('a CSV record over 64 KiB is a 413 naming its line, and no base of the file is registered', async (t) => {
+  const svc = await build(t);
+  const token = svc.token([READ, WRITE], ['320508']);
+  const res = await svc.app.inject(csvRequest(token, `${HEADER}\n人民商场,320508018036,人民路,零售,2005,added\n长发商厦,320508020025,"${'x'.repeat(70_000)}",零售,2005,added\n`));
+  t.equal(res.statusCode, 413, res.body.slice(0, 300));
+  t.match(res.json(), { code: 'line-too-long', line: 3 });
+  t.equal(await count(svc, 'aid_bases'), 0);
+});

@@ -78,3 +78,20 @@ t.test('a row whose validUntil has an offset Postgres itself refuses is imported
   t.equal(second.json().validUntil, until, 'the instant it names');
   t.equal(await count(svc, 'vacancies'), 3);
 });
+
+t.test('a line or CSV record over 64 KiB is a 413 naming its line, and no row of the file is stored', async (t) => {
+  const svc = await build(t);
+  const employerId = await createEmployer(svc);
+  const send = (payload: string, type: string) => svc.app.inject({ method: 'POST', url: '/v1/vacancies/import', headers: { ...auth(svc), 'content-type': type }, payload });
+  const lines = [vacancy(employerId, { title: '保安员' }), vacancy(employerId, { title: '长'.repeat(30_000) }), vacancy(employerId, { title: '保洁员', occupationCode: '4-09-01' })];
+  const ndjson = await send(lines.map((v) => JSON.stringify(v)).join('\n'), 'application/x-ndjson');
+  t.equal(ndjson.statusCode, 413, ndjson.body.slice(0, 300));
+  t.match(ndjson.json(), { code: 'line-too-long', line: 2, errors: [{ field: 'body.line[2]' }] });
+
+  const header = 'employerId,title,occupationCode,minAge,maxAge,educationMin,wageMin,wageMax,headcount,communityCode,kind,source,validUntil';
+  const row = (title: string) => [employerId, `"${title}"`, '4-01-01', 18, 55, 'junior-secondary', 3000, 5000, 2, '320508024043', 'regular', 'employer', inDays(30)].join(',');
+  const csv = await send([header, row('营业员'), row('x'.repeat(70_000))].join('\n'), 'text/csv');
+  t.equal(csv.statusCode, 413, csv.body.slice(0, 300));
+  t.match(csv.json(), { code: 'line-too-long', line: 3 });
+  t.equal(await count(svc, 'vacancies'), 0, 'nothing stored');
+});

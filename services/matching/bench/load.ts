@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { copyRows } from '@reemploy/db';
+import { allowLongStatements, copyRows, inClientTransaction } from '@reemploy/db';
 import { createDemoCity } from '@reemploy/demo-city';
 import { arrayCell } from '../src/runs/packing.ts';
 
@@ -19,10 +19,11 @@ const aidBaseId = (index: number) => `00000000-0000-4000-8000-${index.toString(1
 export async function loadCity(pool: pg.Pool, options: CityOptions): Promise<{ seekers: number; vacancies: number; reservedPosts: number; ms: number }> {
   const started = Date.now();
   const city = createDemoCity({ seekers: options.seekers, vacancies: options.vacancies, seed: options.seed ?? 'bench', at: new Date() });
-  const client = await pool.connect();
   let seq = 0;
   let posts = 0;
-  try {
+  await inClientTransaction(pool, async (client) => {
+    // A whole city in three statements: without the pool's statement timeout.
+    await allowLongStatements(client, 0);
     await copyRows(
       client,
       'seekers',
@@ -52,8 +53,6 @@ export async function loadCity(pool: pg.Pool, options: CityOptions): Promise<{ s
     await copyRows(client, 'reserved_posts', ['reserved_post_id', 'aid_base_id', 'vacancy_id', 'reserved_for', 'quota', 'filled', 'status', 'source_seq'], reserved);
     posts = reserved.length;
     await client.query('analyze seekers; analyze vacancies; analyze reserved_posts');
-  } finally {
-    client.release();
-  }
+  });
   return { seekers: options.seekers, vacancies: options.vacancies, reservedPosts: posts, ms: Date.now() - started };
 }

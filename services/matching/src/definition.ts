@@ -1,4 +1,4 @@
-import type { ServiceDefinition } from '@reemploy/runtime';
+import { sessionLimits, type ServiceDefinition } from '@reemploy/runtime';
 import { migrations } from '../migrations/index.ts';
 import { parseMatchingEnv, type MatchingEnv } from './config.ts';
 import type { MatchingDB } from './database.ts';
@@ -30,7 +30,7 @@ export const matching: ServiceDefinition<MatchingDB, MatchingEnv> = {
   ],
   async routes(app, ctx) {
     const cache = new MatcherCache(ctx.database.pool, engineConfig(ctx.env), ctx.env.MATCHER_REFRESH_MS);
-    const ranker = new Ranker({ url: ctx.env.DATABASE_URL, schema: ctx.database.schema, config: engineConfig(ctx.env), refreshMs: ctx.env.MATCHER_REFRESH_MS });
+    const ranker = new Ranker({ url: ctx.env.DATABASE_URL, schema: ctx.database.schema, config: engineConfig(ctx.env), refreshMs: ctx.env.MATCHER_REFRESH_MS, limits: sessionLimits(ctx.env) });
     const queues = openRunQueues(ctx);
     app.addHook('onClose', () => Promise.all([queues.close(), ranker.close()]));
     // A listening server warms its ranking thread at start; an app only injected into (tests) starts it on first use.

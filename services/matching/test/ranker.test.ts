@@ -4,6 +4,7 @@ import { loadCity } from '../bench/load.ts';
 import { engineConfig, loadVacancyInputs, SEEKER_COLUMNS, toSeekerInput, type SeekerFields } from '../src/matcher/inputs.ts';
 import { Ranker } from '../src/matcher/ranker.ts';
 import type { Caller } from '@reemploy/http-kit';
+import { sessionLimits } from '@reemploy/runtime';
 import { MatcherCache } from '../src/matcher/cache.ts';
 import { matchesForSeeker } from '../src/matches/service.ts';
 import { bearer } from './fixtures.ts';
@@ -13,7 +14,7 @@ t.test('the ranking thread answers as the in-process matcher does; a dead thread
   const { ctx } = await build(t, { env: { MATCHER_REFRESH_MS: '0' } });
   await loadCity(ctx.database.pool, { seekers: 200, vacancies: 300, seed: 'ranker' });
   const config = engineConfig(ctx.env);
-  const ranker = new Ranker({ url: ctx.env.DATABASE_URL, schema: ctx.database.schema, config, refreshMs: 0 });
+  const ranker = new Ranker({ url: ctx.env.DATABASE_URL, schema: ctx.database.schema, config, refreshMs: 0, limits: sessionLimits(ctx.env) });
   t.teardown(() => ranker.close());
   const local = createMatcher(await loadVacancyInputs(ctx.database.pool), config);
   const { rows } = await ctx.database.pool.query<SeekerFields>(`select ${SEEKER_COLUMNS} from seekers order by seeker_id limit 25`);
@@ -36,7 +37,7 @@ t.test('GET matches made on the ranking thread answers exactly as the same route
   const { app, ctx, token } = await build(t, { env: { MATCHER_REFRESH_MS: '0' } });
   await loadCity(ctx.database.pool, { seekers: 150, vacancies: 200, seed: 'thread-body' });
   const { rows } = await ctx.database.pool.query<{ seeker_id: string; community_code: string }>(`select seeker_id, community_code from seekers order by seeker_id limit 12`);
-  const ranker = new Ranker({ url: ctx.env.DATABASE_URL, schema: ctx.database.schema, config: engineConfig(ctx.env), refreshMs: 0 });
+  const ranker = new Ranker({ url: ctx.env.DATABASE_URL, schema: ctx.database.schema, config: engineConfig(ctx.env), refreshMs: 0, limits: sessionLimits(ctx.env) });
   t.teardown(() => ranker.close());
   const cache = new MatcherCache(ctx.database.pool, engineConfig(ctx.env), 0);
   const caller: Caller = { sub: 'test', scopes: new Set(['matching:read']), regions: ['3205'] };
@@ -61,7 +62,7 @@ t.test('GET matches arriving together are read in one query and each answered as
   const { rows } = await ctx.database.pool.query<{ seeker_id: string }>(`select seeker_id from seekers order by seeker_id limit 16`);
   // One of them no longer looking for work: in the same batch, it gets no matches and the others theirs.
   await ctx.database.pool.query(`update seekers set status = 'employed' where seeker_id = $1`, [rows[3]!.seeker_id]);
-  const ranker = new Ranker({ url: ctx.env.DATABASE_URL, schema: ctx.database.schema, config: engineConfig(ctx.env), refreshMs: 0 });
+  const ranker = new Ranker({ url: ctx.env.DATABASE_URL, schema: ctx.database.schema, config: engineConfig(ctx.env), refreshMs: 0, limits: sessionLimits(ctx.env) });
   t.teardown(() => ranker.close());
   const cache = new MatcherCache(ctx.database.pool, engineConfig(ctx.env), 0);
   const caller: Caller = { sub: 'test', scopes: new Set(['matching:read']), regions: ['3205'] };

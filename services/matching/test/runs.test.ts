@@ -88,7 +88,7 @@ t.test('a run over the city: partitions on the queue, capacity-aware lists, reco
   t.equal(list.items[0].id, run.id);
 
   // Prometheus: the run's duration once, and the recommendations handed out above.
-  const metrics = (await app.inject({ url: '/metrics' })).body;
+  const metrics = (await app.inject({ url: '/metrics', headers: { authorization: `Bearer ${svc.token(['operations:read'])}` } })).body;
   const sample = (name: string, labels: Record<string, string>) => {
     const line = metrics.split('\n').find((l) => l.startsWith(`${name}{`) && Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)));
     return line ? Number(line.split(' ').at(-1)) : NaN;

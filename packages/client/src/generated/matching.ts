@@ -17,6 +17,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics
+         * @description Prometheus text exposition. Needs a token with the scope operations:read (Prometheus: `authorization: { credentials_file: … }` in the scrape config).
+         */
+        get: operations["metrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/ready": {
         parameters: {
             query?: never;
@@ -24,7 +44,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: Postgres and Redis answer */
+        /**
+         * Readiness: Postgres and Redis answer (200) or not (503)
+         * @description Anyone gets the status alone. A token with the scope operations:read also gets each check: ok, failed or timeout (the error itself is logged, never sent).
+         */
         get: operations["ready"];
         put?: never;
         post?: never;
@@ -524,6 +547,35 @@ export interface operations {
             };
         };
     };
+    metrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Prometheus text format 0.0.4 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+        };
+    };
     ready: {
         parameters: {
             query?: never;
@@ -549,8 +601,9 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        checks: {
-                            [key: string]: string;
+                        /** @description Each store's check (postgres, redis): only for a token with the scope operations:read */
+                        checks?: {
+                            [key: string]: "ok" | "failed" | "timeout";
                         };
                         /** @enum {string} */
                         status: "ok" | "unavailable";
@@ -564,8 +617,9 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        checks: {
-                            [key: string]: string;
+                        /** @description Each store's check (postgres, redis): only for a token with the scope operations:read */
+                        checks?: {
+                            [key: string]: "ok" | "failed" | "timeout";
                         };
                         /** @enum {string} */
                         status: "ok" | "unavailable";

@@ -17,6 +17,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics
+         * @description Prometheus text exposition. Needs a token with the scope operations:read (Prometheus: `authorization: { credentials_file: … }` in the scrape config).
+         */
+        get: operations["metrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/ready": {
         parameters: {
             query?: never;
@@ -24,7 +44,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: Postgres and Redis answer */
+        /**
+         * Readiness: Postgres and Redis answer (200) or not (503)
+         * @description Anyone gets the status alone. A token with the scope operations:read also gets each check: ok, failed or timeout (the error itself is logged, never sent).
+         */
         get: operations["ready"];
         put?: never;
         post?: never;
@@ -324,7 +347,7 @@ export interface paths {
         put?: never;
         /**
          * Bulk-register or update up to 100,000 job seekers from NDJSON or CSV (UTF-8, BOM optional)
-         * @description Send application/x-ndjson (one JSON object per line, the fields of POST /v1/job-seekers) or text/csv (a header row with the same field names; lists separated by ";"). A row may join a household: an existing one by householdId, or one named by householdKey (the household number in your ledger, unique within the community: rows sharing it form one household, created on first use), with relationship, and with householdKey the household fields singleParent, minorChildren, otherEmployedMembers. Each row is created, updated or left unchanged, or fails with its errors; uploading the same file again changes nothing.
+         * @description Send application/x-ndjson (one JSON object per line, the fields of POST /v1/job-seekers) or text/csv (a header row with the same field names; lists separated by ";"). A row may join a household: an existing one by householdId, or one named by householdKey (the household number in your ledger, unique within the community: rows sharing it form one household, created on first use), with relationship, and with householdKey the household fields singleParent, minorChildren, otherEmployedMembers. Each row is created, updated or left unchanged, or fails with its errors; uploading the same file again changes nothing. Rows are stored 5,000 to a transaction as they arrive: an upload that stops early (413) keeps the rows of the transactions already committed, and the same file uploaded again reports them unchanged. A line (a CSV record) longer than 65536 bytes stops the upload: 413 line-too-long naming it. A few imports run at once: beyond a calling system's share 429 too-many-imports, beyond the service's 503 imports-busy, both with Retry-After.
          */
         post: operations["importJobSeekers"];
         delete?: never;
@@ -1164,6 +1187,35 @@ export interface operations {
             };
         };
     };
+    metrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Prometheus text format 0.0.4 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+        };
+    };
     ready: {
         parameters: {
             query?: never;
@@ -1189,8 +1241,9 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        checks: {
-                            [key: string]: string;
+                        /** @description Each store's check (postgres, redis): only for a token with the scope operations:read */
+                        checks?: {
+                            [key: string]: "ok" | "failed" | "timeout";
                         };
                         /** @enum {string} */
                         status: "ok" | "unavailable";
@@ -1204,8 +1257,9 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        checks: {
-                            [key: string]: string;
+                        /** @description Each store's check (postgres, redis): only for a token with the scope operations:read */
+                        checks?: {
+                            [key: string]: "ok" | "failed" | "timeout";
                         };
                         /** @enum {string} */
                         status: "ok" | "unavailable";

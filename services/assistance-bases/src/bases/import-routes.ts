@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { problems } from '@reemploy/http-kit';
+import { IMPORT_LIMITS_NOTE, problems } from '@reemploy/http-kit';
 import type { ServiceContext } from '@reemploy/runtime';
 import type { AssistanceBasesEnv } from '../config.ts';
 import type { AssistanceBasesDB } from '../database.ts';
@@ -21,12 +21,12 @@ export async function aidBaseImportRoutes(app: FastifyInstance, ctx: ServiceCont
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.post('/v1/aid-bases/import', {
-    config: { scope: 'aid-bases:write', idempotent: true },
+    config: { scope: 'aid-bases:write', idempotent: true, bulkImport: true },
     schema: {
       operationId: 'importAidBases',
       tags: ['aid-bases'],
       summary: 'Import bases from CSV, with a report per row',
-      description: `Send text/csv (UTF-8, or GB18030/GBK with charset=gb18030) whose first line names the columns ${CSV_COLUMNS.join(',')}. sectors are separated by ; | or 、. cohort is existing, added or later.`,
+      description: `Send text/csv (UTF-8, or GB18030/GBK with charset=gb18030) whose first line names the columns ${CSV_COLUMNS.join(',')}. sectors are separated by ; | or 、. cohort is existing, added or later. ${IMPORT_LIMITS_NOTE}`,
       consumes: ['text/csv'],
       body: z.string().min(1).describe('The CSV file'),
       response: { 200: importReport },

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
-import { Problem, problems, type Caller, type FieldError } from '@reemploy/http-kit';
+import { csvRecordTooLong, MAX_IMPORT_LINE_BYTES, Problem, problems, type Caller, type FieldError } from '@reemploy/http-kit';
 import type { ServiceContext } from '@reemploy/runtime';
 import type { AssistanceBasesEnv } from '../config.ts';
 import type { AssistanceBasesDB } from '../database.ts';
@@ -39,9 +39,9 @@ interface CsvRecord {
 
 function parseCsv(text: string): CsvRecord[] {
   try {
-    return parse(text, { bom: true, skip_empty_lines: true, trim: true, relax_column_count: true, info: true }) as unknown as CsvRecord[];
+    return parse(text, { bom: true, skip_empty_lines: true, trim: true, relax_column_count: true, info: true, max_record_size: MAX_IMPORT_LINE_BYTES }) as unknown as CsvRecord[];
   } catch (err) {
-    throw problems.field('body', `is not readable CSV: ${(err as Error).message.split('\n')[0]?.slice(0, 120)}`);
+    throw csvRecordTooLong(err) ?? problems.field('body', `is not readable CSV: ${(err as Error).message.split('\n')[0]?.slice(0, 120)}`);
   }
 }
 

@@ -1,4 +1,4 @@
-import { transact } from '@reemploy/db';
+import { allowLongStatements, transact } from '@reemploy/db';
 import { sql } from 'kysely';
 import type { Ctx } from '../shared/context.ts';
 import { publishVacancy } from '../vacancies/events.ts';
@@ -27,6 +27,8 @@ export async function runDailyMaintenance(ctx: Ctx, now = new Date()): Promise<M
   const day = shanghaiDay(now);
   const staleDays = ctx.env.VACANCY_STALE_DAYS;
   return transact(ctx.db, async (trx) => {
+    // A batch step: one pass over every open vacancy.
+    await allowLongStatements(trx, ctx.env.DB_BATCH_STATEMENT_TIMEOUT_MS);
     const claimed = await trx
       .insertInto('maintenance_runs')
       .values({ job: MAINTENANCE_JOB, day })

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
-import { Problem, findBadStrings, problems, type Caller } from '@reemploy/http-kit';
+import { Problem, csvRecordTooLong, findBadStrings, lineTooLong, MAX_IMPORT_LINE_BYTES, problems, type Caller } from '@reemploy/http-kit';
 import type { Ctx } from '../shared/context.ts';
 import { createVacancyBody } from './schemas.ts';
 import { createVacancy } from './service.ts';
@@ -49,6 +49,7 @@ function ndjsonRows(text: string): RawRow[] {
     .replace(/^\uFEFF/, '')
     .split(/\r?\n/)
     .forEach((raw, i) => {
+      if (Buffer.byteLength(raw) > MAX_IMPORT_LINE_BYTES) throw lineTooLong(i + 1);
       const line = raw.trim();
       if (!line) return;
       try {
@@ -65,9 +66,9 @@ function ndjsonRows(text: string): RawRow[] {
 function csvRows(text: string): RawRow[] {
   let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parse(text, { bom: true, skip_empty_lines: true, trim: true, relax_column_count: true, info: true }) as never;
+    records = parse(text, { bom: true, skip_empty_lines: true, trim: true, relax_column_count: true, info: true, max_record_size: MAX_IMPORT_LINE_BYTES }) as never;
   } catch (err) {
-    throw problems.field('body', `is not readable CSV: ${(err as Error).message.split('\n')[0]?.slice(0, 120)}`);
+    throw csvRecordTooLong(err) ?? problems.field('body', `is not readable CSV: ${(err as Error).message.split('\n')[0]?.slice(0, 120)}`);
   }
   const [header, ...rest] = records;
   if (!header) return [];

@@ -119,12 +119,12 @@ const cell = (row: (string | null)[], i: number): string => {
 };
 
 /**
- * The batch's read of the active seekers whose community code starts with `prefix`
+ * The batch's read (a batch step: `statementTimeoutMs`) of the active seekers whose community code starts with `prefix`
  * and lies in [from, below), neighbours together, through COPY (a fifth of the CPU of
  * a query's result at city scale). COPY takes no parameters: the bounds are digits
  * only, checked here, and inlined.
  */
-export async function copyActiveSeekers(pool: pg.Pool, b: PartitionBounds): Promise<SeekerFields[]> {
+export async function copyActiveSeekers(pool: pg.Pool, b: PartitionBounds, statementTimeoutMs: number): Promise<SeekerFields[]> {
   for (const v of [b.prefix, b.from ?? '', b.below ?? '']) if (!/^\d*$/.test(v)) throw new Error(`a region bound must be digits: ${v}`);
   // Both ends of the range, always: the community index then reads this partition only.
   const { lo, hi } = codeRange(b);
@@ -133,6 +133,7 @@ export async function copyActiveSeekers(pool: pg.Pool, b: PartitionBounds): Prom
     `select seeker_id, community_code, gender, to_char(birth_date, 'YYYY-MM-DD'), education, skills, desired_occupations, expected_monthly_wage, hardship_categories
        from seekers where ${ACTIVE_SEEKER_SQL} and community_code like '${b.prefix}%' and community_code >= '${lo}' ${hi === null ? '' : `and community_code < '${hi}'`}
      order by community_code, seeker_id`,
+    statementTimeoutMs,
   );
   return rows.map((r) => {
     const wage = r[7];
@@ -144,9 +145,9 @@ export async function copyActiveSeekers(pool: pg.Pool, b: PartitionBounds): Prom
   });
 }
 
-/** `loadNumberedVacancies` for the batch, through COPY: every open vacancy in id order with its stable number. */
-export async function copyNumberedVacancies(pool: pg.Pool): Promise<{ no: number; input: VacancyInput }[]> {
-  const rows = await copyOutText(pool, `${VACANCY_INPUT_SQL} order by v.vacancy_id`);
+/** `loadNumberedVacancies` for the batch (a batch step: `statementTimeoutMs`), through COPY: every open vacancy in id order with its stable number. */
+export async function copyNumberedVacancies(pool: pg.Pool, statementTimeoutMs: number): Promise<{ no: number; input: VacancyInput }[]> {
+  const rows = await copyOutText(pool, `${VACANCY_INPUT_SQL} order by v.vacancy_id`, statementTimeoutMs);
   return rows.map((r) => ({
     no: Number(cell(r, 1)),
     input: toVacancyInput({

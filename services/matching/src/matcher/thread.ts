@@ -8,7 +8,7 @@
  * thread only checks the caller's regions and sends the text.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import pg from 'pg';
+import { createDatabase, type SessionLimits } from '@reemploy/db';
 import type { Match, MatchingConfig, Reason, SeekerInput } from '@reemploy/matching-engine';
 import { MatcherCache, type VacancyIndex } from './cache.ts';
 import { isActiveSeeker, isUuid, SEEKER_COLUMNS, toSeekerInput, type SeekerFields } from './inputs.ts';
@@ -18,6 +18,7 @@ export interface RankerData {
   schema: string;
   config: Partial<MatchingConfig>;
   refreshMs: number;
+  limits: SessionLimits;
 }
 export type RankRequest = { id: number; seeker: SeekerInput; limit: number };
 /** GET matches for a seeker by id: answered with `SeekerMatchesReply`. */
@@ -72,11 +73,10 @@ export function seekerMatchesJson(row: SeekerRow, active: boolean, items: Match[
 if (parentPort && workerData) {
   const port = parentPort;
   const data = workerData as RankerData;
-  // Dates as the projection's text (YYYY-MM-DD), as @reemploy/db sets them on the HTTP thread: ages are computed from it.
-  pg.types.setTypeParser(1082, (v) => v);
-  const pool = new pg.Pool({ connectionString: data.url, max: 2, application_name: `${data.schema}-ranker`, options: `-c search_path=${data.schema},public`, idleTimeoutMillis: 30_000 });
-  // An idle connection cut (Postgres restarted) must not end the thread: the next query reconnects.
-  pool.on('error', () => undefined);
+  // The service's pool settings (dates as text, session limits); an idle connection cut (Postgres
+  // restarted) does not end the thread: the next query reconnects.
+  const database = createDatabase({ url: data.url, schema: data.schema, poolMax: 2, applicationName: `${data.schema}-ranker`, limits: data.limits });
+  const pool = database.pool;
   const cache = new MatcherCache(pool, data.config, data.refreshMs);
 
   const utf8 = new TextEncoder();
@@ -122,7 +122,7 @@ if (parentPort && workerData) {
 
   port.on('message', (msg: RankRequest | MatchesRequest | 'close') => {
     if (msg === 'close') {
-      pool.end().finally(() => port.close());
+      database.close().finally(() => port.close());
       return;
     }
     if ('seekerId' in msg) {

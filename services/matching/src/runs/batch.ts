@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { sql } from 'kysely';
 import { from as copyFrom } from 'pg-copy-streams';
-import { copyOutBinary, inClientTransaction } from '@reemploy/db';
+import { allowLongStatements, copyOutBinary, inClientTransaction } from '@reemploy/db';
 import { EDUCATION_LEVELS } from '@reemploy/domain';
 import {
   allocatePacked, BATCH_CANDIDATES, categoryMask, createMatcher, packVacancies, priorityTier, resolveConfig,
@@ -37,7 +37,7 @@ let cached: { runId: string; value: Promise<RunVacancies> } | undefined;
 function vacanciesForRun(ctx: Ctx, runId: string, config: Partial<MatchingConfig>): Promise<RunVacancies> {
   if (cached?.runId !== runId) {
     const started = Date.now();
-    const value = copyNumberedVacancies(ctx.database.pool).then((rows) => {
+    const value = copyNumberedVacancies(ctx.database.pool, ctx.env.DB_BATCH_STATEMENT_TIMEOUT_MS).then((rows) => {
       const matcher = createMatcher(rows.map((r) => r.input), config);
       const noById = new Map(rows.map((r) => [r.input.id, r.no]));
       const noOfPosition = Int32Array.from(matcher.vacancies, (v) => noById.get(v.id)!);
@@ -126,7 +126,7 @@ export async function computePartition(ctx: Ctx, queues: RunQueues, runId: strin
     const b = partitionBounds(partitionKey, run.region_code);
     // The partition's seekers are read while the run's vacancies load (the first partition of a worker waits for both).
     // Neighbours together: they read the same index lists, which then stay in the CPU's cache.
-    const seekersRead = copyActiveSeekers(ctx.database.pool, b).then((rows) => ({ rows, at: Date.now() }));
+    const seekersRead = copyActiveSeekers(ctx.database.pool, b, ctx.env.DB_BATCH_STATEMENT_TIMEOUT_MS).then((rows) => ({ rows, at: Date.now() }));
     // Settled here so that a failed vacancy load does not leave the seekers' rejection unhandled.
     seekersRead.catch(() => undefined);
     const rv = await vacanciesForRun(ctx, runId, config);
@@ -191,7 +191,7 @@ async function loadStaged(ctx: Ctx, runId: string, rv: RunVacancies): Promise<St
   // COPY takes no parameters: the id is checked, then inlined.
   if (!isUuid(runId)) throw new Error(`not a run id: ${runId}`);
   // Through COPY: several times faster than a query's result for values this large.
-  const rows = await copyOutBinary(ctx.database.pool, `select packed from run_candidates where run_id = '${runId}' order by partition_key`);
+  const rows = await copyOutBinary(ctx.database.pool, `select packed from run_candidates where run_id = '${runId}' order by partition_key`, ctx.env.DB_BATCH_STATEMENT_TIMEOUT_MS);
   const parts = rows.map((r) => readPartition(r[0]!));
   const { part, index } = mergeById(parts);
   const S = part.length;
@@ -275,6 +275,8 @@ export async function finalizeRun(ctx: Ctx, runId: string): Promise<void> {
     if (chunk) yield chunk;
   }
   const totalMs = await inClientTransaction(ctx.database.pool, async (client) => {
+    // The COPY of every recommendation of the run: a batch step.
+    await allowLongStatements(client, ctx.env.DB_BATCH_STATEMENT_TIMEOUT_MS);
     const locked = await client.query<{ status: string }>('select status from matching_runs where id = $1 for update', [runId]);
     if (locked.rows[0]?.status !== 'running') return undefined;
     await client.query('delete from recommendations where run_id = $1', [runId]);

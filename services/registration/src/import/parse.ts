@@ -1,7 +1,6 @@
 import { Transform, type Readable } from 'node:stream';
-import { createInterface } from 'node:readline';
 import { parse as parseCsv } from 'csv-parse';
-import { problems, Problem } from '@reemploy/http-kit';
+import { csvRecordTooLong, importLines, MAX_IMPORT_LINE_BYTES, problems, Problem } from '@reemploy/http-kit';
 import { scrubPii } from '@reemploy/http-kit/logging';
 
 export interface RawRow {
@@ -44,9 +43,7 @@ function limitBytes(limit: number): Transform {
 }
 
 async function* ndjson(input: Readable): AsyncGenerator<RawRow> {
-  let line = 0;
-  for await (const text of createInterface({ input, crlfDelay: Infinity })) {
-    line += 1;
+  for await (const { line, text } of importLines(input)) {
     const trimmed = (line === 1 ? text.replace(/^\uFEFF/, '') : text).trim();
     if (trimmed) yield { line, text: trimmed };
   }
@@ -65,6 +62,8 @@ function csvErrorMessage(err: { code?: string; message?: string } | undefined): 
 
 async function* csv(input: Readable): AsyncGenerator<RawRow> {
   const skipped: RawRow[] = [];
+  // A record past the size limit ends the parse: the upload fails there, naming its line.
+  let tooLong: Problem | undefined;
   const parser = input.pipe(
     parseCsv({
       bom: true,
@@ -72,14 +71,18 @@ async function* csv(input: Readable): AsyncGenerator<RawRow> {
       skip_empty_lines: true,
       trim: true,
       info: true,
+      max_record_size: MAX_IMPORT_LINE_BYTES,
       skip_records_with_error: true,
       on_skip: (err) => {
-        skipped.push({ line: (err as { lines?: number } | undefined)?.lines ?? 0, error: csvErrorMessage(err) });
+        const refused = csvRecordTooLong(err);
+        if (refused) tooLong ??= refused;
+        else skipped.push({ line: (err as { lines?: number } | undefined)?.lines ?? 0, error: csvErrorMessage(err) });
         return undefined;
       },
     }),
   );
   for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+    if (tooLong) throw tooLong;
     while (skipped.length) yield skipped.shift()!;
     const value: Record<string, unknown> = {};
     for (const [field, cell] of Object.entries(record)) {
@@ -88,6 +91,7 @@ async function* csv(input: Readable): AsyncGenerator<RawRow> {
     }
     yield { line: info.lines, value };
   }
+  if (tooLong) throw tooLong;
   while (skipped.length) yield skipped.shift()!;
 }
 

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { Problem } from '@reemploy/http-kit';
+import { IMPORT_LIMITS_NOTE, Problem } from '@reemploy/http-kit';
 import type { ServiceContext } from '@reemploy/runtime';
 import type { RegistrationEnv } from '../config.ts';
 import type { RegistrationDB } from '../database.ts';
@@ -28,7 +28,7 @@ export async function importRoutes(app: FastifyInstance, ctx: ServiceContext<Reg
     scope.addContentTypeParser([...IMPORT_CONTENT_TYPES], (_request, payload, done) => done(null, new Upload(payload)));
     const r = scope.withTypeProvider<ZodTypeProvider>();
     r.post('/v1/job-seekers/import', {
-      config: { scope: 'seekers:write' },
+      config: { scope: 'seekers:write', bulkImport: true },
       bodyLimit: ctx.env.IMPORT_BODY_LIMIT,
       schema: {
         operationId: 'importJobSeekers',
@@ -38,7 +38,9 @@ export async function importRoutes(app: FastifyInstance, ctx: ServiceContext<Reg
           'Send application/x-ndjson (one JSON object per line, the fields of POST /v1/job-seekers) or text/csv (a header row with the same field names; lists separated by ";"). ' +
           'A row may join a household: an existing one by householdId, or one named by householdKey (the household number in your ledger, unique within the community: rows sharing it form one household, created on first use), ' +
           'with relationship, and with householdKey the household fields singleParent, minorChildren, otherEmployedMembers. ' +
-          'Each row is created, updated or left unchanged, or fails with its errors; uploading the same file again changes nothing.',
+          'Each row is created, updated or left unchanged, or fails with its errors; uploading the same file again changes nothing. ' +
+          'Rows are stored 5,000 to a transaction as they arrive: an upload that stops early (413) keeps the rows of the transactions already committed, and the same file uploaded again reports them unchanged. ' +
+          IMPORT_LIMITS_NOTE,
         response: { 200: importReport },
       },
       handler: async (request, reply) => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
-import { retryOnConflict } from '@reemploy/db';
+import { allowLongStatements, retryOnConflict } from '@reemploy/db';
 import type { Caller } from '@reemploy/http-kit';
 import type { ServiceContext } from '@reemploy/runtime';
 import type { RegistrationEnv } from '../config.ts';
@@ -12,7 +12,7 @@ import { readRows, type RawRow } from './parse.ts';
 import { PreparerPool } from './preparers.ts';
 import { prepareBatch, cityToday, type PreparedResult } from './rows.ts';
 import { MAX_IMPORT_ROWS, type ImportReport, type ImportRowReport } from './schemas.ts';
-import { createStaging, dropStaging, storeChunk, type Chunk, type ImportState } from './store.ts';
+import { createStaging, storeChunk, type Chunk, type ImportState } from './store.ts';
 
 type Ctx = ServiceContext<RegistrationDB, RegistrationEnv>;
 
@@ -46,10 +46,49 @@ function inPlace(ctx: Ctx, caller: Caller, communities: Set<string>, now: Date) 
   return { prepare: async (rows: RawRow[]) => prepareBatch(rows, c), end: () => undefined };
 }
 
-/** A Kysely bound to one checked-out connection, so its transactions and a raw COPY share it. */
-function onConnection(client: pg.PoolClient): Kysely<RegistrationDB> {
+/**
+ * Runs `work` on a connection taken from the pool for it alone, with a Kysely bound to that
+ * connection (so its transaction and a raw COPY share it), and gives the connection back.
+ */
+async function onConnection<T>(ctx: Ctx, work: (client: pg.PoolClient, db: Kysely<RegistrationDB>) => Promise<T>): Promise<T> {
+  const client = await ctx.database.pool.connect();
   const single = { query: client.query.bind(client), release: () => undefined } as unknown as pg.PoolClient;
-  return new Kysely<RegistrationDB>({ dialect: new PostgresDialect({ pool: { connect: async () => single, end: async () => undefined } as unknown as pg.Pool }) });
+  const db = new Kysely<RegistrationDB>({ dialect: new PostgresDialect({ pool: { connect: async () => single, end: async () => undefined } as unknown as pg.Pool }) });
+  let failed: Error | undefined;
+  try {
+    return await work(client, db);
+  } catch (err) {
+    failed = err as Error;
+    throw err;
+  } finally {
+    // A connection that failed mid-chunk is discarded rather than returned with a transaction open.
+    client.release(failed);
+  }
+}
+
+/**
+ * One chunk in one transaction, on a connection taken once the chunk is
+ * ready and given back when it is stored: an import holds no connection while
+ * it waits for its upload. A chunk is a batch step (its own statement timeout).
+ * Should Postgres break a deadlock with a concurrent writer (another import, a
+ * household change) by aborting this transaction, nothing of it was stored:
+ * the chunk runs again, with the upload's memory of household keys as it was
+ * before the attempt.
+ */
+async function storeChunkRetrying(ctx: Ctx, chunk: Chunk, state: ImportState) {
+  const keys = new Map(state.keys);
+  const attributes = new Map(state.attributes);
+  return retryOnConflict(() => {
+    state.keys = new Map(keys);
+    state.attributes = new Map(attributes);
+    return onConnection(ctx, (client, db) =>
+      db.transaction().execute(async (trx) => {
+        await allowLongStatements(trx, ctx.env.DB_BATCH_STATEMENT_TIMEOUT_MS);
+        await createStaging(client);
+        return storeChunk(client, trx, chunk, state);
+      }),
+    );
+  });
 }
 
 /**
@@ -59,23 +98,6 @@ function onConnection(client: pg.PoolClient): Kysely<RegistrationDB> {
  * written while the next is prepared. Every row gets a line in the report;
  * the same file uploaded again reports each row unchanged and stores nothing.
  */
-
-/**
- * One chunk in one transaction. Should Postgres break a deadlock with a
- * concurrent writer (another import, a household change) by aborting this
- * transaction, nothing of it was stored: the chunk runs again, with the
- * upload's memory of household keys as it was before the attempt.
- */
-async function storeChunkRetrying(db: ReturnType<typeof onConnection>, client: pg.PoolClient, chunk: Chunk, state: ImportState) {
-  const keys = new Map(state.keys);
-  const attributes = new Map(state.attributes);
-  return retryOnConflict(() => {
-    state.keys = new Map(keys);
-    state.attributes = new Map(attributes);
-    return db.transaction().execute((trx) => storeChunk(client, trx, chunk, state));
-  });
-}
-
 export async function importJobSeekers(ctx: Ctx, caller: Caller, stream: Readable, contentType: string, declaredBytes?: number): Promise<ImportReport> {
   const now = new Date();
   const rows = readRows(stream, contentType, ctx.env.IMPORT_BODY_LIMIT);
@@ -84,24 +106,20 @@ export async function importJobSeekers(ctx: Ctx, caller: Caller, stream: Readabl
   const state: ImportState = { importId, caller, offerHours: ctx.env.ZERO_EMPLOYMENT_OFFER_HOURS, now, today: cityToday(now), keys: new Map(), attributes: new Map() };
   const inline = declaredBytes !== undefined && declaredBytes < INLINE_BYTES;
   const session = inline ? inPlace(ctx, caller, communities, now) : preparers(ctx).begin(importId, caller.regions, [...communities], now);
-  const client = await ctx.database.pool.connect();
-  const db = onConnection(client);
-  let broken: Error | undefined;
   const report: ImportRowReport[] = [];
+  // One chunk is written while the next is prepared: Postgres, the workers and the event loop overlap.
+  let writing: Promise<void> = Promise.resolve();
   try {
-    await createStaging(client);
     const firstLine = new Map<string, number>();
     let chunk: Chunk = { solo: [], copy: [], households: [] };
     let size = 0;
-    // One chunk is written while the next is prepared: Postgres, the workers and the event loop overlap.
-    let writing: Promise<void> = Promise.resolve();
     const flush = async () => {
       if (!size) return;
       const current = chunk;
       chunk = { solo: [], copy: [], households: [] };
       size = 0;
       await writing;
-      writing = storeChunkRetrying(db, client, current, state).then((outcomes) => void report.push(...outcomes));
+      writing = storeChunkRetrying(ctx, current, state).then((outcomes) => void report.push(...outcomes));
       // Awaited at the next flush; observed now so a failure is not an unhandled rejection meanwhile.
       writing.catch(() => undefined);
     };
@@ -153,17 +171,10 @@ export async function importJobSeekers(ctx: Ctx, caller: Caller, stream: Readabl
     while (inflight.length) await accept(await inflight.shift()!);
     await flush();
     await writing;
-  } catch (err) {
-    broken = err as Error;
-    throw err;
   } finally {
     session.end();
-    try {
-      if (!broken) await dropStaging(client);
-    } finally {
-      // A connection that failed mid-import is discarded rather than returned with a transaction open.
-      client.release(broken);
-    }
+    // An upload that broke off still lets the chunk being written finish before the answer goes.
+    await writing.catch(() => undefined);
   }
   report.sort((a, b) => a.line - b.line);
   const tally = { created: 0, updated: 0, unchanged: 0, failed: 0 };

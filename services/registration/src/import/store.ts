@@ -40,13 +40,9 @@ const OUTSIDE: FieldError = { field: 'idNumber', message: 'this person is regist
 const LEAVES_HOUSEHOLD: FieldError = { field: 'communityCode', message: "is not the community of this person's household; move the household, or name another one" };
 const NAMES = sql.raw(STAGED_COLUMNS.map(([c]) => c).join(', '));
 
-/** The session's staging table: temporary, emptied at every commit, dropped with dropStaging. */
+/** The chunk's staging table: temporary, gone when its transaction ends (the connection goes back to the pool). */
 export async function createStaging(client: pg.PoolClient) {
-  await client.query(`create temp table if not exists ${STAGING} (line integer, ${STAGED_COLUMNS.map(([c, t]) => `${c} ${t}`).join(', ')}) on commit delete rows`);
-}
-
-export async function dropStaging(client: pg.PoolClient) {
-  await client.query(`drop table if exists pg_temp.${STAGING}`);
+  await client.query(`create temp table ${STAGING} (line integer, ${STAGED_COLUMNS.map(([c, t]) => `${c} ${t}`).join(', ')}) on commit drop`);
 }
 
 // A seeker snapshot (what seeker.registered carries), built by Postgres from the inserted row

@@ -1,4 +1,4 @@
-import { transact } from '@reemploy/db';
+import { allowLongStatements, transact } from '@reemploy/db';
 import { sql } from 'kysely';
 import { WORKING_AGE } from '@reemploy/domain/hardship';
 import type { ServiceContext } from '@reemploy/runtime';
@@ -22,6 +22,8 @@ export const DAILY_HARDSHIP_JOB = 'hardship-daily';
 export async function rederiveDailyHardship(ctx: Ctx, day: string): Promise<{ ran: boolean; changed: number }> {
   const at = new Date(`${day}T00:00:00Z`);
   return transact(ctx.db, async (trx) => {
+    // A batch step: one pass over every seeker and household.
+    await allowLongStatements(trx, ctx.env.DB_BATCH_STATEMENT_TIMEOUT_MS);
     const claimed = await trx
       .insertInto('maintenance_runs')
       .values({ job: DAILY_HARDSHIP_JOB, day })

@@ -1,4 +1,4 @@
-import { transact } from '@reemploy/db';
+import { allowLongStatements, transact } from '@reemploy/db';
 import { sql } from 'kysely';
 import { recordEvent } from '@reemploy/messaging';
 import type { ServiceContext } from '@reemploy/runtime';
@@ -34,6 +34,8 @@ export async function anonymiseWithdrawnSeekers(ctx: Ctx, now = new Date(), batc
   let anonymised = 0;
   for (;;) {
     const done = await transact(ctx.db, async (trx) => {
+      // A batch step: the stored answers are searched for each person's id.
+      await allowLongStatements(trx, ctx.env.DB_BATCH_STATEMENT_TIMEOUT_MS);
       const { rows } = await sql<{ id: string }>`
         select id from job_seekers
          where status = 'withdrawn' and anonymised_at is null and coalesce(status_since, updated_at) < ${cutoff}
