@@ -1,6 +1,9 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { ConfigError, DEV_JWT_SECRET, DEV_PII_KEY, resolveSecrets } from '@reemploy/config';
+import { deploymentEnvSchema, envOfServices, SERVICE_NAMES } from '@reemploy/config/deployment';
+import { resolveServiceSecrets } from '@reemploy/config/service-secrets';
 import { spawn } from 'node:child_process';
 import { RedisPolicyError } from '@reemploy/messaging';
 import { closeContext, createContext, prepareContext } from '@reemploy/runtime';
@@ -16,7 +19,7 @@ import { assistanceBasesEnvSchema } from '../services/assistance-bases/src/confi
 
 t.test('.env.example describes every variable of every service', async (t) => {
   const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
-  for (const schema of [registrationEnvSchema, jobPostingsEnvSchema, matchingEnvSchema, assistanceBasesEnvSchema]) {
+  for (const schema of [registrationEnvSchema, jobPostingsEnvSchema, matchingEnvSchema, assistanceBasesEnvSchema, deploymentEnvSchema]) {
     for (const key of Object.keys(schema.shape)) {
       t.match(example, new RegExp(`^#? ?${key}=`, 'm'), `${key} is in .env.example`);
       t.ok((schema.shape as Record<string, { description?: string }>)[key]?.description, `${key} is described in its schema`);
@@ -35,6 +38,49 @@ t.test('production refuses to start without JWT_SECRET or PII_KEY; development w
   t.equal(warnings.length, 2, 'one warning per development default');
   t.throws(() => registration.parseEnv({ REGISTRATION_PORT: 'eighty' }), /REGISTRATION_PORT/, 'a bad variable is named');
   t.throws(() => resolveSecrets(registration.parseEnv({ PII_KEY: 'c2hvcnQ=' }), () => {}), /32 bytes/);
+});
+
+t.test('each service has a PII key of its own: in development one derived from the published key, else PII_KEY', async (t) => {
+  const development = registration.parseEnv({ NODE_ENV: 'development' });
+  const keys = SERVICE_NAMES.map((s) => resolveServiceSecrets(s, development, () => {}).piiKey.toString('base64'));
+  t.equal(new Set(keys).size, SERVICE_NAMES.length, 'four services, four keys');
+  t.notOk(keys.includes(DEV_PII_KEY), 'none of them the published key itself');
+  t.same(resolveServiceSecrets('matching', development, () => {}).piiKey.toString('base64'), keys[2], 'the same service always derives the same key');
+  const own = Buffer.alloc(32, 9).toString('base64');
+  t.equal(resolveServiceSecrets('registration', registration.parseEnv({ PII_KEY: own }), () => {}).piiKey.toString('base64'), own, 'a key that is set is used as it is');
+  t.throws(() => resolveServiceSecrets('registration', registration.parseEnv({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) })), /PII_KEY is required/, 'production: each service must be given its key');
+});
+
+t.test('tools that run several services give each its own role and key; production refuses two that share one', async (t) => {
+  const development = envOfServices(SERVICE_NAMES, { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/reemploy' });
+  const urls = SERVICE_NAMES.map((s) => new URL(development[s]!.DATABASE_URL!));
+  t.same(
+    urls.map((u) => u.username),
+    ['reemploy_registration', 'reemploy_job_postings', 'reemploy_matching', 'reemploy_assistance_bases'],
+    'development: a role per service, on the same server and database',
+  );
+  t.ok(urls.every((u) => u.host === '127.0.0.1:5432' && u.pathname === '/reemploy' && u.password === ''), 'without password (loopback is trusted)');
+  const production: NodeJS.ProcessEnv = { NODE_ENV: 'production', DATABASE_ADMIN_URL: 'postgres://admin:secret@db:5432/reemploy' };
+  for (const s of SERVICE_NAMES) {
+    const prefix = s.toUpperCase().replaceAll('-', '_');
+    production[`${prefix}_DATABASE_URL`] = `postgres://reemploy_${prefix.toLowerCase()}:${randomBytes(8).toString('hex')}@db:5432/reemploy`;
+    production[`${prefix}_PII_KEY`] = randomBytes(32).toString('base64');
+  }
+  const envs = envOfServices(SERVICE_NAMES, production);
+  t.same(
+    SERVICE_NAMES.map((s) => [envs[s]!.DATABASE_URL, envs[s]!.PII_KEY]),
+    SERVICE_NAMES.map((s) => {
+      const prefix = s.toUpperCase().replaceAll('-', '_');
+      return [production[`${prefix}_DATABASE_URL`], production[`${prefix}_PII_KEY`]];
+    }),
+    'each gets its own variables under the plain names',
+  );
+  t.throws(() => envOfServices(SERVICE_NAMES, { ...production, MATCHING_PII_KEY: production.REGISTRATION_PII_KEY }), /registration and matching share one PII key/);
+  t.throws(
+    () => envOfServices(SERVICE_NAMES, { ...production, JOB_POSTINGS_DATABASE_URL: production.REGISTRATION_DATABASE_URL }),
+    /registration and job-postings share one database role/,
+  );
+  t.throws(() => envOfServices(SERVICE_NAMES, { ...production, REGISTRATION_PII_KEY: undefined, MATCHING_PII_KEY: undefined, PII_KEY: production.JOB_POSTINGS_PII_KEY }), /share one PII key/, 'a shared PII_KEY too');
 });
 
 t.test('production refuses the published development secrets', async (t) => {

@@ -6,7 +6,6 @@ import { promisify } from 'node:util';
 import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, closeContext, createContext, encryptedColumnsOf, HashKeyMismatch, rotatePiiKeys, type ServiceDefinition } from '@reemploy/runtime';
-import { TEST_DATABASE_URL } from '@reemploy/runtime/testing';
 import { mintToken } from '@reemploy/http-kit';
 import { registration } from '../services/registration/src/definition.ts';
 import { jobPostings } from '../services/job-postings/src/definition.ts';
@@ -27,15 +26,15 @@ const underB = { PII_KEY: B, PII_KEY_ID: 'kb', PII_HASH_KEY: HASH };
 
 type AnyDef = ServiceDefinition;
 
-/** The same service (same schema, same queues) restarted with another configuration. */
-async function restart(t: { teardown(fn: () => unknown): void }, def: AnyDef, schema: string, queuePrefix: string, keys: Record<string, string>) {
+/** The same service (same role, schema and queues) restarted with another configuration. */
+async function restart(t: { teardown(fn: () => unknown): void }, def: AnyDef, built: { env: { DATABASE_URL: string }; database: { schema: string }; queuePrefix: string }, keys: Record<string, string>) {
   const env = def.parseEnv({
     ...process.env,
     NODE_ENV: 'test',
-    DATABASE_URL: TEST_DATABASE_URL,
-    DB_SCHEMA: schema,
+    DATABASE_URL: built.env.DATABASE_URL,
+    DB_SCHEMA: built.database.schema,
     DB_POOL_MAX: '4',
-    QUEUE_PREFIX: queuePrefix,
+    QUEUE_PREFIX: built.queuePrefix,
     LOG_LEVEL: 'silent',
     MAX_EVENT_LOOP_DELAY_MS: '0',
     ...keys,
@@ -102,7 +101,7 @@ t.test('PII key rotation without downtime: written under A, readable under B+A, 
   t.same(await keyIdsIn(jobs.ctx, jobsDef), { ka: 6 }, 'job-postings: contact names and phones under A');
 
   // The services restart with B current and A retired: everything still reads.
-  const regB = await restart(t, regDef, reg.ctx.database.schema, reg.ctx.queuePrefix, underBwithA);
+  const regB = await restart(t, regDef, reg.ctx, underBwithA);
   for (const [id, pii] of expected) t.same(await readSeeker(regB.app, regB.headers, id), pii, `seeker ${id.slice(0, 8)} readable under B+A before rotation`);
   const dup = await regB.app.inject({ method: 'POST', url: '/v1/job-seekers', headers: regB.headers, payload: seekerPayload(501) });
   t.equal(dup.statusCode, 409, 'the lookup hash still finds an existing person');
@@ -144,21 +143,23 @@ t.test('PII key rotation without downtime: written under A, readable under B+A, 
   t.same((await rotatePiiKeys(regB.ctx, encryptedColumnsOf(regDef))).tables.map((x) => x.rotated), [0, 0], 'running again changes nothing (resumable, idempotent)');
 
   // job-postings through the command operators run.
+  // The service's own role and keys under its prefixed names, as operators give them for several services at once.
+  const ownVariables = Object.fromEntries(Object.entries({ ...underBwithA, DATABASE_URL: jobs.ctx.env.DATABASE_URL }).map(([k, v]) => [`JOB_POSTINGS_${k}`, v]));
   const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/rotate-pii.ts', '--service', 'job-postings', '--batch-size', '2'], {
     cwd: ROOT,
-    env: { ...process.env, NODE_OPTIONS: '', ...underBwithA, NODE_ENV: 'test', DATABASE_URL: TEST_DATABASE_URL, DB_SCHEMA: jobs.ctx.database.schema, LOG_LEVEL: 'silent' },
+    env: { ...process.env, NODE_OPTIONS: '', ...ownVariables, NODE_ENV: 'test', DB_SCHEMA: jobs.ctx.database.schema, LOG_LEVEL: 'silent' },
   });
   t.match(JSON.parse(stdout.trim()), { service: 'job-postings', keyId: 'kb', remaining: 0, tables: [{ table: 'employers', rotated: 3, total: 3 }] });
   t.same(await keyIdsIn(jobs.ctx, jobsDef), { kb: 6 }, 'job-postings: every contact under B');
 
   // B alone: A can be removed from the configuration.
-  const regOnlyB = await restart(t, regDef, reg.ctx.database.schema, reg.ctx.queuePrefix, underB);
+  const regOnlyB = await restart(t, regDef, reg.ctx, underB);
   for (const [id, pii] of expected) t.same(await readSeeker(regOnlyB.app, regOnlyB.headers, id), pii, `seeker ${id.slice(0, 8)} readable under B alone`);
   const secret = (await regOnlyB.ctx.database.pool.query('select secret_enc from webhook_subscriptions')).rows[0].secret_enc;
   t.equal(regOnlyB.ctx.pii.decrypt(secret), 'a-webhook-secret-of-some-length', 'the webhook secret decrypts under B alone');
   const again = await regOnlyB.app.inject({ method: 'POST', url: '/v1/job-seekers', headers: regOnlyB.headers, payload: seekerPayload(502) });
   t.equal(again.statusCode, 409, 'lookups still find every person');
-  const jobsOnlyB = await restart(t, jobsDef, jobs.ctx.database.schema, jobs.ctx.queuePrefix, underB);
+  const jobsOnlyB = await restart(t, jobsDef, jobs.ctx, underB);
   for (const id of employerIds) {
     const res = await jobsOnlyB.app.inject({ url: `/v1/employers/${id}`, headers: jobsOnlyB.headers });
     t.match(res.json(), { contactName: '李建國', contactPhone: '13912345678' }, 'an employer contact reads under B alone');
@@ -171,7 +172,7 @@ t.test('a rotation under a lookup-hash key that changed stops at once and change
   for (let n = 1; n <= 3; n++) t.equal((await reg.app.inject({ method: 'POST', url: '/v1/job-seekers', headers, payload: seekerPayload(800 + n) })).statusCode, 201);
   // PII_HASH_KEY was never set: the hash key was derived from A, and B derives another.
   const regDef = registration as unknown as AnyDef;
-  const regB = await restart(t, regDef, reg.ctx.database.schema, reg.ctx.queuePrefix, { PII_KEY: B, PII_KEY_ID: 'kb', PII_OLD_KEYS: `ka:${A}` });
+  const regB = await restart(t, regDef, reg.ctx, { PII_KEY: B, PII_KEY_ID: 'kb', PII_OLD_KEYS: `ka:${A}` });
   await t.rejects(rotatePiiKeys(regB.ctx, encryptedColumnsOf(regDef)), HashKeyMismatch);
   t.same(await keyIdsIn(reg.ctx, regDef), { ka: 6 }, 'nothing re-encrypted');
 });
