@@ -24,6 +24,9 @@ export const baseEnvSchema = z.object({
   PII_OLD_KEYS: optional(z.string()).describe('Retired PII keys still readable during rotation: id:base64,id:base64'),
   PII_HASH_KEY: optional(z.string()).describe('Base64 of 32 bytes for the identity-number lookup hash; defaults to one derived from PII_KEY (set it before rotating PII_KEY)'),
   PII_KEY_ID: z.string().regex(/^[a-z0-9-]{1,16}$/).default('k1').describe('Identifier of PII_KEY, stored beside each ciphertext'),
+  PII_READ_UNBOUND: boolish
+    .default(false)
+    .describe('Whether PII ciphertexts written before they were bound to their row are still read: on only while an upgrade re-encrypts them (pnpm rotate-pii)'),
   HOST: z.string().default('127.0.0.1').describe('Address the HTTP server binds to (loopback by default)'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
   BODY_LIMIT: z.coerce.number().int().min(1024).default(1_048_576).describe('Largest accepted JSON body in bytes'),

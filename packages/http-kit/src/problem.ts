@@ -40,6 +40,13 @@ export const problems = {
     new Problem(428, 'precondition-required', 'Precondition required', 'Send If-Match with the ETag you read', [{ field: 'header.if-match', message: 'required' }]),
   unprocessable: (detail: string) => new Problem(422, 'unprocessable', 'Unprocessable request', detail),
   unavailable: (detail: string) => new Problem(503, 'unavailable', 'Service unavailable', detail),
+  piiIntegrity: () =>
+    new Problem(
+      409,
+      'pii-integrity',
+      'Stored personal information failed its integrity check',
+      'The personal information stored with this record does not belong to it (altered, or copied from another record); it is not shown, and the failure is logged for an operator',
+    ),
 };
 
 export const problemSchema = z

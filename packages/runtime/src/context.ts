@@ -45,6 +45,7 @@ export function createContext<DB extends MessagingTables, Env extends BaseEnv>(
       key: secrets.piiKey,
       oldKeys: secrets.piiOldKeys,
       ...(secrets.piiHashKey ? { hashKey: secrets.piiHashKey } : {}),
+      readUnbound: env.PII_READ_UNBOUND,
     }),
     logger,
   };
@@ -68,6 +69,7 @@ export async function prepareContext(ctx: AnyContext, migrations: MigrationSet) 
   await waitReady(ctx.redis, 10_000);
   await assertRedisPolicy(ctx.redis, (msg) => ctx.logger.warn(msg));
   await assertOwnRole(ctx);
+  if (ctx.env.PII_READ_UNBOUND) ctx.logger.warn('PII_READ_UNBOUND is on: ciphertexts not bound to their row are read; run pnpm rotate-pii, then turn it off');
   await migrateToLatest(ctx.db as never, ctx.database.schema, {
     ...migrations,
     '2026-11-29-00-pii-audit': piiAuditMigration20261129,

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { cursorTimestamp, decodeCursor, encodeCursor, pageOf, pageQuery, problems } from '@reemploy/http-kit';
 import type { PiiCipher } from '@reemploy/pii';
 import { wakeDispatcher } from './dispatcher.ts';
-import type { WebhookTables } from './tables.ts';
+import { secretPlace, type WebhookTables } from './tables.ts';
 import { WEBHOOK_EVENT_TYPES, WEBHOOK_PRODUCER, type WebhookEventType } from './types.ts';
 
 const subscriptionView = z
@@ -78,9 +78,10 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDe
       response: { 201: subscriptionView },
     },
     handler: async (request, reply) => {
+      const id = randomUUID();
       const row = await db
         .insertInto('webhook_subscriptions')
-        .values({ id: randomUUID(), owner: request.caller.sub, url: request.body.url, secret_enc: deps.pii.encrypt(request.body.secret), event_types: [...new Set(request.body.eventTypes)] })
+        .values({ id, owner: request.caller.sub, url: request.body.url, secret_enc: deps.pii.encrypt(request.body.secret, secretPlace(id)), event_types: [...new Set(request.body.eventTypes)] })
         .returningAll()
         .executeTakeFirstOrThrow();
       return reply.code(201).send(toView(row));
