@@ -4,13 +4,13 @@
  * Starts registration and matching (server and worker each, as child
  * processes, NODE_ENV=production with throw-away secrets and an identity
  * provider of its own, whose EdDSA tokens they verify) on loopback, in
- * schemas and a queue prefix of their own in the test database; seeds a demo
+ * schemas, roles and a queue prefix of their own in the test database; seeds a demo
  * city (seekers through registration's bulk import, matching's projection by
  * COPY); then drives each route at a steady rate with autocannon and prints
  * one JSON line per route: requests, p50/p99 latency, non-2xx and errors.
  * Last, it overloads a registration server far beyond its capacity and shows
  * that @fastify/under-pressure sheds with 503 while the process stays up.
- * Everything it started is stopped and its schemas and queue keys removed.
+ * Everything it started is stopped and its schemas, roles and queue keys removed.
  *
  * Flags: --duration S (per route, default 60), --seekers N (default 20000),
  * --vacancies N (default seekers/2), --only name[,name] (routes by name),
@@ -29,7 +29,7 @@ import { createDemoCity } from '../packages/demo-city/src/index.ts';
 import { makeIdNumber } from '@reemploy/domain';
 import { serviceAudience } from '@reemploy/config';
 import { createLocalIssuer } from '@reemploy/http-kit';
-import { TEST_DATABASE_URL } from '@reemploy/runtime/testing';
+import { provisionTestRole, type TestRole } from '@reemploy/runtime/testing';
 import { loadCity } from '../services/matching/bench/load.ts';
 
 function flag(name: string, fallback: string): string {
@@ -49,12 +49,10 @@ const audience = ['registration', 'matching'].map(serviceAudience);
 const env = {
   ...process.env,
   NODE_ENV: 'production',
-  DATABASE_URL: TEST_DATABASE_URL,
   TOKEN_ISSUER: issuer.issuer,
   JWKS_JSON: JSON.stringify(issuer.jwks),
   // One token serves the whole run.
   TOKEN_MAX_LIFETIME_SECONDS: String(3 * 3600),
-  PII_KEY: randomBytes(32).toString('base64'),
   EVENT_SIGNING_KEY: randomBytes(32).toString('base64'),
   QUEUE_PREFIX: `bench${run}`,
   HOST: '127.0.0.1',
@@ -63,6 +61,9 @@ const env = {
   RATE_LIMIT_PER_MINUTE: '100000000',
 };
 const schemas: Record<string, string> = { registration: `bench_registration_${run}`, matching: `bench_matching_${run}` };
+/** Each service's own role (it owns its schema, as in production) and PII key. */
+const roles: Record<string, TestRole> = {};
+const piiKeys: Record<string, string> = { registration: randomBytes(32).toString('base64'), matching: randomBytes(32).toString('base64') };
 const logDir = '.run/bench-load';
 mkdirSync(logDir, { recursive: true });
 
@@ -85,7 +86,7 @@ function start(name: string, file: 'server' | 'worker', extra: Record<string, st
   const out = openSync(`${logDir}/${name}-${file}-${run}.log`, 'a');
   const child = spawn(process.execPath, ['--import', 'tsx', `services/${name}/src/${file}.ts`], {
     stdio: ['ignore', out, out],
-    env: { ...env, DB_SCHEMA: schemas[name], ...extra },
+    env: { ...env, DATABASE_URL: roles[name]!.url, PII_KEY: piiKeys[name], DB_SCHEMA: schemas[name], ...extra },
   });
   children.push(child);
   child.on('exit', (code, signal) => {
@@ -128,9 +129,8 @@ async function stopAll() {
 
 async function cleanUp() {
   await stopAll();
-  const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 1 });
-  for (const schema of Object.values(schemas)) await pool.query(`drop schema if exists "${schema}" cascade`);
-  await pool.end();
+  // Each role with what it owns: its schema.
+  for (const role of Object.values(roles)) await role.drop();
   const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: true });
   await redis.connect();
   let cursor = '0';
@@ -164,6 +164,7 @@ async function main() {
   const load = loadavg().map((n) => Math.round(n * 100) / 100);
   console.error(`bench:load run ${run}: ${SEEKERS} seekers, ${VACANCIES} vacancies, ${DURATION} s per route; load average before ${load.join(' ')}`);
 
+  for (const [name, schema] of Object.entries(schemas)) roles[name] = await provisionTestRole(schema);
   // Registration and matching, each a server and a worker (outbox relay, consumers), sharing one queue prefix.
   const registration = await startService('registration', 'REGISTRATION_PORT');
   start('registration', 'worker', { WORKER_METRICS_PORT: String(await freePort()) });
@@ -198,7 +199,7 @@ async function main() {
   }
   const report = await api(registration.url, 'POST', '/v1/job-seekers/import', lines.join('\n') + '\n', 'application/x-ndjson');
   const failed = (report.report as { status: string }[]).filter((r) => r.status === 'failed').length;
-  const projection = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 2, options: `-c search_path=${schemas.matching}` });
+  const projection = new pg.Pool({ connectionString: roles.matching!.url, max: 2, options: `-c search_path=${schemas.matching}` });
   const loaded = await loadCity(projection, { seekers: SEEKERS, vacancies: VACANCIES, seed: 'bench-load' });
   const registrationSeekers: string[] = [];
   for (let cursor: string | null = null; registrationSeekers.length < 5000; ) {

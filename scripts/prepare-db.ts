@@ -1,10 +1,12 @@
 /**
  * Creates the application and test databases when missing, with the
- * extensions the services use (pg_trgm for title search).
+ * extensions the services use (pg_trgm for title search). An administrator's
+ * step, like `pnpm migrate` after it (DATABASE_ADMIN_URL).
  */
 import pg from 'pg';
+import { adminDatabaseUrl } from '@reemploy/config/deployment';
 
-const appUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/reemploy';
+const appUrl = adminDatabaseUrl(process.env);
 const testUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/reemploy_test';
 
 async function ensureDatabase(url: string) {

@@ -1,12 +1,16 @@
 /**
  * `pnpm rotate-pii [--service <name>] [--batch-size <rows>]`: re-encrypts every
- * personal value still under a retired key (PII_OLD_KEYS) with PII_KEY, in the
- * schema of each service (or the one named), in batches, while the services
- * keep serving. Run it after the services restarted with the new key; run it
- * again at any time (it only touches what is left). Prints one JSON line per
- * service; exit code 1 when values are left (rows locked by requests: run again).
+ * personal value still under a retired key (PII_OLD_KEYS), or not yet bound to
+ * its row, with the service's current key, in the schema of each service (or
+ * the one named), in batches, while the services keep serving. Each service
+ * with its own role and keys (`<SERVICE>_DATABASE_URL`, `<SERVICE>_PII_KEY`, …;
+ * the plain names for a process that runs one service). Run it after the
+ * services restarted with the new key; run it again at any time (it only
+ * touches what is left). Prints one JSON line per service; exit code 1 when
+ * values are left (rows locked by requests: run again).
  */
 import { parseArgs } from 'node:util';
+import { envOfServices } from '@reemploy/config/deployment';
 import { closeContext, createContext, encryptedColumnsOf, rotatePiiKeys } from '@reemploy/runtime';
 import type { ServiceDefinition } from '@reemploy/runtime';
 
@@ -24,10 +28,11 @@ if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error('--batch-size
 const names = values.service ? [values.service] : Object.keys(services);
 if (values.service && !services[values.service]) throw new Error(`unknown service "${values.service}"; one of ${Object.keys(services).join(', ')}`);
 
+const envs = envOfServices(names);
 let left = 0;
 for (const name of names) {
   const def = await services[name]!();
-  const ctx = createContext(def, def.parseEnv(process.env));
+  const ctx = createContext(def, def.parseEnv(envs[name]!));
   try {
     const result = await rotatePiiKeys(ctx, encryptedColumnsOf(def), {
       batchSize,

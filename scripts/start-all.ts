@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { isDevelopmentMode } from '@reemploy/config';
+import { envOfServices } from '@reemploy/config/deployment';
 import { mintDevToken } from '@reemploy/cli/config';
 import { SEED_SCOPES, seedDemoCity } from './demo-seed.ts';
 
@@ -18,10 +19,13 @@ const services = [
 const children: { label: string; child: ChildProcess }[] = [];
 let stopping = false;
 
-function start(label: string, file: string) {
+/** Each service with its own database role and PII key (`<SERVICE>_DATABASE_URL`, …; development roles by default). */
+const envs = envOfServices(services.map((s) => s.name));
+
+function start(label: string, file: string, env: NodeJS.ProcessEnv) {
   // A process group of its own: Ctrl-C (or a signal to this group) reaches this process alone, which then
   // asks each child once to close gracefully; a second signal would make a child exit at once.
-  const child = spawn(process.execPath, ['--import', 'tsx', file], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env, detached: true });
+  const child = spawn(process.execPath, ['--import', 'tsx', file], { stdio: ['ignore', 'pipe', 'pipe'], env, detached: true });
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream! }).on('line', (line) => process.stdout.write(`${label.padEnd(24)} ${line}\n`));
   }
@@ -60,8 +64,8 @@ process.on('exit', () => {
 });
 
 for (const s of services) {
-  start(`${s.name}`, `services/${s.name}/src/server.ts`);
-  start(`${s.name}-worker`, `services/${s.name}/src/worker.ts`);
+  start(`${s.name}`, `services/${s.name}/src/server.ts`, envs[s.name]!);
+  start(`${s.name}-worker`, `services/${s.name}/src/worker.ts`, envs[s.name]!);
 }
 
 const host = process.env.HOST ?? '127.0.0.1';

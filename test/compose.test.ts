@@ -17,7 +17,8 @@ import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { parse } from 'yaml';
 import type { z } from 'zod';
-import { resolveSecrets } from '@reemploy/config';
+import { baseEnvSchema, resolveSecrets } from '@reemploy/config';
+import { deploymentEnvSchema, envPrefix } from '@reemploy/config/deployment';
 import { assertRedisPolicy, closeRedis, createRedis, waitReady } from '@reemploy/messaging';
 import { eventually } from '@reemploy/runtime/testing';
 import { registrationEnvSchema } from '../services/registration/src/config.ts';
@@ -32,12 +33,19 @@ const schemas: Record<string, z.ZodObject> = {
   matching: matchingEnvSchema as unknown as z.ZodObject,
   'assistance-bases': assistanceBasesEnvSchema as unknown as z.ZodObject,
 };
-const secrets = {
+// Every service its own database password and PII key.
+const secrets: Record<string, string> = {
   TOKEN_ISSUER: 'https://idp.example.gov.cn/realms/suzhou',
   JWKS_URL: 'https://idp.example.gov.cn/realms/suzhou/certs',
-  PII_KEY: randomBytes(32).toString('base64'),
   EVENT_SIGNING_KEY: randomBytes(32).toString('base64'),
   REDIS_PASSWORD: 'compose-test-redis-password-0123',
+  POSTGRES_PASSWORD: 'superuser-password',
+  ...Object.fromEntries(
+    Object.keys(schemas).flatMap((s) => [
+      [`${envPrefix(s)}_DB_PASSWORD`, `password-of-${s}`],
+      [`${envPrefix(s)}_PII_KEY`, randomBytes(32).toString('base64')],
+    ]),
+  ),
 };
 
 interface ComposeService {
@@ -89,7 +97,7 @@ t.test('docker-compose.yml validates and runs every service and worker as the co
 
   const missing = await config(['-f', 'docker-compose.yml', 'config'], {});
   t.not(missing.code, 0, 'refused without the secrets');
-  t.match(missing.stderr, /TOKEN_ISSUER|PII_KEY|EVENT_SIGNING_KEY|REDIS_PASSWORD/, 'naming the missing setting');
+  t.match(missing.stderr, /TOKEN_ISSUER|PII_KEY|EVENT_SIGNING_KEY|PASSWORD/, 'naming the missing setting');
   const { REDIS_PASSWORD: _, ...withoutRedisPassword } = secrets;
   const noRedisPassword = await config(['-f', 'docker-compose.yml', 'config'], withoutRedisPassword);
   t.not(noRedisPassword.code, 0, 'refused without REDIS_PASSWORD');
@@ -110,15 +118,24 @@ t.test('docker-compose.yml validates and runs every service and worker as the co
 
   const repoServices = readdirSync(join(root, 'services')).filter((d) => existsSync(join(root, 'services', d, 'src/server.ts'))).sort();
   t.same(repoServices, Object.keys(schemas).sort(), 'the services of the repository');
-  t.same(Object.keys(services).sort(), ['postgres', 'redis', ...repoServices.flatMap((s) => [s, `${s}-worker`])].sort(), 'Postgres, Redis, and a server and a worker for each service');
+  t.same(
+    Object.keys(services).sort(),
+    ['postgres', 'redis', 'migrate', ...repoServices.flatMap((s) => [s, `${s}-worker`])].sort(),
+    'Postgres, Redis, the provisioning step, and a server and a worker for each service',
+  );
 
-  // Postgres as DATABASE_URL expects it, with the extension the migrations use.
+  // Postgres as the provisioning step expects it, with the extension the migrations use.
   const pg = services.postgres!;
   t.match(pg.image, /^postgres:(1[6-9]|[2-9]\d)/, 'Postgres 16 or later');
-  const dbUrl = new URL(services.registration!.environment!.DATABASE_URL!);
-  t.equal(dbUrl.hostname, 'postgres');
-  t.equal(dbUrl.pathname, `/${pg.environment!.POSTGRES_DB}`, 'the database the services use is the one created');
-  t.equal(decodeURIComponent(dbUrl.password), pg.environment!.POSTGRES_PASSWORD, 'with its password');
+  t.equal(pg.environment!.POSTGRES_PASSWORD, secrets.POSTGRES_PASSWORD, "the superuser's password comes from .env");
+  const migrate = services.migrate!;
+  const adminUrl = new URL(migrate.environment!.DATABASE_ADMIN_URL!);
+  t.same([adminUrl.hostname, adminUrl.username, decodeURIComponent(adminUrl.password), adminUrl.pathname], ['postgres', 'postgres', secrets.POSTGRES_PASSWORD, `/${pg.environment!.POSTGRES_DB}`], 'the provisioning step alone connects as the superuser');
+  t.same(migrate.command, ['node', '--import', 'tsx', 'scripts/migrate.ts'], 'and runs pnpm migrate');
+  t.ok(existsSync(join(root, 'scripts/migrate.ts')), 'which exists');
+  const known = { ...baseEnvSchema.shape, ...deploymentEnvSchema.shape };
+  t.same(Object.keys(migrate.environment!).filter((k) => !(k in known)), [], 'every variable it sets is one the tools read');
+  t.same(Object.keys(migrate.depends_on ?? {}).sort(), ['postgres', 'redis']);
   const init = (pg.volumes ?? []).map((v) => (typeof v === 'string' ? v : `${v.source}:${v.target}`)).find((v) => v.includes('docker-entrypoint-initdb.d'));
   t.ok(init, 'an init script');
   t.match(readFileSync(join(root, 'infra/postgres/init.sql'), 'utf8'), /CREATE EXTENSION IF NOT EXISTS pg_trgm/, 'creating pg_trgm');
@@ -151,10 +168,14 @@ t.test('docker-compose.yml validates and runs every service and worker as the co
   t.same([redisUrl.username, decodeURIComponent(redisUrl.password)], ['reemploy', secrets.REDIS_PASSWORD], 'the services log in as the ACL user');
   t.match(redis.healthcheck?.test?.join(' '), /--user reemploy/, 'the health check authenticates');
 
+  const roles = new Map<string, string>();
+  const keys = new Map<string, string>();
+
   const dockerfile = readFileSync(join(root, 'infra/Dockerfile'), 'utf8');
   const imageEnv = Object.fromEntries([...dockerfile.matchAll(/^ENV (.+)$/gm)].flatMap((m) => m[1]!.split(/\s+/).map((kv) => kv.split('=') as [string, string])));
   t.equal(imageEnv.NODE_ENV, 'production', 'the image runs in production mode');
   t.match(dockerfile, /services\/\$SERVICE\/src\/\$ENTRY\.ts/, 'the image starts services/$SERVICE/src/$ENTRY.ts');
+  t.match(dockerfile, /^COPY scripts \.\/scripts$/m, 'and holds the scripts the provisioning step runs');
 
   for (const name of repoServices) {
     for (const entry of ['server', 'worker'] as const) {
@@ -165,13 +186,28 @@ t.test('docker-compose.yml validates and runs every service and worker as the co
       t.same([env.SERVICE, env.ENTRY], [name, entry], `${key}: runs services/${name}/src/${entry}.ts`);
       t.ok(existsSync(join(root, 'services', name, 'src', `${entry}.ts`)), `${key}: which exists`);
       const schema = schemas[name]!;
+      const dbUrl = new URL(env.DATABASE_URL!);
+      t.same([dbUrl.hostname, dbUrl.pathname], ['postgres', `/${pg.environment!.POSTGRES_DB}`], `${key}: connects to the database created`);
+      t.not(dbUrl.username, 'postgres', `${key}: not as the superuser`);
+      t.equal(decodeURIComponent(dbUrl.password), secrets[`${envPrefix(name)}_DB_PASSWORD`], `${key}: as its own role, with the password from .env`);
+      t.equal(env.DATABASE_URL, migrate.environment![`${envPrefix(name)}_DATABASE_URL`], `${key}: the role the provisioning step makes`);
+      t.equal(env.PII_KEY, secrets[`${envPrefix(name)}_PII_KEY`], `${key}: its own PII key`);
+      t.equal(env.PII_KEY, migrate.environment![`${envPrefix(name)}_PII_KEY`], `${key}: the key the provisioning step migrates with`);
+      for (const [seen, value] of [[roles, dbUrl.username], [keys, env.PII_KEY!]] as const) {
+        t.ok(!seen.has(value) || seen.get(value) === name, `${key}: shares neither role nor key with ${seen.get(value) ?? 'another service'}`);
+        seen.set(value, name);
+      }
       const unknown = Object.keys(env).filter((k) => !(k in schema.shape) && k !== 'SERVICE' && k !== 'ENTRY');
       t.same(unknown, [], `${key}: every variable it sets is one the service reads`);
       const parsed = schema.safeParse({ ...imageEnv, ...env });
       t.ok(parsed.success, `${key}: its environment passes the service's configuration schema${parsed.success ? '' : `: ${parsed.error.message}`}`);
       if (parsed.success) t.doesNotThrow(() => resolveSecrets(parsed.data as never, () => undefined), `${key}: its secrets are accepted in production`);
-      t.same(Object.keys(svc.depends_on ?? {}).sort(), ['postgres', 'redis'], `${key}: waits for Postgres and Redis`);
-      t.ok(Object.values(svc.depends_on ?? {}).every((d) => d.condition === 'service_healthy'), `${key}: until they are healthy`);
+      t.same(Object.keys(svc.depends_on ?? {}).sort(), ['migrate', 'postgres', 'redis'], `${key}: waits for Postgres, Redis and the provisioning step`);
+      t.same(
+        Object.values(svc.depends_on ?? {}).map((d) => d.condition).sort(),
+        ['service_completed_successfully', 'service_healthy', 'service_healthy'],
+        `${key}: until they are healthy and provisioning has succeeded`,
+      );
       t.ok(svc.healthcheck?.test?.length, `${key}: has a health check`);
       const port = entry === 'server' ? Object.entries(env).find(([k]) => k.endsWith('_PORT') && k !== 'WORKER_METRICS_PORT')?.[1] : env.WORKER_METRICS_PORT;
       t.ok(port, `${key}: sets its port`);

@@ -2,6 +2,8 @@ import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { ConfigError, DEV_EVENT_SIGNING_KEY, DEV_JWT_SECRET, DEV_PII_KEY, DEV_TOKEN_ISSUER, estimatedEntropyBits, resolveSecrets } from '@reemploy/config';
+import { deploymentEnvSchema, envOfServices, SERVICE_NAMES } from '@reemploy/config/deployment';
+import { resolveServiceSecrets } from '@reemploy/config/service-secrets';
 import { spawn } from 'node:child_process';
 import { RedisPolicyError } from '@reemploy/messaging';
 import { closeContext, createContext, prepareContext } from '@reemploy/runtime';
@@ -17,7 +19,7 @@ import { assistanceBasesEnvSchema } from '../services/assistance-bases/src/confi
 
 t.test('.env.example describes every variable of every service', async (t) => {
   const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
-  for (const schema of [registrationEnvSchema, jobPostingsEnvSchema, matchingEnvSchema, assistanceBasesEnvSchema]) {
+  for (const schema of [registrationEnvSchema, jobPostingsEnvSchema, matchingEnvSchema, assistanceBasesEnvSchema, deploymentEnvSchema]) {
     for (const key of Object.keys(schema.shape)) {
       t.match(example, new RegExp(`^#? ?${key}=`, 'm'), `${key} is in .env.example`);
       t.ok((schema.shape as Record<string, { description?: string }>)[key]?.description, `${key} is described in its schema`);
@@ -119,6 +121,49 @@ t.test('production refuses keys below 128 bits of estimated entropy, naming the 
   t.equal(estimatedEntropyBits(Buffer.from('a'.repeat(32))), 0);
   t.ok(estimatedEntropyBits(Buffer.from('0123456789abcdef0123456789abcdef')) < 40, 'a repeated run');
   t.ok(estimatedEntropyBits(Buffer.from(randomBytes(16).toString('hex'))) <= 128, 'hex text: at most 4 bits a digit');
+});
+
+t.test('each service has a PII key of its own: in development one derived from the published key, else PII_KEY', async (t) => {
+  const development = registration.parseEnv({ NODE_ENV: 'development' });
+  const keys = SERVICE_NAMES.map((s) => resolveServiceSecrets(s, development, () => {}).piiKey.toString('base64'));
+  t.equal(new Set(keys).size, SERVICE_NAMES.length, 'four services, four keys');
+  t.notOk(keys.includes(DEV_PII_KEY), 'none of them the published key itself');
+  t.same(resolveServiceSecrets('matching', development, () => {}).piiKey.toString('base64'), keys[2], 'the same service always derives the same key');
+  const given = key();
+  t.equal(resolveServiceSecrets('registration', registration.parseEnv({ NODE_ENV: 'test', PII_KEY: given }), () => {}).piiKey.toString('base64'), given, 'a key that is set is used as it is');
+  t.throws(() => resolveServiceSecrets('registration', registration.parseEnv({ NODE_ENV: 'production' })), /PII_KEY is required/, 'production: each service must be given its key');
+});
+
+t.test('tools that run several services give each its own role and key; production refuses two that share one', async (t) => {
+  const development = envOfServices(SERVICE_NAMES, { NODE_ENV: 'development', DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/reemploy' });
+  const urls = SERVICE_NAMES.map((s) => new URL(development[s]!.DATABASE_URL!));
+  t.same(
+    urls.map((u) => u.username),
+    ['reemploy_registration', 'reemploy_job_postings', 'reemploy_matching', 'reemploy_assistance_bases'],
+    'development: a role per service, on the same server and database',
+  );
+  t.ok(urls.every((u) => u.host === '127.0.0.1:5432' && u.pathname === '/reemploy' && u.password === ''), 'without password (loopback is trusted)');
+  const production: NodeJS.ProcessEnv = { NODE_ENV: 'production', DATABASE_ADMIN_URL: 'postgres://admin:secret@db:5432/reemploy' };
+  for (const s of SERVICE_NAMES) {
+    const prefix = s.toUpperCase().replaceAll('-', '_');
+    production[`${prefix}_DATABASE_URL`] = `postgres://reemploy_${prefix.toLowerCase()}:${randomBytes(8).toString('hex')}@db:5432/reemploy`;
+    production[`${prefix}_PII_KEY`] = randomBytes(32).toString('base64');
+  }
+  const envs = envOfServices(SERVICE_NAMES, production);
+  t.same(
+    SERVICE_NAMES.map((s) => [envs[s]!.DATABASE_URL, envs[s]!.PII_KEY]),
+    SERVICE_NAMES.map((s) => {
+      const prefix = s.toUpperCase().replaceAll('-', '_');
+      return [production[`${prefix}_DATABASE_URL`], production[`${prefix}_PII_KEY`]];
+    }),
+    'each gets its own variables under the plain names',
+  );
+  t.throws(() => envOfServices(SERVICE_NAMES, { ...production, MATCHING_PII_KEY: production.REGISTRATION_PII_KEY }), /registration and matching share one PII key/);
+  t.throws(
+    () => envOfServices(SERVICE_NAMES, { ...production, JOB_POSTINGS_DATABASE_URL: production.REGISTRATION_DATABASE_URL }),
+    /registration and job-postings share one database role/,
+  );
+  t.throws(() => envOfServices(SERVICE_NAMES, { ...production, REGISTRATION_PII_KEY: undefined, MATCHING_PII_KEY: undefined, PII_KEY: production.JOB_POSTINGS_PII_KEY }), /share one PII key/, 'a shared PII_KEY too');
 });
 
 t.test('.env.example as it is loads: a variable set to nothing is unset', async (t) => {

@@ -92,7 +92,8 @@ t.test('a referral.hired added to the queues by hand is refused by every consume
     t.match(reasons[`${tampered.id}-tampered`], /signature does not verify/, `${consumer}: and one whose payload was changed after signing`);
     t.ok(failed.every((j) => j.attemptsMade === 1), `${consumer}: at once, without retries`);
     for (const id of [unsigned.id, forged.id, tampered.id]) t.notOk(await inbox(consumer, id), `${consumer}: ${id} not applied`);
-    const metrics = (await consumers[consumer as keyof typeof consumers].app.inject({ url: '/metrics' })).body;
+    const svc = consumers[consumer as keyof typeof consumers];
+    const metrics = (await svc.app.inject({ url: '/metrics', headers: { authorization: `Bearer ${svc.token(['operations:read'])}` } })).body;
     t.equal(sample(metrics, 'events_refused_total', { reason: 'unsigned' }), 1, `${consumer}: counted as unsigned`);
     t.equal(sample(metrics, 'events_refused_total', { reason: 'bad-signature' }), 2, `${consumer}: counted as wrongly signed`);
   }

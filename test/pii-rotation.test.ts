@@ -1,12 +1,13 @@
 import t from 'tap';
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createCipheriv, randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
-import { buildApp, closeContext, createContext, encryptedColumnsOf, HashKeyMismatch, rotatePiiKeys, type ServiceDefinition } from '@reemploy/runtime';
-import { TEST_AUDIENCES, TEST_DATABASE_URL, testIssuer } from '@reemploy/runtime/testing';
+import { buildApp, closeContext, createContext, encryptedColumnsOf, HashKeyMismatch, rotatePiiKeys, UnboundPiiRefused, type ServiceDefinition } from '@reemploy/runtime';
+import { TEST_AUDIENCES, testIssuer } from '@reemploy/runtime/testing';
+import { secretPlace } from '@reemploy/webhooks';
 import { registration } from '../services/registration/src/definition.ts';
 import { jobPostings } from '../services/job-postings/src/definition.ts';
 import { build as buildRegistration } from '../services/registration/test/helper.ts';
@@ -26,15 +27,15 @@ const underB = { PII_KEY: B, PII_KEY_ID: 'kb', PII_HASH_KEY: HASH };
 
 type AnyDef = ServiceDefinition;
 
-/** The same service (same schema, same queues) restarted with another configuration. */
-async function restart(t: { teardown(fn: () => unknown): void }, def: AnyDef, schema: string, queuePrefix: string, keys: Record<string, string>) {
+/** The same service (same role, schema and queues) restarted with another configuration. */
+async function restart(t: { teardown(fn: () => unknown): void }, def: AnyDef, built: { env: { DATABASE_URL: string }; database: { schema: string }; queuePrefix: string }, keys: Record<string, string>) {
   const env = def.parseEnv({
     ...process.env,
     NODE_ENV: 'test',
-    DATABASE_URL: TEST_DATABASE_URL,
-    DB_SCHEMA: schema,
+    DATABASE_URL: built.env.DATABASE_URL,
+    DB_SCHEMA: built.database.schema,
     DB_POOL_MAX: '4',
-    QUEUE_PREFIX: queuePrefix,
+    QUEUE_PREFIX: built.queuePrefix,
     LOG_LEVEL: 'silent',
     MAX_EVENT_LOOP_DELAY_MS: '0',
     TOKEN_ISSUER: testIssuer.issuer,
@@ -59,7 +60,7 @@ async function readSeeker(app: FastifyInstance, headers: Record<string, string>,
   return PII_OF_SEEKER(res.json());
 }
 
-/** Every encrypted value of the service's tables, by key id. */
+/** Every encrypted value of the service's tables, by format and key id (`v2.ka`: bound, under ka; `ka`: unbound). */
 async function keyIdsIn(ctx: { database: { pool: { query(q: string): Promise<{ rows: Record<string, string | null>[] }> } } }, def: AnyDef) {
   const ids = new Map<string, number>();
   for (const spec of encryptedColumnsOf(def)) {
@@ -68,7 +69,8 @@ async function keyIdsIn(ctx: { database: { pool: { query(q: string): Promise<{ r
       for (const c of spec.columns) {
         const v = row[c];
         if (v === null || v === undefined) continue;
-        const id = v.split('.')[0]!;
+        const parts = v.split('.');
+        const id = parts.length === 5 ? `${parts[0]}.${parts[1]}` : parts[0]!;
         ids.set(id, (ids.get(id) ?? 0) + 1);
       }
   }
@@ -99,11 +101,11 @@ t.test('PII key rotation without downtime: written under A, readable under B+A, 
   }
   const regDef = registration as unknown as AnyDef;
   const jobsDef = jobPostings as unknown as AnyDef;
-  t.same(await keyIdsIn(reg.ctx, regDef), { ka: 23 * 2 + [...expected.values()].filter((e) => e.phone).length + 1 }, 'registration: identity numbers, names, phones and the webhook secret under A');
-  t.same(await keyIdsIn(jobs.ctx, jobsDef), { ka: 6 }, 'job-postings: contact names and phones under A');
+  t.same(await keyIdsIn(reg.ctx, regDef), { 'v2.ka': 23 * 2 + [...expected.values()].filter((e) => e.phone).length + 1 }, 'registration: identity numbers, names, phones and the webhook secret under A');
+  t.same(await keyIdsIn(jobs.ctx, jobsDef), { 'v2.ka': 6 }, 'job-postings: contact names and phones under A');
 
   // The services restart with B current and A retired: everything still reads.
-  const regB = await restart(t, regDef, reg.ctx.database.schema, reg.ctx.queuePrefix, underBwithA);
+  const regB = await restart(t, regDef, reg.ctx, underBwithA);
   for (const [id, pii] of expected) t.same(await readSeeker(regB.app, regB.headers, id), pii, `seeker ${id.slice(0, 8)} readable under B+A before rotation`);
   const dup = await regB.app.inject({ method: 'POST', url: '/v1/job-seekers', headers: regB.headers, payload: seekerPayload(501) });
   t.equal(dup.statusCode, 409, 'the lookup hash still finds an existing person');
@@ -139,27 +141,32 @@ t.test('PII key rotation without downtime: written under A, readable under B+A, 
   t.ok((await traffic) > 0, 'requests were served during the rotation');
   t.equal(result.remaining, 0, 'nothing left under A');
   t.ok(progress.length >= 6, `in batches (${progress.length})`);
-  t.match(result.tables, [{ table: 'job_seekers', rotated: 23 }, { table: 'webhook_subscriptions', rotated: 1, total: 1 }]);
+  t.match(result.tables, [
+    { table: 'job_seekers', rotated: 23, bound: 0 },
+    { table: 'webhook_subscriptions', rotated: 1, bound: 0, total: 1 },
+  ]);
   const rawB = await keyIdsIn(regB.ctx, regDef);
-  t.same(Object.keys(rawB), ['kb'], `the raw table holds every value under B (${rawB.kb})`);
+  t.same(Object.keys(rawB), ['v2.kb'], `the raw table holds every value under B (${rawB['v2.kb']})`);
   t.same((await rotatePiiKeys(regB.ctx, encryptedColumnsOf(regDef))).tables.map((x) => x.rotated), [0, 0], 'running again changes nothing (resumable, idempotent)');
 
   // job-postings through the command operators run.
+  // The service's own role and keys under its prefixed names, as operators give them for several services at once.
+  const ownVariables = Object.fromEntries(Object.entries({ ...underBwithA, DATABASE_URL: jobs.ctx.env.DATABASE_URL }).map(([k, v]) => [`JOB_POSTINGS_${k}`, v]));
   const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/rotate-pii.ts', '--service', 'job-postings', '--batch-size', '2'], {
     cwd: ROOT,
-    env: { ...process.env, NODE_OPTIONS: '', ...underBwithA, NODE_ENV: 'test', DATABASE_URL: TEST_DATABASE_URL, DB_SCHEMA: jobs.ctx.database.schema, LOG_LEVEL: 'silent' },
+    env: { ...process.env, NODE_OPTIONS: '', ...ownVariables, NODE_ENV: 'test', DB_SCHEMA: jobs.ctx.database.schema, LOG_LEVEL: 'silent' },
   });
   t.match(JSON.parse(stdout.trim()), { service: 'job-postings', keyId: 'kb', remaining: 0, tables: [{ table: 'employers', rotated: 3, total: 3 }] });
-  t.same(await keyIdsIn(jobs.ctx, jobsDef), { kb: 6 }, 'job-postings: every contact under B');
+  t.same(await keyIdsIn(jobs.ctx, jobsDef), { 'v2.kb': 6 }, 'job-postings: every contact under B');
 
   // B alone: A can be removed from the configuration.
-  const regOnlyB = await restart(t, regDef, reg.ctx.database.schema, reg.ctx.queuePrefix, underB);
+  const regOnlyB = await restart(t, regDef, reg.ctx, underB);
   for (const [id, pii] of expected) t.same(await readSeeker(regOnlyB.app, regOnlyB.headers, id), pii, `seeker ${id.slice(0, 8)} readable under B alone`);
-  const secret = (await regOnlyB.ctx.database.pool.query('select secret_enc from webhook_subscriptions')).rows[0].secret_enc;
-  t.equal(regOnlyB.ctx.pii.decrypt(secret), 'a-webhook-secret-of-some-length', 'the webhook secret decrypts under B alone');
+  const subscription = (await regOnlyB.ctx.database.pool.query('select id, secret_enc from webhook_subscriptions')).rows[0];
+  t.equal(regOnlyB.ctx.pii.decrypt(subscription.secret_enc, secretPlace(subscription.id)), 'a-webhook-secret-of-some-length', 'the webhook secret decrypts under B alone');
   const again = await regOnlyB.app.inject({ method: 'POST', url: '/v1/job-seekers', headers: regOnlyB.headers, payload: seekerPayload(502) });
   t.equal(again.statusCode, 409, 'lookups still find every person');
-  const jobsOnlyB = await restart(t, jobsDef, jobs.ctx.database.schema, jobs.ctx.queuePrefix, underB);
+  const jobsOnlyB = await restart(t, jobsDef, jobs.ctx, underB);
   for (const id of employerIds) {
     const res = await jobsOnlyB.app.inject({ url: `/v1/employers/${id}`, headers: jobsOnlyB.headers });
     t.match(res.json(), { contactName: '李建國', contactPhone: '13912345678' }, 'an employer contact reads under B alone');
@@ -172,7 +179,67 @@ t.test('a rotation under a lookup-hash key that changed stops at once and change
   for (let n = 1; n <= 3; n++) t.equal((await reg.app.inject({ method: 'POST', url: '/v1/job-seekers', headers, payload: seekerPayload(800 + n) })).statusCode, 201);
   // PII_HASH_KEY was never set: the hash key was derived from A, and B derives another.
   const regDef = registration as unknown as AnyDef;
-  const regB = await restart(t, regDef, reg.ctx.database.schema, reg.ctx.queuePrefix, { PII_KEY: B, PII_KEY_ID: 'kb', PII_OLD_KEYS: `ka:${A}` });
+  const regB = await restart(t, regDef, reg.ctx, { PII_KEY: B, PII_KEY_ID: 'kb', PII_OLD_KEYS: `ka:${A}` });
   await t.rejects(rotatePiiKeys(regB.ctx, encryptedColumnsOf(regDef)), HashKeyMismatch);
-  t.same(await keyIdsIn(reg.ctx, regDef), { ka: 6 }, 'nothing re-encrypted');
+  t.same(await keyIdsIn(reg.ctx, regDef), { 'v2.ka': 6 }, 'nothing re-encrypted');
+});
+
+/** A value as the version before binding wrote it: `keyId.iv.tag.ciphertext`, no associated data. */
+function unbound(keyId: string, key: string, plaintext: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', Buffer.from(key, 'base64'), iv);
+  const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  return [keyId, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ct.toString('base64url')].join('.');
+}
+
+t.test('values written before binding: refused by default, read while PII_READ_UNBOUND is on, then bound and counted by the rotation', async (t) => {
+  const reg = await buildRegistration(t, { env: underA });
+  const regDef = registration as unknown as AnyDef;
+  const headers = { authorization: `Bearer ${reg.token(['seekers:read', 'seekers:write', 'pii:read', 'webhooks:manage'])}` };
+  const expected = new Map<string, { idNumber: string; name: string; phone: string | null }>();
+  for (let n = 1; n <= 4; n++) {
+    const payload = seekerPayload(900 + n, n % 2 ? { phone: `1371234${1000 + n}` } : {});
+    const res = await reg.app.inject({ method: 'POST', url: '/v1/job-seekers', headers, payload });
+    t.equal(res.statusCode, 201);
+    expected.set(res.json().id, { idNumber: payload.idNumber, name: payload.name, phone: (payload as { phone?: string }).phone ?? null });
+  }
+  const sub = await reg.app.inject({ method: 'POST', url: '/v1/webhooks/subscriptions', headers, payload: { url: 'https://hooks.example.com/reemploy', secret: 'a-webhook-secret-of-some-length', eventTypes: ['seeker.re-employed'] } });
+  t.equal(sub.statusCode, 201);
+  // The register as the previous version left it: the same values under the same key, bound to nothing.
+  const pool = reg.ctx.database.pool;
+  for (const [id, pii] of expected) {
+    await pool.query('update job_seekers set id_number_enc = $2, name_enc = $3, phone_enc = $4 where id = $1', [
+      id,
+      unbound('ka', A, pii.idNumber),
+      unbound('ka', A, pii.name),
+      pii.phone === null ? null : unbound('ka', A, pii.phone),
+    ]);
+  }
+  await pool.query('update webhook_subscriptions set secret_enc = $1', [unbound('ka', A, 'a-webhook-secret-of-some-length')]);
+  t.same(await keyIdsIn(reg.ctx, regDef), { ka: 11 }, 'eleven unbound values');
+
+  const [first] = expected.keys();
+  const strict = await reg.app.inject({ url: `/v1/job-seekers/${first}`, headers });
+  t.equal(strict.statusCode, 409, 'by default an unbound value is refused like a moved one');
+  t.match(strict.json(), { code: 'pii-integrity' });
+  await t.rejects(rotatePiiKeys(reg.ctx as never, encryptedColumnsOf(regDef)), UnboundPiiRefused, 'the rotation binds them only when told to');
+  t.same(await keyIdsIn(reg.ctx, regDef), { ka: 11 }, 'nothing changed');
+
+  const upgrading = await restart(t, regDef, reg.ctx, { ...underA, PII_READ_UNBOUND: 'true' });
+  for (const [id, pii] of expected) t.same(await readSeeker(upgrading.app, upgrading.headers, id), pii, 'read during the upgrade');
+  const result = await rotatePiiKeys(upgrading.ctx, encryptedColumnsOf(regDef), { batchSize: 3 });
+  t.match(result, {
+    remaining: 0,
+    tables: [
+      { table: 'job_seekers', total: 4, rotated: 4, bound: 10 },
+      { table: 'webhook_subscriptions', total: 1, rotated: 1, bound: 1 },
+    ],
+  });
+  t.same(await keyIdsIn(reg.ctx, regDef), { 'v2.ka': 11 }, 'every value bound, under the same key');
+  t.same((await rotatePiiKeys(upgrading.ctx, encryptedColumnsOf(regDef))).tables.map((x) => x.rotated), [0, 0], 'a second run finds nothing');
+
+  const after = await restart(t, regDef, reg.ctx, underA);
+  for (const [id, pii] of expected) t.same(await readSeeker(after.app, after.headers, id), pii, 'read with PII_READ_UNBOUND off again');
+  const duplicate = await after.app.inject({ method: 'POST', url: '/v1/job-seekers', headers: after.headers, payload: seekerPayload(901) });
+  t.equal(duplicate.statusCode, 409, 'the lookup hashes still find each person');
 });

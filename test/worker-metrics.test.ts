@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Queue } from 'bullmq';
 import { queueNames } from '@reemploy/events';
-import { TEST_DATABASE_URL, eventually, testIssuer } from '@reemploy/runtime/testing';
+import { eventually, testIssuer } from '@reemploy/runtime/testing';
 import { DEFAULT_WORKER_METRICS_PORTS } from '@reemploy/runtime/worker-metrics';
 import { build as buildJobPostings } from '../services/job-postings/test/helper.ts';
 import { build as buildMatching } from '../services/matching/test/helper.ts';
@@ -28,8 +28,8 @@ async function freePort(): Promise<number> {
 
 type TestLike = { teardown(fn: () => unknown): void };
 
-/** A service's real worker process on the schema and queue prefix of a test service, killed when the test ends. */
-async function startWorkerProcess(t: TestLike, service: string, ctx: { database: { schema: string }; queuePrefix: string }) {
+/** A service's real worker process on the role, schema and queue prefix of a test service, killed when the test ends. */
+async function startWorkerProcess(t: TestLike, service: string, ctx: { env: { DATABASE_URL: string }; database: { schema: string }; queuePrefix: string }) {
   const port = await freePort();
   let stderr = '';
   const child = spawn(process.execPath, ['--import', 'tsx', `services/${service}/src/worker.ts`], {
@@ -39,7 +39,7 @@ async function startWorkerProcess(t: TestLike, service: string, ctx: { database:
       // The test runner's hooks stay out of the child.
       NODE_OPTIONS: '',
       NODE_ENV: 'test',
-      DATABASE_URL: TEST_DATABASE_URL,
+      DATABASE_URL: ctx.env.DATABASE_URL,
       DB_SCHEMA: ctx.database.schema,
       DB_POOL_MAX: '3',
       QUEUE_PREFIX: ctx.queuePrefix,

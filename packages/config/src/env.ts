@@ -82,6 +82,9 @@ export const baseEnvSchema = z.object({
   PII_OLD_KEYS: optional(z.string()).describe('Retired PII keys still readable during rotation: id:base64,id:base64'),
   PII_HASH_KEY: optional(z.string()).describe('Base64 of 32 bytes for the identity-number lookup hash; defaults to one derived from PII_KEY (set it before rotating PII_KEY)'),
   PII_KEY_ID: z.string().regex(/^[a-z0-9-]{1,16}$/).default('k1').describe('Identifier of PII_KEY, stored beside each ciphertext'),
+  PII_READ_UNBOUND: boolish
+    .default(false)
+    .describe('Whether PII ciphertexts written before they were bound to their row are still read: on only while an upgrade re-encrypts them (pnpm rotate-pii)'),
   EVENT_SIGNING_KEY: optional(z.string()).describe(
     'Base64 of 32 random bytes: HMAC-SHA256 key with which the outbox relay signs every event it publishes; consumers apply only events it verifies. Required outside development and test',
   ),

@@ -3,3 +3,4 @@ export { migrateToLatest, dropSchema, type MigrationSet } from './migrate.ts';
 export { isUniqueViolation, isDatabaseUnavailable, isStatementTimeout, isTransactionConflict } from './errors.ts';
 export { copyOutBinary, copyOutText, copyRows, copyText, copyTextCell, parseTextArray } from './copy.ts';
 export { allowLongStatements, inClientTransaction, retryOnConflict, transact } from './transaction.ts';
+export { connectionRole, dropServiceRole, provisionServiceRole, serviceRoleOf, SERVICE_GROUP, type ServiceRole } from './roles.ts';

@@ -5,8 +5,10 @@ export type MigrationSet = Record<string, Migration>;
 // Kysely's migrator reads the catalog of every schema (its table check calls
 // pg_get_serial_sequence on each column), so DDL in another schema at the same
 // moment can fail it. All schema DDL of the project takes this lock, one at a time.
-const DDL_LOCK = sql`select pg_advisory_lock(hashtext('reemploy schema ddl'))`;
-const DDL_UNLOCK = sql`select pg_advisory_unlock(hashtext('reemploy schema ddl'))`;
+// Role provisioning (roles.ts) takes it too.
+export const DDL_LOCK_KEY = 'reemploy schema ddl';
+const DDL_LOCK = sql`select pg_advisory_lock(hashtext(${DDL_LOCK_KEY}))`;
+const DDL_UNLOCK = sql`select pg_advisory_unlock(hashtext(${DDL_LOCK_KEY}))`;
 
 async function underDdlLock<T>(db: Kysely<unknown>, work: (conn: Kysely<unknown>) => Promise<T>): Promise<T> {
   return db.connection().execute(async (conn) => {
@@ -30,12 +32,29 @@ async function underDdlLock<T>(db: Kysely<unknown>, work: (conn: Kysely<unknown>
 const CATALOG_RACE = new Set(['3F000', '42P01', '42703']);
 
 /**
+ * Creates the schema when it is missing and the role may (a superuser in
+ * development). A service's own role may not: its schema is provisioned for it
+ * (roles.ts), and checked first, since CREATE SCHEMA IF NOT EXISTS needs the
+ * privilege even when the schema exists.
+ */
+async function ensureSchema(conn: Kysely<unknown>, schema: string) {
+  const { rows } = await sql`select 1 from pg_namespace where nspname = ${schema}`.execute(conn);
+  if (rows.length) return;
+  try {
+    await sql`create schema ${sql.id(schema)}`.execute(conn);
+  } catch (err) {
+    if ((err as { code?: string }).code !== '42501') throw err;
+    throw new Error(`schema "${schema}" does not exist and this role may not create it: provision it first (pnpm migrate with DATABASE_ADMIN_URL, docs/operators.md)`);
+  }
+}
+
+/**
  * Applies a service's migrations inside its own schema. The migration
  * bookkeeping tables live in that schema too, so services never contend.
  */
 export async function migrateToLatest(db: Kysely<unknown>, schema: string, migrations: MigrationSet): Promise<MigrationResult[]> {
   return underDdlLock(db, async (conn) => {
-    await sql`create schema if not exists ${sql.id(schema)}`.execute(conn);
+    await ensureSchema(conn, schema);
     const migrator = new Migrator({
       db: conn,
       migrationTableSchema: schema,

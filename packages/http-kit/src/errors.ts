@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { PiiIntegrityError } from '@reemploy/pii';
 import { Problem, problemBody, problems, type FieldError } from './problem.ts';
 import { scrubPii } from './logging.ts';
 
@@ -36,6 +37,8 @@ function zodFieldErrors(err: FastifyError & { validation: unknown[]; validationC
 
 function toProblem(err: FastifyError, unavailable: (e: unknown) => boolean): { problem: Problem; log: boolean } {
   if (err instanceof Problem) return { problem: err, log: err.status >= 500 && err.status !== 503 };
+  // Tampering, or a value copied between rows: refused, and logged (table, column and row id; never the value).
+  if (err instanceof PiiIntegrityError) return { problem: problems.piiIntegrity(), log: true };
   if (hasZodFastifySchemaValidationErrors(err)) return { problem: problems.validation(zodFieldErrors(err)), log: false };
   if (isResponseSerializationError(err)) return { problem: new Problem(500, 'internal', 'Internal error'), log: true };
   if (unavailable(err)) return { problem: problems.unavailable('A backing store is unavailable; retry shortly'), log: true };

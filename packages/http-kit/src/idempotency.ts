@@ -2,13 +2,16 @@ import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { MessagingTables } from '@reemploy/messaging';
+import type { PiiCipher, PiiPlace } from '@reemploy/pii';
 import { Problem, problems } from './problem.ts';
 import { recordPiiAccess } from './pii-audit.ts';
 
 /** Seals stored answers that show personal information (the service's PII cipher). */
-export interface AnswerSealer {
-  encrypt(plain: string): string;
-  decrypt(stored: string): string;
+export type AnswerSealer = Pick<PiiCipher, 'encrypt' | 'decrypt'>;
+
+/** Where a sealed answer is stored: the key's row, so that it opens for that key alone. */
+function answerPlace(caller: string, key: string): PiiPlace {
+  return { table: 'idempotency_keys', column: 'response', row: JSON.stringify([caller, key]) };
 }
 
 /** What an answer showed unmasked: its records, by the type the PII audit names. */
@@ -91,7 +94,7 @@ export async function claimIdempotencyKey(db: Kysely<MessagingTables>, request: 
   requirePiiRead(request, answer);
   if (storedAuthority !== authority) throw problems.unprocessable('This Idempotency-Key was used by a token with other regions or scopes');
   // The first response, byte for byte: a string payload skips re-serialisation.
-  const stored = await openStoredAnswer(db, request, answer, sealer);
+  const stored = await openStoredAnswer(db, request, answer, answerPlace(caller, key), sealer);
   reply.code(row.status).headers({ ...stored.headers, 'idempotent-replayed': 'true' });
   reply.send(stored.body);
   return true;
@@ -109,12 +112,12 @@ function requirePiiRead(request: FastifyRequest, stored: StoredAnswer) {
 }
 
 /** The stored answer, opened if sealed; each replay of a sealed one is audited like the first answer was. */
-async function openStoredAnswer(db: Kysely<MessagingTables>, request: FastifyRequest, stored: StoredAnswer, sealer?: AnswerSealer) {
+async function openStoredAnswer(db: Kysely<MessagingTables>, request: FastifyRequest, stored: StoredAnswer, place: PiiPlace, sealer?: AnswerSealer) {
   if (!('sealed' in stored)) return stored;
   let opened: { body: string; headers: Record<string, string> };
   try {
     if (!sealer) throw new Error('no sealer');
-    opened = JSON.parse(sealer.decrypt(stored.sealed)) as typeof opened;
+    opened = JSON.parse(sealer.decrypt(stored.sealed, place)) as typeof opened;
   } catch {
     throw problems.unprocessable('The first answer to this Idempotency-Key can no longer be replayed; read the record instead');
   }
@@ -146,7 +149,8 @@ export async function settleIdempotencyKey(
     if (typeof v === 'string') headers[name] = v;
   }
   const shown = reply.request.piiShown;
-  const stored: StoredAnswer = shown?.length && sealer ? { sealed: sealer.encrypt(JSON.stringify({ body, headers })), pii: shown } : { body, headers };
+  const stored: StoredAnswer =
+    shown?.length && sealer ? { sealed: sealer.encrypt(JSON.stringify({ body, headers }), answerPlace(state.caller, state.key)), pii: shown } : { body, headers };
   await db
     .updateTable('idempotency_keys')
     .set({ status: reply.statusCode, response: JSON.stringify(stored), completed_at: new Date() })

@@ -42,6 +42,13 @@ export const problems = {
   tooMany: (detail: string) => new Problem(429, 'rate-limited', 'Too many requests', detail),
   limitReached: (detail: string) => new Problem(429, 'limit-reached', 'Limit reached', detail),
   unavailable: (detail: string) => new Problem(503, 'unavailable', 'Service unavailable', detail),
+  piiIntegrity: () =>
+    new Problem(
+      409,
+      'pii-integrity',
+      'Stored personal information failed its integrity check',
+      'The personal information stored with this record does not belong to it (altered, or copied from another record); it is not shown, and the failure is logged for an operator',
+    ),
 };
 
 export const problemSchema = z

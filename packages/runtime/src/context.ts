@@ -1,7 +1,7 @@
 import pino, { type Logger } from 'pino';
-import { sql } from 'kysely';
-import { resolveSecrets, type BaseEnv } from '@reemploy/config';
-import { createDatabase, migrateToLatest, type MigrationSet, type SessionLimits } from '@reemploy/db';
+import { ConfigError, isDevelopmentMode, type BaseEnv } from '@reemploy/config';
+import { resolveServiceSecrets } from '@reemploy/config/service-secrets';
+import { connectionRole, createDatabase, migrateToLatest, type MigrationSet, type SessionLimits } from '@reemploy/db';
 import { loggerOptions, piiAuditMigration20261129 } from '@reemploy/http-kit';
 import { assertRedisPolicy, closeRedis, createRedis, messagingRetentionMigration20261207, waitReady, type MessagingTables } from '@reemploy/messaging';
 import { createPiiCipher } from '@reemploy/pii';
@@ -26,7 +26,7 @@ export function createContext<DB extends MessagingTables, Env extends BaseEnv>(
   env: Env,
   logger: Logger = pino(loggerOptions(def.name, env.LOG_LEVEL)),
 ): ServiceContext<DB, Env> {
-  const secrets = resolveSecrets(env, (msg) => logger.warn(msg));
+  const secrets = resolveServiceSecrets(def.name, env, (msg) => logger.warn(msg));
   const schema = schemaOf(def, env);
   const database = createDatabase<DB>({
     url: env.DATABASE_URL,
@@ -51,16 +51,31 @@ export function createContext<DB extends MessagingTables, Env extends BaseEnv>(
       key: secrets.piiKey,
       oldKeys: secrets.piiOldKeys,
       ...(secrets.piiHashKey ? { hashKey: secrets.piiHashKey } : {}),
+      readUnbound: env.PII_READ_UNBOUND,
     }),
     logger,
   };
 }
 
-/** Start-up checks: Redis answers with the right policy; the schema is migrated. */
+/**
+ * A service connects as its own role, which owns its schema alone: one that
+ * reads every schema (a superuser) would undo that. Refused outside development
+ * and test, which may still run on the superuser (`DATABASE_URL`'s default).
+ */
+async function assertOwnRole(ctx: AnyContext) {
+  const { role, readsEverySchema } = await connectionRole(ctx.db as never);
+  if (!readsEverySchema) return;
+  const message = `DATABASE_URL connects as "${role}", which reads every service's schema: each service connects as a role of its own (docs/operators.md)`;
+  if (!isDevelopmentMode(ctx.env)) throw new ConfigError(message);
+  ctx.logger.warn(message);
+}
+
+/** Start-up checks: Redis answers with the right policy; the service's own role; the schema is migrated. */
 export async function prepareContext(ctx: AnyContext, migrations: MigrationSet) {
   await waitReady(ctx.redis, 10_000);
   await assertRedisPolicy(ctx.redis, (msg) => ctx.logger.warn(msg));
-  await sql`select 1`.execute(ctx.db);
+  await assertOwnRole(ctx);
+  if (ctx.env.PII_READ_UNBOUND) ctx.logger.warn('PII_READ_UNBOUND is on: ciphertexts not bound to their row are read; run pnpm rotate-pii, then turn it off');
   await migrateToLatest(ctx.db as never, ctx.database.schema, {
     ...migrations,
     '2026-11-29-00-pii-audit': piiAuditMigration20261129,

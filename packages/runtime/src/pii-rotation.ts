@@ -3,14 +3,16 @@
  * the old key moves to PII_OLD_KEYS, every record stays readable (the cipher
  * decrypts with any configured key); this job then re-encrypts, in small
  * batches, every value still under a retired key, so the old key can be
- * removed. It is resumable by construction: what remains to do is exactly the
- * set of values whose key id is not the current one, so a stopped run simply
+ * removed. The same job binds the values written before ciphertexts were bound
+ * to their row (read only while PII_READ_UNBOUND is on). It is resumable by
+ * construction: what remains to do is exactly the set of values that do not
+ * begin with the current prefix (`v2.<keyId>.`), so a stopped run simply
  * continues where it was. Safe while the API serves: each batch locks only its
  * own rows (FOR UPDATE SKIP LOCKED) and never changes a row's version, ETag or
  * updated_at, since the content does not change.
  */
 import { inClientTransaction } from '@reemploy/db';
-import type { PiiCipher } from '@reemploy/pii';
+import { isBound, PiiIntegrityError, type PiiCipher, type PiiPlace } from '@reemploy/pii';
 import type { ServiceContext, ServiceDefinition } from './service.ts';
 
 export interface EncryptedColumns {
@@ -18,7 +20,7 @@ export interface EncryptedColumns {
   table: string;
   /** Primary-key column (uuid). */
   key: string;
-  /** Columns holding `keyId.iv.tag.ciphertext` values (nullable or not). */
+  /** Columns holding `v2.keyId.iv.tag.ciphertext` values (nullable or not), each bound to its row. */
   columns: string[];
   /**
    * Lookup hashes over a decrypted column: checked for every row the job
@@ -39,14 +41,16 @@ export interface RotationProgress {
   table: string;
   /** Rows re-encrypted so far in this table. */
   rotated: number;
-  /** Rows under a retired key when the table was started. */
+  /** Of their values, those that were not bound to their row and now are. */
+  bound: number;
+  /** Rows with a value under a retired key, or unbound, when the table was started. */
   total: number;
 }
 
 export interface RotationResult {
   keyId: string;
   tables: RotationProgress[];
-  /** Values still under a retired key after the run (rows locked by a request at that moment): run again. */
+  /** Rows still holding a value under a retired key, or unbound, after the run (rows locked by a request at that moment): run again. */
   remaining: number;
 }
 
@@ -59,11 +63,11 @@ function staleWhere(spec: EncryptedColumns, param: string): string {
   return `(${spec.columns.map((c) => `(${ident(c)} is not null and ${ident(c)} not like ${param})`).join(' or ')})`;
 }
 
-/** Values under a retired key, per table (what the rotation has left to do). */
-export async function countStalePii(ctx: Pick<ServiceContext, 'database' | 'secrets'>, specs: EncryptedColumns[]): Promise<Record<string, number>> {
+/** Rows with a value under a retired key or unbound, per table (what the rotation has left to do). */
+export async function countStalePii(ctx: Pick<ServiceContext, 'database' | 'pii'>, specs: EncryptedColumns[]): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const spec of specs) {
-    const { rows } = await ctx.database.pool.query(`select count(*)::int as n from ${ident(spec.table)} where ${staleWhere(spec, '$1')}`, [`${ctx.secrets.piiKeyId}.%`]);
+    const { rows } = await ctx.database.pool.query(`select count(*)::int as n from ${ident(spec.table)} where ${staleWhere(spec, '$1')}`, [`${ctx.pii.currentPrefix}%`]);
     out[spec.table] = rows[0].n;
   }
   return out;
@@ -73,13 +77,30 @@ export class HashKeyMismatch extends Error {
   override name = 'HashKeyMismatch';
 }
 
-function reencrypt(pii: PiiCipher, value: string | null): string | null {
-  return value !== null && pii.isStale(value) ? pii.encrypt(pii.decrypt(value)) : null;
+export class UnboundPiiRefused extends Error {
+  override name = 'UnboundPiiRefused';
+}
+
+/** A stored value decrypted at its place; one written before binding stops the run with what to do. */
+function reading(pii: PiiCipher, value: string, place: PiiPlace): string {
+  try {
+    return pii.decrypt(value, place);
+  } catch (err) {
+    if (!(err instanceof PiiIntegrityError) || err.reason !== 'unbound') throw err;
+    throw new UnboundPiiRefused(
+      `${place.table}.${place.column} holds values written before they were bound to their row: bind them in a run with PII_READ_UNBOUND=true (docs/privacy.md)`,
+    );
+  }
+}
+
+/** The value again under the current key, bound to its place; null when it needs nothing. */
+function reencrypt(pii: PiiCipher, value: string | null, place: PiiPlace): string | null {
+  return value !== null && pii.isStale(value) ? pii.encrypt(reading(pii, value, place), place) : null;
 }
 
 /**
- * Re-encrypts every value under a retired key with the current one, batch by
- * batch (one short transaction each). Returns when nothing is left, or only
+ * Re-encrypts every value under a retired key, or not bound to its row, with
+ * the current key and bound to its row, batch by batch (one short transaction each). Returns when nothing is left, or only
  * rows that requests held locked (counted in `remaining`).
  */
 export async function rotatePiiKeys(
@@ -88,11 +109,11 @@ export async function rotatePiiKeys(
   options: { batchSize?: number; onProgress?: (p: RotationProgress) => void } = {},
 ): Promise<RotationResult> {
   const batchSize = options.batchSize ?? 500;
-  const current = `${ctx.secrets.piiKeyId}.%`;
+  const current = `${ctx.pii.currentPrefix}%`;
   const tables: RotationProgress[] = [];
   for (const spec of specs) {
     const total = (await countStalePii(ctx, [spec]))[spec.table]!;
-    const progress: RotationProgress = { table: spec.table, rotated: 0, total };
+    const progress: RotationProgress = { table: spec.table, rotated: 0, bound: 0, total };
     tables.push(progress);
     if (total === 0) continue;
     // Rows a request holds locked are skipped, then retried in a later pass.
@@ -121,27 +142,33 @@ async function rotateTable(
   let after: string | null = null;
   for (;;) {
     // One short transaction a batch: the keys re-encrypted, or none when nothing is left after `after`.
-    const keys = await inClientTransaction(ctx.database.pool, async (client) => {
+    const { keys, bound } = await inClientTransaction(ctx.database.pool, async (client) => {
       const { rows }: { rows: Record<string, string | null>[] } = await client.query(
         `select ${ident(spec.key)}::text as k, ${[...cols, ...hashCols].join(', ')} from ${ident(spec.table)}
           where ${staleWhere(spec, '$1')} ${after === null ? '' : `and ${ident(spec.key)} > $3::uuid`}
           order by ${ident(spec.key)} limit $2 for update skip locked`,
         after === null ? [current, batchSize] : [current, batchSize, after],
       );
-      if (rows.length === 0) return [];
+      if (rows.length === 0) return { keys: [], bound: 0 };
       const keys: string[] = [];
+      let bound = 0;
       const updates: (string | null)[][] = spec.columns.map(() => []);
       for (const row of rows) {
+        const place = (column: string): PiiPlace => ({ table: spec.table, column, row: row.k as string });
         for (const h of spec.hashes ?? []) {
           const of = row[h.of] ?? null;
-          if (of !== null && (row[h.hash] ?? null) !== null && ctx.pii.hash(ctx.pii.decrypt(of)) !== row[h.hash]) {
+          if (of !== null && (row[h.hash] ?? null) !== null && ctx.pii.hash(reading(ctx.pii, of, place(h.of))) !== row[h.hash]) {
             throw new HashKeyMismatch(
               `${spec.table}.${h.hash} was not made with the lookup-hash key now configured: set PII_HASH_KEY to the key the stored hashes use (see .env.example) and run again`,
             );
           }
         }
         keys.push(row.k as string);
-        spec.columns.forEach((c, i) => updates[i]!.push(reencrypt(ctx.pii, row[c] ?? null)));
+        spec.columns.forEach((c, i) => {
+          const value = row[c] ?? null;
+          if (value !== null && !isBound(value)) bound++;
+          updates[i]!.push(reencrypt(ctx.pii, value, place(c)));
+        });
       }
       const sets = spec.columns.map((c, i) => `${ident(c)} = coalesce(u.c${i}, t.${ident(c)})`).join(', ');
       const unnest = spec.columns.map((_, i) => `$${i + 2}::text[]`).join(', ');
@@ -150,10 +177,11 @@ async function rotateTable(
         `update ${ident(spec.table)} as t set ${sets} from unnest($1::uuid[], ${unnest}) as u(k, ${aliases}) where t.${ident(spec.key)} = u.k`,
         [keys, ...updates],
       );
-      return keys;
+      return { keys, bound };
     });
     if (keys.length === 0) break;
     progress.rotated += keys.length;
+    progress.bound += bound;
     onProgress?.({ ...progress });
     after = keys[keys.length - 1]!;
   }

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
 import pino from 'pino';
 import { serviceAudience, type BaseEnv } from '@reemploy/config';
-import { dropSchema } from '@reemploy/db';
+import { dropServiceRole, provisionServiceRole } from '@reemploy/db';
 import type { Envelope, RelayedEnvelope } from '@reemploy/events';
 import { SERVICES } from '@reemploy/events';
 import { createLocalIssuer, loggerOptions } from '@reemploy/http-kit';
@@ -62,9 +63,42 @@ export function testQueuePrefix(): string {
   return `t${randomBytes(5).toString('hex')}`;
 }
 
+async function asAdmin<T>(adminUrl: string, work: (admin: pg.Client) => Promise<T>): Promise<T> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    return await work(admin);
+  } finally {
+    await admin.end();
+  }
+}
+
+export interface TestRole {
+  /** The role's connection URL: what the service gets as DATABASE_URL. */
+  url: string;
+  /** Drops the role and whatever it still owns (its schema). */
+  drop(): Promise<void>;
+}
+
+/**
+ * A login role of its own for a test's schema, provisioned as in production
+ * (it owns the schema and nothing else), named after the schema so that
+ * parallel test processes never share one.
+ */
+export async function provisionTestRole(schema: string, adminUrl = TEST_DATABASE_URL): Promise<TestRole> {
+  const password = randomBytes(12).toString('hex');
+  await asAdmin(adminUrl, (admin) => provisionServiceRole(admin, { role: schema, password, schema }));
+  const url = new URL(adminUrl);
+  url.username = schema;
+  url.password = password;
+  return { url: url.toString(), drop: () => asAdmin(adminUrl, (admin) => dropServiceRole(admin, schema)) };
+}
+
 /**
  * Builds a service on the real Postgres and Redis, in a schema and under a
- * queue prefix of its own, and removes both when the test ends.
+ * queue prefix of its own, and removes both when the test ends. The service
+ * connects as a role of its own, as in production (`options.env.DATABASE_URL`
+ * names the administrator's connection where the role is made).
  */
 export async function buildTestService<DB extends MessagingTables, Env extends BaseEnv>(
   t: TestLike,
@@ -72,11 +106,24 @@ export async function buildTestService<DB extends MessagingTables, Env extends B
   options: { queuePrefix?: string; env?: Record<string, string> } = {},
 ): Promise<TestService<DB, Env>> {
   const suffix = randomBytes(4).toString('hex');
+  const schema = `${def.name.replaceAll('-', '_')}_t${suffix}`;
+  const role = await provisionTestRole(schema, options.env?.DATABASE_URL ?? TEST_DATABASE_URL);
+  const running: RunningWorkers[] = [];
+  const built: { app?: FastifyInstance; ctx?: ServiceContext<DB, Env> } = {};
+  t.after(async () => {
+    await Promise.all(running.map((w) => w.close()));
+    await built.app?.close();
+    if (built.ctx) {
+      await deleteQueueKeys(built.ctx.redis, built.ctx.queuePrefix);
+      await closeContext(built.ctx);
+    }
+    // With what it owns: the schema and everything in it.
+    await role.drop();
+  });
   const env = def.parseEnv({
     ...process.env,
     NODE_ENV: 'test',
-    DATABASE_URL: TEST_DATABASE_URL,
-    DB_SCHEMA: `${def.name.replaceAll('-', '_')}_t${suffix}`,
+    DB_SCHEMA: schema,
     DB_POOL_MAX: '5',
     QUEUE_PREFIX: options.queuePrefix ?? testQueuePrefix(),
     LOG_LEVEL: process.env.TEST_LOG_DIR ? 'debug' : 'silent',
@@ -87,18 +134,10 @@ export async function buildTestService<DB extends MessagingTables, Env extends B
     JWKS_FILE: '',
     JWKS_URL: '',
     ...options.env,
+    DATABASE_URL: role.url,
   });
-  const logger = testLogger(def.name);
-  const ctx = createContext(def, env, logger);
-  const running: RunningWorkers[] = [];
-  const built: { app?: FastifyInstance } = {};
-  t.after(async () => {
-    await Promise.all(running.map((w) => w.close()));
-    await built.app?.close();
-    await dropSchema(ctx.db as never, ctx.database.schema);
-    await deleteQueueKeys(ctx.redis, ctx.queuePrefix);
-    await closeContext(ctx);
-  });
+  const ctx = createContext(def, env, testLogger(def.name));
+  built.ctx = ctx;
   await prepareService(ctx, def);
   const app = await buildApp(def, ctx);
   built.app = app;

@@ -7,7 +7,7 @@ import type { PiiCipher } from '@reemploy/pii';
 import type { ReceiverPolicy, Resolver } from './address.ts';
 import { sendWebhook } from './send.ts';
 import { signPayload, SIGNATURE_HEADER } from './signature.ts';
-import type { WebhookTables } from './tables.ts';
+import { secretPlace, type WebhookTables } from './tables.ts';
 
 export const webhookQueueName = (service: string) => `webhooks-${service}`;
 
@@ -49,7 +49,7 @@ export async function dispatchPass(options: DispatcherOptions, subscriptionId: s
     try {
       const sub = await conn.selectFrom('webhook_subscriptions').selectAll().where('id', '=', subscriptionId).executeTakeFirst();
       if (!sub || !sub.active) return { delivered: 0, nextDueInMs: null, busy: false };
-      const secret = options.pii.decrypt(sub.secret_enc);
+      const secret = options.pii.decrypt(sub.secret_enc, secretPlace(sub.id));
       const pending = await conn.selectFrom('webhook_deliveries').selectAll().where('subscription_id', '=', subscriptionId).where('status', '=', 'pending').orderBy('seq').orderBy('created_at').limit(200).execute();
       const blocked = new Set<string>();
       let delivered = 0;

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { cursorTimestamp, decodeCursor, encodeCursor, pageOf, pageQuery, problems, type Caller } from '@reemploy/http-kit';
 import { receiverUrlProblem } from './address.ts';
 import type { WebhookRouteDeps } from './routes.ts';
-import type { WebhookSubscriptionTable } from './tables.ts';
+import { secretPlace, type WebhookSubscriptionTable } from './tables.ts';
 import { AID_BASE_EVENT_TYPES, WEBHOOK_EVENT_TYPES, WEBHOOK_READ_SCOPE, type WebhookEventType } from './types.ts';
 
 const subscriptionView = z
@@ -77,13 +77,14 @@ export function registerSubscriptionRoutes(app: FastifyInstance, deps: WebhookRo
         await sql`select pg_advisory_xact_lock(hashtext(${'webhook-subscriptions:' + caller.sub}))`.execute(trx);
         const held = await trx.selectFrom('webhook_subscriptions').select((eb) => eb.fn.countAll<string>().as('n')).where('owner', '=', caller.sub).executeTakeFirstOrThrow();
         if (Number(held.n) >= deps.limits.maxSubscriptions) throw problems.limitReached(`At most ${deps.limits.maxSubscriptions} subscriptions per calling system; delete one first`);
+        const id = randomUUID();
         return trx
           .insertInto('webhook_subscriptions')
           .values({
-            id: randomUUID(),
+            id,
             owner: caller.sub,
             url: request.body.url,
-            secret_enc: deps.pii.encrypt(request.body.secret),
+            secret_enc: deps.pii.encrypt(request.body.secret, secretPlace(id)),
             event_types: eventTypes,
             regions: [...caller.regions],
             aid_base: caller.aidBase ?? null,

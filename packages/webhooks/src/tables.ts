@@ -1,4 +1,10 @@
 import { sql, type ColumnType, type Kysely, type Migration } from 'kysely';
+import type { PiiPlace } from '@reemploy/pii';
+
+/** Where a subscription's secret is stored: its ciphertext decrypts there alone. */
+export function secretPlace(subscriptionId: string): PiiPlace {
+  return { table: 'webhook_subscriptions', column: 'secret_enc', row: subscriptionId };
+}
 
 export interface WebhookSubscriptionTable {
   id: string;

@@ -2,7 +2,7 @@ import t from 'tap';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { queueNames } from '@reemploy/events';
-import { eventually, TEST_DATABASE_URL } from '@reemploy/runtime/testing';
+import { eventually } from '@reemploy/runtime/testing';
 import { loadCity } from '../bench/load.ts';
 import { build } from './helper.ts';
 import { bearer } from './fixtures.ts';
@@ -28,7 +28,7 @@ function startWorkerProcess(t: { comment(msg: string): void }, svc: Svc): ChildP
       NODE_OPTIONS: '',
       ...env,
       NODE_ENV: 'test',
-      DATABASE_URL: TEST_DATABASE_URL,
+      DATABASE_URL: svc.ctx.env.DATABASE_URL,
       DB_SCHEMA: svc.ctx.database.schema,
       DB_POOL_MAX: '3',
       REDIS_URL: svc.ctx.env.REDIS_URL,

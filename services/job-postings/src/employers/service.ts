@@ -4,6 +4,7 @@ import { isUniqueViolation, transact } from '@reemploy/db';
 import { decodeCursor, encodeCursor, inRegions, Problem, problems, visiblePrefixes, type Caller } from '@reemploy/http-kit';
 import type { Ctx } from '../shared/context.ts';
 import { assertWritable } from '../shared/schemas.ts';
+import { employerPii } from './pii.ts';
 import { findEmployerById, findEmployerIdByCreditCode, insertEmployer, listEmployers, lockEmployer, updateEmployer, type EmployerRow } from './repository.ts';
 import { employerCursor, type CreateEmployerInput, type ListEmployersQuery, type PatchEmployerInput } from './schemas.ts';
 
@@ -24,15 +25,16 @@ export async function registerEmployer(ctx: Ctx, caller: Caller, input: CreateEm
   assertWritable(caller, input.communityCode, 'body.communityCode');
   const existing = await findEmployerIdByCreditCode(ctx.db, parsed.creditCode);
   if (existing) throw await duplicateOf(ctx, caller, existing);
+  const id = randomUUID();
   try {
     return await insertEmployer(ctx.db, {
-      id: randomUUID(),
+      id,
       name: input.name,
       credit_code: parsed.creditCode,
       community_code: input.communityCode,
       address: input.address ?? null,
-      contact_name_enc: input.contactName ? ctx.pii.encrypt(input.contactName) : null,
-      contact_phone_enc: input.contactPhone ? ctx.pii.encrypt(compactPhone(input.contactPhone)) : null,
+      contact_name_enc: input.contactName ? ctx.pii.encrypt(input.contactName, employerPii(id, 'contact_name_enc')) : null,
+      contact_phone_enc: input.contactPhone ? ctx.pii.encrypt(compactPhone(input.contactPhone), employerPii(id, 'contact_phone_enc')) : null,
       created_by: caller.sub,
     });
   } catch (err) {
@@ -62,8 +64,10 @@ export async function changeEmployer(ctx: Ctx, caller: Caller, id: string, input
       ...(input.name !== undefined ? { name: input.name } : {}),
       ...(input.communityCode !== undefined ? { community_code: input.communityCode } : {}),
       ...(input.address !== undefined ? { address: input.address } : {}),
-      ...(input.contactName !== undefined ? { contact_name_enc: input.contactName === null ? null : ctx.pii.encrypt(input.contactName) } : {}),
-      ...(input.contactPhone !== undefined ? { contact_phone_enc: input.contactPhone === null ? null : ctx.pii.encrypt(compactPhone(input.contactPhone)) } : {}),
+      ...(input.contactName !== undefined ? { contact_name_enc: input.contactName === null ? null : ctx.pii.encrypt(input.contactName, employerPii(id, 'contact_name_enc')) } : {}),
+      ...(input.contactPhone !== undefined
+        ? { contact_phone_enc: input.contactPhone === null ? null : ctx.pii.encrypt(compactPhone(input.contactPhone), employerPii(id, 'contact_phone_enc')) }
+        : {}),
     });
   });
 }

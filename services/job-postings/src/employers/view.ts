@@ -1,6 +1,7 @@
 import { maskPhone } from '@reemploy/domain';
 import type { Caller } from '@reemploy/http-kit';
 import type { PiiCipher } from '@reemploy/pii';
+import { employerPii } from './pii.ts';
 import type { EmployerRow } from './repository.ts';
 import type { EmployerView } from './schemas.ts';
 
@@ -17,8 +18,8 @@ export function revealsPii(caller: Caller, row: EmployerRow): boolean {
 
 export function toEmployerView(pii: PiiCipher, caller: Caller, row: EmployerRow): EmployerView {
   const reveal = caller.scopes.has('pii:read');
-  const name = row.contact_name_enc ? pii.decrypt(row.contact_name_enc) : null;
-  const phone = row.contact_phone_enc ? pii.decrypt(row.contact_phone_enc) : null;
+  const name = row.contact_name_enc ? pii.decrypt(row.contact_name_enc, employerPii(row.id, 'contact_name_enc')) : null;
+  const phone = row.contact_phone_enc ? pii.decrypt(row.contact_phone_enc, employerPii(row.id, 'contact_phone_enc')) : null;
   return {
     id: row.id,
     name: row.name,

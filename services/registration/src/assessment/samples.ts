@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sampleCommunities, samplePhoneSurvey } from '@reemploy/assessment';
 import { maskPhone } from '@reemploy/domain/phone';
 import { inRegions, problems, visiblePrefixes, type Caller } from '@reemploy/http-kit';
+import { seekerPii } from '../job-seekers/pii.ts';
 import { applicantsUnder } from './service.ts';
 import { assessmentDb, type Ctx } from './tables.ts';
 
@@ -71,8 +72,8 @@ async function toSample(ctx: Ctx, caller: Caller, row: SampleRow): Promise<Sampl
     ? await assessmentDb(ctx).selectFrom('job_seekers').select(['id', 'community_code', 'name_enc', 'phone_enc']).where('id', 'in', row.items).orderBy('community_code').orderBy('id').execute()
     : [];
   const contacts = people.filter((p) => inRegions(caller, p.community_code)).map((p) => {
-    const name = p.name_enc ? ctx.pii.decrypt(p.name_enc) : '';
-    const phone = p.phone_enc ? ctx.pii.decrypt(p.phone_enc) : null;
+    const name = p.name_enc ? ctx.pii.decrypt(p.name_enc, seekerPii(p.id, 'name_enc')) : '';
+    const phone = p.phone_enc ? ctx.pii.decrypt(p.phone_enc, seekerPii(p.id, 'phone_enc')) : null;
     return { seekerId: p.id, communityCode: p.community_code, name: reveal || !name ? name : maskName(name), phone: phone && !reveal ? maskPhone(phone) : phone };
   });
   return { ...base, contacts };

@@ -7,6 +7,7 @@ import type { ServiceContext } from '@reemploy/runtime';
 import type { RegistrationEnv } from '../config.ts';
 import type { RegistrationDB } from '../database.ts';
 import { rederiveHousehold, type SeekerEvent } from '../hardship/rederive.ts';
+import { seekerPii } from '../job-seekers/pii.ts';
 import { membersOf, updateSeeker, type JobSeekerRow } from '../job-seekers/repository.ts';
 import { pageCursor } from '../job-seekers/schemas.ts';
 import { maskName } from '../job-seekers/view.ts';
@@ -26,7 +27,7 @@ export function toHouseholdView(ctx: Ctx, caller: Caller, row: HouseholdRow, mem
     otherEmployedMembers: row.other_employed_members,
     // A member registered outside the caller's regions is not shown; it still counts in the household's figures.
     members: members.filter((m) => inRegions(caller, m.community_code)).map((m) => {
-      const name = m.name_enc ? ctx.pii.decrypt(m.name_enc) : '';
+      const name = m.name_enc ? ctx.pii.decrypt(m.name_enc, seekerPii(m.id, 'name_enc')) : '';
       return {
         id: m.id,
         name: reveal || !name ? name : maskName(name),

@@ -6,6 +6,7 @@ import { EDUCATION_LEVELS, parseIdNumber, parseMainlandPhone, type Gender, type 
 import { deriveHardship } from '@reemploy/domain/hardship';
 import type { PiiCipher } from '@reemploy/pii';
 import { contentHash, cityToday } from '../job-seekers/content.ts';
+import { seekerPii } from '../job-seekers/pii.ts';
 import { createJobSeekerBody } from '../job-seekers/schemas.ts';
 import type { RawRow } from './parse.ts';
 
@@ -303,14 +304,16 @@ export function prepareRow(raw: RawRow, c: RowContext): { row: PreparedRow } | {
     ],
     c.now,
   );
+  // A new person's id; a person registered already keeps theirs, and store.ts binds the values to it.
+  const rowId = randomUUID();
   return {
     row: {
       line: raw.line,
-      id: randomUUID(),
+      id: rowId,
       id_number_hash: c.pii.hash(id.idNumber),
-      id_number_enc: c.pii.encrypt(id.idNumber),
-      name_enc: c.pii.encrypt(input.name),
-      phone_enc: phone ? c.pii.encrypt(phone) : null,
+      id_number_enc: c.pii.encrypt(id.idNumber, seekerPii(rowId, 'id_number_enc')),
+      name_enc: c.pii.encrypt(input.name, seekerPii(rowId, 'name_enc')),
+      phone_enc: phone ? c.pii.encrypt(phone, seekerPii(rowId, 'phone_enc')) : null,
       gender: id.gender,
       birth_date: id.birthDate,
       community_code: input.communityCode,

@@ -5,8 +5,10 @@ import { copyText } from '@reemploy/db';
 import { deriveHardship, sameCategories } from '@reemploy/domain/hardship';
 import { eventContracts } from '@reemploy/events';
 import { inRegions, type Caller } from '@reemploy/http-kit';
+import type { PiiCipher } from '@reemploy/pii';
 import type { RegistrationDB } from '../database.ts';
 import { rederiveHousehold, type SeekerEvent } from '../hardship/rederive.ts';
+import { seekerPii } from '../job-seekers/pii.ts';
 import { holderOf, type JobSeekerRow } from '../job-seekers/repository.ts';
 import { seekerSnapshot, toHardshipMember } from '../job-seekers/view.ts';
 import { STAGED_COLUMNS, type FieldError, type HouseholdRef, type PreparedRow } from './rows.ts';
@@ -27,6 +29,7 @@ export interface ImportState {
   /** The subject of the upload's seekers.imported events. */
   importId: string;
   caller: Caller;
+  pii: PiiCipher;
   offerHours: number;
   now: Date;
   today: string;
@@ -57,6 +60,15 @@ const SNAPSHOT_COLUMNS = sql.raw(
 );
 /** Seekers per seekers.imported event. */
 const PER_EVENT = 1000;
+
+/**
+ * A row is prepared with the id a new person gets, its values bound to that id;
+ * a person registered already keeps theirs, so the values are bound again to it.
+ */
+function rebound(pii: PiiCipher, preparedId: string, id: string, values: { name_enc: string; phone_enc: string | null }) {
+  const again = (column: 'name_enc' | 'phone_enc', value: string) => pii.encrypt(pii.decrypt(value, seekerPii(preparedId, column)), seekerPii(id, column));
+  return { name_enc: again('name_enc', values.name_enc), phone_enc: values.phone_enc === null ? null : again('phone_enc', values.phone_enc) };
+}
 
 /** Bulk outbox write: the same rows recordEvent writes, one statement. */
 async function recordEvents(trx: Trx, events: { type: SeekerEvent; row: JobSeekerRow }[]) {
@@ -113,6 +125,15 @@ async function storeSolo(client: pg.PoolClient, trx: Trx, chunk: Chunk, state: I
       order by j.id
       for update of j`.execute(trx);
     changing = sort(locked.rows);
+  }
+  if (changing.length) {
+    const registered = await sql<{ id: string; prepared: string; name_enc: string; phone_enc: string | null }>`
+      select j.id, s.id as prepared, s.name_enc, s.phone_enc from ${staged} and j.id = any(${changing}::uuid[])`.execute(trx);
+    const values = registered.rows.map((r) => ({ prepared: r.prepared, ...rebound(state.pii, r.prepared, r.id, r) }));
+    await sql`
+      update ${sql.table(STAGING)} s set name_enc = r.name_enc, phone_enc = r.phone_enc
+      from unnest(${values.map((v) => v.prepared)}::uuid[], ${values.map((v) => v.name_enc)}::text[], ${values.map((v) => v.phone_enc)}::text[]) as r(id, name_enc, phone_enc)
+      where s.id = r.id`.execute(trx);
   }
   if (existing.rows.length < chunk.solo.length) {
     const version = eventContracts['seekers.imported'].version;
@@ -309,6 +330,7 @@ async function storeHouseholdRows(trx: Trx, rows: PreparedRow[], state: ImportSt
         .updateTable('job_seekers')
         .set({
           ...fields,
+          ...rebound(state.pii, row.id, existing.id, row),
           unemployed_since: existing.status === 'unemployed' ? (row.unemployed_since ?? existing.unemployed_since) : existing.unemployed_since,
           version: sql`version + 1`,
           updated_at: now,

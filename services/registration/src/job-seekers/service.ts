@@ -10,6 +10,7 @@ import type { RegistrationEnv } from '../config.ts';
 import type { RegistrationDB } from '../database.ts';
 import { rederiveFor } from '../hardship/rederive.ts';
 import { assertCommunity } from '../regions/service.ts';
+import { seekerPii } from './pii.ts';
 import { findSeekerById, findSeekerIdByHash, holderOf, insertSeeker, listSeekers, lockSeeker, updateSeeker, type JobSeekerRow } from './repository.ts';
 import { pageCursor, type CreateJobSeekerInput, type ListJobSeekersQuery, type PatchJobSeekerInput } from './schemas.ts';
 import { contentHash, cityToday } from './content.ts';
@@ -60,12 +61,13 @@ export async function registerJobSeeker(ctx: Ctx, caller: Caller, input: CreateJ
   try {
     return await transact(ctx.db, async (trx) => {
       await checkMembership(trx, caller, undefined, input.householdId, input.relationship, input.communityCode);
+      const id = randomUUID();
       const row = await insertSeeker(trx, {
-        id: randomUUID(),
+        id,
         id_number_hash: hash,
-        id_number_enc: ctx.pii.encrypt(parsed.idNumber),
-        name_enc: ctx.pii.encrypt(input.name),
-        phone_enc: phone ? ctx.pii.encrypt(phone) : null,
+        id_number_enc: ctx.pii.encrypt(parsed.idNumber, seekerPii(id, 'id_number_enc')),
+        name_enc: ctx.pii.encrypt(input.name, seekerPii(id, 'name_enc')),
+        phone_enc: phone ? ctx.pii.encrypt(phone, seekerPii(id, 'phone_enc')) : null,
         gender: parsed.gender,
         birth_date: parsed.birthDate,
         community_code: input.communityCode,
@@ -130,8 +132,8 @@ export async function updateJobSeeker(ctx: Ctx, caller: Caller, id: string, inpu
       if (membershipChanged) await checkMembership(trx, caller, id, householdId, relationship, communityCode);
       const phone = input.phone === undefined ? undefined : input.phone === null ? null : input.phone.replace(/[\s-]/g, '').replace(/^\+86/, '');
       const updated = await updateSeeker(trx, id, {
-        ...(input.name !== undefined ? { name_enc: ctx.pii.encrypt(input.name) } : {}),
-        ...(phone !== undefined ? { phone_enc: phone === null ? null : ctx.pii.encrypt(phone) } : {}),
+        ...(input.name !== undefined ? { name_enc: ctx.pii.encrypt(input.name, seekerPii(id, 'name_enc')) } : {}),
+        ...(phone !== undefined ? { phone_enc: phone === null ? null : ctx.pii.encrypt(phone, seekerPii(id, 'phone_enc')) } : {}),
         community_code: communityCode,
         household_id: householdId,
         relationship,

@@ -3,6 +3,7 @@ import type { HardshipMember } from '@reemploy/domain/hardship';
 import type { EventPayload } from '@reemploy/events';
 import type { Caller } from '@reemploy/http-kit';
 import type { PiiCipher } from '@reemploy/pii';
+import { seekerPii } from './pii.ts';
 import type { JobSeekerRow } from './repository.ts';
 import type { JobSeekerView } from './schemas.ts';
 
@@ -15,9 +16,9 @@ export function maskName(name: string): string {
 export function toView(pii: PiiCipher, caller: Caller, row: JobSeekerRow, at = new Date()): JobSeekerView {
   const reveal = caller.scopes.has('pii:read');
   // An anonymised seeker (retention) has no identity number, name or phone left: empty strings.
-  const idNumber = row.id_number_enc ? pii.decrypt(row.id_number_enc) : '';
-  const name = row.name_enc ? pii.decrypt(row.name_enc) : '';
-  const phone = row.phone_enc ? pii.decrypt(row.phone_enc) : null;
+  const idNumber = row.id_number_enc ? pii.decrypt(row.id_number_enc, seekerPii(row.id, 'id_number_enc')) : '';
+  const name = row.name_enc ? pii.decrypt(row.name_enc, seekerPii(row.id, 'name_enc')) : '';
+  const phone = row.phone_enc ? pii.decrypt(row.phone_enc, seekerPii(row.id, 'phone_enc')) : null;
   const age = ageAt(row.birth_date, at);
   return {
     id: row.id,

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { makeIdNumber } from '@reemploy/domain';
 import type { ServiceContext } from '@reemploy/runtime';
 import type { RegistrationDB } from '../../src/database.ts';
+import { seekerPii } from '../../src/job-seekers/pii.ts';
 
 /**
  * Registration's own rows written straight into its tables: the assessment reads history (who was
@@ -35,9 +36,9 @@ export async function addSeeker(ctx: Ctx, f: SeekerFixture): Promise<string> {
     .values({
       id,
       id_number_hash: ctx.pii.hash(`${idNumber}:${serial}:${id}`),
-      id_number_enc: ctx.pii.encrypt(idNumber),
-      name_enc: ctx.pii.encrypt(f.name ?? '王秀英'),
-      phone_enc: ctx.pii.encrypt(f.phone ?? '13812345678'),
+      id_number_enc: ctx.pii.encrypt(idNumber, seekerPii(id, 'id_number_enc')),
+      name_enc: ctx.pii.encrypt(f.name ?? '王秀英', seekerPii(id, 'name_enc')),
+      phone_enc: ctx.pii.encrypt(f.phone ?? '13812345678', seekerPii(id, 'phone_enc')),
       gender: f.gender ?? 'male',
       birth_date: birthDate,
       community_code: f.community,
@@ -55,11 +56,12 @@ export async function addSeeker(ctx: Ctx, f: SeekerFixture): Promise<string> {
 
 /** Many seekers in one statement: `employed` of them re-employed on `at`. */
 export async function addCohort(ctx: Ctx, community: string, total: number, employed: number, at = '2025-06-15T10:00:00+08:00', extra: { gender?: string; birthDate?: string } = {}) {
-  const { rows } = await sql<{ id: string }>`
+  const ids = Array.from({ length: total }, () => randomUUID());
+  await sql`
     insert into job_seekers (id, id_number_hash, id_number_enc, name_enc, gender, birth_date, community_code, education, status, created_at)
-    select gen_random_uuid(), ${randomUUID()} || '-' || i, ${ctx.pii.encrypt('320508199005051234')}, ${ctx.pii.encrypt('張偉')}, ${extra.gender ?? 'male'}, ${extra.birthDate ?? '1990-05-05'}::date, ${community}, 'primary', 'unemployed', '2024-12-01T00:00:00+08:00'
-    from generate_series(1, ${total}) i returning id`.execute(ctx.db);
-  const ids = rows.map((r) => r.id);
+    select p.id, ${randomUUID()} || '-' || p.n, p.id_number_enc, p.name_enc, ${extra.gender ?? 'male'}, ${extra.birthDate ?? '1990-05-05'}::date, ${community}, 'primary', 'unemployed', '2024-12-01T00:00:00+08:00'
+    from unnest(${ids}::uuid[], ${ids.map((id) => ctx.pii.encrypt('320508199005051234', seekerPii(id, 'id_number_enc')))}::text[], ${ids.map((id) => ctx.pii.encrypt('張偉', seekerPii(id, 'name_enc')))}::text[])
+      with ordinality as p(id, id_number_enc, name_enc, n)`.execute(ctx.db);
   const hired = ids.slice(0, employed);
   if (hired.length) {
     await sql`insert into employment_changes (id, seeker_id, status, previous_status, at, recorded_by)
