@@ -12,7 +12,7 @@ import { rederiveFor } from '../hardship/rederive.ts';
 import { assertCommunity } from '../regions/service.ts';
 import { findSeekerById, findSeekerIdByHash, holderOf, insertSeeker, listSeekers, lockSeeker, updateSeeker, type JobSeekerRow } from './repository.ts';
 import { pageCursor, type CreateJobSeekerInput, type ListJobSeekersQuery, type PatchJobSeekerInput } from './schemas.ts';
-import { contentHash, cityToday } from './content.ts';
+import { bornBy, contentHash, cityToday } from './content.ts';
 import { seekerSnapshot } from './view.ts';
 
 type Ctx = ServiceContext<RegistrationDB, RegistrationEnv>;
@@ -20,7 +20,7 @@ type Ctx = ServiceContext<RegistrationDB, RegistrationEnv>;
 function checkUnemployedSince(value: string | null | undefined, birthDate: string) {
   if (!value) return;
   if (value > cityToday()) throw problems.field('body.unemployedSince', 'is in the future');
-  if (value < birthDate) throw problems.field('body.unemployedSince', 'is before the birth date');
+  if (value < bornBy(birthDate)) throw problems.field('body.unemployedSince', 'is before the birth date');
 }
 
 /**
