@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { MessagingTables } from '@reemploy/messaging';
 import { Problem, problems } from './problem.ts';
-import { recordPiiAccess } from './pii-audit.ts';
+import { recordPiiAccess, type AuditedRecord } from './pii-audit.ts';
 
 /** Seals stored answers that show personal information (the service's PII cipher). */
 export interface AnswerSealer {
@@ -14,7 +14,7 @@ export interface AnswerSealer {
 /** What an answer showed unmasked: its records, by the type the PII audit names. */
 export interface PiiShown {
   recordType: string;
-  ids: string[];
+  records: AuditedRecord[];
 }
 
 /** A stored first answer: plain, or sealed when it showed personal information unmasked. */
@@ -118,7 +118,7 @@ async function openStoredAnswer(db: Kysely<MessagingTables>, request: FastifyReq
   } catch {
     throw problems.unprocessable('The first answer to this Idempotency-Key can no longer be replayed; read the record instead');
   }
-  for (const shown of stored.pii) await recordPiiAccess(db as never, request, shown.recordType, shown.ids);
+  for (const shown of stored.pii) await recordPiiAccess(db as never, request, shown.recordType, shown.records);
   return opened;
 }
 

@@ -2,7 +2,7 @@ import pino, { type Logger } from 'pino';
 import { sql } from 'kysely';
 import { resolveSecrets, type BaseEnv } from '@reemploy/config';
 import { createDatabase, migrateToLatest, type MigrationSet } from '@reemploy/db';
-import { loggerOptions, piiAuditMigration20261129 } from '@reemploy/http-kit';
+import { loggerOptions, piiAuditMigration20261129, piiAuditRegionMigration20261208 } from '@reemploy/http-kit';
 import { assertRedisPolicy, closeRedis, createRedis, waitReady, type MessagingTables } from '@reemploy/messaging';
 import { createPiiCipher } from '@reemploy/pii';
 import { webhooksMigration20261129 } from '@reemploy/webhooks';
@@ -59,6 +59,7 @@ export async function prepareContext(ctx: AnyContext, migrations: MigrationSet) 
     ...migrations,
     '2026-11-29-00-pii-audit': piiAuditMigration20261129,
     '2026-11-29-00-webhooks': webhooksMigration20261129,
+    '2026-12-08-00-pii-audit-region': piiAuditRegionMigration20261208,
   });
 }
 

@@ -10,7 +10,7 @@ import type { Ctx } from './tables.ts';
 async function auditContacts(ctx: Ctx, request: FastifyRequest, sample: Sample) {
   if (!request.caller.scopes.has('pii:read') || !sample.contacts?.length) return;
   const { rows } = await sql<{ exists: boolean }>`select to_regclass('pii_audit') is not null as exists`.execute(ctx.db);
-  if (rows[0]?.exists) await recordPiiAccess(ctx.db as never, request, 'job-seeker', sample.contacts.map((c) => c.seekerId));
+  if (rows[0]?.exists) await recordPiiAccess(ctx.db as never, request, 'job-seeker', sample.contacts.map((c) => ({ id: c.seekerId, region: c.communityCode })));
 }
 
 export async function sampleRoutes(app: FastifyInstance, ctx: Ctx) {
