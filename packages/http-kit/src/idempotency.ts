@@ -47,7 +47,7 @@ function authorityHash(caller: FastifyRequest['caller']): string {
 /**
  * `Idempotency-Key` on a create: the first request claims the key; a repeat
  * gets the first response again; the same key with another payload is 422;
- * a repeat while the first is still running is 409. A 5xx frees the key.
+ * a repeat while the first is still running is 409. A 5xx or a 429 frees the key.
  * Returns true when the reply was already sent from the store.
  *
  * The key belongs to the calling system (`sub`), but the first answer was
@@ -135,7 +135,8 @@ export async function settleIdempotencyKey(
   payload: unknown,
   sealer?: AnswerSealer,
 ): Promise<void> {
-  if (reply.statusCode >= 500) {
+  // A server error or a refusal for now (429) is no answer to keep: the same request may be sent again.
+  if (reply.statusCode >= 500 || reply.statusCode === 429) {
     await db.deleteFrom('idempotency_keys').where('caller', '=', state.caller).where('key', '=', state.key).execute();
     return;
   }

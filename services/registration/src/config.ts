@@ -20,6 +20,19 @@ export const registrationEnvSchema = serviceEnvSchema('REGISTRATION_PORT', 3001,
     .max(36_500)
     .default(1095)
     .describe('Days after which a seeker withdrawn that long is anonymised by the daily retention job (statistics stay)'),
+  REGISTERED_ELSEWHERE_ANSWERS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(100_000)
+    .default(20)
+    .describe('Answers a calling system may get per period saying that a person it registers is registered outside its regions (each audited); beyond them its registrations and imports answer 429'),
+  REGISTERED_ELSEWHERE_PERIOD_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 366)
+    .default(24)
+    .describe('The sliding period REGISTERED_ELSEWHERE_ANSWERS counts over, in hours'),
   IMPORT_BODY_LIMIT: z.coerce
     .number()
     .int()
