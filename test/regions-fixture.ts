@@ -224,11 +224,17 @@ export async function buildCity(t: Test) {
   const period = new Date().toISOString().slice(0, 7);
   await ok(await call(registration.app, 'POST', '/v1/assessments/applications', admin.registration, { period, communityCodes: [...COMMUNITIES] }), 'applications');
   for (const region of ['3205', '320508']) {
+    const sampler = registration.token(['assessment:write', 'assessment:read'], [region]);
     const sample = await ok(
-      await call(registration.app, 'POST', '/v1/assessments/samples', registration.token(['assessment:write', 'assessment:read'], [region]), { kind: 'communities', period, regionCode: region, seed: `s-${region}`, count: 2 }),
+      await call(registration.app, 'POST', '/v1/assessments/samples', sampler, { kind: 'communities', period, regionCode: region, seed: `s-${region}`, count: 2 }),
       'sample',
     );
     add('sample', sample.id, region);
+    // A phone survey of the district's sampled communities: its contacts are people.
+    if (region === '320508') {
+      const survey = await ok(await call(registration.app, 'POST', '/v1/assessments/samples', sampler, { kind: 'phone-survey', sampleId: sample.id, seed: 'phone' }), 'phone survey');
+      add('sample', survey.id, region);
+    }
   }
 
   // The placement (assistance-bases) and the employment change (registration) arrive by events.

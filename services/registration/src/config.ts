@@ -33,6 +33,19 @@ export const registrationEnvSchema = serviceEnvSchema('REGISTRATION_PORT', 3001,
     .max(24 * 366)
     .default(24)
     .describe('The sliding period REGISTERED_ELSEWHERE_ANSWERS counts over, in hours'),
+  PHONE_SURVEY_MAX_FRACTION: z.coerce
+    .number()
+    .gt(0)
+    .max(1)
+    .default(0.05)
+    .describe('The largest share of a sample’s registered unemployed a phone survey may draw (the report’s survey takes about 1%)'),
+  PHONE_SURVEY_MAX_CONTACTS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .default(500)
+    .describe('The most people one phone survey draws, whatever its fraction; over more, the draw keeps its proportions per community'),
   IMPORT_BODY_LIMIT: z.coerce
     .number()
     .int()
