@@ -47,6 +47,28 @@ export interface RecordRef {
 
 type Test = { after(fn: () => unknown): void };
 
+/** A path segment before a parameter names the kind of record it takes. */
+export const PARAM_KIND: Record<string, Kind> = {
+  households: 'household',
+  'job-seekers': 'seeker',
+  vacancies: 'vacancy',
+  'job-fairs': 'job-fair',
+  employers: 'employer',
+  'aid-bases': 'aid-base',
+  'reserved-posts': 'reserved-post',
+  referrals: 'referral',
+  'matching-runs': 'matching-run',
+  samples: 'sample',
+};
+
+/** Path parameters of routes that hold no record with a region: reference data. */
+export const FIXED_PARAMS: Record<string, string[]> = {
+  '/v1/regions/:code': ['3205', '320506', ...COMMUNITIES],
+  '/v1/taxonomy/occupations/:code': ['4-07-01'],
+  '/v1/taxonomy/skills/:code': ['S010-01'],
+  '/v1/assessment-standards/:type': ['old-city', 'town'],
+};
+
 export type City = Awaited<ReturnType<typeof buildCity>>;
 
 function hoursAgo(h: number) {
@@ -71,7 +93,11 @@ async function ok(res: Awaited<ReturnType<typeof call>>, what: string) {
   return res.json();
 }
 
-export async function buildCity(t: Test) {
+type Services = { registration: Svc<typeof buildRegistration>; 'job-postings': Svc<typeof buildJobPostings>; matching: Svc<typeof buildMatching>; 'assistance-bases': Svc<typeof buildAssistanceBases> };
+type Svc<B extends (...args: never[]) => unknown> = Awaited<ReturnType<B>>;
+
+/** `beforeSeeding` runs once the services are up, before the first record is made (to subscribe to webhooks, say). */
+export async function buildCity(t: Test, options: { beforeSeeding?: (services: Services) => Promise<void> } = {}) {
   const queuePrefix = testQueuePrefix();
   // A zero-employment household is overdue after a second, so escalations exist.
   const registration = await buildRegistration(t, { queuePrefix, env: { ZERO_EMPLOYMENT_OFFER_HOURS: '0.0003' } });
@@ -80,6 +106,7 @@ export async function buildCity(t: Test) {
   const assistanceBases = await buildAssistanceBases(t, { queuePrefix });
   const services = { registration, 'job-postings': jobPostings, matching, 'assistance-bases': assistanceBases } as const;
   for (const svc of Object.values(services)) await svc.startWorkers();
+  await options.beforeSeeding?.(services);
 
   const ALL_SCOPES = [
     'seekers:read', 'seekers:write', 'pii:read', 'assessment:read', 'assessment:write', 'employers:read', 'employers:write',
