@@ -41,7 +41,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Reads of unmasked personal information (who, when, which record, which route) */
+        /** Reads of unmasked personal information (who, when, which record, which route) of records inside your regions */
         get: operations["listPiiAccess"];
         put?: never;
         post?: never;
@@ -398,6 +398,8 @@ export interface components {
             method: string;
             recordId: string;
             recordType: string;
+            /** @description The division code of the record read */
+            region: string;
             requestId: string;
             route: string;
         };
