@@ -147,11 +147,11 @@ export async function getSample(ctx: Ctx, caller: Caller, id: string): Promise<S
  * contacts: besides the survey's assessment:read, the caller needs seekers:read.
  */
 export async function surveyContacts(ctx: Ctx, caller: Caller, id: string, page: { limit: number; cursor?: string | undefined }) {
+  const after = decodeCursor(page.cursor, contactCursor);
   const sample = await visibleSample(ctx, caller, id);
   if (sample.kind !== 'phone-survey') throw problems.notFound('Phone survey');
   if (!caller.scopes.has('seekers:read')) throw problems.forbidden('A phone survey\'s contacts are people: reading them requires the scope "seekers:read" too');
   if (!sample.items.length) return { items: [], nextCursor: null };
-  const after = decodeCursor(page.cursor, contactCursor);
   let q = assessmentDb(ctx)
     .selectFrom('job_seekers')
     .select(['id', 'community_code', 'name_enc', 'phone_enc'])
