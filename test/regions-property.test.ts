@@ -41,13 +41,13 @@ const SCOPES = [
 /**
  * GET routes that hold no record with a region, by design: reference data
  * (the division tree, the occupation and skill taxonomy, the assessment
- * standard), the operators' queue board, the integrators' webhook
+ * standard), the operators' queue board, and the integrators' webhook
  * subscriptions and deliveries (webhooks:manage is the city platform's own
- * scope), and the audit of personal-information reads (audit:read is a
- * city-level auditor's scope: its entries carry record ids but no region).
- * They are still called below; their answers are not searched.
+ * scope). They are still called below; their answers are not searched. (The
+ * audit of personal-information reads is searched: its entries name the
+ * region of their record, and an auditor sees those of its regions only.)
  */
-const NOT_REGIONAL = /^\/v1\/(regions|taxonomy|assessment-standards|webhooks|audit)\b|^\/admin\//;
+const NOT_REGIONAL = /^\/v1\/(regions|taxonomy|assessment-standards|webhooks)\b|^\/admin\//;
 
 /** Query parameters that name a record, by name. */
 const QUERY_KIND: Record<string, Kind> = {
