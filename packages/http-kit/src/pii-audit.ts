@@ -112,8 +112,9 @@ export async function writePiiAudit(db: Kysely<never>, by: AuditedRequest, recor
 }
 
 /**
- * Records that a caller read these records' personal information unmasked.
- * Call it whenever a response reveals PII (the caller holds pii:read).
+ * Records that an answer showed these records' personal information: unmasked
+ * to a caller holding pii:read (call it whenever a response reveals PII), or a
+ * phone survey's contacts, which are audited masked or not.
  */
 export async function recordPiiAccess(db: Kysely<never>, request: FastifyRequest, recordType: string, records: readonly AuditedRecord[]): Promise<void> {
   if (records.length === 0) return;
@@ -151,7 +152,7 @@ export function registerPiiAuditRoutes(app: FastifyInstance, db: Kysely<never>) 
     schema: {
       operationId: 'listPiiAccess',
       tags: ['audit'],
-      summary: 'Reads of unmasked personal information (who, when, which record, which route) of records inside your regions',
+      summary: 'Answers that showed personal information (who, when, which record, which route), for records inside your regions',
       querystring: pageQuery.extend({ recordId: z.string().max(100).optional(), caller: z.string().max(200).optional() }),
       response: { 200: pageOf(auditEntry) },
     },

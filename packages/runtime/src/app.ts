@@ -26,7 +26,7 @@ export async function buildApp<DB extends MessagingTables, Env extends BaseEnv>(
     jwtSecret: ctx.secrets.jwtSecret,
     db: ctx.db as never,
     pii: ctx.pii,
-    tags: [...(def.tags ?? []), { name: 'audit', description: 'Who read personal information unmasked' }, { name: 'webhooks', description: 'Signed event deliveries to other systems' }],
+    tags: [...(def.tags ?? []), { name: 'audit', description: 'Who was shown personal information, and which record' }, { name: 'webhooks', description: 'Signed event deliveries to other systems' }],
     rateLimitPerMinute: ctx.env.RATE_LIMIT_PER_MINUTE,
     maxEventLoopDelayMs: ctx.env.MAX_EVENT_LOOP_DELAY_MS,
     readiness: {

@@ -41,7 +41,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Reads of unmasked personal information (who, when, which record, which route) of records inside your regions */
+        /** Answers that showed personal information (who, when, which record, which route), for records inside your regions */
         get: operations["listPiiAccess"];
         put?: never;
         post?: never;
