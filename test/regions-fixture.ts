@@ -47,6 +47,28 @@ export interface RecordRef {
 
 type Test = { after(fn: () => unknown): void };
 
+/** A path segment before a parameter names the kind of record it takes. */
+export const PARAM_KIND: Record<string, Kind> = {
+  households: 'household',
+  'job-seekers': 'seeker',
+  vacancies: 'vacancy',
+  'job-fairs': 'job-fair',
+  employers: 'employer',
+  'aid-bases': 'aid-base',
+  'reserved-posts': 'reserved-post',
+  referrals: 'referral',
+  'matching-runs': 'matching-run',
+  samples: 'sample',
+};
+
+/** Path parameters of routes that hold no record with a region: reference data. */
+export const FIXED_PARAMS: Record<string, string[]> = {
+  '/v1/regions/:code': ['3205', '320506', ...COMMUNITIES],
+  '/v1/taxonomy/occupations/:code': ['4-07-01'],
+  '/v1/taxonomy/skills/:code': ['S010-01'],
+  '/v1/assessment-standards/:type': ['old-city', 'town'],
+};
+
 export type City = Awaited<ReturnType<typeof buildCity>>;
 
 function hoursAgo(h: number) {
@@ -71,15 +93,21 @@ async function ok(res: Awaited<ReturnType<typeof call>>, what: string) {
   return res.json();
 }
 
-export async function buildCity(t: Test) {
+type Services = { registration: Svc<typeof buildRegistration>; 'job-postings': Svc<typeof buildJobPostings>; matching: Svc<typeof buildMatching>; 'assistance-bases': Svc<typeof buildAssistanceBases> };
+type Svc<B extends (...args: never[]) => unknown> = Awaited<ReturnType<B>>;
+
+/** `beforeSeeding` runs once the services are up, before the first record is made (to subscribe to webhooks, say). */
+export async function buildCity(t: Test, options: { beforeSeeding?: (services: Services) => Promise<void>; env?: Record<string, string> } = {}) {
   const queuePrefix = testQueuePrefix();
+  const env = options.env ?? {};
   // A zero-employment household is overdue after a second, so escalations exist.
-  const registration = await buildRegistration(t, { queuePrefix, env: { ZERO_EMPLOYMENT_OFFER_HOURS: '0.0003' } });
-  const jobPostings = await buildJobPostings(t, { queuePrefix });
-  const matching = await buildMatching(t, { queuePrefix });
-  const assistanceBases = await buildAssistanceBases(t, { queuePrefix });
+  const registration = await buildRegistration(t, { queuePrefix, env: { ...env, ZERO_EMPLOYMENT_OFFER_HOURS: '0.0003' } });
+  const jobPostings = await buildJobPostings(t, { queuePrefix, env });
+  const matching = await buildMatching(t, { queuePrefix, env });
+  const assistanceBases = await buildAssistanceBases(t, { queuePrefix, env });
   const services = { registration, 'job-postings': jobPostings, matching, 'assistance-bases': assistanceBases } as const;
   for (const svc of Object.values(services)) await svc.startWorkers();
+  await options.beforeSeeding?.(services);
 
   const ALL_SCOPES = [
     'seekers:read', 'seekers:write', 'pii:read', 'assessment:read', 'assessment:write', 'employers:read', 'employers:write',
@@ -224,11 +252,17 @@ export async function buildCity(t: Test) {
   const period = new Date().toISOString().slice(0, 7);
   await ok(await call(registration.app, 'POST', '/v1/assessments/applications', admin.registration, { period, communityCodes: [...COMMUNITIES] }), 'applications');
   for (const region of ['3205', '320508']) {
+    const sampler = registration.token(['assessment:write', 'assessment:read'], [region]);
     const sample = await ok(
-      await call(registration.app, 'POST', '/v1/assessments/samples', registration.token(['assessment:write', 'assessment:read'], [region]), { kind: 'communities', period, regionCode: region, seed: `s-${region}`, count: 2 }),
+      await call(registration.app, 'POST', '/v1/assessments/samples', sampler, { kind: 'communities', period, regionCode: region, seed: `s-${region}`, count: 2 }),
       'sample',
     );
     add('sample', sample.id, region);
+    // A phone survey of the district's sampled communities: its contacts are people.
+    if (region === '320508') {
+      const survey = await ok(await call(registration.app, 'POST', '/v1/assessments/samples', sampler, { kind: 'phone-survey', sampleId: sample.id, seed: 'phone' }), 'phone survey');
+      add('sample', survey.id, region);
+    }
   }
 
   // The placement (assistance-bases) and the employment change (registration) arrive by events.

@@ -12,7 +12,7 @@ import t from 'tap';
 import fc from 'fast-check';
 import type { RouteAccess } from '@reemploy/http-kit';
 import { creditCode } from '../services/job-postings/test/fixtures.ts';
-import { buildCity, call, COMMUNITIES, PREFIXES, type City, type Kind, type RecordRef } from './regions-fixture.ts';
+import { buildCity, call, COMMUNITIES, FIXED_PARAMS, PARAM_KIND, PREFIXES, type City, type Kind, type RecordRef } from './regions-fixture.ts';
 
 type ServiceName = keyof City['services'];
 
@@ -41,35 +41,13 @@ const SCOPES = [
 /**
  * GET routes that hold no record with a region, by design: reference data
  * (the division tree, the occupation and skill taxonomy, the assessment
- * standard), the operators' queue board, the integrators' webhook
+ * standard), the operators' queue board, and the integrators' webhook
  * subscriptions and deliveries (webhooks:manage is the city platform's own
- * scope), and the audit of personal-information reads (audit:read is a
- * city-level auditor's scope: its entries carry record ids but no region).
- * They are still called below; their answers are not searched.
+ * scope). They are still called below; their answers are not searched. (The
+ * audit of personal-information reads is searched: its entries name the
+ * region of their record, and an auditor sees those of its regions only.)
  */
-const NOT_REGIONAL = /^\/v1\/(regions|taxonomy|assessment-standards|webhooks|audit)\b|^\/admin\//;
-
-/** A path segment before a parameter names the kind of record it takes. */
-const PARAM_KIND: Record<string, Kind> = {
-  households: 'household',
-  'job-seekers': 'seeker',
-  vacancies: 'vacancy',
-  'job-fairs': 'job-fair',
-  employers: 'employer',
-  'aid-bases': 'aid-base',
-  'reserved-posts': 'reserved-post',
-  referrals: 'referral',
-  'matching-runs': 'matching-run',
-  samples: 'sample',
-};
-
-/** Path parameters of routes that hold no record with a region: reference data. */
-const FIXED_PARAMS: Record<string, string[]> = {
-  '/v1/regions/:code': ['3205', '320506', ...COMMUNITIES],
-  '/v1/taxonomy/occupations/:code': ['4-07-01'],
-  '/v1/taxonomy/skills/:code': ['S010-01'],
-  '/v1/assessment-standards/:type': ['old-city', 'town'],
-};
+const NOT_REGIONAL = /^\/v1\/(regions|taxonomy|assessment-standards|webhooks)\b|^\/admin\//;
 
 /** Query parameters that name a record, by name. */
 const QUERY_KIND: Record<string, Kind> = {

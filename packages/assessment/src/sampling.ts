@@ -107,7 +107,12 @@ export function sampleCommunities(codes: readonly string[], seed: string, size: 
   return stratifiedSample(codes, { seed, size, key: (c) => c, stratum: (c) => c.slice(0, 6) });
 }
 
-/** The report's phone survey: about 1% of the registered unemployed, stratified by community, at least one. */
-export function samplePhoneSurvey<T>(people: readonly T[], seed: string, options: { key(p: T): string; community(p: T): string; fraction?: number }) {
-  return stratifiedSample(people, { seed: `${seed}\u0000phone`, size: { fraction: options.fraction ?? 0.01 }, key: options.key, stratum: options.community });
+/**
+ * The report's phone survey: about 1% of the registered unemployed, stratified by community, at
+ * least one; never more than `maxCount` people, split over the communities in the same proportions.
+ */
+export function samplePhoneSurvey<T>(people: readonly T[], seed: string, options: { key(p: T): string; community(p: T): string; fraction?: number; maxCount?: number }) {
+  const fraction = { fraction: options.fraction ?? 0.01 };
+  const capped = options.maxCount !== undefined && sampleSize(people.length, fraction) > options.maxCount;
+  return stratifiedSample(people, { seed: `${seed}\u0000phone`, size: capped ? { count: options.maxCount! } : fraction, key: options.key, stratum: options.community });
 }

@@ -92,3 +92,12 @@ t.test('phone survey: about 1% of the registered unemployed, spread over communi
   const communities = sampleCommunities(people.map((p) => p.community), 'audit-2025', { count: 1 });
   t.equal(communities.items.length, 1, 'the two kinds of sample draw from separate streams');
 });
+
+t.test('phone survey: never more than maxCount people, in the same proportions per community', async (t) => {
+  const people = Array.from({ length: 1000 }, (_, i) => ({ id: `p${String(i).padStart(4, '0')}`, community: i < 600 ? 'a' : 'b' }));
+  type Person = (typeof people)[number];
+  const options = { key: (p: Person) => p.id, community: (p: Person) => p.community };
+  const capped = samplePhoneSurvey(people, 's', { ...options, fraction: 0.5, maxCount: 20 });
+  t.same(capped.strata.map((s) => [s.stratum, s.drawn]), [['a', 12], ['b', 8]], '20 of the 500 asked for, 3:2 as the communities are');
+  t.equal(samplePhoneSurvey(people, 's', { ...options, fraction: 0.01, maxCount: 20 }).items.length, 10, 'under the cap the fraction decides');
+});

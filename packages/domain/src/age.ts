@@ -9,6 +9,18 @@ export function ageAt(birthDate: string, at: Date = new Date()): number {
   return ry - y - (rm < m || (rm === m && rd < d) ? 1 : 0);
 }
 
+/**
+ * The latest birth date at which a person is `age` at the reference date (ageAt's calendar): the
+ * reference date `age` years back (29 February falling on the 28th). Anyone who sees the age can
+ * work it out, so a rule checked against it reveals nothing finer than the age.
+ */
+export function latestBirthDate(age: number, at: Date = new Date()): string {
+  const month = at.getUTCMonth();
+  const date = new Date(Date.UTC(at.getUTCFullYear() - age, month, at.getUTCDate()));
+  if (date.getUTCMonth() !== month) date.setUTCDate(0);
+  return date.toISOString().slice(0, 10);
+}
+
 export function ageBand(age: number): AgeBand {
   if (age < 25) return '16-24';
   if (age < 35) return '25-34';

@@ -64,6 +64,7 @@ export function handleError(err: unknown, request: FastifyRequest, reply: Fastif
   }
   // A 503 says when to come back: what its source said (load shedding, busy imports), else a second.
   if (problem.status === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', '1');
+  if (problem.status === 429 && typeof problem.extra.retryAfter === 'number') reply.header('retry-after', String(problem.extra.retryAfter));
   // The path can carry what a caller mistook for an id (an identity number): never echo it; nor
   // anything shaped like an identity number or phone in the detail or the failing fields' names.
   const body = problemBody(problem, scrubPii(request.url.split('?')[0] ?? request.url), String(request.id));

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type { MessagingTables } from '@reemploy/messaging';
 import type { PiiCipher, PiiPlace } from '@reemploy/pii';
 import { Problem, problems } from './problem.ts';
-import { recordPiiAccess } from './pii-audit.ts';
+import { recordPiiAccess, type AuditedRecord } from './pii-audit.ts';
 
 /** Seals stored answers that show personal information (the service's PII cipher). */
 export type AnswerSealer = Pick<PiiCipher, 'encrypt' | 'decrypt'>;
@@ -17,7 +17,7 @@ function answerPlace(caller: string, key: string): PiiPlace {
 /** What an answer showed unmasked: its records, by the type the PII audit names. */
 export interface PiiShown {
   recordType: string;
-  ids: string[];
+  records: AuditedRecord[];
 }
 
 /** A stored first answer: plain, or sealed when it showed personal information unmasked. */
@@ -50,7 +50,7 @@ function authorityHash(caller: FastifyRequest['caller']): string {
 /**
  * `Idempotency-Key` on a create: the first request claims the key; a repeat
  * gets the first response again; the same key with another payload is 422;
- * a repeat while the first is still running is 409. A 5xx frees the key.
+ * a repeat while the first is still running is 409. A 5xx or a 429 frees the key.
  * Returns true when the reply was already sent from the store.
  *
  * The key belongs to the calling system (`sub`), but the first answer was
@@ -121,7 +121,7 @@ async function openStoredAnswer(db: Kysely<MessagingTables>, request: FastifyReq
   } catch {
     throw problems.unprocessable('The first answer to this Idempotency-Key can no longer be replayed; read the record instead');
   }
-  for (const shown of stored.pii) await recordPiiAccess(db as never, request, shown.recordType, shown.ids);
+  for (const shown of stored.pii) await recordPiiAccess(db as never, request, shown.recordType, shown.records);
   return opened;
 }
 
@@ -138,7 +138,8 @@ export async function settleIdempotencyKey(
   payload: unknown,
   sealer?: AnswerSealer,
 ): Promise<void> {
-  if (reply.statusCode >= 500) {
+  // A server error or a refusal for now (429) is no answer to keep: the same request may be sent again.
+  if (reply.statusCode >= 500 || reply.statusCode === 429) {
     await db.deleteFrom('idempotency_keys').where('caller', '=', state.caller).where('key', '=', state.key).execute();
     return;
   }

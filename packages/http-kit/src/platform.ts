@@ -17,7 +17,7 @@ import { createMetrics, type ServiceMetrics } from './metrics.ts';
 import { Problem, problemSchema, problems } from './problem.ts';
 import { findBadStrings } from './strict-input.ts';
 import { registerOperationalRoutes } from './operational-routes.ts';
-import { recordPiiAccess } from './pii-audit.ts';
+import { recordPiiAccess, type AuditedRecord } from './pii-audit.ts';
 import { createRateLimit, type RateLimitOptions } from './rate-limit.ts';
 import { importSlots, type ImportConcurrency } from './imports.ts';
 
@@ -39,9 +39,10 @@ declare module 'fastify' {
     /**
      * The route's answer shows personal information unmasked to a caller with
      * `pii:read`: each such answer is written to the PII audit log, one entry
-     * per record (by default the answer's `id`, or each of its `items`' ids).
+     * per record with its region (by default the answer's `id` and
+     * `communityCode`, or each of its `items`').
      */
-    piiAudit?: { recordType: string; ids?: (payload: unknown) => string[] };
+    piiAudit?: { recordType: string; records?: (payload: unknown) => AuditedRecord[] };
   }
   interface FastifyRequest {
     caller: Caller;
@@ -187,7 +188,7 @@ async function platform(app: FastifyInstance, opts: PlatformOptions) {
   app.addHook('preSerialization', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
     const audit = request.routeOptions.config.piiAudit;
     if (!audit || reply.statusCode >= 300 || !request.caller?.scopes.has('pii:read')) return payload;
-    await recordPiiAccess(opts.db as never, request, audit.recordType, (audit.ids ?? idsOfAnswer)(payload));
+    await recordPiiAccess(opts.db as never, request, audit.recordType, (audit.records ?? recordsOfAnswer)(payload));
     return payload;
   });
 
@@ -236,12 +237,12 @@ async function platform(app: FastifyInstance, opts: PlatformOptions) {
   registerOperationalRoutes(app, opts);
 }
 
-/** The records an answer shows: its own `id`, or the `id` of each of its `items`. */
-export function idsOfAnswer(payload: unknown): string[] {
+/** The records an answer shows: itself (`id`, `communityCode`), or each of its `items`. */
+export function recordsOfAnswer(payload: unknown): AuditedRecord[] {
   if (!payload || typeof payload !== 'object') return [];
-  const { id, items } = payload as { id?: unknown; items?: unknown };
-  if (Array.isArray(items)) return items.flatMap((item) => idsOfAnswer(item));
-  return typeof id === 'string' ? [id] : [];
+  const { id, communityCode, items } = payload as { id?: unknown; communityCode?: unknown; items?: unknown };
+  if (Array.isArray(items)) return items.flatMap((item) => recordsOfAnswer(item));
+  return typeof id === 'string' && typeof communityCode === 'string' ? [{ id, region: communityCode }] : [];
 }
 
 type OpenApiDocument = { paths?: unknown; components?: { schemas?: Record<string, unknown> } } & Record<string, unknown>;

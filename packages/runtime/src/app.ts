@@ -28,7 +28,7 @@ export async function buildApp<DB extends MessagingTables, Env extends BaseEnv>(
     db: ctx.db as never,
     pii: ctx.pii,
     docs: docsEnabled(ctx.env),
-    tags: [...(def.tags ?? []), { name: 'audit', description: 'Who read personal information unmasked' }, { name: 'webhooks', description: 'Signed event deliveries to other systems' }],
+    tags: [...(def.tags ?? []), { name: 'audit', description: 'Who was shown personal information, and which record' }, { name: 'webhooks', description: 'Signed event deliveries to other systems' }],
     rateLimit: {
       redis: ctx.redis,
       namespace: `${ctx.queuePrefix}:rate-limit:${def.name}`,

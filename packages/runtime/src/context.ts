@@ -2,7 +2,7 @@ import pino, { type Logger } from 'pino';
 import { ConfigError, isDevelopmentMode, type BaseEnv } from '@reemploy/config';
 import { resolveServiceSecrets } from '@reemploy/config/service-secrets';
 import { connectionRole, createDatabase, migrateToLatest, type MigrationSet, type SessionLimits } from '@reemploy/db';
-import { loggerOptions, piiAuditMigration20261129 } from '@reemploy/http-kit';
+import { loggerOptions, piiAuditMigration20261129, piiAuditRegionMigration20261208 } from '@reemploy/http-kit';
 import { assertRedisPolicy, closeRedis, createRedis, messagingRetentionMigration20261207, waitReady, type MessagingTables } from '@reemploy/messaging';
 import { createPiiCipher } from '@reemploy/pii';
 import { webhooksMigration20261129, webhooksMigration20261207, webhooksRetentionMigration20261207 } from '@reemploy/webhooks';
@@ -83,6 +83,7 @@ export async function prepareContext(ctx: AnyContext, migrations: MigrationSet) 
     '2026-12-07-00-webhook-audience': webhooksMigration20261207,
     '2026-12-07-00-messaging-retention': messagingRetentionMigration20261207,
     '2026-12-07-00-webhooks-retention': webhooksRetentionMigration20261207,
+    '2026-12-08-00-pii-audit-region': piiAuditRegionMigration20261208,
   });
 }
 

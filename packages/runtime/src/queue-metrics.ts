@@ -55,6 +55,27 @@ export function matchingMetrics(registry: Registry): MatchingMetrics {
   return { runDuration, matchesServed };
 }
 
+export interface RegistrationMetrics {
+  /** Answers telling a caller that a person is registered outside its regions, by channel; refused: over its budget. */
+  registeredElsewhere: Counter<'channel' | 'outcome'>;
+}
+
+/** The registration service's own figures, registered once per registry. */
+export function registrationMetrics(registry: Registry): RegistrationMetrics {
+  const registeredElsewhere = getOrCreate(
+    registry,
+    'registered_elsewhere_answers_total',
+    () =>
+      new Counter({
+        name: 'registered_elsewhere_answers_total',
+        help: 'Answers revealing that a person is registered outside the caller\'s regions (answered), and requests refused for the caller\'s budget of them (refused)',
+        labelNames: ['channel', 'outcome'] as const,
+        registers: [registry],
+      }),
+  );
+  return { registeredElsewhere };
+}
+
 /**
  * One read shared by every caller until it has settled and `ms` have passed since it started: a
  * scrape (or several at once) costs the store at most one read in that time.

@@ -20,6 +20,32 @@ export const registrationEnvSchema = serviceEnvSchema('REGISTRATION_PORT', 3001,
     .max(36_500)
     .default(1095)
     .describe('Days after which a seeker withdrawn that long is anonymised by the daily retention job (statistics stay)'),
+  REGISTERED_ELSEWHERE_ANSWERS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(100_000)
+    .default(20)
+    .describe('Answers a calling system may get per period saying that a person it registers is registered outside its regions (each audited); beyond them its registrations and imports answer 429'),
+  REGISTERED_ELSEWHERE_PERIOD_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 366)
+    .default(24)
+    .describe('The sliding period REGISTERED_ELSEWHERE_ANSWERS counts over, in hours'),
+  PHONE_SURVEY_MAX_FRACTION: z.coerce
+    .number()
+    .gt(0)
+    .max(1)
+    .default(0.05)
+    .describe('The largest share of a sample’s registered unemployed a phone survey may draw (the report’s survey takes about 1%)'),
+  PHONE_SURVEY_MAX_CONTACTS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .default(500)
+    .describe('The most people one phone survey draws, whatever its fraction; over more, the draw keeps its proportions per community'),
   IMPORT_BODY_LIMIT: z.coerce
     .number()
     .int()

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { PiiAuditTables } from '@reemploy/http-kit';
 import type { MessagingTables } from '@reemploy/messaging';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -114,7 +115,7 @@ export interface MaintenanceRunTable {
   finished_at: CreatedAt;
 }
 
-export interface RegistrationDB extends MessagingTables {
+export interface RegistrationDB extends MessagingTables, PiiAuditTables {
   job_seekers: JobSeekerTable;
   regions: RegionTable;
   region_imports: RegionImportTable;

@@ -1,4 +1,5 @@
 import t from 'tap';
+import { registration } from '../src/definition.ts';
 import { build } from './helper.ts';
 import { ALL, COMMUNITY, client, count, seeker } from './fixtures.ts';
 
@@ -154,4 +155,73 @@ t.test('an Idempotency-Key answer is replayed only to a token with the same regi
     t.notOk(res.body.includes(first.json().id), 'the household is not shown');
   }
   t.equal(await count(svc, 'households'), 1, 'nothing stored twice');
+});
+
+t.test("the audit trail shows an auditor only the reads of records inside the auditor's regions, whoever the caller asked about", async (t) => {
+  const svc = await build(t);
+  const reader = client(svc, ALL);
+  const inside = await reader.post('/v1/job-seekers', seeker({ communityCode: COMMUNITY }));
+  const elsewhere = await reader.post('/v1/job-seekers', seeker({ communityCode: '320506001012' }));
+  t.equal(inside.statusCode, 201, inside.body);
+  t.equal(elsewhere.statusCode, 201, elsewhere.body);
+  const [a, b] = [inside.json().id as string, elsewhere.json().id as string];
+  await reader.get(`/v1/job-seekers/${a}`);
+  await reader.get(`/v1/job-seekers/${b}`);
+
+  const auditor = (regions: string[], extra: { aidBase?: string } = {}) => {
+    const token = svc.token(['audit:read'], regions, { sub: `auditor-${regions.join('-')}`, ...extra });
+    return async (query = '') => {
+      const res = await svc.app.inject({ url: `/v1/audit/pii-access${query}`, headers: { authorization: `Bearer ${token}` } });
+      t.equal(res.statusCode, 200, res.body);
+      return res.json().items as { recordId: string; region: string; caller: string }[];
+    };
+  };
+  const gusu = auditor(['320508']);
+  const canglang = auditor(['320506']);
+  for (const query of ['', '?caller=test-system', `?recordId=${b}`, `?caller=test-system&recordId=${b}`]) {
+    const seen = await gusu(query);
+    t.ok(seen.every((e) => e.recordId === a && e.region === COMMUNITY), `姑苏 ${query || '(all)'}: only the record inside`);
+    t.equal(seen.length, query.includes(b) ? 0 : 2, `姑苏 ${query || '(all)'}: the create and the read of its own record`);
+  }
+  const other = await canglang('?caller=test-system');
+  t.same([...new Set(other.map((e) => e.recordId))], [b], 'the other district sees only its own record');
+  t.ok(other.every((e) => e.region === '320506001012'));
+  t.same((await auditor(['3205'])('?caller=test-system')).map((e) => e.recordId).sort(), [a, a, b, b].sort(), 'a city auditor sees both');
+  t.same(await auditor(['3205'], { aidBase: '00000000-0000-4000-8000-000000000001' })(), [], "an aid base's token sees none: no audited record belongs to a base");
+});
+
+t.test('entries and stored answers from before regions and before the birth date was withheld are brought up to date', async (t) => {
+  const svc = await build(t);
+  const pool = svc.ctx.database.pool;
+  const reader = client(svc, ALL);
+  const masked = client(svc, ALL.filter((s) => s !== 'pii:read'));
+  const [first, second] = [seeker(), seeker()];
+  const sealed = await reader.post('/v1/job-seekers', first, { 'idempotency-key': 'legacy-sealed' });
+  const plain = await masked.post('/v1/job-seekers', second, { 'idempotency-key': 'legacy-plain' });
+  t.equal(sealed.statusCode, 201, sealed.body);
+  t.equal(plain.statusCode, 201, plain.body);
+  const [a, b] = [sealed.json().id as string, plain.json().id as string];
+  const birthDate = (await reader.get(`/v1/job-seekers/${b}`)).json().birthDate as string;
+  // As they were written before: entries without a region, audit notes with bare ids, masked answers with the birth date.
+  await pool.query('update pii_audit set region = null');
+  await pool.query(`update idempotency_keys set response = jsonb_set(response, '{pii}', '[{"recordType":"job-seeker","ids":["${a}"]}]') where key = 'legacy-sealed'`);
+  await pool.query(
+    `update idempotency_keys set response = jsonb_set(response, '{body}', to_jsonb(regexp_replace(response->>'body', '("gender":"[a-z]+",)', '\\1"birthDate":"${birthDate}",'))) where key = 'legacy-plain'`,
+  );
+  t.match((await pool.query(`select response->>'body' as body from idempotency_keys where key = 'legacy-plain'`)).rows[0].body, birthDate, 'the legacy answer holds the birth date');
+
+  const { migrations } = registration;
+  for (const name of ['2026-12-08-10-pii-audit-regions', '2026-12-08-11-answers-without-birth-date']) await migrations[name]!.up(svc.ctx.db as never);
+
+  const { rows } = await pool.query('select record_id, region from pii_audit');
+  t.ok(rows.length > 0 && rows.every((r: { region: string | null }) => r.region === COMMUNITY), 'every old entry names its record\'s community');
+  const replay = await reader.post('/v1/job-seekers', first, { 'idempotency-key': 'legacy-sealed' });
+  t.equal(replay.headers['idempotent-replayed'], 'true');
+  const last = (await pool.query('select record_id, region from pii_audit order by id desc limit 1')).rows[0];
+  t.same(last, { record_id: a, region: COMMUNITY }, 'a replay of an old sealed answer is audited with the region');
+  const again = await masked.post('/v1/job-seekers', second, { 'idempotency-key': 'legacy-plain' });
+  t.equal(again.statusCode, 201);
+  t.equal(again.headers['idempotent-replayed'], 'true');
+  t.notOk(again.json().birthDate, 'a replay of an old masked answer no longer shows the birth date');
+  t.equal(again.body, plain.body, 'and is otherwise the first answer, byte for byte');
 });

@@ -64,7 +64,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Reads of unmasked personal information (who, when, which record, which route) */
+        /** Answers that showed personal information (who, when, which record, which route), for records inside your regions */
         get: operations["listPiiAccess"];
         put?: never;
         post?: never;
@@ -421,6 +421,8 @@ export interface components {
             method: string;
             recordId: string;
             recordType: string;
+            /** @description The division code of the record read */
+            region: string;
             requestId: string;
             route: string;
         };

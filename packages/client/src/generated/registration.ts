@@ -177,6 +177,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/assessments/samples/{id}/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A phone survey's people inside your regions, a page at a time
+         * @description Needs seekers:read besides assessment:read; names and phones are masked without pii:read. Every contact shown is written to the PII audit (survey-contact).
+         */
+        get: operations["listSurveyContacts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audit/pii-access": {
         parameters: {
             query?: never;
@@ -184,7 +204,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Reads of unmasked personal information (who, when, which record, which route) */
+        /** Answers that showed personal information (who, when, which record, which route), for records inside your regions */
         get: operations["listPiiAccess"];
         put?: never;
         post?: never;
@@ -555,15 +575,9 @@ export interface components {
                 period: string;
             }[];
         };
+        /** @description A phone survey's people are read through GET /v1/assessments/samples/{id}/contacts */
         AssessmentSample: {
             communities?: string[];
-            contacts?: {
-                communityCode: string;
-                name: string;
-                phone: string | null;
-                /** Format: uuid */
-                seekerId: string;
-            }[];
             createdAt: string;
             createdBy: string;
             /** Format: uuid */
@@ -600,7 +614,7 @@ export interface components {
             regionCode: string;
             seed: string;
         } | {
-            /** @description Defaults to 0.01, the report’s about 1% */
+            /** @description Defaults to 0.01, the report’s about 1%; at most PHONE_SURVEY_MAX_FRACTION (0.05 by default), and never more than PHONE_SURVEY_MAX_CONTACTS people (500) are drawn */
             fraction?: number;
             /** @constant */
             kind: "phone-survey";
@@ -821,11 +835,15 @@ export interface components {
         };
         JobSeeker: {
             ableToWork: boolean;
+            /** @description Whole years today */
             age: number;
             /** @enum {string} */
             ageBand: "16-24" | "25-34" | "35-39" | "40-49" | "50-59" | "60+";
-            /** Format: date */
-            birthDate: string;
+            /**
+             * Format: date
+             * @description With pii:read only: the birth date is the part of the identity number its mask hides
+             */
+            birthDate?: string;
             communityCode: string;
             /** Format: date-time */
             createdAt: string;
@@ -1015,6 +1033,8 @@ export interface components {
             method: string;
             recordId: string;
             recordType: string;
+            /** @description The division code of the record read */
+            region: string;
             requestId: string;
             route: string;
         };
@@ -1109,6 +1129,19 @@ export interface components {
         };
         ServiceRecordPage: {
             items: components["schemas"]["ServiceRecord"][];
+            nextCursor: string | null;
+        };
+        SurveyContact: {
+            communityCode: string;
+            /** @description Masked unless the caller holds pii:read */
+            name: string;
+            /** @description Masked unless the caller holds pii:read */
+            phone: string | null;
+            /** Format: uuid */
+            seekerId: string;
+        };
+        SurveyContactPage: {
+            items: components["schemas"]["SurveyContact"][];
             nextCursor: string | null;
         };
         WebhookDelivery: {
@@ -1601,6 +1634,51 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AssessmentSample"];
+                };
+            };
+        };
+    };
+    listSurveyContacts: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                /** @description Items per page (1–500) */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyContactPage"];
                 };
             };
         };

@@ -12,7 +12,8 @@ export async function employerRoutes(app: FastifyInstance, ctx: Ctx) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   async function audit(request: FastifyRequest, rows: EmployerRow[]) {
-    await recordPiiAccess(ctx.db as never, request, 'employer', rows.filter((row) => revealsPii(request.caller, row)).map((row) => row.id));
+    const revealed = rows.filter((row) => revealsPii(request.caller, row));
+    await recordPiiAccess(ctx.db as never, request, 'employer', revealed.map((row) => ({ id: row.id, region: row.community_code })));
   }
 
   r.post('/v1/employers', {

@@ -1,22 +1,14 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { sql } from 'kysely';
 import { problems, recordPiiAccess } from '@reemploy/http-kit';
-import { drawCommunitySample, drawPhoneSurvey, getSample, type Sample } from './samples.ts';
-import { sampleBody, sampleParams, sampleView } from './schemas.ts';
+import { drawCommunitySample, drawPhoneSurvey, getSample, surveyContacts } from './samples.ts';
+import { contactsQuery, sampleBody, sampleParams, sampleView, surveyContactPage } from './schemas.ts';
 import type { Ctx } from './tables.ts';
-
-/** Unmasked survey contacts are audited wherever the service keeps a PII audit table. */
-async function auditContacts(ctx: Ctx, request: FastifyRequest, sample: Sample) {
-  if (!request.caller.scopes.has('pii:read') || !sample.contacts?.length) return;
-  const { rows } = await sql<{ exists: boolean }>`select to_regclass('pii_audit') is not null as exists`.execute(ctx.db);
-  if (rows[0]?.exists) await recordPiiAccess(ctx.db as never, request, 'job-seeker', sample.contacts.map((c) => c.seekerId));
-}
 
 export async function sampleRoutes(app: FastifyInstance, ctx: Ctx) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
-  // Not idempotency-keyed: a stored replay would keep unmasked contacts at rest; the same seed redraws the same sample anyway.
+  // Not idempotency-keyed: the same seed redraws the same sample anyway.
   r.post('/v1/assessments/samples', {
     config: { scope: 'assessment:write' },
     schema: {
@@ -36,7 +28,6 @@ export async function sampleRoutes(app: FastifyInstance, ctx: Ctx) {
       } else {
         sample = await drawPhoneSurvey(ctx, request.caller, { parentId: body.sampleId, seed: body.seed, ...(body.fraction !== undefined ? { fraction: body.fraction } : {}) });
       }
-      await auditContacts(ctx, request, sample);
       reply.header('location', `/v1/assessments/samples/${sample.id}`);
       return reply.code(201).send(sample);
     },
@@ -45,10 +36,25 @@ export async function sampleRoutes(app: FastifyInstance, ctx: Ctx) {
   r.get('/v1/assessments/samples/:id', {
     config: { scope: 'assessment:read' },
     schema: { operationId: 'getAssessmentSample', tags: ['assessments'], summary: 'A stored sample', params: sampleParams, response: { 200: sampleView } },
+    handler: async (request) => getSample(ctx, request.caller, request.params.id),
+  });
+
+  r.get('/v1/assessments/samples/:id/contacts', {
+    config: { scope: 'assessment:read' },
+    schema: {
+      operationId: 'listSurveyContacts',
+      tags: ['assessments'],
+      summary: "A phone survey's people inside your regions, a page at a time",
+      description: 'Needs seekers:read besides assessment:read; names and phones are masked without pii:read. Every contact shown is written to the PII audit (survey-contact).',
+      params: sampleParams,
+      querystring: contactsQuery,
+      response: { 200: surveyContactPage },
+    },
     handler: async (request) => {
-      const sample = await getSample(ctx, request.caller, request.params.id);
-      await auditContacts(ctx, request, sample);
-      return sample;
+      const page = await surveyContacts(ctx, request.caller, request.params.id, request.query);
+      // A contact list is what a survey hands out: each contact shown is audited, masked or not.
+      await recordPiiAccess(ctx.db as never, request, 'survey-contact', page.items.map((c) => ({ id: c.seekerId, region: c.communityCode })));
+      return page;
     },
   });
 }

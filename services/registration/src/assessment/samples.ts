@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { sampleCommunities, samplePhoneSurvey } from '@reemploy/assessment';
 import { maskPhone } from '@reemploy/domain/phone';
-import { inRegions, problems, visiblePrefixes, type Caller } from '@reemploy/http-kit';
+import { decodeCursor, encodeCursor, inRegions, problems, visiblePrefixes, type Caller } from '@reemploy/http-kit';
+import { maskName } from '../job-seekers/view.ts';
 import { seekerPii } from '../job-seekers/pii.ts';
 import { applicantsUnder } from './service.ts';
 import { assessmentDb, type Ctx } from './tables.ts';
+import { contactCursor } from './schemas.ts';
 
 type Size = { count: number } | { fraction: number };
 
@@ -26,7 +29,6 @@ export interface Sample {
   population: number;
   strata: { stratum: string; population: number; drawn: number }[];
   communities?: string[];
-  contacts?: SurveyContact[];
   createdBy: string;
   createdAt: string;
 }
@@ -46,11 +48,7 @@ interface SampleRow {
   created_at: Date;
 }
 
-function maskName(name: string): string {
-  return `${[...name][0] ?? ''}${'*'.repeat(Math.max(1, [...name].length - 1))}`;
-}
-
-async function toSample(ctx: Ctx, caller: Caller, row: SampleRow): Promise<Sample> {
+function toSample(caller: Caller, row: SampleRow): Sample {
   // A sample drawn for a wider area shows a narrower caller only its own part of it.
   const overlaps = (code: string) => caller.regions.some((r) => code.startsWith(r) || r.startsWith(code));
   const base = {
@@ -66,17 +64,8 @@ async function toSample(ctx: Ctx, caller: Caller, row: SampleRow): Promise<Sampl
     createdBy: row.created_by,
     createdAt: row.created_at.toISOString(),
   };
-  if (row.kind === 'communities') return { ...base, communities: row.items.filter((c) => inRegions(caller, c)) };
-  const reveal = caller.scopes.has('pii:read');
-  const people = row.items.length
-    ? await assessmentDb(ctx).selectFrom('job_seekers').select(['id', 'community_code', 'name_enc', 'phone_enc']).where('id', 'in', row.items).orderBy('community_code').orderBy('id').execute()
-    : [];
-  const contacts = people.filter((p) => inRegions(caller, p.community_code)).map((p) => {
-    const name = p.name_enc ? ctx.pii.decrypt(p.name_enc, seekerPii(p.id, 'name_enc')) : '';
-    const phone = p.phone_enc ? ctx.pii.decrypt(p.phone_enc, seekerPii(p.id, 'phone_enc')) : null;
-    return { seekerId: p.id, communityCode: p.community_code, name: reveal || !name ? name : maskName(name), phone: phone && !reveal ? maskPhone(phone) : phone };
-  });
-  return { ...base, contacts };
+  // A phone survey's people are read through its contacts, a page at a time (surveyContacts).
+  return row.kind === 'communities' ? { ...base, communities: row.items.filter((c) => inRegions(caller, c)) } : base;
 }
 
 /** Draws applicant communities for on-site checks, stratified by district, and stores the draw. */
@@ -104,11 +93,16 @@ export async function drawCommunitySample(ctx: Ctx, caller: Caller, input: { per
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  return toSample(ctx, caller, row);
+  return toSample(caller, row);
 }
 
-/** Picks about 1% of the registered unemployed of a community sample's communities for a phone survey. */
+/**
+ * Picks about 1% of the registered unemployed of a community sample's communities for a phone
+ * survey: at most PHONE_SURVEY_MAX_FRACTION of them, and never more than PHONE_SURVEY_MAX_CONTACTS.
+ */
 export async function drawPhoneSurvey(ctx: Ctx, caller: Caller, input: { parentId: string; seed: string; fraction?: number }): Promise<Sample> {
+  const fraction = input.fraction ?? 0.01;
+  if (fraction > ctx.env.PHONE_SURVEY_MAX_FRACTION) throw problems.field('body.fraction', `must be at most ${ctx.env.PHONE_SURVEY_MAX_FRACTION}`);
   const db = assessmentDb(ctx);
   const parent = await db.selectFrom('assessment_samples').selectAll().where('id', '=', input.parentId).where('kind', '=', 'communities').executeTakeFirst();
   if (!parent || visiblePrefixes(caller, parent.region_code).length === 0) throw problems.notFound('Community sample');
@@ -117,8 +111,7 @@ export async function drawPhoneSurvey(ctx: Ctx, caller: Caller, input: { parentI
   const people = communities.length
     ? await db.selectFrom('job_seekers').select(['id', 'community_code']).where('community_code', 'in', communities).where('status', '=', 'unemployed').execute()
     : [];
-  const fraction = input.fraction ?? 0.01;
-  const drawn = samplePhoneSurvey(people, input.seed, { key: (p) => p.id, community: (p) => p.community_code, fraction });
+  const drawn = samplePhoneSurvey(people, input.seed, { key: (p) => p.id, community: (p) => p.community_code, fraction, maxCount: ctx.env.PHONE_SURVEY_MAX_CONTACTS });
   const row = await db
     .insertInto('assessment_samples')
     .values({
@@ -136,11 +129,47 @@ export async function drawPhoneSurvey(ctx: Ctx, caller: Caller, input: { parentI
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  return toSample(ctx, caller, row);
+  return toSample(caller, row);
+}
+
+async function visibleSample(ctx: Ctx, caller: Caller, id: string): Promise<SampleRow> {
+  const row = await assessmentDb(ctx).selectFrom('assessment_samples').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row || visiblePrefixes(caller, row.region_code).length === 0) throw problems.notFound('Sample');
+  return row;
 }
 
 export async function getSample(ctx: Ctx, caller: Caller, id: string): Promise<Sample> {
-  const row = await assessmentDb(ctx).selectFrom('assessment_samples').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!row || visiblePrefixes(caller, row.region_code).length === 0) throw problems.notFound('Sample');
-  return toSample(ctx, caller, row);
+  return toSample(caller, await visibleSample(ctx, caller, id));
+}
+
+/**
+ * A page of the people a phone survey drew inside the caller's regions, by
+ * community: names and phones masked without pii:read. They are people's
+ * contacts: besides the survey's assessment:read, the caller needs seekers:read.
+ */
+export async function surveyContacts(ctx: Ctx, caller: Caller, id: string, page: { limit: number; cursor?: string | undefined }) {
+  const after = decodeCursor(page.cursor, contactCursor);
+  const sample = await visibleSample(ctx, caller, id);
+  if (sample.kind !== 'phone-survey') throw problems.notFound('Phone survey');
+  if (!caller.scopes.has('seekers:read')) throw problems.forbidden('A phone survey\'s contacts are people: reading them requires the scope "seekers:read" too');
+  if (!sample.items.length) return { items: [], nextCursor: null };
+  let q = assessmentDb(ctx)
+    .selectFrom('job_seekers')
+    .select(['id', 'community_code', 'name_enc', 'phone_enc'])
+    .where('id', 'in', sample.items)
+    .where(sql<boolean>`community_code like any(${caller.regions.map((r) => `${r}%`)}::text[])`)
+    .orderBy('community_code')
+    .orderBy('id')
+    .limit(page.limit + 1);
+  if (after) q = q.where(sql<boolean>`(community_code, id) > (${after.community}, ${after.id}::uuid)`);
+  const rows = await q.execute();
+  const shown = rows.slice(0, page.limit);
+  const reveal = caller.scopes.has('pii:read');
+  const items: SurveyContact[] = shown.map((p) => {
+    const name = p.name_enc ? ctx.pii.decrypt(p.name_enc, seekerPii(p.id, 'name_enc')) : '';
+    const phone = p.phone_enc ? ctx.pii.decrypt(p.phone_enc, seekerPii(p.id, 'phone_enc')) : null;
+    return { seekerId: p.id, communityCode: p.community_code, name: reveal || !name ? name : maskName(name), phone: phone && !reveal ? maskPhone(phone) : phone };
+  });
+  const last = shown.at(-1);
+  return { items, nextCursor: rows.length > page.limit && last ? encodeCursor({ community: last.community_code, id: last.id }) : null };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { COMMUNITY_TYPES, CRITERION_IDS } from '@reemploy/assessment';
+import { pageOf, pageQuery } from '@reemploy/http-kit';
 import { PERIOD_PATTERN } from './period.ts';
 
 export const period = z.string().regex(PERIOD_PATTERN, 'must be YYYY-MM, a month of the years 2000 to 2100').describe('A month, YYYY-MM; assessments cover the year up to it').meta({ example: '2025-12' });
@@ -102,7 +103,12 @@ export const sampleBody = z
       kind: z.literal('phone-survey'),
       sampleId: z.uuid().describe('The community sample whose registered unemployed are surveyed'),
       seed: z.string().min(1).max(100),
-      fraction: z.number().gt(0).max(1).optional().describe('Defaults to 0.01, the report’s about 1%'),
+      fraction: z
+        .number()
+        .gt(0)
+        .max(1)
+        .optional()
+        .describe('Defaults to 0.01, the report’s about 1%; at most PHONE_SURVEY_MAX_FRACTION (0.05 by default), and never more than PHONE_SURVEY_MAX_CONTACTS people (500) are drawn'),
     }),
   ])
   .meta({ id: 'AssessmentSampleRequest' });
@@ -119,10 +125,22 @@ export const sampleView = z
     population: z.number().int(),
     strata: z.array(z.object({ stratum: z.string(), population: z.number().int(), drawn: z.number().int() })),
     communities: z.array(z.string()).optional(),
-    contacts: z.array(z.object({ seekerId: z.uuid(), communityCode: z.string(), name: z.string(), phone: z.string().nullable() })).optional(),
     createdBy: z.string(),
     createdAt: z.string(),
   })
+  .describe("A phone survey's people are read through GET /v1/assessments/samples/{id}/contacts")
   .meta({ id: 'AssessmentSample' });
 
 export const sampleParams = z.strictObject({ id: z.uuid() });
+
+export const surveyContact = z
+  .object({
+    seekerId: z.uuid(),
+    communityCode: z.string(),
+    name: z.string().describe('Masked unless the caller holds pii:read'),
+    phone: z.string().nullable().describe('Masked unless the caller holds pii:read'),
+  })
+  .meta({ id: 'SurveyContact' });
+export const surveyContactPage = pageOf(surveyContact).meta({ id: 'SurveyContactPage' });
+export const contactsQuery = pageQuery.strict();
+export const contactCursor = z.object({ community: z.string().regex(/^\d{12}$/), id: z.uuid() });

@@ -1,18 +1,20 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { checkIfMatch, etagOf } from '@reemploy/http-kit';
+import { checkIfMatch, etagOf, type AuditedRecord } from '@reemploy/http-kit';
 import type { ServiceContext } from '@reemploy/runtime';
 import type { RegistrationEnv } from '../config.ts';
 import type { RegistrationDB } from '../database.ts';
 import { createHouseholdBody, householdIdParams, householdPage, householdView, listHouseholdsQuery, patchHouseholdBody } from './schemas.ts';
 import { createHousehold, getHousehold, listHouseholdsPage, toHouseholdView, updateHousehold } from './service.ts';
 
-/** A household's answer shows its members' names: the audit names each member read. */
+type HouseholdAnswer = { communityCode: string; members: { id: string }[] };
+
+/** A household's answer shows its members' names: the audit names each member read, in the household's community (theirs too). */
 const memberNamesAudit = {
   recordType: 'job-seeker',
-  ids: (payload: unknown): string[] => {
-    const { items, members } = payload as { items?: { members: { id: string }[] }[]; members?: { id: string }[] };
-    return (items ?? [{ members: members ?? [] }]).flatMap((h) => h.members.map((m) => m.id));
+  records: (payload: unknown): AuditedRecord[] => {
+    const { items } = payload as { items?: HouseholdAnswer[] };
+    return (items ?? [payload as HouseholdAnswer]).flatMap((h) => h.members.map((m) => ({ id: m.id, region: h.communityCode })));
   },
 };
 

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { IMPORT_LIMITS_NOTE, Problem } from '@reemploy/http-kit';
+import { auditedRequest, IMPORT_LIMITS_NOTE, Problem } from '@reemploy/http-kit';
 import type { ServiceContext } from '@reemploy/runtime';
 import type { RegistrationEnv } from '../config.ts';
 import type { RegistrationDB } from '../database.ts';
@@ -51,7 +51,7 @@ export async function importRoutes(app: FastifyInstance, ctx: ServiceContext<Reg
           throw new Problem(415, 'unsupported-media-type', 'Unsupported media type', `Send one of ${IMPORT_CONTENT_TYPES.join(', ')}`, [{ field: 'header.content-type', message: 'unsupported' }]);
         }
         const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-        const report = await importJobSeekers(ctx, request.caller, upload.stream, type, request.headers['content-length'] ? length : undefined);
+        const report = await importJobSeekers(ctx, request.caller, auditedRequest(request), upload.stream, type, request.headers['content-length'] ? length : undefined);
         // Serialised directly: a 100,000-row report through the response schema costs seconds.
         return reply.type('application/json; charset=utf-8').send(JSON.stringify(report) as unknown as typeof report);
       },

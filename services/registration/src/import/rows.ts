@@ -5,7 +5,7 @@ import { scrubPii } from '@reemploy/http-kit/logging';
 import { EDUCATION_LEVELS, parseIdNumber, parseMainlandPhone, type Gender, type Relationship, type SeekerStatus } from '@reemploy/domain';
 import { deriveHardship } from '@reemploy/domain/hardship';
 import type { PiiCipher } from '@reemploy/pii';
-import { contentHash, cityToday } from '../job-seekers/content.ts';
+import { bornBy, contentHash, cityToday } from '../job-seekers/content.ts';
 import { seekerPii } from '../job-seekers/pii.ts';
 import { createJobSeekerBody } from '../job-seekers/schemas.ts';
 import type { RawRow } from './parse.ts';
@@ -282,7 +282,7 @@ export function prepareRow(raw: RawRow, c: RowContext): { row: PreparedRow } | {
   if (!inRegions(c.caller as Caller, input.communityCode)) errors.push({ field: 'communityCode', message: 'outside your regions' });
   else if (!c.communities.has(input.communityCode)) errors.push({ field: 'communityCode', message: 'is not a known community code' });
   if (input.unemployedSince && input.unemployedSince > c.today) errors.push({ field: 'unemployedSince', message: 'is in the future' });
-  else if (input.unemployedSince && input.unemployedSince < id.birthDate) errors.push({ field: 'unemployedSince', message: 'is before the birth date' });
+  else if (input.unemployedSince && input.unemployedSince < bornBy(id.birthDate, c.now)) errors.push({ field: 'unemployedSince', message: 'is before the birth date' });
   if (errors.length) return { errors };
   const phone = input.phone ? input.phone.replace(/[\s-]/g, '').replace(/^\+86/, '') : null;
   const derived = deriveHardship(

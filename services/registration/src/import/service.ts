@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import type pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
 import { allowLongStatements, retryOnConflict } from '@reemploy/db';
-import type { Caller } from '@reemploy/http-kit';
+import type { AuditedRecord, AuditedRequest, Caller } from '@reemploy/http-kit';
 import type { ServiceContext } from '@reemploy/runtime';
 import type { RegistrationEnv } from '../config.ts';
 import type { RegistrationDB } from '../database.ts';
@@ -12,7 +12,8 @@ import { readRows, type RawRow } from './parse.ts';
 import { PreparerPool } from './preparers.ts';
 import { prepareBatch, cityToday, type PreparedResult } from './rows.ts';
 import { MAX_IMPORT_ROWS, type ImportReport, type ImportRowReport } from './schemas.ts';
-import { createStaging, storeChunk, type Chunk, type ImportState } from './store.ts';
+import { assertBudgetLeft, budgetLeft, recordRegisteredElsewhere, registeredElsewhereMetric } from '../job-seekers/registered-elsewhere.ts';
+import { createStaging, storeChunk, type Chunk, type ImportState, type RowOutcome } from './store.ts';
 
 type Ctx = ServiceContext<RegistrationDB, RegistrationEnv>;
 
@@ -46,6 +47,25 @@ function inPlace(ctx: Ctx, caller: Caller, communities: Set<string>, now: Date) 
   return { prepare: async (rows: RawRow[]) => prepareBatch(rows, c), end: () => undefined };
 }
 
+/** What a row after the cut is told: the same for every row, whatever it holds. */
+const NOT_PROCESSED = {
+  field: 'row',
+  message: 'not processed: this upload reached the limit of answers about people registered outside your regions; send this row and the ones after it again later',
+};
+
+/** The upload stopped revealing at this line (see storeChunkRetrying). */
+class BudgetReached extends Error {
+  constructor(readonly line: number) {
+    super(`the budget of answers about people registered elsewhere ends before line ${line}`);
+  }
+}
+
+/** The chunk's rows before a line. */
+function before(chunk: Chunk, line: number): Chunk {
+  const keep = chunk.solo.map((r) => r.line < line);
+  return { solo: chunk.solo.filter((_, i) => keep[i]), copy: chunk.copy.filter((_, i) => keep[i]), households: chunk.households.filter((r) => r.line < line) };
+}
+
 /**
  * Runs `work` on a connection taken from the pool for it alone, with a Kysely bound to that
  * connection (so its transaction and a raw COPY share it), and gives the connection back.
@@ -74,21 +94,48 @@ async function onConnection<T>(ctx: Ctx, work: (client: pg.PoolClient, db: Kysel
  * household change) by aborting this transaction, nothing of it was stored:
  * the chunk runs again, with the upload's memory of household keys as it was
  * before the attempt.
+ *
+ * The rows that found their person registered outside the caller's regions are
+ * audited in the same transaction, up to what is left of the caller's budget
+ * (registered-elsewhere.ts). A chunk with more of them is undone and stored
+ * again without the row beyond the budget and the rows after it: the upload
+ * stops there (`state.cutAt`), and those rows are reported not processed.
  */
-async function storeChunkRetrying(ctx: Ctx, chunk: Chunk, state: ImportState) {
+async function storeChunkRetrying(ctx: Ctx, chunk: Chunk, state: ImportState): Promise<RowOutcome[]> {
+  const lines = [...chunk.solo.map((r) => r.line), ...chunk.households.map((r) => r.line)];
+  const notProcessed = (from: number): RowOutcome[] => lines.filter((line) => line >= from).map((line) => ({ line, status: 'failed', errors: [NOT_PROCESSED] }));
+  if (state.cutAt !== undefined) return notProcessed(state.cutAt);
   const keys = new Map(state.keys);
   const attributes = new Map(state.attributes);
-  return retryOnConflict(() => {
-    state.keys = new Map(keys);
-    state.attributes = new Map(attributes);
-    return onConnection(ctx, (client, db) =>
-      db.transaction().execute(async (trx) => {
-        await allowLongStatements(trx, ctx.env.DB_BATCH_STATEMENT_TIMEOUT_MS);
-        await createStaging(client);
-        return storeChunk(client, trx, chunk, state);
-      }),
-    );
-  });
+  for (;;) {
+    try {
+      const outcomes = await retryOnConflict(() => {
+        state.keys = new Map(keys);
+        state.attributes = new Map(attributes);
+        return onConnection(ctx, (client, db) =>
+          db.transaction().execute(async (trx) => {
+            await allowLongStatements(trx, ctx.env.DB_BATCH_STATEMENT_TIMEOUT_MS);
+            await createStaging(client);
+            const left = await budgetLeft(trx, ctx, state.caller, 'import', false);
+            const outcomes = await storeChunk(client, trx, chunk, state);
+            const elsewhere = outcomes.filter((o) => o.status === 'failed' && o.elsewhere).sort((a, b) => a.line - b.line);
+            if (elsewhere.length > left) throw new BudgetReached(elsewhere[left]!.line);
+            await recordRegisteredElsewhere(trx, state.by, elsewhere.map((o) => (o as { elsewhere: AuditedRecord }).elsewhere));
+            return outcomes;
+          }),
+        );
+      });
+      const revealed = outcomes.filter((o) => o.status === 'failed' && o.elsewhere).length;
+      if (revealed) registeredElsewhereMetric(ctx).inc({ channel: 'import', outcome: 'answered' }, revealed);
+      // The person found elsewhere is audited, never reported.
+      const reported = outcomes.map((o): RowOutcome => (o.status === 'failed' ? { line: o.line, status: o.status, errors: o.errors } : o));
+      return state.cutAt === undefined ? reported : [...reported, ...notProcessed(state.cutAt)];
+    } catch (err) {
+      if (!(err instanceof BudgetReached)) throw err;
+      state.cutAt = err.line;
+      chunk = before(chunk, err.line);
+    }
+  }
 }
 
 /**
@@ -98,12 +145,13 @@ async function storeChunkRetrying(ctx: Ctx, chunk: Chunk, state: ImportState) {
  * written while the next is prepared. Every row gets a line in the report;
  * the same file uploaded again reports each row unchanged and stores nothing.
  */
-export async function importJobSeekers(ctx: Ctx, caller: Caller, stream: Readable, contentType: string, declaredBytes?: number): Promise<ImportReport> {
+export async function importJobSeekers(ctx: Ctx, caller: Caller, by: AuditedRequest, stream: Readable, contentType: string, declaredBytes?: number): Promise<ImportReport> {
+  await assertBudgetLeft(ctx, caller, 'import');
   const now = new Date();
   const rows = readRows(stream, contentType, ctx.env.IMPORT_BODY_LIMIT);
   const communities = await communityCodesUnder(ctx.db, caller.regions);
   const importId = randomUUID();
-  const state: ImportState = { importId, caller, pii: ctx.pii, offerHours: ctx.env.ZERO_EMPLOYMENT_OFFER_HOURS, now, today: cityToday(now), keys: new Map(), attributes: new Map() };
+  const state: ImportState = { importId, caller, by, pii: ctx.pii, offerHours: ctx.env.ZERO_EMPLOYMENT_OFFER_HOURS, now, today: cityToday(now), keys: new Map(), attributes: new Map() };
   const inline = declaredBytes !== undefined && declaredBytes < INLINE_BYTES;
   const session = inline ? inPlace(ctx, caller, communities, now) : preparers(ctx).begin(importId, caller.regions, [...communities], now);
   const report: ImportRowReport[] = [];
@@ -176,6 +224,9 @@ export async function importJobSeekers(ctx: Ctx, caller: Caller, stream: Readabl
     // An upload that broke off still lets the chunk being written finish before the answer goes.
     await writing.catch(() => undefined);
   }
+  // Every row from the cut on is told the same, whatever became of it (stored rows all lie before it).
+  const cut = state.cutAt;
+  if (cut !== undefined) for (const [i, r] of report.entries()) if (r.line >= cut) report[i] = { line: r.line, status: 'failed', errors: [NOT_PROCESSED] };
   report.sort((a, b) => a.line - b.line);
   const tally = { created: 0, updated: 0, unchanged: 0, failed: 0 };
   for (const r of report) tally[r.status] += 1;

@@ -4,7 +4,7 @@ import { sql, type Transaction } from 'kysely';
 import { copyText } from '@reemploy/db';
 import { deriveHardship, sameCategories } from '@reemploy/domain/hardship';
 import { eventContracts } from '@reemploy/events';
-import { inRegions, type Caller } from '@reemploy/http-kit';
+import { inRegions, type AuditedRecord, type AuditedRequest, type Caller } from '@reemploy/http-kit';
 import type { PiiCipher } from '@reemploy/pii';
 import type { RegistrationDB } from '../database.ts';
 import { rederiveHousehold, type SeekerEvent } from '../hardship/rederive.ts';
@@ -15,7 +15,10 @@ import { STAGED_COLUMNS, type FieldError, type HouseholdRef, type PreparedRow } 
 
 type Trx = Transaction<RegistrationDB>;
 
-export type RowOutcome = { line: number; status: 'created' | 'updated' | 'unchanged'; id: string } | { line: number; status: 'failed'; errors: FieldError[] };
+/** A row's outcome; `elsewhere` names the person a failed row found registered outside the caller's regions (audited, never reported). */
+export type RowOutcome =
+  | { line: number; status: 'created' | 'updated' | 'unchanged'; id: string }
+  | { line: number; status: 'failed'; errors: FieldError[]; elsewhere?: AuditedRecord };
 
 /** What one transaction stores: people alone as staging lines (COPY text), people naming a household as rows. */
 export interface Chunk {
@@ -30,6 +33,10 @@ export interface ImportState {
   importId: string;
   caller: Caller;
   pii: PiiCipher;
+  /** The request, as the PII audit names it. */
+  by: AuditedRequest;
+  /** The first line not processed, once the upload reached the caller's budget of answers about people registered elsewhere. */
+  cutAt?: number;
   offerHours: number;
   now: Date;
   today: string;
@@ -97,13 +104,13 @@ async function storeSolo(client: pg.PoolClient, trx: Trx, chunk: Chunk, state: I
   const staged = sql`${sql.table(STAGING)} s join job_seekers j using (id_number_hash)
     where j.id_number_hash = any(array(select id_number_hash from ${sql.table(STAGING)}))`;
   const leaves = sql`exists (select 1 from households h where h.id = j.household_id and h.community_code <> s.community_code)`;
-  const compared = sql`s.line, j.id, j.content_hash is not distinct from s.content_hash as same, ${inside} as inside, ${leaves} as leaves`;
-  type Compared = { line: number; id: string; same: boolean; inside: boolean; leaves: boolean };
+  const compared = sql`s.line, j.id, j.community_code, j.content_hash is not distinct from s.content_hash as same, ${inside} as inside, ${leaves} as leaves`;
+  type Compared = { line: number; id: string; community_code: string; same: boolean; inside: boolean; leaves: boolean };
   /** Reports the rows outside the regions, those that would part a member from its household, and the unchanged ones; returns the ids of the people the file changes. */
   const sort = (rows: Compared[]): string[] => {
     const changes: string[] = [];
     for (const e of rows) {
-      if (!e.inside) outcomes.set(e.line, { line: e.line, status: 'failed', errors: [OUTSIDE] });
+      if (!e.inside) outcomes.set(e.line, { line: e.line, status: 'failed', errors: [OUTSIDE], elsewhere: { id: e.id, region: e.community_code } });
       else if (e.same) outcomes.set(e.line, { line: e.line, status: 'unchanged', id: e.id });
       else if (e.leaves) outcomes.set(e.line, { line: e.line, status: 'failed', errors: [LEAVES_HOUSEHOLD] });
       else changes.push(e.id);
@@ -250,22 +257,23 @@ async function storeHouseholdRows(trx: Trx, rows: PreparedRow[], state: ImportSt
     const remember = () => {
       if (key !== undefined) for (const [column, value] of Object.entries(ref.attributes)) state.attributes.set(`${key}\u0000${column}`, { value, line: row.line });
     };
-    const existing = await trx.selectFrom('job_seekers').selectAll().where('id_number_hash', '=', row.id_number_hash).forUpdate().executeTakeFirst();
-    if (existing && !inRegions(state.caller, existing.community_code)) {
-      fail([OUTSIDE]);
-      continue;
-    }
-    if (existing && existing.content_hash === row.content_hash) {
-      outcomes.set(row.line, { line: row.line, status: 'unchanged', id: existing.id });
-      remember();
-      continue;
-    }
+    // The row's household is checked before the person is looked up: a row naming an unknown
+    // household answers the same whether or not its person is registered elsewhere.
     const household = await resolveHousehold(trx, row, ref, state);
     if ('errors' in household) {
       fail(household.errors);
       continue;
     }
+    const existing = await trx.selectFrom('job_seekers').selectAll().where('id_number_hash', '=', row.id_number_hash).forUpdate().executeTakeFirst();
+    if (existing && !inRegions(state.caller, existing.community_code)) {
+      outcomes.set(row.line, { line: row.line, status: 'failed', errors: [OUTSIDE], elsewhere: { id: existing.id, region: existing.community_code } });
+      continue;
+    }
     remember();
+    if (existing && existing.content_hash === row.content_hash) {
+      outcomes.set(row.line, { line: row.line, status: 'unchanged', id: existing.id });
+      continue;
+    }
     if (household.id && (ref.relationship === 'head' || ref.relationship === 'spouse') && (await holderOf(trx, household.id, ref.relationship, existing?.id))) {
       fail([{ field: 'relationship', message: `the household already has a ${ref.relationship}` }]);
       continue;

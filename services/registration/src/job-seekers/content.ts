@@ -1,3 +1,4 @@
+import { ageAt, latestBirthDate } from '@reemploy/domain';
 import type { PiiCipher } from '@reemploy/pii';
 
 const CITY_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
@@ -11,9 +12,20 @@ export function cityToday(now = new Date()): string {
   return CITY_DATE.format(now);
 }
 
-/** Whether an instant lies before the person's birth date began in the city: nothing of theirs happened then. */
+/**
+ * The latest day the person can have been born, as far as the age every caller sees tells. Dates
+ * about a person (unemployedSince, an employment change, a service record) are checked against it,
+ * not against the birth date: refusals checked against the birth date would answer, date by date,
+ * the eight digits the identity-number mask hides. Only dates in the first year of a life are
+ * refused that the birth date itself would allow.
+ */
+export function bornBy(birthDate: string, now = new Date()): string {
+  return latestBirthDate(ageAt(birthDate, now), now);
+}
+
+/** Whether an instant lies before the person was born (as far as their age tells: bornBy), in the city's time. */
 export function beforeBirth(at: Date, birthDate: string): boolean {
-  return at.getTime() < Date.parse(`${birthDate}T00:00:00+08:00`);
+  return at.getTime() < Date.parse(`${bornBy(birthDate)}T00:00:00+08:00`);
 }
 
 /**

@@ -19,9 +19,9 @@ export async function lockSeeker(trx: Transaction<RegistrationDB>, id: string): 
   return trx.selectFrom('job_seekers').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
-export async function findSeekerIdByHash(db: Db, hash: string): Promise<string | undefined> {
-  const row = await db.selectFrom('job_seekers').select('id').where('id_number_hash', '=', hash).executeTakeFirst();
-  return row?.id;
+/** The person registered under this identity-number hash, wherever they are. */
+export function findSeekerByHash(db: Db, hash: string): Promise<{ id: string; community_code: string } | undefined> {
+  return db.selectFrom('job_seekers').select(['id', 'community_code']).where('id_number_hash', '=', hash).executeTakeFirst();
 }
 
 export function insertSeeker(db: Db, row: Insertable<JobSeekerTable>): Promise<JobSeekerRow> {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { checkIfMatch, etagOf } from '@reemploy/http-kit';
+import { auditedRequest, checkIfMatch, etagOf } from '@reemploy/http-kit';
 import type { ServiceContext } from '@reemploy/runtime';
 import type { RegistrationEnv } from '../config.ts';
 import type { RegistrationDB } from '../database.ts';
@@ -21,7 +21,7 @@ export async function jobSeekerRoutes(app: FastifyInstance, ctx: ServiceContext<
       response: { 201: jobSeekerView },
     },
     handler: async (request, reply) => {
-      const row = await registerJobSeeker(ctx, request.caller, request.body);
+      const row = await registerJobSeeker(ctx, request.caller, request.body, auditedRequest(request));
       reply.header('location', `/v1/job-seekers/${row.id}`).header('etag', etagOf(row.id, row.version));
       return reply.code(201).send(toView(ctx.pii, request.caller, row));
     },

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { parseIdNumber, type Relationship } from '@reemploy/domain';
 import { individualCategories } from '@reemploy/domain/hardship';
 import { recordEvent } from '@reemploy/messaging';
-import { decodeCursor, encodeCursor, inRegions, Problem, problems, visiblePrefixes, type Caller } from '@reemploy/http-kit';
+import { decodeCursor, encodeCursor, inRegions, Problem, problems, visiblePrefixes, type AuditedRequest, type Caller } from '@reemploy/http-kit';
 import { isUniqueViolation, transact } from '@reemploy/db';
 import type { ServiceContext } from '@reemploy/runtime';
 import type { Transaction } from 'kysely';
@@ -11,9 +11,10 @@ import type { RegistrationDB } from '../database.ts';
 import { rederiveFor } from '../hardship/rederive.ts';
 import { assertCommunity } from '../regions/service.ts';
 import { seekerPii } from './pii.ts';
-import { findSeekerById, findSeekerIdByHash, holderOf, insertSeeker, listSeekers, lockSeeker, updateSeeker, type JobSeekerRow } from './repository.ts';
+import { findSeekerByHash, findSeekerById, holderOf, insertSeeker, listSeekers, lockSeeker, updateSeeker, type JobSeekerRow } from './repository.ts';
+import { budgetLeft, recordRegisteredElsewhere, registeredElsewhereMetric } from './registered-elsewhere.ts';
 import { pageCursor, type CreateJobSeekerInput, type ListJobSeekersQuery, type PatchJobSeekerInput } from './schemas.ts';
-import { contentHash, cityToday } from './content.ts';
+import { bornBy, contentHash, cityToday } from './content.ts';
 import { seekerSnapshot } from './view.ts';
 
 type Ctx = ServiceContext<RegistrationDB, RegistrationEnv>;
@@ -21,7 +22,7 @@ type Ctx = ServiceContext<RegistrationDB, RegistrationEnv>;
 function checkUnemployedSince(value: string | null | undefined, birthDate: string) {
   if (!value) return;
   if (value > cityToday()) throw problems.field('body.unemployedSince', 'is in the future');
-  if (value < birthDate) throw problems.field('body.unemployedSince', 'is before the birth date');
+  if (value < bornBy(birthDate)) throw problems.field('body.unemployedSince', 'is before the birth date');
 }
 
 /**
@@ -40,27 +41,37 @@ async function checkMembership(trx: Transaction<RegistrationDB>, caller: Caller,
   }
 }
 
-/** The same person twice: a 409 naming the existing record, unless it lies outside the caller's regions. */
-async function duplicateOf(ctx: Ctx, caller: Caller, id: string): Promise<Problem> {
-  const row = await ctx.db.selectFrom('job_seekers').select('community_code').where('id', '=', id).executeTakeFirst();
-  if (row && inRegions(caller, row.community_code)) return problems.duplicate('This person is already registered', id);
-  return new Problem(409, 'duplicate', 'Already exists', 'This person is already registered in an area outside your regions');
-}
+/** The same person twice inside the caller's regions: a 409 naming the existing record. */
+const alreadyRegistered = (id: string) => problems.duplicate('This person is already registered', id);
+/** The same person registered outside the caller's regions: a 409 naming nothing (audited, counted: registered-elsewhere.ts). */
+const registeredElsewhere = () => new Problem(409, 'duplicate', 'Already exists', 'This person is already registered in an area outside your regions');
 
-/** Registers a job seeker; the same person twice is a 409 naming the existing record. */
-export async function registerJobSeeker(ctx: Ctx, caller: Caller, input: CreateJobSeekerInput): Promise<JobSeekerRow> {
+/**
+ * Registers a job seeker. Everything the request says is checked first (the
+ * number, the community, the dates, the household and the relation), and only
+ * then is the person looked up: an invalid request answers the same whoever it
+ * names. The same person twice is a 409 naming the existing record, or, when
+ * it lies outside the caller's regions, a 409 that is audited and counted
+ * against the caller's budget (429 once spent, for any registration).
+ */
+export async function registerJobSeeker(ctx: Ctx, caller: Caller, input: CreateJobSeekerInput, by: AuditedRequest, retried = false): Promise<JobSeekerRow> {
   const parsed = parseIdNumber(input.idNumber);
   if (!parsed.ok) throw problems.field('body.idNumber', parsed.reason);
   await assertCommunity(ctx, caller, input.communityCode, 'body.communityCode');
   checkUnemployedSince(input.unemployedSince, parsed.birthDate);
   if (input.relationship && !input.householdId) throw problems.field('body.householdId', 'is required with relationship');
   const hash = ctx.pii.hash(parsed.idNumber);
-  const existing = await findSeekerIdByHash(ctx.db, hash);
-  if (existing) throw await duplicateOf(ctx, caller, existing);
   const phone = input.phone ? input.phone.replace(/[\s-]/g, '').replace(/^\+86/, '') : null;
   try {
-    return await transact(ctx.db, async (trx) => {
+    const outcome = await transact(ctx.db, async (trx) => {
+      await budgetLeft(trx, ctx, caller, 'post', true);
       await checkMembership(trx, caller, undefined, input.householdId, input.relationship, input.communityCode);
+      const existing = await findSeekerByHash(trx, hash);
+      if (existing && inRegions(caller, existing.community_code)) return { kind: 'duplicate' as const, id: existing.id };
+      if (existing) {
+        await recordRegisteredElsewhere(trx, by, [{ id: existing.id, region: existing.community_code }]);
+        return { kind: 'elsewhere' as const };
+      }
       const id = randomUUID();
       const row = await insertSeeker(trx, {
         id,
@@ -91,16 +102,20 @@ export async function registerJobSeeker(ctx: Ctx, caller: Caller, input: CreateJ
         ),
         content_hash: contentHash(ctx.pii, { ...input, idNumber: parsed.idNumber, phone }),
       });
-      if (row.household_id) return rederiveFor(trx, row, 'seeker.registered', { offerHours: ctx.env.ZERO_EMPLOYMENT_OFFER_HOURS });
+      if (row.household_id) return { kind: 'registered' as const, row: await rederiveFor(trx, row, 'seeker.registered', { offerHours: ctx.env.ZERO_EMPLOYMENT_OFFER_HOURS }) };
       // Alone, the categories were derived before the insert: publish and done.
       await recordEvent(trx, 'seeker.registered', row.id, seekerSnapshot(row));
-      return row;
+      return { kind: 'registered' as const, row };
     });
-  } catch (err) {
-    if (isUniqueViolation(err, 'job_seekers_id_number_hash_key')) {
-      const id = await findSeekerIdByHash(ctx.db, hash);
-      if (id) throw await duplicateOf(ctx, caller, id);
+    if (outcome.kind === 'duplicate') throw alreadyRegistered(outcome.id);
+    if (outcome.kind === 'elsewhere') {
+      registeredElsewhereMetric(ctx).inc({ channel: 'post', outcome: 'answered' });
+      throw registeredElsewhere();
     }
+    return outcome.row;
+  } catch (err) {
+    // Registered by a concurrent request meanwhile: looked up again, as the next request would.
+    if (isUniqueViolation(err, 'job_seekers_id_number_hash_key') && !retried) return registerJobSeeker(ctx, caller, input, by, true);
     if (isUniqueViolation(err, 'job_seekers_one_spouse') || isUniqueViolation(err, 'job_seekers_one_head')) {
       throw problems.field('body.relationship', 'the household already has one');
     }

@@ -26,7 +26,8 @@ export function toView(pii: PiiCipher, caller: Caller, row: JobSeekerRow, at = n
     name: reveal || !name ? name : maskName(name),
     phone: phone === null ? null : reveal ? phone : maskPhone(phone),
     gender: row.gender as Gender,
-    birthDate: row.birth_date,
+    // The digits the identity-number mask hides: shown with pii:read only.
+    ...(reveal ? { birthDate: row.birth_date } : {}),
     age,
     ageBand: ageBand(age),
     communityCode: row.community_code,

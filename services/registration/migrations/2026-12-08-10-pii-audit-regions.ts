@@ -1,0 +1,4 @@
+import { piiAuditRegionBackfill20261208 } from '@reemploy/http-kit';
+
+/** The seekers named in audit entries and stored answers from before the region column, by their community. */
+export const { up, down } = piiAuditRegionBackfill20261208('job-seeker', 'job_seekers');
