@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { loadEnv, serviceEnvSchema } from '@reemploy/config';
+import { DEFAULT_FEMALE_RETIREMENT_SCHEME } from '@reemploy/domain';
 
 export const registrationEnvSchema = serviceEnvSchema('REGISTRATION_PORT', 3001, {
   REGION_PREFIX: z
@@ -13,6 +14,10 @@ export const registrationEnvSchema = serviceEnvSchema('REGISTRATION_PORT', 3001,
     .max(24 * 90)
     .default(24)
     .describe('Hours a newly zero-employment household may wait for an offer before it is escalated'),
+  DEFAULT_FEMALE_RETIREMENT_SCHEME: z
+    .enum(['female-50', 'female-55'])
+    .default(DEFAULT_FEMALE_RETIREMENT_SCHEME)
+    .describe('Retirement scheme recorded for a woman registered without one: female-50 (women workers, with whom 4050 began) or female-55 (cadres)'),
   RETENTION_WITHDRAWN_DAYS: z.coerce
     .number()
     .int()

@@ -1,5 +1,6 @@
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { CITY_TIME_ZONE } from '@reemploy/domain';
 import { queueNames } from '@reemploy/events';
 import type { Closable } from '@reemploy/runtime';
 import type { Ctx } from '../shared/context.ts';
@@ -14,7 +15,7 @@ export async function startMaintenance(ctx: Ctx, workerRedis: Redis): Promise<Cl
   const queue = new Queue(name, { connection: ctx.redis, prefix: ctx.queuePrefix });
   await queue.upsertJobScheduler(
     MAINTENANCE_JOB,
-    { pattern: ctx.env.VACANCY_MAINTENANCE_CRON, tz: 'Asia/Shanghai' },
+    { pattern: ctx.env.VACANCY_MAINTENANCE_CRON, tz: CITY_TIME_ZONE },
     { name: MAINTENANCE_JOB, opts: { attempts: 5, backoff: { type: 'exponential', delay: 60_000 }, removeOnComplete: 100, removeOnFail: 100 } },
   );
   const worker = new Worker(

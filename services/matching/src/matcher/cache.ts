@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { cityDate } from '@reemploy/domain';
 import { createMatcher, type Matcher, type MatchingConfig, type SeekerInput, type VacancyInput } from '@reemploy/matching-engine';
 import { ACTIVE_SEEKER_SQL, loadVacancyInputs, SEEKER_COLUMNS, toSeekerInput, type SeekerFields } from './inputs.ts';
 
@@ -86,8 +87,8 @@ export class MatcherCache {
       version(`select concat_ws('/', (select max(source_seq) from seekers), (select max(categories_seq) from seekers), (select count(*) from seekers)) as v`),
       async () => {
         const { rows } = await pool.query<SeekerFields>(`select ${SEEKER_COLUMNS} from seekers where ${ACTIVE_SEEKER_SQL} order by seeker_id`);
-        const now = new Date();
-        return rows.map((r) => toSeekerInput(r, now));
+        const today = cityDate();
+        return rows.map((r) => toSeekerInput(r, today));
       },
     );
   }

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { copyOutText, parseTextArray } from '@reemploy/db';
-import { ageAt, type EducationLevel, type Gender, type HardshipCategory, type VacancyKind } from '@reemploy/domain';
+import { ageAt, cityDate, type EducationLevel, type Gender, type HardshipCategory, type VacancyKind } from '@reemploy/domain';
 import type { MatchingConfig, SeekerInput, VacancyInput } from '@reemploy/matching-engine';
 import type { MatchingEnv } from '../config.ts';
 import { codeRange, type PartitionBounds } from '../runs/partitions.ts';
@@ -28,10 +28,11 @@ export function isActiveSeeker(row: { status: string; able_to_work: boolean; wil
   return row.status === 'unemployed' && row.able_to_work && row.willing_to_work;
 }
 
-export function toSeekerInput(row: SeekerFields, at = new Date()): SeekerInput {
+/** The engine's view of a seeker on a city calendar date (today by default). */
+export function toSeekerInput(row: SeekerFields, today: string = cityDate()): SeekerInput {
   return {
     id: row.seeker_id,
-    age: ageAt(row.birth_date, at),
+    age: ageAt(row.birth_date, today),
     gender: row.gender as Gender,
     education: row.education as EducationLevel,
     skills: row.skills,

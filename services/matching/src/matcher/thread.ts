@@ -9,6 +9,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import pg from 'pg';
+import { cityYearStart } from '@reemploy/domain';
 import type { Match, MatchingConfig, Reason, SeekerInput } from '@reemploy/matching-engine';
 import { MatcherCache, type VacancyIndex } from './cache.ts';
 import { isActiveSeeker, isUuid, SEEKER_COLUMNS, toSeekerInput, type SeekerFields } from './inputs.ts';
@@ -29,12 +30,12 @@ export type MatchesRequest = { id: number; seekerId: string; limit: number };
  */
 export type SeekerMatchesReply = { id: number; communityCode?: string; body?: Uint8Array; served?: number; error?: string };
 
-/** The seekers and their unjustified declines this calendar year (as Suzhou counts it; see referrals/repository.ts). */
+/** The seekers and their unjustified declines since $2, the start of the city's calendar year. */
 const SEEKERS_SQL = `
   select ${SEEKER_COLUMNS}, s.status, s.able_to_work, s.willing_to_work,
     (select count(*) from referrals r
       where r.seeker_id = s.seeker_id and r.status = 'declined' and r.justified = false
-        and r.outcome_at >= (date_trunc('year', now() at time zone 'Asia/Shanghai') at time zone 'Asia/Shanghai'))::int as declines
+        and r.outcome_at >= $2)::int as declines
   from seekers s where s.seeker_id = any($1::uuid[])`;
 
 type SeekerRow = SeekerFields & { status: string; able_to_work: boolean; willing_to_work: boolean; declines: number };
@@ -98,7 +99,7 @@ if (parentPort && workerData) {
     reading = true;
     const ids = [...new Set(batch.map((m) => m.seekerId.toLowerCase()).filter(isUuid))];
     (async () => {
-      const { rows } = ids.length ? await pool.query<SeekerRow>({ name: 'seekers-matches', text: SEEKERS_SQL, values: [ids] }) : { rows: [] };
+      const { rows } = ids.length ? await pool.query<SeekerRow>({ name: 'seekers-matches', text: SEEKERS_SQL, values: [ids, cityYearStart()] }) : { rows: [] };
       const byId = new Map(rows.map((r) => [r.seeker_id, r]));
       const index = rows.some(isActiveSeeker) ? await cache.vacancyIndex() : undefined;
       for (const msg of batch) {

@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely';
+import { cityDate } from '@reemploy/domain';
 import { createMatcher, type Match } from '@reemploy/matching-engine';
 import type { ServiceContext } from '@reemploy/runtime';
 import type { MatchingEnv } from '../config.ts';
@@ -23,14 +24,14 @@ export async function explainLists(ctx: ServiceContext<MatchingDB, MatchingEnv>,
   );
   const byId = new Map(seekers.map((s) => [s.seeker_id, s]));
   const config = engineConfig(ctx.env);
-  const now = new Date();
+  const today = cityDate();
   return rows.map((row) => {
     const seeker = byId.get(row.seeker_id);
     const active = seeker !== undefined && isActiveSeeker(seeker);
     const explained = new Map<string, Match>();
     const listed = row.vacancy_ids.flatMap((id) => index.vacancies.get(id) ?? []);
     if (active && listed.length) {
-      for (const m of createMatcher(listed, config).rankForSeeker(toSeekerInput(seeker, now), listed.length)) explained.set(m.vacancyId, m);
+      for (const m of createMatcher(listed, config).rankForSeeker(toSeekerInput(seeker, today), listed.length)) explained.set(m.vacancyId, m);
     }
     return {
       seekerId: row.seeker_id,

@@ -1,5 +1,6 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { CITY_TIME_ZONE } from '@reemploy/domain';
 import { queueNames } from '@reemploy/events';
 import type { Closable, ServiceContext } from '@reemploy/runtime';
 import { matchingMetrics, metricsRegistryOf } from '@reemploy/runtime/queue-metrics';
@@ -12,7 +13,6 @@ import { markFailed } from './repository.ts';
 
 type Ctx = ServiceContext<MatchingDB, MatchingEnv>;
 
-const TZ = 'Asia/Shanghai';
 
 /**
  * The batch's consumers (plan/finalize, partitions) and the schedulers of the
@@ -65,8 +65,8 @@ export async function startMatchingWorkers(ctx: Ctx, workerRedis: Redis): Promis
     w.on('error', (err) => ctx.logger.warn({ err: err.message }, 'matching worker error'));
   }
   const schedulerQueue = new Queue(queueNames.matchingRuns, opts);
-  await schedulerQueue.upsertJobScheduler('nightly-matching', { pattern: ctx.env.MATCHING_NIGHTLY_CRON, tz: TZ }, { name: 'nightly', data: {}, opts: { attempts: 3, backoff: { type: 'exponential', delay: 5000 } } });
-  await maintenanceQueue.upsertJobScheduler('expire-referrals', { pattern: '30 3 * * *', tz: TZ }, { name: 'expire-referrals', data: {}, opts: { attempts: 3 } });
+  await schedulerQueue.upsertJobScheduler('nightly-matching', { pattern: ctx.env.MATCHING_NIGHTLY_CRON, tz: CITY_TIME_ZONE }, { name: 'nightly', data: {}, opts: { attempts: 3, backoff: { type: 'exponential', delay: 5000 } } });
+  await maintenanceQueue.upsertJobScheduler('expire-referrals', { pattern: '30 3 * * *', tz: CITY_TIME_ZONE }, { name: 'expire-referrals', data: {}, opts: { attempts: 3 } });
 
   return [
     {

@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import type pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
 import { retryOnConflict } from '@reemploy/db';
+import { cityDate } from '@reemploy/domain';
 import type { Caller } from '@reemploy/http-kit';
 import type { ServiceContext } from '@reemploy/runtime';
 import type { RegistrationEnv } from '../config.ts';
@@ -10,7 +11,7 @@ import type { RegistrationDB } from '../database.ts';
 import { communityCodesUnder } from '../regions/repository.ts';
 import { readRows, type RawRow } from './parse.ts';
 import { PreparerPool } from './preparers.ts';
-import { prepareBatch, cityToday, type PreparedResult } from './rows.ts';
+import { prepareBatch, type PreparedResult } from './rows.ts';
 import { MAX_IMPORT_ROWS, type ImportReport, type ImportRowReport } from './schemas.ts';
 import { createStaging, dropStaging, storeChunk, type Chunk, type ImportState } from './store.ts';
 
@@ -42,7 +43,7 @@ export async function closePreparers(ctx: Ctx) {
 
 /** The preparation of a small upload, on this thread, behind the same interface as the workers'. */
 function inPlace(ctx: Ctx, caller: Caller, communities: Set<string>, now: Date) {
-  const c = { caller, pii: ctx.pii, communities, now, today: cityToday(now) };
+  const c = { caller, pii: ctx.pii, communities, now, today: cityDate(now), femaleRetirementScheme: ctx.env.DEFAULT_FEMALE_RETIREMENT_SCHEME };
   return { prepare: async (rows: RawRow[]) => prepareBatch(rows, c), end: () => undefined };
 }
 
@@ -81,9 +82,9 @@ export async function importJobSeekers(ctx: Ctx, caller: Caller, stream: Readabl
   const rows = readRows(stream, contentType, ctx.env.IMPORT_BODY_LIMIT);
   const communities = await communityCodesUnder(ctx.db, caller.regions);
   const importId = randomUUID();
-  const state: ImportState = { importId, caller, offerHours: ctx.env.ZERO_EMPLOYMENT_OFFER_HOURS, now, today: cityToday(now), keys: new Map(), attributes: new Map() };
+  const state: ImportState = { importId, caller, offerHours: ctx.env.ZERO_EMPLOYMENT_OFFER_HOURS, now, today: cityDate(now), keys: new Map(), attributes: new Map() };
   const inline = declaredBytes !== undefined && declaredBytes < INLINE_BYTES;
-  const session = inline ? inPlace(ctx, caller, communities, now) : preparers(ctx).begin(importId, caller.regions, [...communities], now);
+  const session = inline ? inPlace(ctx, caller, communities, now) : preparers(ctx).begin(importId, caller.regions, [...communities], now, ctx.env.DEFAULT_FEMALE_RETIREMENT_SCHEME);
   const client = await ctx.database.pool.connect();
   const db = onConnection(client);
   let broken: Error | undefined;

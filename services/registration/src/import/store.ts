@@ -148,7 +148,7 @@ async function storeSolo(client: pg.PoolClient, trx: Trx, chunk: Chunk, state: I
       update job_seekers j set
         name_enc = v.name_enc, phone_enc = v.phone_enc, community_code = v.community_code, education = v.education,
         skills = v.skills, desired_occupations = v.desired_occupations, expected_monthly_wage = v.expected_monthly_wage,
-        able_to_work = v.able_to_work, willing_to_work = v.willing_to_work, laid_off = v.laid_off,
+        able_to_work = v.able_to_work, willing_to_work = v.willing_to_work, laid_off = v.laid_off, retirement_scheme = v.retirement_scheme,
         minimum_livelihood = v.minimum_livelihood, disabled = v.disabled,
         unemployed_since = case when j.status = 'unemployed' then coalesce(v.unemployed_since, j.unemployed_since) else j.unemployed_since end,
         content_hash = v.content_hash, version = j.version + 1, updated_at = now()
@@ -275,6 +275,7 @@ async function storeHouseholdRows(trx: Trx, rows: PreparedRow[], state: ImportSt
     }
     const fields = {
       name_enc: row.name_enc,
+      retirement_scheme: row.retirement_scheme,
       phone_enc: row.phone_enc,
       community_code: row.community_code,
       education: row.education,

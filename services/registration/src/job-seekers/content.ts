@@ -1,19 +1,9 @@
+import { cityDayStart } from '@reemploy/domain';
 import type { PiiCipher } from '@reemploy/pii';
-
-const CITY_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
-
-/**
- * Today's calendar date in the city (Asia/Shanghai): the date a coordinator
- * writes, so the default and the upper bound of `unemployedSince`. From 16:00
- * to 24:00 UTC it is a day ahead of the UTC date.
- */
-export function cityToday(now = new Date()): string {
-  return CITY_DATE.format(now);
-}
 
 /** Whether an instant lies before the person's birth date began in the city: nothing of theirs happened then. */
 export function beforeBirth(at: Date, birthDate: string): boolean {
-  return at.getTime() < Date.parse(`${birthDate}T00:00:00+08:00`);
+  return at < cityDayStart(birthDate);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { cityDate, CITY_TIME_ZONE } from '@reemploy/domain';
 import { queueNames } from '@reemploy/events';
 import type { Closable, ServiceContext } from '@reemploy/runtime';
 import type { RegistrationEnv } from '../config.ts';
@@ -10,19 +11,14 @@ import { ESCALATION_EVERY_MS, ESCALATION_JOB, publishEscalations } from '../esca
 
 type Ctx = ServiceContext<RegistrationDB, RegistrationEnv>;
 
-/** The calendar day in the city's time zone: the unit of the once-a-day guard. */
-export function shanghaiDay(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}
-
 /** Schedules the daily re-derivation (00:10 Shanghai) and consumes the maintenance queue. */
 export async function startMaintenance(ctx: Ctx, workerRedis: Redis): Promise<Closable[]> {
   const name = queueNames.maintenance('registration');
   const queue = new Queue(name, { connection: ctx.redis, prefix: ctx.queuePrefix });
-  await queue.upsertJobScheduler(DAILY_HARDSHIP_JOB, { pattern: '10 0 * * *', tz: 'Asia/Shanghai' }, { name: DAILY_HARDSHIP_JOB });
+  await queue.upsertJobScheduler(DAILY_HARDSHIP_JOB, { pattern: '10 0 * * *', tz: CITY_TIME_ZONE }, { name: DAILY_HARDSHIP_JOB });
   await queue.upsertJobScheduler(ESCALATION_JOB, { every: ESCALATION_EVERY_MS }, { name: ESCALATION_JOB, opts: { removeOnComplete: 100, removeOnFail: 100 } });
   // Retention: seekers withdrawn longer than RETENTION_WITHDRAWN_DAYS are anonymised (00:40 Shanghai).
-  await queue.upsertJobScheduler(RETENTION_JOB, { pattern: '40 0 * * *', tz: 'Asia/Shanghai' }, { name: RETENTION_JOB, opts: { attempts: 3, backoff: { type: 'exponential', delay: 60_000 } } });
+  await queue.upsertJobScheduler(RETENTION_JOB, { pattern: '40 0 * * *', tz: CITY_TIME_ZONE }, { name: RETENTION_JOB, opts: { attempts: 3, backoff: { type: 'exponential', delay: 60_000 } } });
   const worker = new Worker(
     name,
     async (job) => {
@@ -37,7 +33,7 @@ export async function startMaintenance(ctx: Ctx, workerRedis: Redis): Promise<Cl
         return;
       }
       if (job.name !== DAILY_HARDSHIP_JOB) return;
-      const result = await rederiveDailyHardship(ctx, (job.data as { day?: string })?.day ?? shanghaiDay());
+      const result = await rederiveDailyHardship(ctx, (job.data as { day?: string })?.day ?? cityDate());
       ctx.logger.info(result, 'daily hardship re-derivation');
     },
     { connection: workerRedis, prefix: ctx.queuePrefix, concurrency: 1 },

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { makeIdNumber } from '@reemploy/domain';
+import { defaultRetirementScheme, makeIdNumber, type Gender, type RetirementScheme } from '@reemploy/domain';
 import type { ServiceContext } from '@reemploy/runtime';
 import type { RegistrationDB } from '../../src/database.ts';
 
@@ -16,6 +16,7 @@ export interface SeekerFixture {
   community: string;
   gender?: 'male' | 'female';
   birthDate?: string;
+  retirementScheme?: RetirementScheme;
   createdAt?: string;
   ableToWork?: boolean;
   willingToWork?: boolean;
@@ -40,6 +41,7 @@ export async function addSeeker(ctx: Ctx, f: SeekerFixture): Promise<string> {
       phone_enc: ctx.pii.encrypt(f.phone ?? '13812345678'),
       gender: f.gender ?? 'male',
       birth_date: birthDate,
+      retirement_scheme: f.retirementScheme ?? defaultRetirementScheme(f.gender ?? 'male'),
       community_code: f.community,
       education: 'junior-secondary',
       able_to_work: f.ableToWork ?? true,
@@ -56,8 +58,9 @@ export async function addSeeker(ctx: Ctx, f: SeekerFixture): Promise<string> {
 /** Many seekers in one statement: `employed` of them re-employed on `at`. */
 export async function addCohort(ctx: Ctx, community: string, total: number, employed: number, at = '2025-06-15T10:00:00+08:00', extra: { gender?: string; birthDate?: string } = {}) {
   const { rows } = await sql<{ id: string }>`
-    insert into job_seekers (id, id_number_hash, id_number_enc, name_enc, gender, birth_date, community_code, education, status, created_at)
-    select gen_random_uuid(), ${randomUUID()} || '-' || i, ${ctx.pii.encrypt('320508199005051234')}, ${ctx.pii.encrypt('張偉')}, ${extra.gender ?? 'male'}, ${extra.birthDate ?? '1990-05-05'}::date, ${community}, 'primary', 'unemployed', '2024-12-01T00:00:00+08:00'
+    insert into job_seekers (id, id_number_hash, id_number_enc, name_enc, gender, birth_date, retirement_scheme, community_code, education, status, created_at)
+    select gen_random_uuid(), ${randomUUID()} || '-' || i, ${ctx.pii.encrypt('320508199005051234')}, ${ctx.pii.encrypt('張偉')}, ${extra.gender ?? 'male'}, ${extra.birthDate ?? '1990-05-05'}::date,
+      ${defaultRetirementScheme((extra.gender ?? 'male') as Gender)}, ${community}, 'primary', 'unemployed', '2024-12-01T00:00:00+08:00'
     from generate_series(1, ${total}) i returning id`.execute(ctx.db);
   const ids = rows.map((r) => r.id);
   const hired = ids.slice(0, employed);
