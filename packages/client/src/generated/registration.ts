@@ -820,6 +820,16 @@ export interface components {
             name: string;
             phone: string | null;
             relationship: ("head" | "spouse" | "child" | "parent" | "other") | null;
+            /**
+             * Format: date
+             * @description The day the statutory retirement age is reached: working age and the 4050 group end the day before. With pii:read only (it gives away the birth date)
+             */
+            retirementDate?: string;
+            /**
+             * @description Statutory retirement scheme: male-60 (men), female-55 (women cadres) or female-50 (women workers), as reformed from 2025; must match the gender of the identity number
+             * @enum {string}
+             */
+            retirementScheme: "male-60" | "female-55" | "female-50";
             skills: string[];
             /** @enum {string} */
             status: "unemployed" | "employed" | "flexible" | "withdrawn";
@@ -1014,7 +1024,7 @@ export interface components {
             communityType: ("old-city" | "new-city" | "town" | "village") | null;
             communityTypeOverridden: boolean;
             derivedCommunityType: ("old-city" | "new-city" | "town" | "village") | null;
-            /** @description district: urban-district, county-city, county or zone; street: street or town; community: residents or village */
+            /** @description district (from its name): urban-district, county-city, county or zone; street (from its code): street, town, township or zone; community (from its code): residents or village */
             kind: string;
             /** @enum {string} */
             level: "province" | "city" | "district" | "street" | "community";
@@ -1055,7 +1065,7 @@ export interface components {
             communityType: ("old-city" | "new-city" | "town" | "village") | null;
             communityTypeOverridden: boolean;
             derivedCommunityType: ("old-city" | "new-city" | "town" | "village") | null;
-            /** @description district: urban-district, county-city, county or zone; street: street or town; community: residents or village */
+            /** @description district (from its name): urban-district, county-city, county or zone; street (from its code): street, town, township or zone; community (from its code): residents or village */
             kind: string;
             /** @enum {string} */
             level: "province" | "city" | "district" | "street" | "community";
@@ -1973,6 +1983,11 @@ export interface operations {
                      * @enum {string}
                      */
                     relationship?: "head" | "spouse" | "child" | "parent" | "other";
+                    /**
+                     * @description Defaults to male-60 for a man and to the configured default (female-50 unless set otherwise) for a woman
+                     * @enum {string}
+                     */
+                    retirementScheme?: "male-60" | "female-55" | "female-50";
                     /** @default [] */
                     skills?: string[];
                     /**
@@ -2085,6 +2100,11 @@ export interface operations {
                     name?: string;
                     phone?: string | null;
                     relationship?: ("head" | "spouse" | "child" | "parent" | "other") | null;
+                    /**
+                     * @description Statutory retirement scheme: male-60 (men), female-55 (women cadres) or female-50 (women workers), as reformed from 2025; must match the gender of the identity number
+                     * @enum {string}
+                     */
+                    retirementScheme?: "male-60" | "female-55" | "female-50";
                     skills?: string[];
                     unemployedSince?: string | null;
                     willingToWork?: boolean;

@@ -53,11 +53,11 @@ export async function dropStaging(client: pg.PoolClient) {
 // (json, aggregated and then cast once: cheaper than jsonb built piece by piece).
 const SNAPSHOT = sql`json_build_object(
   'seekerId', n.id, 'householdId', n.household_id, 'communityCode', n.community_code, 'gender', n.gender, 'birthDate', n.birth_date,
-  'education', n.education, 'skills', n.skills, 'desiredOccupations', n.desired_occupations, 'expectedMonthlyWage', n.expected_monthly_wage,
+  'retirementScheme', n.retirement_scheme, 'education', n.education, 'skills', n.skills, 'desiredOccupations', n.desired_occupations, 'expectedMonthlyWage', n.expected_monthly_wage,
   'ableToWork', n.able_to_work, 'willingToWork', n.willing_to_work, 'status', n.status, 'hardshipCategories', n.hardship_categories)`;
 /** What SNAPSHOT reads of an inserted row: returning only these keeps the inserted rows (held for the events) small. */
 const SNAPSHOT_COLUMNS = sql.raw(
-  'id, household_id, community_code, gender, birth_date, education, skills, desired_occupations, expected_monthly_wage, able_to_work, willing_to_work, status, hardship_categories',
+  'id, household_id, community_code, gender, birth_date, retirement_scheme, education, skills, desired_occupations, expected_monthly_wage, able_to_work, willing_to_work, status, hardship_categories',
 );
 /** Seekers per seekers.imported event. */
 const PER_EVENT = 1000;

@@ -76,6 +76,7 @@ export function seekerSnapshot(row: JobSeekerRow): EventPayload<'seeker.register
     communityCode: row.community_code,
     gender: row.gender as Gender,
     birthDate: row.birth_date,
+    retirementScheme: row.retirement_scheme as RetirementScheme,
     education: row.education as EducationLevel,
     skills: row.skills,
     desiredOccupations: row.desired_occupations,
