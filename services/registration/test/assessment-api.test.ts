@@ -23,7 +23,8 @@ t.test('a household registered and re-employed through the API moves the criteri
   });
   const wife = await post('/v1/job-seekers', {
     idNumber: makeIdNumber('320508', '1976-09-09', 312, 'female'), name: '李秀蘭', phone: '13812340002', communityCode: COMMUNITY,
-    householdId: household.id, relationship: 'spouse', education: 'junior-secondary', skills: [],
+    // A cadre, of working age until 2033-06-09 (as a worker she would retire on 2027-08-09).
+    householdId: household.id, relationship: 'spouse', education: 'junior-secondary', skills: [], retirementScheme: 'female-55',
   });
   for (const seeker of [husband, wife]) {
     for (const kind of ['visit', 'info-collection', 'network-entry', 'guidance']) {
