@@ -39,11 +39,11 @@ export function isActiveSeeker(row: ActivityFields, today: string = cityDate()):
   return row.status === 'unemployed' && row.able_to_work && row.willing_to_work && (row.retirement_date === null || row.retirement_date > today);
 }
 
-/** Why isActiveSeeker said no, for an answer. */
+/** Why isActiveSeeker said no, for an answer: never the date itself, which gives away the birth date. */
 export function inactivity(row: ActivityFields): string {
   if (row.status !== 'unemployed') return `status ${row.status}`;
   if (!row.able_to_work || !row.willing_to_work) return 'not able or not willing to work';
-  return `past the retirement date ${row.retirement_date}`;
+  return 'past the statutory retirement date';
 }
 
 /** The engine's view of a seeker on a city calendar date (today by default). */
