@@ -29,7 +29,7 @@ export function ageBand(age: number): AgeBand {
 }
 
 /** Before the retirement date: the day itself is the first day of retirement. */
-export function beforeRetirement(p: AgedPerson, date: string): boolean {
+function beforeRetirement(p: AgedPerson, date: string): boolean {
   return date < retirementDate(p.retirementScheme, p.birthDate);
 }
 

@@ -30,7 +30,7 @@ export function defaultRetirementScheme(gender: Gender, femaleDefault: Retiremen
 }
 
 /** Months by which the reform delays the retirement of someone born on `birthDate`. */
-export function retirementDelayMonths(scheme: RetirementScheme, birthDate: string): number {
+function retirementDelayMonths(scheme: RetirementScheme, birthDate: string): number {
   const r = rule(scheme);
   const since = monthsBetween(r.firstDelayedBirthMonth, birthDate);
   if (since < 0) return 0;

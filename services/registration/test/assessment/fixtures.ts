@@ -59,7 +59,7 @@ export async function addSeeker(ctx: Ctx, f: SeekerFixture): Promise<string> {
 export async function addCohort(ctx: Ctx, community: string, total: number, employed: number, at = '2025-06-15T10:00:00+08:00', extra: { gender?: string; birthDate?: string } = {}) {
   const { rows } = await sql<{ id: string }>`
     insert into job_seekers (id, id_number_hash, id_number_enc, name_enc, gender, birth_date, retirement_scheme, community_code, education, status, created_at)
-    select gen_random_uuid(), ${randomUUID()} || '-' || i, ${ctx.pii.encrypt('320508199005051234')}, ${ctx.pii.encrypt('張偉')}, ${extra.gender ?? 'male'}, ${extra.birthDate ?? '1990-05-05'}::date,
+    select gen_random_uuid(), ${randomUUID()} || '-' || i, ${ctx.pii.encrypt('320508199005051234')}, ${ctx.pii.encrypt('张伟')}, ${extra.gender ?? 'male'}, ${extra.birthDate ?? '1990-05-05'}::date,
       ${defaultRetirementScheme((extra.gender ?? 'male') as Gender)}, ${community}, 'primary', 'unemployed', '2024-12-01T00:00:00+08:00'
     from generate_series(1, ${total}) i returning id`.execute(ctx.db);
   const ids = rows.map((r) => r.id);
