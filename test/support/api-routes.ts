@@ -270,6 +270,8 @@ export async function serviceUnderTest(t: TestLike, name: string, env: Record<st
     creditCode: () => creditCode(),
     householdId: () => OMIT,
     relationship: () => OMIT,
+    // The default of the person's gender (the bodies' identity numbers are men's and women's).
+    retirementScheme: () => OMIT,
     employerName: () => OMIT,
     // A seeker is registered unemployed: the change that can follow.
     status: () => 'employed',

@@ -42,6 +42,7 @@ async function readCsv(file: string): Promise<Table> {
   return { format: 'csv', header, rows };
 }
 
+/** A cell's text; a date cell is a day without a time zone, which exceljs gives as that day's UTC midnight (not a city date rule). */
 function cellText(cell: ExcelJS.Cell): string {
   const value = cell.value;
   if (value === null || value === undefined) return '';

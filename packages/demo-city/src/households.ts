@@ -1,8 +1,8 @@
-import type { EducationLevel, Gender, HardshipCategory, Relationship } from '@reemploy/domain';
-import { educationRank } from '@reemploy/domain';
+import type { EducationLevel, Gender, HardshipCategory, Relationship, RetirementScheme } from '@reemploy/domain';
+import { addDays, cityDate, educationRank } from '@reemploy/domain';
 import { deriveHardship, type HardshipMember } from '@reemploy/domain/hardship';
 import type { SeekerInput } from '@reemploy/matching-engine';
-import { chineseName, education, identity, mobilePhone, seekerAge } from './people.ts';
+import { chineseName, education, identity, mobilePhone, retirementScheme, seekerAge } from './people.ts';
 import { Random } from './random.ts';
 import type { Community } from './regions.ts';
 import { SECTOR_WEIGHTS, type Sector } from './sectors.ts';
@@ -24,6 +24,8 @@ export interface SeekerRegistration {
   minimumLivelihood: boolean;
   disabled: boolean;
   unemployedSince: string;
+  /** Given for women (men have one scheme). */
+  retirementScheme?: RetirementScheme;
 }
 
 export interface HouseholdRegistration {
@@ -39,6 +41,7 @@ export interface DemoSeeker {
   householdKey: string;
   gender: Gender;
   birthDate: string;
+  retirementScheme: RetirementScheme;
   registration: SeekerRegistration;
   engine: SeekerInput;
 }
@@ -66,6 +69,7 @@ export const SLOTS_PER_HOUSEHOLD = 4;
 
 interface Person {
   gender: Gender;
+  scheme: RetirementScheme;
   age: number;
   relationship: Relationship;
 }
@@ -98,27 +102,29 @@ function expectedWage(rng: Random, sector: Sector, edu: EducationLevel): number 
 
 function unemployedSince(rng: Random, at: Date): string {
   const months = rng.weighted([[[1, 5], 45], [[6, 11], 25], [[12, 36], 30]] as const);
-  const days = rng.int(months[0] * 30, months[1] * 30 + 29);
-  return new Date(at.getTime() - days * 86_400_000).toISOString().slice(0, 10);
+  return addDays(cityDate(at), -rng.int(months[0] * 30, months[1] * 30 + 29));
 }
 
 function people(rng: Random, kind: HouseholdKind): Person[] {
   const headGender: Gender = kind === 'single-parent' ? (rng.chance(0.75) ? 'female' : 'male') : rng.chance(0.5) ? 'female' : 'male';
   const other: Gender = headGender === 'male' ? 'female' : 'male';
+  const person = (gender: Gender, age: (scheme: RetirementScheme) => number, relationship: Relationship): Person => {
+    const scheme = retirementScheme(rng, gender);
+    return { gender, scheme, age: age(scheme), relationship };
+  };
   switch (kind) {
     case 'single':
     case 'couple-one-registered':
-      return [{ gender: headGender, age: seekerAge(rng, headGender), relationship: 'head' }];
+      return [person(headGender, (s) => seekerAge(rng, s), 'head')];
     case 'couple-both-registered': {
-      const age = seekerAge(rng, headGender);
-      const spouseAge = Math.min(62, Math.max(20, age + rng.int(-4, 4)));
-      return [{ gender: headGender, age, relationship: 'head' }, { gender: other, age: spouseAge, relationship: 'spouse' }];
+      const head = person(headGender, (s) => seekerAge(rng, s), 'head');
+      return [head, person(other, () => Math.min(62, Math.max(20, head.age + rng.int(-4, 4))), 'spouse')];
     }
     case 'single-parent':
-      return [{ gender: headGender, age: rng.int(26, 50), relationship: 'head' }];
+      return [person(headGender, () => rng.int(26, 50), 'head')];
     case 'parent-and-child': {
-      const age = rng.int(44, 58);
-      return [{ gender: headGender, age, relationship: 'head' }, { gender: rng.chance(0.5) ? 'male' : 'female', age: rng.int(18, Math.min(30, age - 20)), relationship: 'child' }];
+      const head = person(headGender, () => rng.int(44, 58), 'head');
+      return [head, person(rng.chance(0.5) ? 'male' : 'female', () => rng.int(18, Math.min(30, head.age - 20)), 'child')];
     }
   }
 }
@@ -163,13 +169,14 @@ export function generateHousehold(seed: string | number, index: number, communit
       minimumLivelihood,
       disabled: rng.chance(0.03),
       unemployedSince: unemployedSince(rng, at),
+      ...(p.gender === 'female' ? { retirementScheme: p.scheme } : {}),
     };
     hardshipMembers.push({
-      id: memberKey, relationship: p.relationship, gender: p.gender, birthDate, status: 'unemployed', ableToWork: reg.ableToWork,
+      id: memberKey, relationship: p.relationship, gender: p.gender, birthDate, retirementScheme: p.scheme, status: 'unemployed', ableToWork: reg.ableToWork,
       willingToWork: reg.willingToWork, laidOff: reg.laidOff, minimumLivelihood: reg.minimumLivelihood, disabled: reg.disabled, unemployedSince: reg.unemployedSince,
     });
     members.push({
-      key: memberKey, householdKey: key, gender: p.gender, birthDate, registration: reg,
+      key: memberKey, householdKey: key, gender: p.gender, birthDate, retirementScheme: p.scheme, registration: reg,
       engine: {
         id: memberKey, age: p.age, gender: p.gender, education: edu, skills: reg.skills, desiredOccupations: reg.desiredOccupations,
         expectedMonthlyWage: wage, communityCode: community.code, hardshipCategories: [],

@@ -1,6 +1,7 @@
 /**
  * A seeded, reproducible demo city on the real Suzhou communities: households of
- * registered unemployed (older than the workforce, about 40% in the 4050 group, couples
+ * registered unemployed (older than the workforce, about a third in the 4050 group, a few past their
+ * retirement date, couples
  * and single parents), employers and vacancies by sector with public-welfare and
  * reserved posts. Entities are generated one at a time from their own PRNG stream, so
  * a city of a million seekers is iterated without being held in memory.

@@ -1,5 +1,5 @@
-import type { EducationLevel, Gender } from '@reemploy/domain';
-import { makeIdNumber } from '@reemploy/domain';
+import type { EducationLevel, Gender, RetirementScheme } from '@reemploy/domain';
+import { addDays, cityDate, makeIdNumber, RETIREMENT_SCHEDULE } from '@reemploy/domain';
 import type { Random } from './random.ts';
 
 const SURNAMES = '王李張劉陳楊趙黃周吳徐孫朱馬胡郭林何高羅鄭梁謝宋唐許韓馮鄧曹彭曾蕭田董袁潘蔣蔡余杜葉程蘇魏呂丁任沈姚盧姜崔鍾譚陸汪范金石廖賈夏韋方白鄒孟熊秦邱江尹薛段雷侯龍史陶黎賀顧毛郝龔邵萬錢嚴戴莫孔向湯';
@@ -45,11 +45,12 @@ export function identity(slot: number, age: number, gender: Gender, at: Date): {
   const q = Math.floor(slot / ID_REGIONS.length);
   const day = q % DAYS;
   const sequence = 2 * Math.floor(q / DAYS) + (gender === 'male' ? 1 : 0);
-  let year = at.getUTCFullYear() - age;
-  const birthday = (y: number) => new Date(Date.UTC(y, 0, 1 + day));
-  const b = birthday(year);
-  if (b.getUTCMonth() > at.getUTCMonth() || (b.getUTCMonth() === at.getUTCMonth() && b.getUTCDate() > at.getUTCDate())) year -= 1;
-  const birthDate = birthday(year).toISOString().slice(0, 10);
+  const today = cityDate(at);
+  const birthday = (y: number) => addDays(`${y}-01-01`, day);
+  // This year's birthday still to come: born a year earlier.
+  let year = Number(today.slice(0, 4)) - age;
+  if (birthday(year).slice(5) > today.slice(5)) year -= 1;
+  const birthDate = birthday(year);
   return { birthDate, idNumber: makeIdNumber(region, birthDate, sequence, gender) };
 }
 
@@ -58,10 +59,21 @@ const AGE_BANDS: readonly (readonly [readonly [number, number], number])[] = [
   [[18, 24], 8], [[25, 34], 21], [[35, 39], 15], [[40, 49], 29], [[50, 59], 24], [[60, 62], 3],
 ];
 
-export function seekerAge(rng: Random, gender: Gender): number {
+/** Most women registered are former workers (retiring at 50 before the reform), some former cadres (55). */
+export function retirementScheme(rng: Random, gender: Gender): RetirementScheme {
+  return gender === 'male' ? 'male-60' : rng.chance(0.3) ? 'female-55' : 'female-50';
+}
+
+/**
+ * An age in a band; a band reaching past a year after the scheme's original retirement age
+ * moves down to end there (few register once retired). The oldest are on both sides of their
+ * retirement date: some still of working age by the reform's delay, some retired (and so
+ * neither 4050 nor counted as able to work).
+ */
+export function seekerAge(rng: Random, scheme: RetirementScheme): number {
   const [lo, hi] = rng.weighted(AGE_BANDS);
-  // Women retire earlier: few register past 55.
-  return gender === 'female' && lo >= 50 ? rng.int(lo, Math.min(hi, 57)) : rng.int(lo, hi);
+  const top = Math.min(hi, RETIREMENT_SCHEDULE.schemes[scheme].originalAge + 1);
+  return rng.int(Math.max(18, top - (hi - lo)), top);
 }
 
 /** Older cohorts had less schooling. */

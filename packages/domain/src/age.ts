@@ -1,11 +1,21 @@
-import type { AgeBand, Gender } from './enums.ts';
+import { addMonths, cityDate } from './calendar.ts';
+import type { AgeBand, Gender, RetirementScheme } from './enums.ts';
+import { retirementDate } from './retirement.ts';
 
-/** Whole years between a 'YYYY-MM-DD' birth date and a reference date (UTC calendar days). */
-export function ageAt(birthDate: string, at: Date = new Date()): number {
+/** Working age begins at 16 (and so does registration). */
+export const MINIMUM_WORKING_AGE = 16;
+
+/** What the age rules read of a person. */
+export interface AgedPerson {
+  gender: Gender;
+  birthDate: string;
+  retirementScheme: RetirementScheme;
+}
+
+/** Whole years between a 'YYYY-MM-DD' birth date and a calendar date (by default the city's today). */
+export function ageAt(birthDate: string, date: string = cityDate()): number {
   const [y, m, d] = birthDate.split('-').map(Number) as [number, number, number];
-  const ry = at.getUTCFullYear();
-  const rm = at.getUTCMonth() + 1;
-  const rd = at.getUTCDate();
+  const [ry, rm, rd] = date.split('-').map(Number) as [number, number, number];
   return ry - y - (rm < m || (rm === m && rd < d) ? 1 : 0);
 }
 
@@ -14,11 +24,8 @@ export function ageAt(birthDate: string, at: Date = new Date()): number {
  * reference date `age` years back (29 February falling on the 28th). Anyone who sees the age can
  * work it out, so a rule checked against it reveals nothing finer than the age.
  */
-export function latestBirthDate(age: number, at: Date = new Date()): string {
-  const month = at.getUTCMonth();
-  const date = new Date(Date.UTC(at.getUTCFullYear() - age, month, at.getUTCDate()));
-  if (date.getUTCMonth() !== month) date.setUTCDate(0);
-  return date.toISOString().slice(0, 10);
+export function latestBirthDate(age: number, date: string = cityDate()): string {
+  return addMonths(date, -12 * age);
 }
 
 export function ageBand(age: number): AgeBand {
@@ -30,7 +37,17 @@ export function ageBand(age: number): AgeBand {
   return '60+';
 }
 
-/** The 4050 policy group (大齡): women 40 and over, men 50 and over. */
-export function isOlder4050(gender: Gender, age: number): boolean {
-  return age >= (gender === 'female' ? 40 : 50);
+/** Before the retirement date: the day itself is the first day of retirement. */
+function beforeRetirement(p: AgedPerson, date: string): boolean {
+  return date < retirementDate(p.retirementScheme, p.birthDate);
+}
+
+/** Working age (劳动年龄): from 16 until the day before the statutory retirement date. */
+export function isWorkingAge(p: AgedPerson, date: string): boolean {
+  return ageAt(p.birthDate, date) >= MINIMUM_WORKING_AGE && beforeRetirement(p, date);
+}
+
+/** The 4050 policy group (大龄): women from 40 and men from 50, until their retirement date. */
+export function isOlder4050(p: AgedPerson, date: string): boolean {
+  return ageAt(p.birthDate, date) >= (p.gender === 'female' ? 40 : 50) && beforeRetirement(p, date);
 }

@@ -64,3 +64,10 @@ export type ServiceRecordKind = (typeof SERVICE_RECORD_KINDS)[number];
 
 export const REFERRAL_OUTCOMES = ['hired', 'rejected', 'no-show', 'declined', 'withdrawn'] as const;
 export type ReferralOutcome = (typeof REFERRAL_OUTCOMES)[number];
+
+/**
+ * Statutory retirement schemes (SPEC §3): men's (60 before the 2025 reform), and women's, whose
+ * age was 55 (cadres: managerial and technical posts) or 50 (workers).
+ */
+export const RETIREMENT_SCHEMES = ['male-60', 'female-55', 'female-50'] as const;
+export type RetirementScheme = (typeof RETIREMENT_SCHEMES)[number];

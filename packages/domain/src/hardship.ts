@@ -1,16 +1,16 @@
 /**
  * Hardship categories (就業困難群體, SPEC §3), derived for a whole household
- * at a reference date. Pure: the services store the result and re-derive it
- * whenever a member, the household or an employment status changes.
+ * at a reference instant, on its date in the city's calendar. Pure: the
+ * services store the result and re-derive it whenever a member, the household
+ * or an employment status changes (and daily, for what the calendar changes).
  */
-import { ageAt, isOlder4050 } from './age.ts';
-import { HARDSHIP_CATEGORIES, type Gender, type HardshipCategory, type Relationship, type SeekerStatus } from './enums.ts';
+import { isOlder4050, isWorkingAge, type AgedPerson } from './age.ts';
+import { addMonths, cityDate } from './calendar.ts';
+import { HARDSHIP_CATEGORIES, type HardshipCategory, type Relationship, type SeekerStatus } from './enums.ts';
 
-export interface HardshipMember {
+export interface HardshipMember extends AgedPerson {
   id: string;
   relationship: Relationship | null;
-  gender: Gender;
-  birthDate: string;
   status: SeekerStatus;
   ableToWork: boolean;
   willingToWork: boolean;
@@ -33,8 +33,6 @@ export interface HardshipResult {
   members: Record<string, HardshipCategory[]>;
 }
 
-/** Statutory working age: from 16 to the retirement age (men 60, women 55). */
-export const WORKING_AGE = { min: 16, maleRetirement: 60, femaleRetirement: 55 } as const;
 export const LONG_TERM_UNEMPLOYED_MONTHS = 12;
 
 const EMPLOYED: ReadonlySet<SeekerStatus> = new Set(['employed', 'flexible']);
@@ -43,26 +41,24 @@ export function isEmployed(status: SeekerStatus): boolean {
   return EMPLOYED.has(status);
 }
 
-export function isWorkingAge(gender: Gender, age: number): boolean {
-  return age >= WORKING_AGE.min && age < (gender === 'male' ? WORKING_AGE.maleRetirement : WORKING_AGE.femaleRetirement);
-}
-
-/** Unemployed for twelve months or more at the reference date (calendar months, UTC). */
-export function isLongTermUnemployed(m: Pick<HardshipMember, 'status' | 'unemployedSince'>, at: Date): boolean {
+/** Unemployed for twelve months or more on a calendar date: from the same day twelve months on (the month's last day for a shorter month). */
+export function isLongTermUnemployed(m: Pick<HardshipMember, 'status' | 'unemployedSince'>, date: string): boolean {
   if (m.status !== 'unemployed' || !m.unemployedSince) return false;
-  const [y, mo, d] = m.unemployedSince.split('-').map(Number) as [number, number, number];
-  const threshold = Date.UTC(y, mo - 1 + LONG_TERM_UNEMPLOYED_MONTHS, d);
-  return at.getTime() >= threshold;
+  return addMonths(m.unemployedSince, LONG_TERM_UNEMPLOYED_MONTHS) <= date;
 }
 
-/** The categories a person carries on their own, household or not. */
-export function individualCategories(m: HardshipMember, at: Date): HardshipCategory[] {
+function categoriesOn(m: HardshipMember, date: string): HardshipCategory[] {
   const out: HardshipCategory[] = [];
-  if (isOlder4050(m.gender, ageAt(m.birthDate, at))) out.push('OLDER_4050');
+  if (isOlder4050(m, date)) out.push('OLDER_4050');
   if (m.minimumLivelihood) out.push('MINIMUM_LIVELIHOOD');
   if (m.disabled) out.push('DISABLED');
-  if (isLongTermUnemployed(m, at)) out.push('LONG_TERM_UNEMPLOYED');
+  if (isLongTermUnemployed(m, date)) out.push('LONG_TERM_UNEMPLOYED');
   return out;
+}
+
+/** The categories a person carries on their own, household or not, on the city's date of `at`. */
+export function individualCategories(m: HardshipMember, at: Date): HardshipCategory[] {
+  return categoriesOn(m, cityDate(at));
 }
 
 function ordered(set: Set<HardshipCategory>): HardshipCategory[] {
@@ -74,15 +70,16 @@ function ordered(set: Set<HardshipCategory>): HardshipCategory[] {
  * - DUAL_UNEMPLOYED: the head and the spouse are both registered unemployed.
  * - DUAL_LAID_OFF: both laid off and neither re-employed (both still unemployed).
  * - SINGLE_PARENT: a single-parent household with a minor child whose parent (the head) is unemployed.
- * - ZERO_EMPLOYMENT_HOUSEHOLD: at least one working-age member able and willing to work, and nobody
+ * - ZERO_EMPLOYMENT_HOUSEHOLD: at least one working-age member (16 to the retirement date) able and willing to work, and nobody
  *   employed (no member employed or in flexible work, no other employed member).
  * - MINIMUM_LIVELIHOOD is granted per household: any member receiving it marks the household.
  * Household categories go to the members they concern: dual ones to both spouses, single parent to
  * the parent, zero employment to every member.
  */
 export function deriveHardship(household: HardshipHousehold | null, members: HardshipMember[], at: Date = new Date()): HardshipResult {
+  const date = cityDate(at);
   const result: HardshipResult = { household: [], members: {} };
-  const perMember = new Map<string, Set<HardshipCategory>>(members.map((m) => [m.id, new Set(individualCategories(m, at))]));
+  const perMember = new Map<string, Set<HardshipCategory>>(members.map((m) => [m.id, new Set(categoriesOn(m, date))]));
   if (!household) {
     for (const m of members) result.members[m.id] = ordered(perMember.get(m.id)!);
     return result;
@@ -100,7 +97,7 @@ export function deriveHardship(household: HardshipHousehold | null, members: Har
   }
   if (household.singleParent && household.minorChildren > 0 && head?.status === 'unemployed') give('SINGLE_PARENT', [head]);
   const anyEmployed = household.otherEmployedMembers > 0 || members.some((m) => isEmployed(m.status));
-  const canWork = members.some((m) => m.status !== 'withdrawn' && m.ableToWork && m.willingToWork && isWorkingAge(m.gender, ageAt(m.birthDate, at)));
+  const canWork = members.some((m) => m.status !== 'withdrawn' && m.ableToWork && m.willingToWork && isWorkingAge(m, date));
   if (!anyEmployed && canWork) give('ZERO_EMPLOYMENT_HOUSEHOLD', members);
   if (members.some((m) => m.minimumLivelihood)) hh.add('MINIMUM_LIVELIHOOD');
   result.household = ordered(hh);

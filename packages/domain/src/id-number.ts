@@ -1,9 +1,9 @@
 import type { Gender } from './enums.ts';
-import { ageAt } from './age.ts';
+import { ageAt, MINIMUM_WORKING_AGE } from './age.ts';
+import { cityDate, isCalendarDate } from './calendar.ts';
 
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK = '10X98765432';
-export const MINIMUM_AGE = 16;
 
 export type IdNumberResult =
   | { ok: true; idNumber: string; regionCode: string; birthDate: string; gender: Gender }
@@ -14,11 +14,6 @@ export function idNumberCheckChar(first17: string): string {
   let sum = 0;
   for (let i = 0; i < 17; i++) sum += Number(first17[i]) * WEIGHTS[i]!;
   return CHECK[sum % 11]!;
-}
-
-function isRealDate(y: number, m: number, d: number): boolean {
-  const date = new Date(Date.UTC(y, m - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }
 
 /**
@@ -41,10 +36,11 @@ export function parseIdNumber(input: string, at: Date = new Date()): IdNumberRes
   const m = Number(normalised.slice(10, 12));
   const d = Number(normalised.slice(12, 14));
   if (y < 1900) return { ok: false, reason: 'birth date is before 1900' };
-  if (!isRealDate(y, m, d)) return { ok: false, reason: 'birth date is not a real date' };
+  if (!isCalendarDate(y, m, d)) return { ok: false, reason: 'birth date is not a real date' };
   const birthDate = `${normalised.slice(6, 10)}-${normalised.slice(10, 12)}-${normalised.slice(12, 14)}`;
-  if (Date.UTC(y, m - 1, d) > at.getTime()) return { ok: false, reason: 'birth date is in the future' };
-  if (ageAt(birthDate, at) < MINIMUM_AGE) return { ok: false, reason: `person is under ${MINIMUM_AGE}` };
+  const today = cityDate(at);
+  if (birthDate > today) return { ok: false, reason: 'birth date is in the future' };
+  if (ageAt(birthDate, today) < MINIMUM_WORKING_AGE) return { ok: false, reason: `person is under ${MINIMUM_WORKING_AGE}` };
   return {
     ok: true,
     idNumber: normalised,

@@ -1,13 +1,15 @@
 import t from 'tap';
-import { deriveHardship, individualCategories, isLongTermUnemployed, isWorkingAge, type HardshipHousehold, type HardshipMember } from '../src/hardship.ts';
+import { deriveHardship, individualCategories, isLongTermUnemployed, type HardshipHousehold, type HardshipMember } from '../src/hardship.ts';
 
 const AT = new Date('2026-06-15T00:00:00Z');
 
 function member(id: string, over: Partial<HardshipMember> = {}): HardshipMember {
+  const gender = over.gender ?? 'male';
   return {
     id,
     relationship: null,
-    gender: 'male',
+    gender,
+    retirementScheme: gender === 'male' ? 'male-60' : 'female-55',
     birthDate: '1990-01-01',
     status: 'unemployed',
     ableToWork: true,
@@ -27,6 +29,8 @@ t.test('OLDER_4050: women from 40, men from 50, on the birthday', async (t) => {
   t.same(individualCategories(member('a', { gender: 'male', birthDate: '1986-06-15' }), AT), [], 'man of 40');
   t.same(individualCategories(member('a', { gender: 'male', birthDate: '1976-06-15' }), AT), ['OLDER_4050'], 'man turning 50 today');
   t.same(individualCategories(member('a', { gender: 'male', birthDate: '1976-06-15', status: 'employed' }), AT), ['OLDER_4050'], 'kept when employed (the 4050 re-employment rate counts them)');
+  t.same(individualCategories(member('a', { gender: 'male', birthDate: '1956-06-15' }), AT), [], 'a man of 70 has retired');
+  t.same(individualCategories(member('a', { gender: 'female', retirementScheme: 'female-50', birthDate: '1968-06-15' }), AT), [], 'a woman worker of 58 has retired');
 });
 
 t.test('MINIMUM_LIVELIHOOD and DISABLED come from the flags', async (t) => {
@@ -34,10 +38,12 @@ t.test('MINIMUM_LIVELIHOOD and DISABLED come from the flags', async (t) => {
 });
 
 t.test('LONG_TERM_UNEMPLOYED: unemployed 12 months or more', async (t) => {
-  t.ok(isLongTermUnemployed({ status: 'unemployed', unemployedSince: '2025-06-15' }, AT), 'exactly 12 months');
-  t.notOk(isLongTermUnemployed({ status: 'unemployed', unemployedSince: '2025-06-16' }, AT), 'a day short');
-  t.notOk(isLongTermUnemployed({ status: 'employed', unemployedSince: '2020-01-01' }, AT), 'not while employed');
-  t.notOk(isLongTermUnemployed({ status: 'unemployed', unemployedSince: null }, AT), 'no date, no category');
+  t.ok(isLongTermUnemployed({ status: 'unemployed', unemployedSince: '2025-06-15' }, '2026-06-15'), 'exactly 12 months');
+  t.notOk(isLongTermUnemployed({ status: 'unemployed', unemployedSince: '2025-06-16' }, '2026-06-15'), 'a day short');
+  t.ok(isLongTermUnemployed({ status: 'unemployed', unemployedSince: '2024-02-29' }, '2025-02-28'), 'from 29 February: the last day of February a year on');
+  t.notOk(isLongTermUnemployed({ status: 'unemployed', unemployedSince: '2024-02-29' }, '2025-02-27'));
+  t.notOk(isLongTermUnemployed({ status: 'employed', unemployedSince: '2020-01-01' }, '2026-06-15'), 'not while employed');
+  t.notOk(isLongTermUnemployed({ status: 'unemployed', unemployedSince: null }, '2026-06-15'), 'no date, no category');
   t.same(individualCategories(member('a', { unemployedSince: '2024-01-01' }), AT), ['LONG_TERM_UNEMPLOYED']);
 });
 
@@ -87,6 +93,14 @@ t.test('ZERO_EMPLOYMENT_HOUSEHOLD: working-age members able and willing, none em
   t.same(deriveHardship(household(), [{ ...a, ableToWork: false }], AT).household, [], 'nobody able to work');
   t.same(deriveHardship(household(), [{ ...a, willingToWork: false }], AT).household, [], 'nobody willing to work');
   t.same(deriveHardship(household(), [{ ...a, birthDate: '1960-01-01' }], AT).household, [], 'nobody of working age (a man of 66)');
+  // Born 1966-03-10: 60 years and 5 months, retiring on 2026-08-10 (the reform); before it, a man of 60 could work.
+  t.same(deriveHardship(household(), [{ ...a, birthDate: '1966-03-10' }], AT).household, ['ZERO_EMPLOYMENT_HOUSEHOLD'], 'a man of 60 before his retirement date');
+  t.same(deriveHardship(household(), [{ ...a, birthDate: '1966-03-10' }], new Date('2026-08-09T16:00:00Z')).household, [], 'from his retirement date (00:00 in the city)');
+  const worker = member('w', { relationship: 'head', gender: 'female', retirementScheme: 'female-50', birthDate: '1976-03-01' });
+  // Born 1976-03-01 under female-50: 50 years and 8 months, retiring on 2026-11-01.
+  t.same(deriveHardship(household(), [worker], AT).household, ['ZERO_EMPLOYMENT_HOUSEHOLD'], 'a woman worker of 50 before her retirement date');
+  t.same(deriveHardship(household(), [worker], new Date('2026-10-31T16:00:00Z')).household, [], 'from her retirement date');
+
   t.same(deriveHardship(household(), [{ ...a, status: 'withdrawn' }], AT).household, [], 'a withdrawn member is not looking for work');
   t.same(deriveHardship(household(), [], AT).household, [], 'an empty household');
 });
@@ -100,13 +114,4 @@ t.test('MINIMUM_LIVELIHOOD marks the household; individual categories stay with 
 t.test('without a household only individual categories apply', async (t) => {
   const r = deriveHardship(null, [member('a', { gender: 'female', birthDate: '1980-01-01', unemployedSince: '2020-01-01' })], AT);
   t.same(r, { household: [], members: { a: ['OLDER_4050', 'LONG_TERM_UNEMPLOYED'] } });
-});
-
-t.test('working age: 16 up to retirement (men 60, women 55)', async (t) => {
-  t.notOk(isWorkingAge('male', 15));
-  t.ok(isWorkingAge('male', 16));
-  t.ok(isWorkingAge('male', 59));
-  t.notOk(isWorkingAge('male', 60));
-  t.ok(isWorkingAge('female', 54));
-  t.notOk(isWorkingAge('female', 55));
 });

@@ -3,6 +3,7 @@ import {
   EDUCATION_LEVELS,
   GENDERS,
   HARDSHIP_CATEGORIES,
+  RETIREMENT_SCHEMES,
   SEEKER_STATUSES,
   VACANCY_KINDS,
   VACANCY_SOURCES,
@@ -20,6 +21,8 @@ export const seekerSnapshot = z.object({
   communityCode: regionCode,
   gender: z.enum(GENDERS),
   birthDate: z.iso.date(),
+  /** With the birth date, the statutory retirement date. Absent from snapshots published before it existed: take the gender's default scheme. */
+  retirementScheme: z.enum(RETIREMENT_SCHEMES).optional(),
   education: z.enum(EDUCATION_LEVELS),
   skills: z.array(z.string()),
   desiredOccupations: z.array(z.string()),

@@ -1,10 +1,10 @@
 import t from 'tap';
-import { shanghaiDay } from '../src/maintenance/service.ts';
+import { cityDate } from '@reemploy/domain';
 import { build } from './helper.ts';
 import { auth, count, createEmployer, createVacancy, type Svc } from './fixtures.ts';
 
 function day(offset: number): string {
-  return shanghaiDay(new Date(Date.now() + offset * 86_400_000));
+  return cityDate(new Date(Date.now() + offset * 86_400_000));
 }
 
 function fair(overrides: Record<string, unknown> = {}) {

@@ -2,7 +2,8 @@ import t from 'tap';
 import { Queue } from 'bullmq';
 import { queueNames } from '@reemploy/events';
 import { eventually } from '@reemploy/runtime/testing';
-import { MAINTENANCE_JOB, runDailyMaintenance, shanghaiDay } from '../src/maintenance/service.ts';
+import { cityDate } from '@reemploy/domain';
+import { MAINTENANCE_JOB, runDailyMaintenance } from '../src/maintenance/service.ts';
 import { build } from './helper.ts';
 import { createEmployer, createVacancy, outboxTypes, type Svc } from './fixtures.ts';
 
@@ -29,7 +30,7 @@ t.test('the daily job expires vacancies past validUntil, unpublishes those unref
   await age(svc, closed.id, `status = 'closed', valid_until = now() - interval '1 day'`);
 
   const first = await runDailyMaintenance(svc.ctx);
-  t.match(first, { ran: true, expired: 1, unpublished: 1, day: shanghaiDay(new Date()) });
+  t.match(first, { ran: true, expired: 1, unpublished: 1, day: cityDate(new Date()) });
   t.match(await status(svc, past.id), { status: 'expired', status_reason: 'past validUntil' });
   t.match(await status(svc, stale.id), { status: 'closed', status_reason: 'not refreshed for 90 days' });
   t.match(await status(svc, fresh.id), { status: 'open' });

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
-import { ACTIVE_SEEKER_SQL, SEEKER_COLUMNS, VACANCY_INPUT_SQL } from '../src/matcher/inputs.ts';
+import { activeSeekerSql, SEEKER_COLUMNS, VACANCY_INPUT_SQL } from '../src/matcher/inputs.ts';
 
 async function copyOut(client: pg.PoolClient, query: string): Promise<Buffer[]> {
   const chunks: Buffer[] = [];
@@ -31,7 +31,7 @@ export async function measureFloor(pool: pg.Pool, runId: string): Promise<{ read
     await client.query('drop table if exists floor_recommendations');
     await client.query('create table floor_recommendations (like recommendations including all)');
     const t0 = Date.now();
-    await copyOut(client, `select ${SEEKER_COLUMNS} from seekers where ${ACTIVE_SEEKER_SQL}`);
+    await copyOut(client, `select ${SEEKER_COLUMNS} from seekers where ${activeSeekerSql()}`);
     await copyOut(client, VACANCY_INPUT_SQL);
     const t1 = Date.now();
     const stream = client.query(copyFrom('copy floor_recommendations from stdin'));

@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
-import { ACTIVE_SEEKER_SQL } from '../src/matcher/inputs.ts';
+import { activeSeekerSql } from '../src/matcher/inputs.ts';
 
 const CLIENT = fileURLToPath(new URL('./load-client.ts', import.meta.url));
 
@@ -14,7 +14,7 @@ const CLIENT = fileURLToPath(new URL('./load-client.ts', import.meta.url));
  * event loop serves requests only.
  */
 export async function measureOnDemand(app: FastifyInstance, pool: pg.Pool, authorization: string, rate: number, seconds: number) {
-  const { rows } = await pool.query<{ seeker_id: string }>(`select seeker_id from seekers where ${ACTIVE_SEEKER_SQL} order by md5(seeker_id::text) limit 2000`);
+  const { rows } = await pool.query<{ seeker_id: string }>(`select seeker_id from seekers where ${activeSeekerSql()} order by md5(seeker_id::text) limit 2000`);
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   // The first request builds the matcher; measure the steady state.
   const warm = await app.inject({ url: `/v1/job-seekers/${rows[0]!.seeker_id}/matches`, headers: { authorization } });

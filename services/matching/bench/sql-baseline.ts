@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { EDUCATION_LEVELS } from '@reemploy/domain';
 import { defaultMatchingConfig, NEUTRAL, OCCUPATION_CREDIT, PRIORITY_CREDIT, PROXIMITY_CREDIT, RELATED_SKILL_CREDIT } from '@reemploy/matching-engine';
-import { ACTIVE_SEEKER_SQL, SEEKER_COLUMNS, toSeekerInput, VACANCY_INPUT_SQL, type SeekerFields } from '../src/matcher/inputs.ts';
+import { activeSeekerSql, SEEKER_COLUMNS, toSeekerInput, VACANCY_INPUT_SQL, type SeekerFields } from '../src/matcher/inputs.ts';
 
 /**
  * What an integrator would otherwise write: the open vacancies in one table
@@ -49,7 +49,7 @@ const RANKING_SQL = `
 
 /** Runs the per-seeker query for a sample on `connections` connections; returns the wall time. */
 export async function runBaseline(pool: pg.Pool, sampleSize: number, topK: number, connections = 2): Promise<{ sample: number; ms: number; rowsReturned: number }> {
-  const { rows } = await pool.query<SeekerFields>(`select ${SEEKER_COLUMNS} from seekers where ${ACTIVE_SEEKER_SQL} order by md5(seeker_id::text) limit $1`, [sampleSize]);
+  const { rows } = await pool.query<SeekerFields>(`select ${SEEKER_COLUMNS} from seekers where ${activeSeekerSql()} order by md5(seeker_id::text) limit $1`, [sampleSize]);
   const seekers = rows.map((r) => toSeekerInput(r));
   let next = 0;
   let returned = 0;

@@ -8,6 +8,7 @@ import * as stagingUncompressed from './2026-11-29-05-staging-uncompressed.ts';
 import * as recommendationsNoFk from './2026-11-29-06-recommendations-no-fk.ts';
 import * as forgottenSeekers from './2026-11-30-07-forgotten-seekers.ts';
 import * as hiredReferralsByVacancy from './2026-11-30-08-hired-referrals-by-vacancy.ts';
+import * as retirementDate from './2026-12-07-09-retirement-date.ts';
 
 /** In order of their names; never edit one that has shipped. */
 export const migrations: MigrationSet = {
@@ -20,4 +21,5 @@ export const migrations: MigrationSet = {
   '2026-11-29-06-recommendations-no-fk': recommendationsNoFk,
   '2026-11-30-07-forgotten-seekers': forgottenSeekers,
   '2026-11-30-08-hired-referrals-by-vacancy': hiredReferralsByVacancy,
+  '2026-12-07-09-retirement-date': retirementDate,
 };

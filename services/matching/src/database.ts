@@ -9,6 +9,8 @@ export interface SeekerProjectionTable {
   community_code: string;
   gender: string;
   birth_date: string;
+  /** Null for a row projected before snapshots carried the scheme: not known. */
+  retirement_date: ColumnType<string | null, string | null | undefined, string | null>;
   education: string;
   skills: string[];
   desired_occupations: string[];

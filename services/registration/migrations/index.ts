@@ -7,6 +7,7 @@ import * as assessment from './2026-11-29-50-assessment.ts';
 import * as escalations from './2026-11-29-60-escalations.ts';
 import * as importHouseholds from './2026-11-29-70-import-households.ts';
 import * as retention from './2026-11-29-80-retention.ts';
+import * as retirementScheme from './2026-12-07-20-retirement-scheme.ts';
 import * as piiAuditRegions from './2026-12-08-10-pii-audit-regions.ts';
 import * as answersWithoutBirthDate from './2026-12-08-11-answers-without-birth-date.ts';
 
@@ -20,6 +21,7 @@ export const migrations: MigrationSet = {
   '2026-11-29-60-escalations': escalations,
   '2026-11-29-70-import-households': importHouseholds,
   '2026-11-29-80-retention': retention,
+  '2026-12-07-20-retirement-scheme': retirementScheme,
   '2026-12-08-10-pii-audit-regions': piiAuditRegions,
   '2026-12-08-11-answers-without-birth-date': answersWithoutBirthDate,
 };

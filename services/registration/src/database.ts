@@ -16,6 +16,8 @@ export interface JobSeekerTable {
   phone_enc: string | null;
   gender: string;
   birth_date: string;
+  /** male-60, female-55 or female-50: the retirement date follows from it and the birth date. */
+  retirement_scheme: string;
   community_code: string;
   education: string;
   skills: Generated<string[]>;

@@ -1,7 +1,6 @@
 import t from 'tap';
-import { makeIdNumber } from '@reemploy/domain';
+import { cityMonth, makeIdNumber } from '@reemploy/domain';
 import { build } from './helper.ts';
-import { currentPeriod } from '../src/assessment/period.ts';
 
 const COMMUNITY = '320508024043';
 
@@ -15,7 +14,7 @@ t.test('a household registered and re-employed through the API moves the criteri
     return res.json();
   };
   const earlier = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
-  const period = currentPeriod();
+  const period = cityMonth();
 
   const household = await post('/v1/households', { communityCode: COMMUNITY });
   const husband = await post('/v1/job-seekers', {
@@ -24,7 +23,8 @@ t.test('a household registered and re-employed through the API moves the criteri
   });
   const wife = await post('/v1/job-seekers', {
     idNumber: makeIdNumber('320508', '1976-09-09', 312, 'female'), name: '李秀蘭', phone: '13812340002', communityCode: COMMUNITY,
-    householdId: household.id, relationship: 'spouse', education: 'junior-secondary', skills: [],
+    // A cadre, of working age until 2033-06-09 (as a worker she would retire on 2027-08-09).
+    householdId: household.id, relationship: 'spouse', education: 'junior-secondary', skills: [], retirementScheme: 'female-55',
   });
   for (const seeker of [husband, wife]) {
     for (const kind of ['visit', 'info-collection', 'network-entry', 'guidance']) {
@@ -69,7 +69,7 @@ t.test("a person who moved community keeps the year's service records in the new
   const moved = await svc.app.inject({ method: 'PATCH', url: `/v1/job-seekers/${id}`, headers: { ...headers, 'if-match': '*' }, payload: { communityCode: COMMUNITY } });
   t.equal(moved.statusCode, 200, moved.body);
 
-  const res = await svc.app.inject({ method: 'GET', url: `/v1/assessments/communities/${COMMUNITY}?period=${currentPeriod()}`, headers });
+  const res = await svc.app.inject({ method: 'GET', url: `/v1/assessments/communities/${COMMUNITY}?period=${cityMonth()}`, headers });
   t.equal(res.statusCode, 200, res.body);
   const criteria = Object.fromEntries(res.json().criteria.map((c: { id: string }) => [c.id, c]));
   for (const id of ['visit-rate', 'info-collection-rate', 'network-entry-rate', 'guidance-rate']) {
@@ -97,6 +97,6 @@ t.test('a period outside the years 2000 to 2100 is a 400 naming it, wherever a p
   }
   const { rows } = await svc.ctx.database.pool.query('select count(*)::int as n from assessment_applications');
   t.equal(rows[0].n, 0, 'no application stored');
-  const summary = await svc.app.inject({ method: 'GET', url: `/v1/assessments?period=${currentPeriod()}&regionCode=320508`, headers });
+  const summary = await svc.app.inject({ method: 'GET', url: `/v1/assessments?period=${cityMonth()}&regionCode=320508`, headers });
   t.equal(summary.statusCode, 200, summary.body);
 });

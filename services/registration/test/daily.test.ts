@@ -3,13 +3,13 @@ import { Queue } from 'bullmq';
 import { queueNames } from '@reemploy/events';
 import { rederiveDailyHardship } from '../src/maintenance/daily-hardship.ts';
 import { build } from './helper.ts';
-import { makeIdNumber } from '@reemploy/domain';
+import { cityDate, makeIdNumber } from '@reemploy/domain';
 import { client, seeker } from './fixtures.ts';
 
 t.test('the daily job re-derives what the calendar changes, once per day', async (t) => {
   const svc = await build(t);
   const api = client(svc);
-  const today = new Date().toISOString().slice(0, 10);
+  const today = cityDate();
   const lt = (await api.post('/v1/job-seekers', seeker({ unemployedSince: today }))).json();
   const hh = (await api.post('/v1/households', { communityCode: '320508024043', otherEmployedMembers: 1 })).json().id;
   const member = (await api.post('/v1/job-seekers', seeker({ householdId: hh, relationship: 'head', unemployedSince: today }))).json();
@@ -34,40 +34,48 @@ t.test('startWorkers schedules the daily job in Asia/Shanghai', async (t) => {
   t.match(schedulers.find((s) => s.key === 'hardship-daily'), { pattern: '10 0 * * *', tz: 'Asia/Shanghai' });
 });
 
-t.test('the daily job ends a zero-employment household whose only able member reaches retirement age', async (t) => {
+t.test('the daily job ends a zero-employment household on the retirement date of its only able member, as reformed', async (t) => {
   const svc = await build(t);
   const api = client(svc);
-  // A day a month ahead (never 29 February, so the birthday exists every year) and a man who turns 60 on it.
-  const ahead = new Date(Date.now() + 30 * 86_400_000);
-  if (ahead.getUTCMonth() === 1 && ahead.getUTCDate() === 29) ahead.setUTCDate(30);
-  const day = ahead.toISOString().slice(0, 10);
-  const birth = `${Number(day.slice(0, 4)) - 60}${day.slice(4)}`;
+  // Born 1972-06-10: 60 on 2032-06-10, but retiring at 61 years 11 months, on 2034-05-10.
   const hh = (await api.post('/v1/households', { communityCode: '320508024043' })).json().id;
-  const head = await api.post('/v1/job-seekers', seeker({ idNumber: makeIdNumber('320508', birth, 41, 'male'), householdId: hh, relationship: 'head' }));
+  const head = await api.post('/v1/job-seekers', seeker({ idNumber: makeIdNumber('320508', '1972-06-10', 41, 'male'), householdId: hh, relationship: 'head' }));
   t.equal(head.statusCode, 201, head.body);
-  t.same((await api.get(`/v1/households/${hh}`)).json().hardshipCategories, ['ZERO_EMPLOYMENT_HOUSEHOLD'], 'a man of 59, unemployed, able and willing');
-  const run = await rederiveDailyHardship(svc.ctx, day);
+  t.same((await api.get(`/v1/households/${hh}`)).json().hardshipCategories, ['ZERO_EMPLOYMENT_HOUSEHOLD'], 'a man of 54, unemployed, able and willing');
+  await rederiveDailyHardship(svc.ctx, '2034-05-09');
+  t.same((await api.get(`/v1/households/${hh}`)).json().hardshipCategories, ['ZERO_EMPLOYMENT_HOUSEHOLD'], 'at 61, the day before his retirement date, he could still work');
+  t.ok((await api.get(`/v1/job-seekers/${head.json().id}`)).json().hardshipCategories.includes('OLDER_4050'), 'and is still 4050');
+  const run = await rederiveDailyHardship(svc.ctx, '2034-05-10');
   t.equal(run.ran, true);
   const after = (await api.get(`/v1/households/${hh}`)).json();
-  t.same(after.hardshipCategories, [], 'at 60 he is past working age: nobody left who could work');
+  t.same(after.hardshipCategories, [], 'from his retirement date nobody is left who could work');
   t.equal(after.zeroEmployment, null, 'the offer clock stops');
-  t.notOk((await api.get(`/v1/job-seekers/${head.json().id}`)).json().hardshipCategories.includes('ZERO_EMPLOYMENT_HOUSEHOLD'));
+  t.same((await api.get(`/v1/job-seekers/${head.json().id}`)).json().hardshipCategories, ['LONG_TERM_UNEMPLOYED'], 'neither 4050 nor zero-employment any more');
 });
 
-t.test('the daily job ends it for a woman at 55, and keeps a household that still has someone of working age', async (t) => {
+t.test("the daily job ends it on a woman's retirement date by her scheme, and keeps a household with someone of working age", async (t) => {
   const svc = await build(t);
   const api = client(svc);
-  const ahead = new Date(Date.now() + 30 * 86_400_000);
-  if (ahead.getUTCMonth() === 1 && ahead.getUTCDate() === 29) ahead.setUTCDate(30);
-  const day = ahead.toISOString().slice(0, 10);
-  const born = (years: number) => `${Number(day.slice(0, 4)) - years}${day.slice(4)}`;
-  const alone = (await api.post('/v1/households', { communityCode: '320508024043' })).json().id;
-  await api.post('/v1/job-seekers', seeker({ idNumber: makeIdNumber('320508', born(55), 42, 'female'), householdId: alone, relationship: 'head' }));
-  const mixed = (await api.post('/v1/households', { communityCode: '320508024043' })).json().id;
-  await api.post('/v1/job-seekers', seeker({ idNumber: makeIdNumber('320508', born(55), 44, 'female'), householdId: mixed, relationship: 'head' }));
-  await api.post('/v1/job-seekers', seeker({ idNumber: makeIdNumber('320508', born(30), 46, 'male'), householdId: mixed, relationship: 'child' }));
-  for (const hh of [alone, mixed]) t.same((await api.get(`/v1/households/${hh}`)).json().hardshipCategories, ['ZERO_EMPLOYMENT_HOUSEHOLD']);
-  await rederiveDailyHardship(svc.ctx, day);
-  t.same((await api.get(`/v1/households/${alone}`)).json().hardshipCategories, [], 'a woman of 55 is past working age');
-  t.same((await api.get(`/v1/households/${mixed}`)).json().hardshipCategories, ['ZERO_EMPLOYMENT_HOUSEHOLD'], 'her son of 30 still could work');
+  const household = async (...members: Record<string, unknown>[]) => {
+    const id = (await api.post('/v1/households', { communityCode: '320508024043' })).json().id;
+    for (const [i, m] of members.entries()) {
+      const res = await api.post('/v1/job-seekers', seeker({ ...m, householdId: id, relationship: i === 0 ? 'head' : 'child' }));
+      t.equal(res.statusCode, 201, res.body);
+    }
+    return id;
+  };
+  // A cadre born 1975-09-20 retires at 56 years 6 months (2032-03-20); a worker born 1982-05-15 at 53 years 9 months (2036-02-15).
+  const cadre = await household({ idNumber: makeIdNumber('320508', '1975-09-20', 42, 'female'), retirementScheme: 'female-55' });
+  const worker = await household({ idNumber: makeIdNumber('320508', '1982-05-15', 43, 'female') });
+  const mixed = await household({ idNumber: makeIdNumber('320508', '1975-09-20', 44, 'female'), retirementScheme: 'female-55' }, { idNumber: makeIdNumber('320508', '2002-01-01', 46, 'male') });
+  const categories = async (hh: string) => (await api.get(`/v1/households/${hh}`)).json().hardshipCategories;
+  await rederiveDailyHardship(svc.ctx, '2032-03-19');
+  t.same(await categories(cadre), ['ZERO_EMPLOYMENT_HOUSEHOLD'], 'a cadre of 56 before her retirement date');
+  await rederiveDailyHardship(svc.ctx, '2032-03-20');
+  t.same(await categories(cadre), [], 'from her retirement date');
+  t.same(await categories(mixed), ['ZERO_EMPLOYMENT_HOUSEHOLD'], 'her son of 30 still could work');
+  await rederiveDailyHardship(svc.ctx, '2036-02-14');
+  t.same(await categories(worker), ['ZERO_EMPLOYMENT_HOUSEHOLD'], 'a worker (the default scheme) the day before her retirement date');
+  await rederiveDailyHardship(svc.ctx, '2036-02-15');
+  t.same(await categories(worker), [], 'from her retirement date');
 });

@@ -1,9 +1,8 @@
 import t from 'tap';
 import { randomUUID } from 'node:crypto';
-import { SERVICE_RECORD_KINDS, ageAt, latestBirthDate } from '@reemploy/domain';
+import { cityDate, SERVICE_RECORD_KINDS, ageAt, latestBirthDate } from '@reemploy/domain';
 import { applyEvent } from '@reemploy/messaging';
 import { registration } from '../src/definition.ts';
-import { cityToday } from '../src/job-seekers/content.ts';
 import { build } from './helper.ts';
 import { ALL, COMMUNITY, client, count, seeker } from './fixtures.ts';
 
@@ -19,7 +18,7 @@ t.test('employment changes are kept as history and published as snapshots', asyn
   t.equal(hired.statusCode, 201, hired.body);
   t.match(hired.json(), { status: 'employed', employerName: '長發商廈', unemployedSince: null, hardshipCategories: [] });
   const lost = await api.post(`/v1/job-seekers/${id}/employment`, { status: 'unemployed', at: hoursAgo(1) });
-  t.equal(lost.json().unemployedSince, cityToday(new Date(hoursAgo(1))), 'unemployed again from that day');
+  t.equal(lost.json().unemployedSince, cityDate(new Date(hoursAgo(1))), 'unemployed again from that day');
   t.equal((await api.post(`/v1/job-seekers/${id}/employment`, { status: 'unemployed', at: hoursAgo(0) })).statusCode, 409, 'already unemployed');
   const early = await api.post(`/v1/job-seekers/${id}/employment`, { status: 'flexible', at: hoursAgo(24) });
   t.equal(early.statusCode, 400, 'before the last change');

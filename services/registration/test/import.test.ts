@@ -143,7 +143,7 @@ t.test('a larger upload goes through the worker threads: same report, in file or
 
 t.test('the fast COPY line and the general encoder store the same values', async (t) => {
   const svc = await build(t);
-  const c = { caller: { regions: ['3205'] }, pii: svc.ctx.pii, communities: new Set([COMMUNITY]), today: '2026-11-29', now: new Date('2026-11-29T00:00:00Z') };
+  const c = { caller: { regions: ['3205'] }, pii: svc.ctx.pii, communities: new Set([COMMUNITY]), today: '2026-11-29', now: new Date('2026-11-29T00:00:00Z'), femaleRetirementScheme: 'female-50' as const };
   const rows = [person(30, { phone: '13812345678', expectedMonthlyWage: 4200, laidOff: true }), person(31, { skills: [], desiredOccupations: ['4-03-01', '2-02-01'] })].map((p, i) => {
     const prepared = prepareRow({ line: i + 1, value: p }, c);
     if (!('row' in prepared)) throw new Error('valid row expected');

@@ -7,6 +7,8 @@ const WRITE = ['seekers:write', 'seekers:read'];
 function seeker(overrides: Record<string, unknown> = {}) {
   return {
     idNumber: makeIdNumber('320508', '1975-03-12', 123, 'female'),
+    // A cadre: of working age until 56 years and 4 months (2031-07-12).
+    retirementScheme: 'female-55',
     name: '王秀英',
     phone: '13812345678',
     communityCode: '320508024043',
@@ -27,7 +29,9 @@ t.test('registers a seeker, derives age and gender, masks PII without pii:read',
   t.equal(body.age, ageAt('1975-03-12'));
   t.equal(body.ageBand, '50-59', 'a woman born in 1975 (50-59 until 2035)');
   t.equal(body.status, 'unemployed');
-  t.same(body.hardshipCategories, ['OLDER_4050'], 'derived: a woman over 40, not in a household');
+  t.same(body.hardshipCategories, ['OLDER_4050'], 'derived: a woman over 40 before her retirement date, not in a household');
+  t.equal(body.retirementScheme, 'female-55');
+  t.notOk('retirementDate' in body, 'no retirement date without pii:read: it gives away the birth date');
   t.match(body.idNumber, /^320508\*{8}\d{3}[\dX]$/);
   t.equal(body.phone, '138****5678');
   t.equal(body.name, '王**');
@@ -39,6 +43,7 @@ t.test('registers a seeker, derives age and gender, masks PII without pii:read',
   t.equal(read.json().idNumber, seeker().idNumber);
   t.equal(read.json().birthDate, '1975-03-12');
   t.equal(read.json().phone, '13812345678');
+  t.equal(read.json().retirementDate, '2031-07-12', 'with pii:read');
 
   const raw = await svc.ctx.database.pool.query('select * from job_seekers');
   const dump = JSON.stringify(raw.rows);
@@ -81,7 +86,7 @@ t.test("unemployedSince is a date in the city: today in Suzhou is not in the fut
   const given = await svc.app.inject({ method: 'POST', url: '/v1/job-seekers', headers, payload: seeker({ unemployedSince: suzhouToday }) });
   t.equal(given.statusCode, 201, given.body);
   t.equal(given.json().unemployedSince, suzhouToday);
-  const defaulted = await svc.app.inject({ method: 'POST', url: '/v1/job-seekers', headers, payload: seeker({ idNumber: makeIdNumber('320508', '1980-05-05', 7, 'male') }) });
+  const defaulted = await svc.app.inject({ method: 'POST', url: '/v1/job-seekers', headers, payload: seeker({ idNumber: makeIdNumber('320508', '1980-05-05', 7, 'male'), retirementScheme: 'male-60' }) });
   t.equal(defaulted.statusCode, 201, defaulted.body);
   t.equal(defaulted.json().unemployedSince, suzhouToday, 'the registration date in Suzhou');
 });

@@ -4,7 +4,8 @@ import { TEST_DATABASE_URL } from '@reemploy/runtime/testing';
 import { dropSchema } from '@reemploy/db';
 import { registration } from '../src/definition.ts';
 import { importRegions } from '../src/regions/service.ts';
-import { deriveCommunityType } from '../src/regions/community-type.ts';
+import { communityKind, deriveCommunityType, streetKind } from '../src/regions/community-type.ts';
+import { communityTypeTable, documentedTable } from '../../../scripts/community-types.ts';
 import { build } from './helper.ts';
 import { ALL, client, count } from './fixtures.ts';
 
@@ -79,12 +80,50 @@ t.test('name search works in traditional and simplified characters', async (t) =
   t.same(none.json().items, [], 'a LIKE wildcard is searched literally');
 });
 
+t.test('community types follow the statistical division codes', async (t) => {
+  const oldCity = new Set(['320508']);
+  const cases: [string, string, string][] = [
+    ['320508024043', 'old-city', '龙港苑社区, 吴门桥街道, 姑苏区'],
+    ['320506001012', 'new-city', '龙桥社区, 长桥街道, 吴中区'],
+    ['320509001001', 'new-city', '西塘社区, 松陵街道, 吴江区'],
+    ['320505400498', 'new-city', 'the virtual community of 浒墅关经开区（镇）, a zone (400-599), not a town by its name'],
+    ['320576050001', 'new-city', '新苏社区, 娄葑街道, 苏州工业园区'],
+    ['320581001001', 'new-city', '花园浜社区, 虞山街道, 常熟市: a street community of a county-level city'],
+    ['320506100006', 'town', '保圣社区, 甪直镇'],
+    ['320506100200', 'village', '淞南村, 甪直镇'],
+    ['320581102500', 'village', '福山原种场生活区: like a village committee (500-599)'],
+    ['320581102400', 'town', '新材料产业园社区: like a residents committee (400-499), under 海虞镇'],
+  ];
+  for (const [code, type, what] of cases) t.equal(deriveCommunityType(code, oldCity), type, what);
+  t.same([streetKind('320508024'), streetKind('320506100'), streetKind('320722200'), streetKind('320505400')], ['street', 'town', 'township', 'zone'], '吴门桥街道, 甪直镇, 驼峰乡, 浒墅关经开区（镇）');
+  t.same([communityKind('320508024043'), communityKind('320506100200'), communityKind('320581401498'), communityKind('320581102500')], ['residents', 'village', 'residents', 'village']);
+});
+
+t.test("Suzhou's types: the old city is 姑苏区; the docs show the counts the data gives", async (t) => {
+  const svc = await build(t);
+  const { rows } = await svc.ctx.database.pool.query(
+    "select left(code, 6) as district, derived_community_type as type, count(*)::int as n from regions where level = 'community' group by 1, 2",
+  );
+  const n = (district: string, type: string) => rows.find((r: { district: string; type: string }) => r.district === district && r.type === type)?.n ?? 0;
+  for (const district of ['320505', '320506', '320507', '320509', '320576', '320581', '320582', '320583', '320585']) {
+    t.equal(n(district, 'old-city'), 0, `${district}: no old city`);
+    t.ok(n(district, 'new-city') > 0, `${district}: street communities are new-city`);
+  }
+  t.equal(n('320508', 'old-city'), 169, 'every residents committee of 姑苏区');
+  t.equal(documentedTable(), await communityTypeTable('3205', ['320508']), 'docs/registration.md has the table scripts/community-types.ts prints');
+
+  // Another old city: the next start derives again, and an officer's override stays.
+  await svc.ctx.database.pool.query(`update regions set community_type = 'town' where code = '320505001003'`);
+  const again = await importRegions({ ...svc.ctx, env: { ...svc.ctx.env, OLD_CITY_DISTRICTS: ['320508', '320505'] } });
+  t.equal(again.skipped, false);
+  const { rows: after } = await svc.ctx.database.pool.query("select code, community_type, derived_community_type from regions where code in ('320505001002', '320505001003')");
+  t.same(after.map((r: { code: string; community_type: string | null; derived_community_type: string }) => [r.code, r.community_type, r.derived_community_type]).sort(), [
+    ['320505001002', null, 'old-city'],
+    ['320505001003', 'town', 'old-city'],
+  ]);
+});
+
 t.test('community types: derived by default, overridable with If-Match, restorable', async (t) => {
-  t.equal(deriveCommunityType('龙港苑社区居委会', '吴门桥街道', '姑苏区'), 'old-city');
-  t.equal(deriveCommunityType('某社区居委会', '某街道', '昆山市'), 'new-city');
-  t.equal(deriveCommunityType('某社区居委会', '某街道', '苏州工业园区'), 'new-city');
-  t.equal(deriveCommunityType('某社区居委会', '周庄镇', '昆山市'), 'town');
-  t.equal(deriveCommunityType('某村村民委员会', '周庄镇', '昆山市'), 'village');
   const svc = await build(t);
   const api = client(svc);
   const { rows } = await svc.ctx.database.pool.query("select derived_community_type as t, count(*)::int as n from regions where level = 'community' group by 1 order by 1");

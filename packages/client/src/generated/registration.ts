@@ -867,6 +867,16 @@ export interface components {
             name: string;
             phone: string | null;
             relationship: ("head" | "spouse" | "child" | "parent" | "other") | null;
+            /**
+             * Format: date
+             * @description The day the statutory retirement age is reached: working age and the 4050 group end the day before. With pii:read only (it gives away the birth date)
+             */
+            retirementDate?: string;
+            /**
+             * @description Statutory retirement scheme: male-60 (men), female-55 (women cadres) or female-50 (women workers), as reformed from 2025; must match the gender of the identity number
+             * @enum {string}
+             */
+            retirementScheme: "male-60" | "female-55" | "female-50";
             skills: string[];
             /** @enum {string} */
             status: "unemployed" | "employed" | "flexible" | "withdrawn";
@@ -1063,7 +1073,7 @@ export interface components {
             communityType: ("old-city" | "new-city" | "town" | "village") | null;
             communityTypeOverridden: boolean;
             derivedCommunityType: ("old-city" | "new-city" | "town" | "village") | null;
-            /** @description district: urban-district, county-city, county or zone; street: street or town; community: residents or village */
+            /** @description district (from its name): urban-district, county-city, county or zone; street (from its code): street, town, township or zone; community (from its code): residents or village */
             kind: string;
             /** @enum {string} */
             level: "province" | "city" | "district" | "street" | "community";
@@ -1104,7 +1114,7 @@ export interface components {
             communityType: ("old-city" | "new-city" | "town" | "village") | null;
             communityTypeOverridden: boolean;
             derivedCommunityType: ("old-city" | "new-city" | "town" | "village") | null;
-            /** @description district: urban-district, county-city, county or zone; street: street or town; community: residents or village */
+            /** @description district (from its name): urban-district, county-city, county or zone; street (from its code): street, town, township or zone; community (from its code): residents or village */
             kind: string;
             /** @enum {string} */
             level: "province" | "city" | "district" | "street" | "community";
@@ -2116,6 +2126,11 @@ export interface operations {
                      * @enum {string}
                      */
                     relationship?: "head" | "spouse" | "child" | "parent" | "other";
+                    /**
+                     * @description Defaults to male-60 for a man and to the configured default (female-50 unless set otherwise) for a woman
+                     * @enum {string}
+                     */
+                    retirementScheme?: "male-60" | "female-55" | "female-50";
                     /** @default [] */
                     skills?: string[];
                     /**
@@ -2228,6 +2243,11 @@ export interface operations {
                     name?: string;
                     phone?: string | null;
                     relationship?: ("head" | "spouse" | "child" | "parent" | "other") | null;
+                    /**
+                     * @description Statutory retirement scheme: male-60 (men), female-55 (women cadres) or female-50 (women workers), as reformed from 2025; must match the gender of the identity number
+                     * @enum {string}
+                     */
+                    retirementScheme?: "male-60" | "female-55" | "female-50";
                     skills?: string[];
                     unemployedSince?: string | null;
                     willingToWork?: boolean;

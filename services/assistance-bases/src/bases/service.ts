@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isUniqueViolation } from '@reemploy/db';
+import { cityYear } from '@reemploy/domain';
 import { decodeCursor, encodeCursor, inRegions, Problem, problems, visiblePrefixes, type Caller } from '@reemploy/http-kit';
 import type { ServiceContext } from '@reemploy/runtime';
 import { z } from 'zod';
@@ -39,11 +40,6 @@ async function duplicateName(ctx: Ctx, caller: Caller, name: string, id: string)
   return new Problem(409, 'duplicate', 'Already exists', `A base named ${name} is already registered outside your regions`);
 }
 
-/** The current year in the city's time zone. */
-function shanghaiYear(now = new Date()): number {
-  return Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(now));
-}
-
 /** Registers a base; a second base of the same name is a 409 naming the first. */
 export async function registerBase(ctx: Ctx, caller: Caller, input: CreateAidBaseInput, field = (f: string) => `body.${f}`): Promise<AidBaseRow> {
   assertCityCaller(caller);
@@ -57,7 +53,7 @@ export async function registerBase(ctx: Ctx, caller: Caller, input: CreateAidBas
       community_code: input.communityCode,
       address: input.address,
       sectors: input.sectors,
-      joined_year: input.joinedYear ?? shanghaiYear(),
+      joined_year: input.joinedYear ?? cityYear(),
       cohort: input.cohort,
     });
   } catch (err) {

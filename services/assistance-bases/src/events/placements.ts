@@ -1,17 +1,10 @@
 import type { Transaction } from 'kysely';
 import { sql } from 'kysely';
+import { cityMonth } from '@reemploy/domain';
 import type { EventPayload } from '@reemploy/events';
 import type { AssistanceBasesDB } from '../database.ts';
 import { lockActivePostForVacancy } from '../reserved-posts/repository.ts';
 import { publishPost } from '../reserved-posts/service.ts';
-
-const monthIn = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit' });
-
-/** The calendar month of an instant in the city's time zone (YYYY-MM). */
-export function cityMonth(at: Date): string {
-  const parts = Object.fromEntries(monthIn.formatToParts(at).map((p) => [p.type, p.value]));
-  return `${parts.year}-${parts.month}`;
-}
 
 /**
  * A hire into a reserved vacancy of a person in one of the post's categories

@@ -1,7 +1,7 @@
 import { transact } from '@reemploy/db';
+import { cityDate } from '@reemploy/domain';
 import { randomUUID } from 'node:crypto';
 import { decodeCursor, encodeCursor, inRegions, problems, visiblePrefixes, type Caller, type FieldError } from '@reemploy/http-kit';
-import { shanghaiDay } from '../maintenance/service.ts';
 import type { Ctx } from '../shared/context.ts';
 import { assertWritable } from '../shared/schemas.ts';
 import { lockVacancies } from '../vacancies/repository.ts';
@@ -11,7 +11,7 @@ import { jobFairCursor, type CreateJobFairInput, type ListJobFairsQuery } from '
 export async function createJobFair(ctx: Ctx, caller: Caller, input: CreateJobFairInput, now = new Date()): Promise<JobFairRow> {
   assertWritable(caller, input.communityCode, 'body.communityCode');
   const errors: FieldError[] = [];
-  if (input.date < shanghaiDay(now)) errors.push({ field: 'body.date', message: 'must be today or later' });
+  if (input.date < cityDate(now)) errors.push({ field: 'body.date', message: 'must be today or later' });
   if (input.startsAt && input.endsAt && input.startsAt >= input.endsAt) errors.push({ field: 'body.endsAt', message: 'must be after startsAt' });
   if (errors.length) throw problems.validation(errors);
   return insertJobFair(ctx.db, {
@@ -39,7 +39,7 @@ export async function listUpcomingJobFairs(ctx: Ctx, caller: Caller, q: ListJobF
   const prefixes = visiblePrefixes(caller, q.region);
   if (!prefixes.length) return { rows: [] as JobFairRow[], nextCursor: null };
   const after = decodeCursor(q.cursor, jobFairCursor);
-  const rows = await listJobFairs(ctx.db, { prefixes, from: q.from ?? shanghaiDay(now), to: q.to, targetGroup: q.targetGroup, after, limit: q.limit });
+  const rows = await listJobFairs(ctx.db, { prefixes, from: q.from ?? cityDate(now), to: q.to, targetGroup: q.targetGroup, after, limit: q.limit });
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);
   return { rows: page, nextCursor: rows.length > q.limit && last ? encodeCursor({ date: last.date, id: last.id }) : null };
@@ -53,7 +53,7 @@ export async function attachVacancies(ctx: Ctx, caller: Caller, id: string, vaca
   return transact(ctx.db, async (trx) => {
     const fair = await findJobFair(trx, id);
     if (!fair || !inRegions(caller, fair.community_code)) throw problems.notFound(`Job fair ${id}`);
-    if (fair.date < shanghaiDay(now)) throw problems.conflict('The job fair has already taken place');
+    if (fair.date < cityDate(now)) throw problems.conflict('The job fair has already taken place');
     // Locked so that a vacancy cannot close between the check and the attachment.
     const rows = new Map((await lockVacancies(trx, vacancyIds)).map((r) => [r.id, r]));
     const errors: FieldError[] = [];

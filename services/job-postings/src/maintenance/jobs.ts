@@ -11,7 +11,7 @@ export function startMaintenance(ctx: Ctx, workerRedis: Redis): Promise<Closable
   return startMaintenanceWorker(ctx, workerRedis, [
     {
       name: MAINTENANCE_JOB,
-      schedule: { pattern: ctx.env.VACANCY_MAINTENANCE_CRON, tz: 'Asia/Shanghai' },
+      schedule: { pattern: ctx.env.VACANCY_MAINTENANCE_CRON, tz: CITY_TIME_ZONE },
       opts: { attempts: 5, backoff: { type: 'exponential', delay: 60_000 }, removeOnComplete: 100, removeOnFail: 100 },
       run: () => runDailyMaintenance(ctx),
     },

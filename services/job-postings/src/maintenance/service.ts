@@ -1,14 +1,10 @@
 import { allowLongStatements, transact } from '@reemploy/db';
+import { cityDate } from '@reemploy/domain';
 import { sql } from 'kysely';
 import type { Ctx } from '../shared/context.ts';
 import { publishVacancy } from '../vacancies/events.ts';
 
 export const MAINTENANCE_JOB = 'vacancy-maintenance';
-
-/** The calendar day in Shanghai: the day the bureau means by "daily". */
-export function shanghaiDay(at: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
-}
 
 export interface MaintenanceResult {
   /** False when this day's run had already happened (another instance, a redelivered job). */
@@ -24,7 +20,7 @@ export interface MaintenanceResult {
  * changes, so a crashed run leaves nothing behind and a second run the same day does nothing.
  */
 export async function runDailyMaintenance(ctx: Ctx, now = new Date()): Promise<MaintenanceResult> {
-  const day = shanghaiDay(now);
+  const day = cityDate(now);
   const staleDays = ctx.env.VACANCY_STALE_DAYS;
   return transact(ctx.db, async (trx) => {
     // A batch step: one pass over every open vacancy.

@@ -1,6 +1,7 @@
 import type pg from 'pg';
+import { cityDate } from '@reemploy/domain';
 import { createMatcher, type Matcher, type MatchingConfig, type SeekerInput, type VacancyInput } from '@reemploy/matching-engine';
-import { ACTIVE_SEEKER_SQL, loadVacancyInputs, SEEKER_COLUMNS, toSeekerInput, type SeekerFields } from './inputs.ts';
+import { activeSeekerSql, loadVacancyInputs, SEEKER_COLUMNS, toSeekerInput, type SeekerFields } from './inputs.ts';
 
 interface Snapshot<T> {
   version: string;
@@ -85,9 +86,9 @@ export class MatcherCache {
       refreshMs,
       version(`select concat_ws('/', (select max(source_seq) from seekers), (select max(categories_seq) from seekers), (select count(*) from seekers)) as v`),
       async () => {
-        const { rows } = await pool.query<SeekerFields>(`select ${SEEKER_COLUMNS} from seekers where ${ACTIVE_SEEKER_SQL} order by seeker_id`);
-        const now = new Date();
-        return rows.map((r) => toSeekerInput(r, now));
+        const today = cityDate();
+        const { rows } = await pool.query<SeekerFields>(`select ${SEEKER_COLUMNS} from seekers where ${activeSeekerSql(today)} order by seeker_id`);
+        return rows.map((r) => toSeekerInput(r, today));
       },
     );
   }

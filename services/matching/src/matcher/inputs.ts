@@ -1,12 +1,19 @@
 import type pg from 'pg';
 import { copyOutText, parseTextArray } from '@reemploy/db';
-import { ageAt, type EducationLevel, type Gender, type HardshipCategory, type VacancyKind } from '@reemploy/domain';
+import { ageAt, cityDate, type EducationLevel, type Gender, type HardshipCategory, type VacancyKind } from '@reemploy/domain';
 import type { MatchingConfig, SeekerInput, VacancyInput } from '@reemploy/matching-engine';
 import type { MatchingEnv } from '../config.ts';
 import { codeRange, type PartitionBounds } from '../runs/partitions.ts';
 
-/** Only these seekers are ranked: registered unemployed, able and willing to work. */
-export const ACTIVE_SEEKER_SQL = `status = 'unemployed' and able_to_work and willing_to_work`;
+/**
+ * Only these seekers are ranked: registered unemployed, able and willing to work, and of working
+ * age on the city's date `today` (before their retirement date: a vacancy is for the labour force,
+ * and past that date a labour contract ends). Inlined, checked: COPY takes no parameters.
+ */
+export function activeSeekerSql(today: string = cityDate()): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(today)) throw new Error(`not a date: ${today}`);
+  return `status = 'unemployed' and able_to_work and willing_to_work and (retirement_date is null or retirement_date > '${today}')`;
+}
 /** Only these vacancies are offered: open, with places left, not past their date. */
 export const OPEN_VACANCY_SQL = `v.status = 'open' and v.headcount_left > 0 and v.valid_until > now()`;
 
@@ -24,14 +31,26 @@ export interface SeekerFields {
 
 export const SEEKER_COLUMNS = 'seeker_id, community_code, gender, birth_date, education, skills, desired_occupations, expected_monthly_wage, hardship_categories';
 
-export function isActiveSeeker(row: { status: string; able_to_work: boolean; willing_to_work: boolean }): boolean {
-  return row.status === 'unemployed' && row.able_to_work && row.willing_to_work;
+/** The columns isActiveSeeker reads. */
+export const ACTIVITY_COLUMNS = 'status, able_to_work, willing_to_work, retirement_date';
+export type ActivityFields = { status: string; able_to_work: boolean; willing_to_work: boolean; retirement_date: string | null };
+
+export function isActiveSeeker(row: ActivityFields, today: string = cityDate()): boolean {
+  return row.status === 'unemployed' && row.able_to_work && row.willing_to_work && (row.retirement_date === null || row.retirement_date > today);
 }
 
-export function toSeekerInput(row: SeekerFields, at = new Date()): SeekerInput {
+/** Why isActiveSeeker said no, for an answer: never the date itself, which gives away the birth date. */
+export function inactivity(row: ActivityFields): string {
+  if (row.status !== 'unemployed') return `status ${row.status}`;
+  if (!row.able_to_work || !row.willing_to_work) return 'not able or not willing to work';
+  return 'past the statutory retirement date';
+}
+
+/** The engine's view of a seeker on a city calendar date (today by default). */
+export function toSeekerInput(row: SeekerFields, today: string = cityDate()): SeekerInput {
   return {
     id: row.seeker_id,
-    age: ageAt(row.birth_date, at),
+    age: ageAt(row.birth_date, today),
     gender: row.gender as Gender,
     education: row.education as EducationLevel,
     skills: row.skills,
@@ -131,7 +150,7 @@ export async function copyActiveSeekers(pool: pg.Pool, b: PartitionBounds, state
   const rows = await copyOutText(
     pool,
     `select seeker_id, community_code, gender, to_char(birth_date, 'YYYY-MM-DD'), education, skills, desired_occupations, expected_monthly_wage, hardship_categories
-       from seekers where ${ACTIVE_SEEKER_SQL} and community_code like '${b.prefix}%' and community_code >= '${lo}' ${hi === null ? '' : `and community_code < '${hi}'`}
+       from seekers where ${activeSeekerSql()} and community_code like '${b.prefix}%' and community_code >= '${lo}' ${hi === null ? '' : `and community_code < '${hi}'`}
      order by community_code, seeker_id`,
     statementTimeoutMs,
   );

@@ -9,9 +9,10 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { createDatabase, type SessionLimits } from '@reemploy/db';
+import { cityDate, cityYearStart } from '@reemploy/domain';
 import type { Match, MatchingConfig, Reason, SeekerInput } from '@reemploy/matching-engine';
 import { MatcherCache, type VacancyIndex } from './cache.ts';
-import { isActiveSeeker, isUuid, SEEKER_COLUMNS, toSeekerInput, type SeekerFields } from './inputs.ts';
+import { ACTIVITY_COLUMNS, isActiveSeeker, isUuid, SEEKER_COLUMNS, toSeekerInput, type ActivityFields, type SeekerFields } from './inputs.ts';
 
 export interface RankerData {
   url: string;
@@ -30,15 +31,15 @@ export type MatchesRequest = { id: number; seekerId: string; limit: number };
  */
 export type SeekerMatchesReply = { id: number; communityCode?: string; body?: Uint8Array; served?: number; error?: string };
 
-/** The seekers and their unjustified declines this calendar year (as Suzhou counts it; see referrals/repository.ts). */
+/** The seekers and their unjustified declines since $2, the start of the city's calendar year. */
 const SEEKERS_SQL = `
-  select ${SEEKER_COLUMNS}, s.status, s.able_to_work, s.willing_to_work,
+  select ${SEEKER_COLUMNS}, ${ACTIVITY_COLUMNS},
     (select count(*) from referrals r
       where r.seeker_id = s.seeker_id and r.status = 'declined' and r.justified = false
-        and r.outcome_at >= (date_trunc('year', now() at time zone 'Asia/Shanghai') at time zone 'Asia/Shanghai'))::int as declines
+        and r.outcome_at >= $2)::int as declines
   from seekers s where s.seeker_id = any($1::uuid[])`;
 
-type SeekerRow = SeekerFields & { status: string; able_to_work: boolean; willing_to_work: boolean; declines: number };
+type SeekerRow = SeekerFields & ActivityFields & { declines: number };
 
 // Each reason is a shared frozen object (see the engine's reasons.ts): its JSON is written once.
 const reasonJson = new WeakMap<Reason, string>();
@@ -80,10 +81,10 @@ if (parentPort && workerData) {
   const cache = new MatcherCache(pool, data.config, data.refreshMs);
 
   const utf8 = new TextEncoder();
-  const answer = (msg: MatchesRequest, row: SeekerRow | undefined, index: VacancyIndex | undefined): SeekerMatchesReply => {
+  const answer = (msg: MatchesRequest, row: SeekerRow | undefined, index: VacancyIndex | undefined, today: string): SeekerMatchesReply => {
     if (!row) return { id: msg.id };
-    const active = isActiveSeeker(row);
-    const items = active && index ? index.matcher.rankForSeeker(toSeekerInput(row), msg.limit) : [];
+    const active = isActiveSeeker(row, today);
+    const items = active && index ? index.matcher.rankForSeeker(toSeekerInput(row, today), msg.limit) : [];
     return { id: msg.id, communityCode: row.community_code, body: utf8.encode(seekerMatchesJson(row, active, items)), served: items.length };
   };
 
@@ -98,13 +99,14 @@ if (parentPort && workerData) {
     reading = true;
     const ids = [...new Set(batch.map((m) => m.seekerId.toLowerCase()).filter(isUuid))];
     (async () => {
-      const { rows } = ids.length ? await pool.query<SeekerRow>({ name: 'seekers-matches', text: SEEKERS_SQL, values: [ids] }) : { rows: [] };
+      const { rows } = ids.length ? await pool.query<SeekerRow>({ name: 'seekers-matches', text: SEEKERS_SQL, values: [ids, cityYearStart()] }) : { rows: [] };
       const byId = new Map(rows.map((r) => [r.seeker_id, r]));
-      const index = rows.some(isActiveSeeker) ? await cache.vacancyIndex() : undefined;
+      const today = cityDate();
+      const index = rows.some((r) => isActiveSeeker(r, today)) ? await cache.vacancyIndex() : undefined;
       for (const msg of batch) {
         let reply: SeekerMatchesReply;
         try {
-          reply = answer(msg, byId.get(msg.seekerId.toLowerCase()), index);
+          reply = answer(msg, byId.get(msg.seekerId.toLowerCase()), index, today);
         } catch (err) {
           reply = { id: msg.id, error: (err as Error).message };
         }

@@ -1,3 +1,4 @@
+import { cityDate } from '@reemploy/domain';
 import { inRegions, problems, type Caller } from '@reemploy/http-kit';
 import type { ServiceContext } from '@reemploy/runtime';
 import { matchingMetrics, metricsRegistryOf } from '@reemploy/runtime/queue-metrics';
@@ -19,8 +20,9 @@ export function servedMetric(ctx: Ctx) {
 export async function matchesForSeeker(ctx: Ctx, ranker: Ranker, cache: MatcherCache, caller: Caller, seekerId: string, limit: number) {
   const row = await ctx.db.selectFrom('seekers').selectAll().where('seeker_id', '=', seekerId).executeTakeFirst();
   if (!row || !inRegions(caller, row.community_code)) throw problems.notFound(`Job seeker ${seekerId}`);
-  const active = isActiveSeeker(row);
-  const seeker = toSeekerInput(row);
+  const today = cityDate();
+  const active = isActiveSeeker(row, today);
+  const seeker = toSeekerInput(row, today);
   // The ranking thread, or this thread's own matcher when the thread is unavailable.
   const rank = () =>
     ranker.rank(seeker, limit).catch(async (err: Error) => {

@@ -1,4 +1,5 @@
 import type { Transaction } from 'kysely';
+import { defaultRetirementScheme, retirementDate } from '@reemploy/domain';
 import type { Envelope, EventPayload } from '@reemploy/events';
 import type { EventHandlers } from '@reemploy/messaging';
 import type { MatchingDB } from '../database.ts';
@@ -24,6 +25,7 @@ async function upsertSnapshot(trx: Transaction<MatchingDB>, s: EventPayload<'see
     community_code: s.communityCode,
     gender: s.gender,
     birth_date: s.birthDate,
+    retirement_date: retirementDate(s.retirementScheme ?? defaultRetirementScheme(s.gender), s.birthDate),
     education: s.education,
     skills: s.skills,
     desired_occupations: s.desiredOccupations,
@@ -47,6 +49,7 @@ async function upsertSnapshot(trx: Transaction<MatchingDB>, s: EventPayload<'see
           community_code: ref('excluded.community_code'),
           gender: ref('excluded.gender'),
           birth_date: ref('excluded.birth_date'),
+          retirement_date: ref('excluded.retirement_date'),
           education: ref('excluded.education'),
           skills: ref('excluded.skills'),
           desired_occupations: ref('excluded.desired_occupations'),

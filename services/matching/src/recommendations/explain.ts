@@ -1,10 +1,11 @@
 import type { Selectable } from 'kysely';
+import { cityDate } from '@reemploy/domain';
 import { createMatcher, type Match } from '@reemploy/matching-engine';
 import type { ServiceContext } from '@reemploy/runtime';
 import type { MatchingEnv } from '../config.ts';
 import type { MatchingDB, RecommendationTable } from '../database.ts';
 import type { MatcherCache } from '../matcher/cache.ts';
-import { engineConfig, isActiveSeeker, SEEKER_COLUMNS, toSeekerInput, type SeekerFields } from '../matcher/inputs.ts';
+import { ACTIVITY_COLUMNS, engineConfig, isActiveSeeker, SEEKER_COLUMNS, toSeekerInput, type ActivityFields, type SeekerFields } from '../matcher/inputs.ts';
 
 /**
  * Turns stored lists into matches with factors and reasons. The run stores
@@ -17,20 +18,20 @@ import { engineConfig, isActiveSeeker, SEEKER_COLUMNS, toSeekerInput, type Seeke
 export async function explainLists(ctx: ServiceContext<MatchingDB, MatchingEnv>, cache: MatcherCache, rows: Selectable<RecommendationTable>[]) {
   if (!rows.length) return [];
   const index = await cache.vacancyIndex();
-  const { rows: seekers } = await ctx.database.pool.query<SeekerFields & { status: string; able_to_work: boolean; willing_to_work: boolean }>(
-    `select ${SEEKER_COLUMNS}, status, able_to_work, willing_to_work from seekers where seeker_id = any($1::uuid[])`,
+  const { rows: seekers } = await ctx.database.pool.query<SeekerFields & ActivityFields>(
+    `select ${SEEKER_COLUMNS}, ${ACTIVITY_COLUMNS} from seekers where seeker_id = any($1::uuid[])`,
     [rows.map((r) => r.seeker_id)],
   );
   const byId = new Map(seekers.map((s) => [s.seeker_id, s]));
   const config = engineConfig(ctx.env);
-  const now = new Date();
+  const today = cityDate();
   return rows.map((row) => {
     const seeker = byId.get(row.seeker_id);
-    const active = seeker !== undefined && isActiveSeeker(seeker);
+    const active = seeker !== undefined && isActiveSeeker(seeker, today);
     const explained = new Map<string, Match>();
     const listed = row.vacancy_ids.flatMap((id) => index.vacancies.get(id) ?? []);
     if (active && listed.length) {
-      for (const m of createMatcher(listed, config).rankForSeeker(toSeekerInput(seeker, now), listed.length)) explained.set(m.vacancyId, m);
+      for (const m of createMatcher(listed, config).rankForSeeker(toSeekerInput(seeker, today), listed.length)) explained.set(m.vacancyId, m);
     }
     return {
       seekerId: row.seeker_id,

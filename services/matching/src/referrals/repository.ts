@@ -1,10 +1,8 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { cityYearStart } from '@reemploy/domain';
 import type { MatchingDB, ReferralRow, ReferralStatus } from '../database.ts';
 
 type Db = Kysely<MatchingDB> | Transaction<MatchingDB>;
-
-/** The calendar year as Suzhou counts it. */
-const THIS_YEAR_START = sql<Date>`(date_trunc('year', now() at time zone 'Asia/Shanghai') at time zone 'Asia/Shanghai')`;
 
 export async function unjustifiedDeclinesThisYear(db: Db, seekerId: string): Promise<number> {
   const row = await db
@@ -13,7 +11,7 @@ export async function unjustifiedDeclinesThisYear(db: Db, seekerId: string): Pro
     .where('seeker_id', '=', seekerId)
     .where('status', '=', 'declined')
     .where('justified', '=', false)
-    .where('outcome_at', '>=', THIS_YEAR_START)
+    .where('outcome_at', '>=', cityYearStart())
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }

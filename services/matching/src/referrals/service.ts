@@ -8,7 +8,7 @@ import type { EventPayload } from '@reemploy/events';
 import type { ServiceContext } from '@reemploy/runtime';
 import type { MatchingEnv } from '../config.ts';
 import type { MatchingDB, ReferralRow } from '../database.ts';
-import { isActiveSeeker, loadVacancyInput, toSeekerInput } from '../matcher/inputs.ts';
+import { inactivity, isActiveSeeker, loadVacancyInput, toSeekerInput } from '../matcher/inputs.ts';
 import { hardConstraintFailures } from './constraints.ts';
 import { DECLINE_REASONS, DECLINES_BEFORE_REVIEW, REJECTION_REASONS, type DeclineReason } from './reasons.ts';
 import * as repo from './repository.ts';
@@ -42,7 +42,7 @@ export async function createReferral(ctx: Ctx, caller: Caller, input: CreateRefe
   const seeker = await ctx.db.selectFrom('seekers').selectAll().where('seeker_id', '=', input.seekerId).executeTakeFirst();
   // A seeker outside the caller's regions answers like an unknown one: the answer must not tell that they exist.
   if (!seeker || !inRegions(caller, seeker.community_code)) throw problems.field('body.seekerId', 'is not a known job seeker in your regions');
-  if (!isActiveSeeker(seeker)) throw problems.unprocessable(`The job seeker is not available for work (status ${seeker.status})`);
+  if (!isActiveSeeker(seeker)) throw problems.unprocessable(`The job seeker is not available for work (${inactivity(seeker)})`);
   const vacancyRow = await ctx.db.selectFrom('vacancies').select(['status', 'headcount_left', 'community_code']).where('vacancy_id', '=', input.vacancyId).executeTakeFirst();
   if (!vacancyRow) throw problems.field('body.vacancyId', 'is not a known vacancy');
   const vacancy = await loadVacancyInput(ctx.database.pool, input.vacancyId);

@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { sql } from 'kysely';
 import { from as copyFrom } from 'pg-copy-streams';
 import { allowLongStatements, copyOutBinary, inClientTransaction } from '@reemploy/db';
-import { EDUCATION_LEVELS } from '@reemploy/domain';
+import { cityDate, EDUCATION_LEVELS } from '@reemploy/domain';
 import {
   allocatePacked, BATCH_CANDIDATES, categoryMask, createMatcher, packVacancies, priorityTier, resolveConfig,
   type Matcher, type MatchingConfig, type PackedSeekers, type PackedVacancies, type RankedBuffer,
@@ -134,14 +134,14 @@ export async function computePartition(ctx: Ctx, queues: RunQueues, runId: strin
     const { rows: seekerRows, at: seekersAt } = await seekersRead;
     const t2 = Date.now();
     const k = BATCH_CANDIDATES(resolveConfig(config).topK);
-    const now = new Date();
+    const today = cityDate();
     const pairsBefore = rv.matcher.stats().pairsScored;
     const cpu = process.cpuUsage();
     const ranked: RankedBuffer = { scores: new Float64Array(k), items: new Int32Array(k) };
     const writer = new PartitionWriter();
     const nos = new Uint32Array(k);
     for (const r of seekerRows) {
-      const seeker = toSeekerInput(r, now);
+      const seeker = toSeekerInput(r, today);
       const n = rv.matcher.rankInto(seeker, k, ranked);
       for (let i = 0; i < n; i++) nos[i] = rv.noOfPosition[ranked.items[i]!]!;
       writer.add(
@@ -308,14 +308,9 @@ export async function finalizeRun(ctx: Ctx, runId: string): Promise<void> {
   await ctx.database.pool.query('delete from run_candidates where run_id = $1', [runId]);
 }
 
-/** The Asia/Shanghai calendar date of an instant. */
-export function shanghaiDate(at: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
-}
-
 /** Starts the run of the night `at` falls in; the unique run date makes a second scheduler a no-op. */
 export async function startNightlyRun(ctx: Ctx, queues: RunQueues, at: Date): Promise<string> {
-  const runDate = shanghaiDate(at);
+  const runDate = cityDate(at);
   await ctx.db
     .insertInto('matching_runs')
     .values({ id: crypto.randomUUID(), created_at: new Date(), region_code: null, trigger: 'scheduled', requested_by: 'scheduler', run_date: runDate, status: 'queued', error: null, started_at: null, finished_at: null, timings: '{}' })

@@ -1,5 +1,6 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { CITY_TIME_ZONE } from '@reemploy/domain';
 import { queueNames } from '@reemploy/events';
 import { purgeJob, startMaintenanceWorker, type Closable, type ServiceContext } from '@reemploy/runtime';
 import { matchingMetrics, metricsRegistryOf } from '@reemploy/runtime/queue-metrics';
@@ -12,7 +13,6 @@ import { markFailed } from './repository.ts';
 
 type Ctx = ServiceContext<MatchingDB, MatchingEnv>;
 
-const TZ = 'Asia/Shanghai';
 
 /**
  * The batch's consumers (plan/finalize, partitions) and the scheduler of the
@@ -55,7 +55,7 @@ export async function startMatchingWorkers(ctx: Ctx, workerRedis: Redis): Promis
     w.on('error', (err) => ctx.logger.warn({ err: err.message }, 'matching worker error'));
   }
   const schedulerQueue = new Queue(queueNames.matchingRuns, opts);
-  await schedulerQueue.upsertJobScheduler('nightly-matching', { pattern: ctx.env.MATCHING_NIGHTLY_CRON, tz: TZ }, { name: 'nightly', data: {}, opts: { attempts: 3, backoff: { type: 'exponential', delay: 5000 } } });
+  await schedulerQueue.upsertJobScheduler('nightly-matching', { pattern: ctx.env.MATCHING_NIGHTLY_CRON, tz: CITY_TIME_ZONE }, { name: 'nightly', data: {}, opts: { attempts: 3, backoff: { type: 'exponential', delay: 5000 } } });
 
   return [
     {
@@ -71,7 +71,7 @@ export async function startMatchingWorkers(ctx: Ctx, workerRedis: Redis): Promis
 /** The daily referral expiry (03:30 Shanghai) and the purge, on matching's maintenance queue. */
 export function startMatchingMaintenance(ctx: Ctx, workerRedis: Redis): Promise<Closable[]> {
   return startMaintenanceWorker(ctx, workerRedis, [
-    { name: 'expire-referrals', schedule: { pattern: '30 3 * * *', tz: TZ }, opts: { attempts: 3 }, run: async () => ({ expired: await expireReferrals(ctx) }) },
+    { name: 'expire-referrals', schedule: { pattern: '30 3 * * *', tz: CITY_TIME_ZONE }, opts: { attempts: 3 }, run: async () => ({ expired: await expireReferrals(ctx) }) },
     purgeJob(ctx),
   ]);
 }

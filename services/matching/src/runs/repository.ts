@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { MatchingDB, RunRow } from '../database.ts';
-import { ACTIVE_SEEKER_SQL } from '../matcher/inputs.ts';
+import { activeSeekerSql } from '../matcher/inputs.ts';
 
 type Db = Kysely<MatchingDB>;
 
@@ -26,7 +26,7 @@ export function findActiveOverlapping(db: Db, regionCode: string | null) {
 export async function seekersByStreet(db: Db, regionCode: string | null): Promise<{ street: string; n: number }[]> {
   const { rows } = await sql<{ street: string; n: number }>`
     select left(community_code, 9) as street, count(*)::int as n from seekers
-    where ${sql.raw(ACTIVE_SEEKER_SQL)} and community_code like ${`${regionCode ?? ''}%`}
+    where ${sql.raw(activeSeekerSql())} and community_code like ${`${regionCode ?? ''}%`}
     group by 1 order by 1`.execute(db);
   return rows;
 }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { emptyFigures, type CommunityFigures } from '@reemploy/assessment';
+import { older4050Sql, workingAgeSql } from '../hardship/age-sql.ts';
 import type { Db } from './tables.ts';
 import type { PeriodBounds } from './period.ts';
 
@@ -21,13 +22,15 @@ const ZERO = sql`array['ZERO_EMPLOYMENT_HOUSEHOLD']::text[]`;
  * Each seeker under the prefixes with their status at the year's start and the period's end, read back
  * from the employment history (the status before the first change is that change's previous status),
  * and whether they were registered unemployed at any moment of the period. Withdrawn by the end: left out.
+ * Ages are taken on the period's last day: the re-employment rates count people able and willing to
+ * work and of working age then (a person past the retirement date has left the labour force).
  */
 function seekerTimeline(prefixes: string[], b: PeriodBounds) {
   return sql`
     with base as (
-      select s.id, s.community_code, s.household_id, s.status, s.able_to_work and s.willing_to_work as able_and_willing,
-        (s.gender = 'female' and s.birth_date <= (${b.lastDay}::date - interval '40 years'))
-          or (s.gender = 'male' and s.birth_date <= (${b.lastDay}::date - interval '50 years')) as is4050,
+      select s.id, s.community_code, s.household_id, s.status,
+        s.able_to_work and s.willing_to_work and ${workingAgeSql('s', b.lastDay)} as able_and_willing,
+        ${older4050Sql('s', b.lastDay)} as is4050,
         s.created_at
       from job_seekers s
       where ${underRegions('s.community_code', prefixes)} and s.created_at < ${b.end}::timestamptz

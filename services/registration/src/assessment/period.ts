@@ -1,6 +1,6 @@
-/** Assessment periods are calendar months in the city's time (UTC+8, no daylight saving). */
-const OFFSET = '+08:00';
+import { cityDayStart, daysInMonth } from '@reemploy/domain';
 
+/** Assessment periods are calendar months of the city's calendar. */
 export interface PeriodBounds {
   period: string;
   year: number;
@@ -23,14 +23,13 @@ export function periodBounds(period: string): PeriodBounds {
   const year = Number(match[1]);
   const month = Number(match[2]);
   const next = month === 12 ? `${year + 1}-01` : `${year}-${String(month + 1).padStart(2, '0')}`;
-  const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
   return {
     period,
     year,
-    yearStart: `${year}-01-01T00:00:00${OFFSET}`,
-    monthStart: `${period}-01T00:00:00${OFFSET}`,
-    end: `${next}-01T00:00:00${OFFSET}`,
-    lastDay: `${period}-${String(lastDay).padStart(2, '0')}`,
+    yearStart: cityDayStart(`${year}-01-01`).toISOString(),
+    monthStart: cityDayStart(`${period}-01`).toISOString(),
+    end: cityDayStart(`${next}-01`).toISOString(),
+    lastDay: `${period}-${String(daysInMonth(year, month)).padStart(2, '0')}`,
   };
 }
 
@@ -39,9 +38,4 @@ export function monthsUpTo(period: string): string[] {
   const { year } = periodBounds(period);
   const month = Number(period.slice(5));
   return Array.from({ length: month }, (_, i) => `${year}-${String(i + 1).padStart(2, '0')}`);
-}
-
-/** The current period in the city's time. */
-export function currentPeriod(now = new Date()): string {
-  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 7);
 }

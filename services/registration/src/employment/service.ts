@@ -2,13 +2,13 @@ import { transact } from '@reemploy/db';
 import { randomUUID } from 'node:crypto';
 import { sql, type Selectable, type Transaction } from 'kysely';
 import { z } from 'zod';
-import type { SeekerStatus } from '@reemploy/domain';
+import { cityDate, type SeekerStatus } from '@reemploy/domain';
 import { cursorTimestamp, decodeCursor, encodeCursor, inRegions, problems, type Caller } from '@reemploy/http-kit';
 import type { ServiceContext } from '@reemploy/runtime';
 import type { RegistrationEnv } from '../config.ts';
 import type { EmploymentChangeTable, RegistrationDB } from '../database.ts';
 import { rederiveFor } from '../hardship/rederive.ts';
-import { beforeBirth, cityToday } from '../job-seekers/content.ts';
+import { beforeBirth } from '../job-seekers/content.ts';
 import { lockSeeker, updateSeeker, type JobSeekerRow } from '../job-seekers/repository.ts';
 import type { EmploymentChangeInput, EmploymentChangeView, EmploymentHistoryQuery } from './schemas.ts';
 
@@ -67,7 +67,7 @@ export async function applyEmploymentChange(ctx: Ctx, trx: Trx, seeker: JobSeeke
     status_since: at,
     employer_name: working ? (change.employerName ?? null) : null,
     // The date a coordinator in the city writes, not the UTC date of the instant.
-    unemployed_since: change.status === 'unemployed' ? (seeker.status === 'unemployed' ? seeker.unemployed_since : cityToday(at)) : null,
+    unemployed_since: change.status === 'unemployed' ? (seeker.status === 'unemployed' ? seeker.unemployed_since : cityDate(at)) : null,
   });
   const stored = await rederiveFor(trx, updated, 'seeker.employment-changed', { offerHours: ctx.env.ZERO_EMPLOYMENT_OFFER_HOURS });
   return { seeker: stored, change: row };

@@ -1,6 +1,6 @@
 import { transact } from '@reemploy/db';
 import { randomUUID } from 'node:crypto';
-import { ageAt, type Gender, type HardshipCategory, type Relationship, type SeekerStatus } from '@reemploy/domain';
+import { ageAt, cityDate, type Gender, type HardshipCategory, type Relationship, type SeekerStatus } from '@reemploy/domain';
 import { isEmployed } from '@reemploy/domain/hardship';
 import { decodeCursor, encodeCursor, inRegions, problems, visiblePrefixes, type Caller } from '@reemploy/http-kit';
 import type { ServiceContext } from '@reemploy/runtime';
@@ -19,6 +19,7 @@ type Ctx = ServiceContext<RegistrationDB, RegistrationEnv>;
 
 export function toHouseholdView(ctx: Ctx, caller: Caller, row: HouseholdRow, members: JobSeekerRow[], at = new Date()): HouseholdView {
   const reveal = caller.scopes.has('pii:read');
+  const today = cityDate(at);
   return {
     id: row.id,
     communityCode: row.community_code,
@@ -33,7 +34,7 @@ export function toHouseholdView(ctx: Ctx, caller: Caller, row: HouseholdRow, mem
         name: reveal || !name ? name : maskName(name),
         relationship: m.relationship as Relationship | null,
         gender: m.gender as Gender,
-        age: ageAt(m.birth_date, at),
+        age: ageAt(m.birth_date, today),
         status: m.status as SeekerStatus,
         hardshipCategories: m.hardship_categories as HardshipCategory[],
       };

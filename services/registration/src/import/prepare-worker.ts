@@ -4,8 +4,9 @@
  * previous chunk. It holds the PII keys it was started with and nothing else.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { cityDate } from '@reemploy/domain';
 import { createPiiCipher } from '@reemploy/pii';
-import { prepareBatch, cityToday, type RowContext } from './rows.ts';
+import { prepareBatch, type RowContext } from './rows.ts';
 import type { PrepareMessage, PrepareReply, PrepareWorkerData } from './preparers.ts';
 
 const data = workerData as PrepareWorkerData;
@@ -15,7 +16,7 @@ const imports = new Map<string, RowContext>();
 parentPort!.on('message', (m: PrepareMessage) => {
   if (m.kind === 'begin') {
     const now = new Date(m.now);
-    imports.set(m.importId, { caller: { regions: m.regions }, pii, communities: new Set(m.communities), now, today: cityToday(now) });
+    imports.set(m.importId, { caller: { regions: m.regions }, pii, communities: new Set(m.communities), now, today: cityDate(now), femaleRetirementScheme: m.femaleRetirementScheme });
   } else if (m.kind === 'end') {
     imports.delete(m.importId);
   } else {

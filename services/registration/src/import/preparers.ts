@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Secrets } from '@reemploy/config';
+import type { RetirementScheme } from '@reemploy/domain';
 import type { RawRow } from './parse.ts';
 import type { PreparedResult } from './rows.ts';
 
@@ -13,7 +14,7 @@ export interface PrepareWorkerData {
 }
 
 export type PrepareMessage =
-  | { kind: 'begin'; importId: string; regions: string[]; communities: string[]; now: string }
+  | { kind: 'begin'; importId: string; regions: string[]; communities: string[]; now: string; femaleRetirementScheme: RetirementScheme }
   | { kind: 'rows'; importId: string; batch: number; rows: RawRow[] }
   | { kind: 'end'; importId: string };
 
@@ -93,10 +94,10 @@ export class PreparerPool {
     return this.#workers;
   }
 
-  /** Opens an import: every worker learns its caller regions, known communities and reference time. */
-  begin(importId: string, regions: string[], communities: string[], now: Date) {
+  /** Opens an import: every worker learns its caller regions, known communities, reference time and the default scheme for women. */
+  begin(importId: string, regions: string[], communities: string[], now: Date, femaleRetirementScheme: RetirementScheme) {
     const workers = this.#workersNow();
-    const begin: PrepareMessage = { kind: 'begin', importId, regions, communities, now: now.toISOString() };
+    const begin: PrepareMessage = { kind: 'begin', importId, regions, communities, now: now.toISOString(), femaleRetirementScheme };
     for (const w of workers) w.postMessage(begin);
     return {
       /** Prepares rows on the next worker (round robin); results come back in row order. */

@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { findBadStrings, inRegions, type Caller } from '@reemploy/http-kit';
 import { scrubPii } from '@reemploy/http-kit/logging';
-import { EDUCATION_LEVELS, parseIdNumber, parseMainlandPhone, type Gender, type Relationship, type SeekerStatus } from '@reemploy/domain';
+import { EDUCATION_LEVELS, parseIdNumber, parseMainlandPhone, type Gender, type Relationship, type RetirementScheme, type SeekerStatus } from '@reemploy/domain';
 import { deriveHardship } from '@reemploy/domain/hardship';
 import type { PiiCipher } from '@reemploy/pii';
-import { bornBy, contentHash, cityToday } from '../job-seekers/content.ts';
+import { bornBy, contentHash } from '../job-seekers/content.ts';
 import { seekerPii } from '../job-seekers/pii.ts';
+import { schemeMismatch, schemeToRecord } from '../job-seekers/retirement.ts';
 import { createJobSeekerBody } from '../job-seekers/schemas.ts';
 import type { RawRow } from './parse.ts';
 
@@ -55,6 +56,8 @@ export interface PreparedRow {
   phone_enc: string | null;
   gender: string;
   birth_date: string;
+  /** As given, else the default for the gender: an import row is the whole record, as every other defaulted field. */
+  retirement_scheme: string;
   community_code: string;
   education: string;
   skills: string[];
@@ -78,12 +81,13 @@ export interface RowContext {
   communities: Set<string>;
   today: string;
   now: Date;
+  femaleRetirementScheme: RetirementScheme;
 }
 
 // Columns of the staging table and their SQL types, in COPY order.
 export const STAGED_COLUMNS: [keyof PreparedRow & string, string][] = [
   ['id', 'uuid'], ['id_number_hash', 'text'], ['id_number_enc', 'text'], ['name_enc', 'text'], ['phone_enc', 'text'], ['gender', 'text'],
-  ['birth_date', 'date'], ['community_code', 'text'], ['education', 'text'], ['skills', 'text[]'], ['desired_occupations', 'text[]'],
+  ['birth_date', 'date'], ['retirement_scheme', 'text'], ['community_code', 'text'], ['education', 'text'], ['skills', 'text[]'], ['desired_occupations', 'text[]'],
   ['expected_monthly_wage', 'integer'], ['able_to_work', 'boolean'], ['willing_to_work', 'boolean'], ['laid_off', 'boolean'],
   ['minimum_livelihood', 'boolean'], ['disabled', 'boolean'], ['unemployed_since', 'date'], ['hardship_categories', 'text[]'], ['content_hash', 'text'],
 ];
@@ -119,7 +123,7 @@ export function stagingLine(row: PreparedRow): string {
   if (skills === undefined || occupations === undefined || categories === undefined) return generalLine(row);
   return (
     `${row.line}\t${row.id}\t${row.id_number_hash}\t${row.id_number_enc}\t${row.name_enc}\t${nullable(row.phone_enc)}\t${row.gender}\t` +
-    `${row.birth_date}\t${row.community_code}\t${row.education}\t${skills}\t${occupations}\t` +
+    `${row.birth_date}\t${row.retirement_scheme}\t${row.community_code}\t${row.education}\t${skills}\t${occupations}\t` +
     `${nullable(row.expected_monthly_wage)}\t${bool(row.able_to_work)}\t${bool(row.willing_to_work)}\t${bool(row.laid_off)}\t` +
     `${bool(row.minimum_livelihood)}\t${bool(row.disabled)}\t${nullable(row.unemployed_since)}\t${categories}\t${row.content_hash}\n`
   );
@@ -283,7 +287,9 @@ export function prepareRow(raw: RawRow, c: RowContext): { row: PreparedRow } | {
   else if (!c.communities.has(input.communityCode)) errors.push({ field: 'communityCode', message: 'is not a known community code' });
   if (input.unemployedSince && input.unemployedSince > c.today) errors.push({ field: 'unemployedSince', message: 'is in the future' });
   else if (input.unemployedSince && input.unemployedSince < bornBy(id.birthDate, c.now)) errors.push({ field: 'unemployedSince', message: 'is before the birth date' });
-  if (errors.length) return { errors };
+  const retirementScheme = schemeToRecord(input.retirementScheme, id.gender, c.femaleRetirementScheme);
+  if (!retirementScheme) errors.push({ field: 'retirementScheme', message: schemeMismatch(input.retirementScheme!, id.gender) });
+  if (errors.length || !retirementScheme) return { errors };
   const phone = input.phone ? input.phone.replace(/[\s-]/g, '').replace(/^\+86/, '') : null;
   const derived = deriveHardship(
     null,
@@ -293,6 +299,7 @@ export function prepareRow(raw: RawRow, c: RowContext): { row: PreparedRow } | {
         relationship: null as Relationship | null,
         gender: id.gender as Gender,
         birthDate: id.birthDate,
+        retirementScheme,
         status: 'unemployed' as SeekerStatus,
         ableToWork: input.ableToWork,
         willingToWork: input.willingToWork,
@@ -316,6 +323,7 @@ export function prepareRow(raw: RawRow, c: RowContext): { row: PreparedRow } | {
       phone_enc: phone ? c.pii.encrypt(phone, seekerPii(rowId, 'phone_enc')) : null,
       gender: id.gender,
       birth_date: id.birthDate,
+      retirement_scheme: retirementScheme,
       community_code: input.communityCode,
       education: input.education,
       skills: input.skills,
@@ -333,8 +341,6 @@ export function prepareRow(raw: RawRow, c: RowContext): { row: PreparedRow } | {
     },
   };
 }
-
-export { cityToday };
 
 /** A prepared row: failed with its errors, a staging line for a person alone, or the row itself when it names a household. */
 export type PreparedResult = { line: number; errors: FieldError[] } | { line: number; hash: string; copy: string } | { line: number; hash: string; row: PreparedRow };

@@ -4,13 +4,14 @@ import type pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
 import { allowLongStatements, retryOnConflict } from '@reemploy/db';
 import type { AuditedRecord, AuditedRequest, Caller } from '@reemploy/http-kit';
+import { cityDate } from '@reemploy/domain';
 import type { ServiceContext } from '@reemploy/runtime';
 import type { RegistrationEnv } from '../config.ts';
 import type { RegistrationDB } from '../database.ts';
 import { communityCodesUnder } from '../regions/repository.ts';
 import { readRows, type RawRow } from './parse.ts';
 import { PreparerPool } from './preparers.ts';
-import { prepareBatch, cityToday, type PreparedResult } from './rows.ts';
+import { prepareBatch, type PreparedResult } from './rows.ts';
 import { MAX_IMPORT_ROWS, type ImportReport, type ImportRowReport } from './schemas.ts';
 import { assertBudgetLeft, budgetLeft, recordRegisteredElsewhere, registeredElsewhereMetric } from '../job-seekers/registered-elsewhere.ts';
 import { createStaging, storeChunk, type Chunk, type ImportState, type RowOutcome } from './store.ts';
@@ -43,7 +44,7 @@ export async function closePreparers(ctx: Ctx) {
 
 /** The preparation of a small upload, on this thread, behind the same interface as the workers'. */
 function inPlace(ctx: Ctx, caller: Caller, communities: Set<string>, now: Date) {
-  const c = { caller, pii: ctx.pii, communities, now, today: cityToday(now) };
+  const c = { caller, pii: ctx.pii, communities, now, today: cityDate(now), femaleRetirementScheme: ctx.env.DEFAULT_FEMALE_RETIREMENT_SCHEME };
   return { prepare: async (rows: RawRow[]) => prepareBatch(rows, c), end: () => undefined };
 }
 
@@ -151,9 +152,9 @@ export async function importJobSeekers(ctx: Ctx, caller: Caller, by: AuditedRequ
   const rows = readRows(stream, contentType, ctx.env.IMPORT_BODY_LIMIT);
   const communities = await communityCodesUnder(ctx.db, caller.regions);
   const importId = randomUUID();
-  const state: ImportState = { importId, caller, by, pii: ctx.pii, offerHours: ctx.env.ZERO_EMPLOYMENT_OFFER_HOURS, now, today: cityToday(now), keys: new Map(), attributes: new Map() };
+  const state: ImportState = { importId, caller, by, pii: ctx.pii, offerHours: ctx.env.ZERO_EMPLOYMENT_OFFER_HOURS, now, today: cityDate(now), keys: new Map(), attributes: new Map() };
   const inline = declaredBytes !== undefined && declaredBytes < INLINE_BYTES;
-  const session = inline ? inPlace(ctx, caller, communities, now) : preparers(ctx).begin(importId, caller.regions, [...communities], now);
+  const session = inline ? inPlace(ctx, caller, communities, now) : preparers(ctx).begin(importId, caller.regions, [...communities], now, ctx.env.DEFAULT_FEMALE_RETIREMENT_SCHEME);
   const report: ImportRowReport[] = [];
   // One chunk is written while the next is prepared: Postgres, the workers and the event loop overlap.
   let writing: Promise<void> = Promise.resolve();

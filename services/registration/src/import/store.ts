@@ -59,11 +59,11 @@ export async function createStaging(client: pg.PoolClient) {
 // (json, aggregated and then cast once: cheaper than jsonb built piece by piece).
 const SNAPSHOT = sql`json_build_object(
   'seekerId', n.id, 'householdId', n.household_id, 'communityCode', n.community_code, 'gender', n.gender, 'birthDate', n.birth_date,
-  'education', n.education, 'skills', n.skills, 'desiredOccupations', n.desired_occupations, 'expectedMonthlyWage', n.expected_monthly_wage,
+  'retirementScheme', n.retirement_scheme, 'education', n.education, 'skills', n.skills, 'desiredOccupations', n.desired_occupations, 'expectedMonthlyWage', n.expected_monthly_wage,
   'ableToWork', n.able_to_work, 'willingToWork', n.willing_to_work, 'status', n.status, 'hardshipCategories', n.hardship_categories)`;
 /** What SNAPSHOT reads of an inserted row: returning only these keeps the inserted rows (held for the events) small. */
 const SNAPSHOT_COLUMNS = sql.raw(
-  'id, household_id, community_code, gender, birth_date, education, skills, desired_occupations, expected_monthly_wage, able_to_work, willing_to_work, status, hardship_categories',
+  'id, household_id, community_code, gender, birth_date, retirement_scheme, education, skills, desired_occupations, expected_monthly_wage, able_to_work, willing_to_work, status, hardship_categories',
 );
 /** Seekers per seekers.imported event. */
 const PER_EVENT = 1000;
@@ -172,7 +172,7 @@ async function storeSolo(client: pg.PoolClient, trx: Trx, chunk: Chunk, state: I
       update job_seekers j set
         name_enc = v.name_enc, phone_enc = v.phone_enc, community_code = v.community_code, education = v.education,
         skills = v.skills, desired_occupations = v.desired_occupations, expected_monthly_wage = v.expected_monthly_wage,
-        able_to_work = v.able_to_work, willing_to_work = v.willing_to_work, laid_off = v.laid_off,
+        able_to_work = v.able_to_work, willing_to_work = v.willing_to_work, laid_off = v.laid_off, retirement_scheme = v.retirement_scheme,
         minimum_livelihood = v.minimum_livelihood, disabled = v.disabled,
         unemployed_since = case when j.status = 'unemployed' then coalesce(v.unemployed_since, j.unemployed_since) else j.unemployed_since end,
         content_hash = v.content_hash, version = j.version + 1, updated_at = now()
@@ -300,6 +300,7 @@ async function storeHouseholdRows(trx: Trx, rows: PreparedRow[], state: ImportSt
     }
     const fields = {
       name_enc: row.name_enc,
+      retirement_scheme: row.retirement_scheme,
       phone_enc: row.phone_enc,
       community_code: row.community_code,
       education: row.education,

@@ -1,16 +1,5 @@
-import { ageAt, latestBirthDate } from '@reemploy/domain';
+import { ageAt, cityDate, cityDayStart, latestBirthDate } from '@reemploy/domain';
 import type { PiiCipher } from '@reemploy/pii';
-
-const CITY_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
-
-/**
- * Today's calendar date in the city (Asia/Shanghai): the date a coordinator
- * writes, so the default and the upper bound of `unemployedSince`. From 16:00
- * to 24:00 UTC it is a day ahead of the UTC date.
- */
-export function cityToday(now = new Date()): string {
-  return CITY_DATE.format(now);
-}
 
 /**
  * The latest day the person can have been born, as far as the age every caller sees tells. Dates
@@ -20,12 +9,13 @@ export function cityToday(now = new Date()): string {
  * refused that the birth date itself would allow.
  */
 export function bornBy(birthDate: string, now = new Date()): string {
-  return latestBirthDate(ageAt(birthDate, now), now);
+  const today = cityDate(now);
+  return latestBirthDate(ageAt(birthDate, today), today);
 }
 
 /** Whether an instant lies before the person was born (as far as their age tells: bornBy), in the city's time. */
 export function beforeBirth(at: Date, birthDate: string): boolean {
-  return at.getTime() < Date.parse(`${bornBy(birthDate)}T00:00:00+08:00`);
+  return at < cityDayStart(bornBy(birthDate));
 }
 
 /**

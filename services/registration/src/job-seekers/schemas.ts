@@ -5,6 +5,7 @@ import {
   GENDERS,
   HARDSHIP_CATEGORIES,
   RELATIONSHIPS,
+  RETIREMENT_SCHEMES,
   SEEKER_STATUSES,
   parseIdNumber,
   parseMainlandPhone,
@@ -34,6 +35,9 @@ export const communityCode = z.string().regex(/^\d{12}$/, 'must be a 12-digit co
 export const skillCode = z.string().regex(/^S\d{3}-\d{2}$/, 'must be a skill code like S012-03');
 export const occupationCode = z.string().regex(/^[1-8]-\d{2}-\d{2}$/, 'must be an occupation code like 4-03-01');
 const isoDate = z.iso.date().describe('YYYY-MM-DD');
+const retirementScheme = z
+  .enum(RETIREMENT_SCHEMES)
+  .describe('Statutory retirement scheme: male-60 (men), female-55 (women cadres) or female-50 (women workers), as reformed from 2025; must match the gender of the identity number');
 
 /** Everything a caller may send about a person except the identity number (fixed once registered). */
 const editable = {
@@ -52,6 +56,7 @@ const editable = {
   minimumLivelihood: z.boolean().default(false).describe('Receives the minimum livelihood guarantee (低保)'),
   disabled: z.boolean().default(false),
   unemployedSince: isoDate.optional().describe('Defaults to the registration date'),
+  retirementScheme: retirementScheme.optional().describe('Defaults to male-60 for a man and to the configured default (female-50 unless set otherwise) for a woman'),
 };
 
 export const createJobSeekerBody = z.strictObject({ idNumber, ...editable });
@@ -74,6 +79,7 @@ export const patchJobSeekerBody = z
     minimumLivelihood: z.boolean(),
     disabled: z.boolean(),
     unemployedSince: isoDate.nullable(),
+    retirementScheme,
   })
   .partial()
   .describe('The fields to change; status changes go through /employment');
@@ -89,6 +95,11 @@ export const jobSeekerView = z
     birthDate: z.iso.date().optional().describe('With pii:read only: the birth date is the part of the identity number its mask hides'),
     age: z.int().describe('Whole years today'),
     ageBand: z.enum(AGE_BANDS),
+    retirementScheme,
+    retirementDate: z.iso
+      .date()
+      .optional()
+      .describe('The day the statutory retirement age is reached: working age and the 4050 group end the day before. With pii:read only (it gives away the birth date)'),
     communityCode: z.string(),
     householdId: z.uuid().nullable(),
     relationship: z.enum(RELATIONSHIPS).nullable(),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { parseIdNumber, type Relationship } from '@reemploy/domain';
+import { cityDate, parseIdNumber, schemeFits, type Gender, type Relationship } from '@reemploy/domain';
 import { individualCategories } from '@reemploy/domain/hardship';
 import { recordEvent } from '@reemploy/messaging';
 import { decodeCursor, encodeCursor, inRegions, Problem, problems, visiblePrefixes, type AuditedRequest, type Caller } from '@reemploy/http-kit';
@@ -14,14 +14,15 @@ import { seekerPii } from './pii.ts';
 import { findSeekerByHash, findSeekerById, holderOf, insertSeeker, listSeekers, lockSeeker, updateSeeker, type JobSeekerRow } from './repository.ts';
 import { budgetLeft, recordRegisteredElsewhere, registeredElsewhereMetric } from './registered-elsewhere.ts';
 import { pageCursor, type CreateJobSeekerInput, type ListJobSeekersQuery, type PatchJobSeekerInput } from './schemas.ts';
-import { bornBy, contentHash, cityToday } from './content.ts';
+import { bornBy, contentHash } from './content.ts';
+import { schemeMismatch, schemeToRecord } from './retirement.ts';
 import { seekerSnapshot } from './view.ts';
 
 type Ctx = ServiceContext<RegistrationDB, RegistrationEnv>;
 
 function checkUnemployedSince(value: string | null | undefined, birthDate: string) {
   if (!value) return;
-  if (value > cityToday()) throw problems.field('body.unemployedSince', 'is in the future');
+  if (value > cityDate()) throw problems.field('body.unemployedSince', 'is in the future');
   if (value < bornBy(birthDate)) throw problems.field('body.unemployedSince', 'is before the birth date');
 }
 
@@ -59,6 +60,8 @@ export async function registerJobSeeker(ctx: Ctx, caller: Caller, input: CreateJ
   if (!parsed.ok) throw problems.field('body.idNumber', parsed.reason);
   await assertCommunity(ctx, caller, input.communityCode, 'body.communityCode');
   checkUnemployedSince(input.unemployedSince, parsed.birthDate);
+  const retirementScheme = schemeToRecord(input.retirementScheme, parsed.gender, ctx.env.DEFAULT_FEMALE_RETIREMENT_SCHEME);
+  if (!retirementScheme) throw problems.field('body.retirementScheme', schemeMismatch(input.retirementScheme!, parsed.gender));
   if (input.relationship && !input.householdId) throw problems.field('body.householdId', 'is required with relationship');
   const hash = ctx.pii.hash(parsed.idNumber);
   const phone = input.phone ? input.phone.replace(/[\s-]/g, '').replace(/^\+86/, '') : null;
@@ -81,6 +84,7 @@ export async function registerJobSeeker(ctx: Ctx, caller: Caller, input: CreateJ
         phone_enc: phone ? ctx.pii.encrypt(phone, seekerPii(id, 'phone_enc')) : null,
         gender: parsed.gender,
         birth_date: parsed.birthDate,
+        retirement_scheme: retirementScheme,
         community_code: input.communityCode,
         household_id: input.householdId ?? null,
         relationship: input.relationship ?? null,
@@ -93,11 +97,11 @@ export async function registerJobSeeker(ctx: Ctx, caller: Caller, input: CreateJ
         laid_off: input.laidOff,
         minimum_livelihood: input.minimumLivelihood,
         disabled: input.disabled,
-        unemployed_since: input.unemployedSince ?? cityToday(),
+        unemployed_since: input.unemployedSince ?? cityDate(),
         status: 'unemployed',
         status_since: new Date(),
         hardship_categories: individualCategories(
-          { ...input, id: '', relationship: null, gender: parsed.gender, birthDate: parsed.birthDate, status: 'unemployed', unemployedSince: input.unemployedSince ?? cityToday() },
+          { ...input, id: '', relationship: null, gender: parsed.gender, birthDate: parsed.birthDate, retirementScheme, status: 'unemployed', unemployedSince: input.unemployedSince ?? cityDate() },
           new Date(),
         ),
         content_hash: contentHash(ctx.pii, { ...input, idNumber: parsed.idNumber, phone }),
@@ -139,6 +143,8 @@ export async function updateJobSeeker(ctx: Ctx, caller: Caller, id: string, inpu
       if (!row || !inRegions(caller, row.community_code)) throw problems.notFound(`Job seeker ${id}`);
       checkVersion(row);
       checkUnemployedSince(input.unemployedSince, row.birth_date);
+      const gender = row.gender as Gender;
+      if (input.retirementScheme && !schemeFits(input.retirementScheme, gender)) throw problems.field('body.retirementScheme', schemeMismatch(input.retirementScheme, gender));
       const householdId = input.householdId === undefined ? row.household_id : input.householdId;
       const relationship = householdId === null ? null : input.relationship === undefined ? (row.relationship as Relationship | null) : input.relationship;
       const communityCode = input.communityCode ?? row.community_code;
@@ -162,6 +168,7 @@ export async function updateJobSeeker(ctx: Ctx, caller: Caller, id: string, inpu
         ...(input.minimumLivelihood !== undefined ? { minimum_livelihood: input.minimumLivelihood } : {}),
         ...(input.disabled !== undefined ? { disabled: input.disabled } : {}),
         ...(input.unemployedSince !== undefined ? { unemployed_since: input.unemployedSince } : {}),
+        ...(input.retirementScheme !== undefined ? { retirement_scheme: input.retirementScheme } : {}),
         // A changed record no longer matches its import line.
         content_hash: null,
       });

@@ -1,4 +1,17 @@
-import { ageAt, ageBand, maskIdNumber, maskPhone, type EducationLevel, type Gender, type HardshipCategory, type Relationship, type SeekerStatus } from '@reemploy/domain';
+import {
+  ageAt,
+  ageBand,
+  cityDate,
+  maskIdNumber,
+  maskPhone,
+  retirementDate,
+  type EducationLevel,
+  type Gender,
+  type HardshipCategory,
+  type Relationship,
+  type RetirementScheme,
+  type SeekerStatus,
+} from '@reemploy/domain';
 import type { HardshipMember } from '@reemploy/domain/hardship';
 import type { EventPayload } from '@reemploy/events';
 import type { Caller } from '@reemploy/http-kit';
@@ -19,7 +32,8 @@ export function toView(pii: PiiCipher, caller: Caller, row: JobSeekerRow, at = n
   const idNumber = row.id_number_enc ? pii.decrypt(row.id_number_enc, seekerPii(row.id, 'id_number_enc')) : '';
   const name = row.name_enc ? pii.decrypt(row.name_enc, seekerPii(row.id, 'name_enc')) : '';
   const phone = row.phone_enc ? pii.decrypt(row.phone_enc, seekerPii(row.id, 'phone_enc')) : null;
-  const age = ageAt(row.birth_date, at);
+  const age = ageAt(row.birth_date, cityDate(at));
+  const scheme = row.retirement_scheme as RetirementScheme;
   return {
     id: row.id,
     idNumber: reveal || !idNumber ? idNumber : maskIdNumber(idNumber),
@@ -30,6 +44,9 @@ export function toView(pii: PiiCipher, caller: Caller, row: JobSeekerRow, at = n
     ...(reveal ? { birthDate: row.birth_date } : {}),
     age,
     ageBand: ageBand(age),
+    retirementScheme: scheme,
+    // The birth date plus a known offset: it would unmask the identity number's birth digits.
+    ...(reveal ? { retirementDate: retirementDate(scheme, row.birth_date) } : {}),
     communityCode: row.community_code,
     householdId: row.household_id,
     relationship: row.relationship as Relationship | null,
@@ -61,6 +78,7 @@ export function seekerSnapshot(row: JobSeekerRow): EventPayload<'seeker.register
     communityCode: row.community_code,
     gender: row.gender as Gender,
     birthDate: row.birth_date,
+    retirementScheme: row.retirement_scheme as RetirementScheme,
     education: row.education as EducationLevel,
     skills: row.skills,
     desiredOccupations: row.desired_occupations,
@@ -79,6 +97,7 @@ export function toHardshipMember(row: JobSeekerRow): HardshipMember {
     relationship: row.relationship as Relationship | null,
     gender: row.gender as Gender,
     birthDate: row.birth_date,
+    retirementScheme: row.retirement_scheme as RetirementScheme,
     status: row.status as SeekerStatus,
     ableToWork: row.able_to_work,
     willingToWork: row.willing_to_work,

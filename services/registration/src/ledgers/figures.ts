@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { PeriodBounds } from '../assessment/period.ts';
 import { underRegions } from '../assessment/figures.ts';
+import { older4050Sql } from '../hardship/age-sql.ts';
 import type { Db } from '../assessment/tables.ts';
 
 export interface MonthlyActivityRow {
@@ -17,8 +18,7 @@ export async function reemploymentCounts(db: Db, prefixes: string[], b: PeriodBo
     select s.community_code,
       count(distinct s.id) filter (where ec.at >= ${b.monthStart}::timestamptz) as reemployed_month,
       count(distinct s.id) as reemployed_year,
-      count(distinct s.id) filter (where (s.gender = 'female' and s.birth_date <= (${b.lastDay}::date - interval '40 years'))
-        or (s.gender = 'male' and s.birth_date <= (${b.lastDay}::date - interval '50 years'))) as reemployed4050_year
+      count(distinct s.id) filter (where ${older4050Sql('s', b.lastDay)}) as reemployed4050_year
     from employment_changes ec join job_seekers s on s.id = ec.seeker_id
     where ec.previous_status = 'unemployed' and ec.status in ('employed', 'flexible')
       and ec.at >= ${b.yearStart}::timestamptz and ec.at < ${b.end}::timestamptz

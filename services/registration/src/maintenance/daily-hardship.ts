@@ -1,9 +1,11 @@
 import { allowLongStatements, transact } from '@reemploy/db';
 import { sql } from 'kysely';
-import { WORKING_AGE } from '@reemploy/domain/hardship';
+import { cityDate, cityDayStart } from '@reemploy/domain';
+import { LONG_TERM_UNEMPLOYED_MONTHS } from '@reemploy/domain/hardship';
 import type { ServiceContext } from '@reemploy/runtime';
 import type { RegistrationEnv } from '../config.ts';
 import type { RegistrationDB } from '../database.ts';
+import { older4050Sql, workingAgeSql } from '../hardship/age-sql.ts';
 import { rederiveHousehold, rederiveSolo } from '../hardship/rederive.ts';
 
 type Ctx = ServiceContext<RegistrationDB, RegistrationEnv>;
@@ -12,15 +14,17 @@ export const DAILY_HARDSHIP_JOB = 'hardship-daily';
 
 /**
  * The categories that change with the calendar alone: LONG_TERM_UNEMPLOYED
- * (twelve months unemployed), OLDER_4050 (a birthday) and
- * ZERO_EMPLOYMENT_HOUSEHOLD, which ends when the last member able and willing
- * to work reaches retirement age (a member is at least 16 when registered, so
- * the calendar never starts it). Runs once per day:
- * the guard row commits with the changes, so a crash leaves the day to run again
- * and a second delivery of the same day changes nothing.
+ * (twelve months unemployed), OLDER_4050 (a birthday starts it, the retirement
+ * date ends it) and ZERO_EMPLOYMENT_HOUSEHOLD, which ends when the last member
+ * able and willing to work reaches the retirement date (a member is at least 16
+ * when registered, so the calendar never starts it). `day` is a date of the
+ * city's calendar. Runs once per day: the guard row commits with the changes,
+ * so a crash leaves the day to run again and a second delivery of the same day
+ * changes nothing.
  */
 export async function rederiveDailyHardship(ctx: Ctx, day: string): Promise<{ ran: boolean; changed: number }> {
-  const at = new Date(`${day}T00:00:00Z`);
+  // Today's run derives as of now (the category history stays in the order things happened); another day's, as of its first instant.
+  const at = day === cityDate() ? new Date() : cityDayStart(day);
   return transact(ctx.db, async (trx) => {
     // A batch step: one pass over every seeker and household.
     await allowLongStatements(trx, ctx.env.DB_BATCH_STATEMENT_TIMEOUT_MS);
@@ -35,17 +39,15 @@ export async function rederiveDailyHardship(ctx: Ctx, day: string): Promise<{ ra
       .selectFrom('job_seekers')
       .select(['id', 'household_id'])
       .where(
-        sql<boolean>`(status = 'unemployed' and unemployed_since is not null and unemployed_since <= (${day}::date - interval '12 months'))
+        sql<boolean>`(status = 'unemployed' and unemployed_since is not null
+            and unemployed_since + make_interval(months => ${LONG_TERM_UNEMPLOYED_MONTHS}) <= ${day}::date)
           is distinct from ('LONG_TERM_UNEMPLOYED' = any(hardship_categories))`,
       )
       .unionAll(
         trx
-          .selectFrom('job_seekers')
-          .select(['id', 'household_id'])
-          .where(
-            sql<boolean>`((gender = 'female' and birth_date <= (${day}::date - interval '40 years')) or (gender = 'male' and birth_date <= (${day}::date - interval '50 years')))
-              is distinct from ('OLDER_4050' = any(hardship_categories))`,
-          ),
+          .selectFrom('job_seekers as s')
+          .select(['s.id', 's.household_id'])
+          .where(sql<boolean>`${older4050Sql('s', day)} is distinct from ('OLDER_4050' = any(s.hardship_categories))`),
       )
       .execute();
     const retired = await trx
@@ -61,9 +63,7 @@ export async function rederiveDailyHardship(ctx: Ctx, day: string): Promise<{ ra
               .where('m.status', '<>', 'withdrawn')
               .where('m.able_to_work', '=', true)
               .where('m.willing_to_work', '=', true)
-              .where(
-                sql<boolean>`m.birth_date > (${day}::date - make_interval(years => case m.gender when 'male' then ${WORKING_AGE.maleRetirement}::int else ${WORKING_AGE.femaleRetirement}::int end))`,
-              ),
+              .where(workingAgeSql('m', day)),
           ),
         ),
       )

@@ -1,4 +1,5 @@
 import { allowLongStatements, transact } from '@reemploy/db';
+import { cityDate } from '@reemploy/domain';
 import { sql } from 'kysely';
 import { recordEvent } from '@reemploy/messaging';
 import type { ServiceContext } from '@reemploy/runtime';
@@ -64,7 +65,7 @@ export async function anonymiseWithdrawnSeekers(ctx: Ctx, now = new Date(), batc
     anonymised += done;
     if (done < batchSize) break;
   }
-  const day = now.toISOString().slice(0, 10);
+  const day = cityDate(now);
   await ctx.db
     .insertInto('maintenance_runs')
     .values({ job: RETENTION_JOB, day, changed: anonymised })

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { purgeJob, startMaintenanceWorker, type Closable, type MaintenanceJob, type ServiceContext } from '@reemploy/runtime';
+import { cityDate, CITY_TIME_ZONE } from '@reemploy/domain';
 import type { RegistrationEnv } from '../config.ts';
 import type { RegistrationDB } from '../database.ts';
 import { DAILY_HARDSHIP_JOB, rederiveDailyHardship } from './daily-hardship.ts';
@@ -8,19 +9,14 @@ import { ESCALATION_EVERY_MS, ESCALATION_JOB, publishEscalations } from '../esca
 
 type Ctx = ServiceContext<RegistrationDB, RegistrationEnv>;
 
-/** The calendar day in the city's time zone: the unit of the once-a-day guard. */
-export function shanghaiDay(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}
-
 function maintenanceJobs(ctx: Ctx): MaintenanceJob[] {
   return [
     {
       // The daily re-derivation (00:10 Shanghai).
       name: DAILY_HARDSHIP_JOB,
-      schedule: { pattern: '10 0 * * *', tz: 'Asia/Shanghai' },
+      schedule: { pattern: '10 0 * * *', tz: CITY_TIME_ZONE },
       run: async (job) => {
-        const result = await rederiveDailyHardship(ctx, (job.data as { day?: string })?.day ?? shanghaiDay());
+        const result = await rederiveDailyHardship(ctx, (job.data as { day?: string })?.day ?? cityDate());
         ctx.logger.info(result, 'daily hardship re-derivation');
       },
     },
@@ -36,7 +32,7 @@ function maintenanceJobs(ctx: Ctx): MaintenanceJob[] {
     {
       // Retention: seekers withdrawn longer than RETENTION_WITHDRAWN_DAYS are anonymised (00:40 Shanghai).
       name: RETENTION_JOB,
-      schedule: { pattern: '40 0 * * *', tz: 'Asia/Shanghai' },
+      schedule: { pattern: '40 0 * * *', tz: CITY_TIME_ZONE },
       opts: { attempts: 3, backoff: { type: 'exponential', delay: 60_000 } },
       run: async () => {
         const result = await anonymiseWithdrawnSeekers(ctx);

@@ -10,7 +10,9 @@ const regionFields = {
   name: z.string().describe('Official name (simplified Chinese, as published)'),
   level: z.enum(REGION_LEVELS),
   parentCode: z.string().nullable(),
-  kind: z.string().describe('district: urban-district, county-city, county or zone; street: street or town; community: residents or village'),
+  kind: z
+    .string()
+    .describe('district (from its name): urban-district, county-city, county or zone; street (from its code): street, town, township or zone; community (from its code): residents or village'),
   communityType: z.enum(COMMUNITY_TYPES).nullable().describe('Assessment type of a community: the override if set, else the derived default'),
   derivedCommunityType: z.enum(COMMUNITY_TYPES).nullable(),
   communityTypeOverridden: z.boolean(),

@@ -9,7 +9,7 @@ import type { RegistrationDB } from '../database.ts';
 import type { RegionLevel } from './community-type.ts';
 import { childrenOf, findRegion, importedSource, isCommunity, searchRegions, setCommunityType, upsertRegions, type RegionRow } from './repository.ts';
 import { regionSearchCursor, type RegionSearchQuery, type RegionSummary, type RegionView } from './schemas.ts';
-import { REGION_SOURCE, loadRegionTree } from './source.ts';
+import { loadRegionTree, regionSource } from './source.ts';
 
 type Ctx = ServiceContext<RegistrationDB, RegistrationEnv>;
 
@@ -22,15 +22,16 @@ let toSimplified: ((text: string) => string) | undefined;
  * newer data version updates names without losing type overrides.
  */
 export async function importRegions(ctx: Ctx, prefix = ctx.env.REGION_PREFIX): Promise<{ imported: number; skipped: boolean }> {
+  const source = regionSource(ctx.env.OLD_CITY_DISTRICTS);
   const done = await importedSource(ctx.db, prefix);
-  if (done?.source === REGION_SOURCE) return { imported: done.nodes, skipped: true };
-  const nodes = await loadRegionTree(prefix);
+  if (done?.source === source) return { imported: done.nodes, skipped: true };
+  const nodes = await loadRegionTree(prefix, ctx.env.OLD_CITY_DISTRICTS);
   await transact(ctx.db, async (trx) => {
     // Two processes starting together import once.
     await sql`select pg_advisory_xact_lock(hashtext('registration.regions-import'))`.execute(trx);
-    await upsertRegions(trx, nodes, prefix, REGION_SOURCE);
+    await upsertRegions(trx, nodes, prefix, source);
   });
-  ctx.logger.info({ prefix, nodes: nodes.length, source: REGION_SOURCE }, 'regions imported');
+  ctx.logger.info({ prefix, nodes: nodes.length, source }, 'regions imported');
   return { imported: nodes.length, skipped: false };
 }
 

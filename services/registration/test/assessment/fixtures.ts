@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { makeIdNumber } from '@reemploy/domain';
+import { defaultRetirementScheme, makeIdNumber, type Gender, type RetirementScheme } from '@reemploy/domain';
 import type { ServiceContext } from '@reemploy/runtime';
 import type { RegistrationDB } from '../../src/database.ts';
 import { seekerPii } from '../../src/job-seekers/pii.ts';
@@ -17,6 +17,7 @@ export interface SeekerFixture {
   community: string;
   gender?: 'male' | 'female';
   birthDate?: string;
+  retirementScheme?: RetirementScheme;
   createdAt?: string;
   ableToWork?: boolean;
   willingToWork?: boolean;
@@ -41,6 +42,7 @@ export async function addSeeker(ctx: Ctx, f: SeekerFixture): Promise<string> {
       phone_enc: ctx.pii.encrypt(f.phone ?? '13812345678', seekerPii(id, 'phone_enc')),
       gender: f.gender ?? 'male',
       birth_date: birthDate,
+      retirement_scheme: f.retirementScheme ?? defaultRetirementScheme(f.gender ?? 'male'),
       community_code: f.community,
       education: 'junior-secondary',
       able_to_work: f.ableToWork ?? true,
@@ -58,9 +60,10 @@ export async function addSeeker(ctx: Ctx, f: SeekerFixture): Promise<string> {
 export async function addCohort(ctx: Ctx, community: string, total: number, employed: number, at = '2025-06-15T10:00:00+08:00', extra: { gender?: string; birthDate?: string } = {}) {
   const ids = Array.from({ length: total }, () => randomUUID());
   await sql`
-    insert into job_seekers (id, id_number_hash, id_number_enc, name_enc, gender, birth_date, community_code, education, status, created_at)
-    select p.id, ${randomUUID()} || '-' || p.n, p.id_number_enc, p.name_enc, ${extra.gender ?? 'male'}, ${extra.birthDate ?? '1990-05-05'}::date, ${community}, 'primary', 'unemployed', '2024-12-01T00:00:00+08:00'
-    from unnest(${ids}::uuid[], ${ids.map((id) => ctx.pii.encrypt('320508199005051234', seekerPii(id, 'id_number_enc')))}::text[], ${ids.map((id) => ctx.pii.encrypt('張偉', seekerPii(id, 'name_enc')))}::text[])
+    insert into job_seekers (id, id_number_hash, id_number_enc, name_enc, gender, birth_date, retirement_scheme, community_code, education, status, created_at)
+    select p.id, ${randomUUID()} || '-' || p.n, p.id_number_enc, p.name_enc, ${extra.gender ?? 'male'}, ${extra.birthDate ?? '1990-05-05'}::date,
+      ${defaultRetirementScheme((extra.gender ?? 'male') as Gender)}, ${community}, 'primary', 'unemployed', '2024-12-01T00:00:00+08:00'
+    from unnest(${ids}::uuid[], ${ids.map((id) => ctx.pii.encrypt('320508199005051234', seekerPii(id, 'id_number_enc')))}::text[], ${ids.map((id) => ctx.pii.encrypt('张伟', seekerPii(id, 'name_enc')))}::text[])
       with ordinality as p(id, id_number_enc, name_enc, n)`.execute(ctx.db);
   const hired = ids.slice(0, employed);
   if (hired.length) {
