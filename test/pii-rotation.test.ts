@@ -88,6 +88,13 @@ t.test('PII key rotation without downtime: written under A, readable under B+A, 
     t.equal(res.statusCode, 201, res.body);
     expected.set(res.json().id, { idNumber: payload.idNumber, name: payload.name, phone: (payload as { phone?: string }).phone ?? null });
   }
+  const certified = await regA.app.inject({
+    method: 'POST',
+    url: '/v1/households',
+    headers: regA.headers,
+    payload: { communityCode: '320508024043', minimumLivelihood: { certificateNumber: '苏民低保2024第000555号', since: '2024-01-01' } },
+  });
+  t.equal(certified.statusCode, 201, certified.body);
   const sub = await regA.app.inject({ method: 'POST', url: '/v1/webhooks/subscriptions', headers: regA.headers, payload: { url: 'http://127.0.0.1:9/hook', secret: 'a-webhook-secret-of-some-length', eventTypes: ['seeker.re-employed'] } });
   t.equal(sub.statusCode, 201, sub.body);
   const employerIds: string[] = [];
@@ -98,7 +105,7 @@ t.test('PII key rotation without downtime: written under A, readable under B+A, 
   }
   const regDef = registration as unknown as AnyDef;
   const jobsDef = jobPostings as unknown as AnyDef;
-  t.same(await keyIdsIn(reg.ctx, regDef), { ka: 23 * 2 + [...expected.values()].filter((e) => e.phone).length + 1 }, 'registration: identity numbers, names, phones and the webhook secret under A');
+  t.same(await keyIdsIn(reg.ctx, regDef), { ka: 23 * 2 + [...expected.values()].filter((e) => e.phone).length + 2 }, 'registration: identity numbers, names, phones, a certificate number and the webhook secret under A');
   t.same(await keyIdsIn(jobs.ctx, jobsDef), { ka: 6 }, 'job-postings: contact names and phones under A');
 
   // The services restart with B current and A retired: everything still reads.
@@ -138,10 +145,10 @@ t.test('PII key rotation without downtime: written under A, readable under B+A, 
   t.ok((await traffic) > 0, 'requests were served during the rotation');
   t.equal(result.remaining, 0, 'nothing left under A');
   t.ok(progress.length >= 6, `in batches (${progress.length})`);
-  t.match(result.tables, [{ table: 'job_seekers', rotated: 23 }, { table: 'webhook_subscriptions', rotated: 1, total: 1 }]);
+  t.match(result.tables, [{ table: 'job_seekers', rotated: 23 }, { table: 'households', rotated: 1, total: 1 }, { table: 'webhook_subscriptions', rotated: 1, total: 1 }]);
   const rawB = await keyIdsIn(regB.ctx, regDef);
   t.same(Object.keys(rawB), ['kb'], `the raw table holds every value under B (${rawB.kb})`);
-  t.same((await rotatePiiKeys(regB.ctx, encryptedColumnsOf(regDef))).tables.map((x) => x.rotated), [0, 0], 'running again changes nothing (resumable, idempotent)');
+  t.same((await rotatePiiKeys(regB.ctx, encryptedColumnsOf(regDef))).tables.map((x) => x.rotated), [0, 0, 0], 'running again changes nothing (resumable, idempotent)');
 
   // job-postings through the command operators run.
   const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/rotate-pii.ts', '--service', 'job-postings', '--batch-size', '2'], {
@@ -154,6 +161,8 @@ t.test('PII key rotation without downtime: written under A, readable under B+A, 
   // B alone: A can be removed from the configuration.
   const regOnlyB = await restart(t, regDef, reg.ctx.database.schema, reg.ctx.queuePrefix, underB);
   for (const [id, pii] of expected) t.same(await readSeeker(regOnlyB.app, regOnlyB.headers, id), pii, `seeker ${id.slice(0, 8)} readable under B alone`);
+  const household = await regOnlyB.app.inject({ url: `/v1/households/${certified.json().id}`, headers: regOnlyB.headers });
+  t.equal(household.json().minimumLivelihood.certificateNumber, '苏民低保2024第000555号', 'the certificate number reads under B alone');
   const secret = (await regOnlyB.ctx.database.pool.query('select secret_enc from webhook_subscriptions')).rows[0].secret_enc;
   t.equal(regOnlyB.ctx.pii.decrypt(secret), 'a-webhook-secret-of-some-length', 'the webhook secret decrypts under B alone');
   const again = await regOnlyB.app.inject({ method: 'POST', url: '/v1/job-seekers', headers: regOnlyB.headers, payload: seekerPayload(502) });

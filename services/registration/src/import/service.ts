@@ -81,7 +81,7 @@ export async function importJobSeekers(ctx: Ctx, caller: Caller, stream: Readabl
   const rows = readRows(stream, contentType, ctx.env.IMPORT_BODY_LIMIT);
   const communities = await communityCodesUnder(ctx.db, caller.regions);
   const importId = randomUUID();
-  const state: ImportState = { importId, caller, offerHours: ctx.env.ZERO_EMPLOYMENT_OFFER_HOURS, now, today: cityToday(now), keys: new Map(), attributes: new Map() };
+  const state: ImportState = { importId, pii: ctx.pii, caller, offerHours: ctx.env.ZERO_EMPLOYMENT_OFFER_HOURS, now, today: cityToday(now), keys: new Map(), attributes: new Map() };
   const inline = declaredBytes !== undefined && declaredBytes < INLINE_BYTES;
   const session = inline ? inPlace(ctx, caller, communities, now) : preparers(ctx).begin(importId, caller.regions, [...communities], now);
   const client = await ctx.database.pool.connect();

@@ -5,11 +5,14 @@ import { copyText } from '@reemploy/db';
 import { deriveHardship, sameCategories } from '@reemploy/domain/hardship';
 import { eventContracts } from '@reemploy/events';
 import { inRegions, type Caller } from '@reemploy/http-kit';
+import type { PiiCipher } from '@reemploy/pii';
 import type { RegistrationDB } from '../database.ts';
 import { rederiveHousehold, type SeekerEvent } from '../hardship/rederive.ts';
-import { holderOf, type JobSeekerRow } from '../job-seekers/repository.ts';
+import { holderOf, linkSpouses, unlinkFromHousehold, type JobSeekerRow } from '../job-seekers/repository.ts';
 import { seekerSnapshot, toHardshipMember } from '../job-seekers/view.ts';
-import { STAGED_COLUMNS, type FieldError, type HouseholdRef, type PreparedRow } from './rows.ts';
+import { familyLinks } from './family-links.ts';
+import type { HouseholdRef } from './household-fields.ts';
+import { STAGED_COLUMNS, type FieldError, type PreparedRow } from './rows.ts';
 
 type Trx = Transaction<RegistrationDB>;
 
@@ -26,6 +29,8 @@ export interface Chunk {
 export interface ImportState {
   /** The subject of the upload's seekers.imported events. */
   importId: string;
+  /** Encrypts a household's certificate number, and reads the stored one to compare. */
+  pii: PiiCipher;
   caller: Caller;
   offerHours: number;
   now: Date;
@@ -176,15 +181,38 @@ async function storeSolo(client: pg.PoolClient, trx: Trx, chunk: Chunk, state: I
   }
 }
 
-const ATTRIBUTE_FIELDS = { single_parent: 'singleParent', minor_children: 'minorChildren', other_employed_members: 'otherEmployedMembers' } as const;
+const ATTRIBUTE_FIELDS = {
+  single_parent: 'singleParent',
+  minor_children: 'minorChildren',
+  other_employed_members: 'otherEmployedMembers',
+  minimum_livelihood: 'minimumLivelihoodCertificate',
+} as const;
+
+/** A row's household fields, as compared between the rows of one key (the certificate as one value). */
+function givenAttributes(ref: HouseholdRef): [keyof typeof ATTRIBUTE_FIELDS, unknown][] {
+  const given: [keyof typeof ATTRIBUTE_FIELDS, unknown][] = Object.entries(ref.attributes) as [keyof typeof ATTRIBUTE_FIELDS, unknown][];
+  if (ref.certificate) given.push(['minimum_livelihood', `${ref.certificate.number}\u0000${ref.certificate.since}`]);
+  return given;
+}
 
 /** The first household field of a row that differs from what an earlier row of the same key said. */
 function disagreeing(state: ImportState, key: string, ref: HouseholdRef): FieldError | undefined {
-  for (const [column, value] of Object.entries(ref.attributes)) {
+  for (const [column, value] of givenAttributes(ref)) {
     const earlier = state.attributes.get(`${key}\u0000${column}`);
-    if (earlier && earlier.value !== value) return { field: ATTRIBUTE_FIELDS[column as keyof typeof ATTRIBUTE_FIELDS], message: `differs from line ${earlier.line} for the same householdKey` };
+    if (earlier && earlier.value !== value) return { field: ATTRIBUTE_FIELDS[column], message: `differs from line ${earlier.line} for the same householdKey` };
   }
   return undefined;
+}
+
+/** Records a key's certificate on its household, encrypted; an identical one changes nothing. */
+async function recordCertificate(trx: Trx, state: ImportState, householdId: string, certificate: { number: string; since: string }) {
+  const h = await trx.selectFrom('households').select(['minimum_livelihood_certificate_enc', 'minimum_livelihood_since']).where('id', '=', householdId).executeTakeFirstOrThrow();
+  if (h.minimum_livelihood_since === certificate.since && h.minimum_livelihood_certificate_enc && state.pii.decrypt(h.minimum_livelihood_certificate_enc) === certificate.number) return;
+  await trx
+    .updateTable('households')
+    .set({ minimum_livelihood_certificate_enc: state.pii.encrypt(certificate.number), minimum_livelihood_since: certificate.since, version: sql`version + 1`, updated_at: state.now })
+    .where('id', '=', householdId)
+    .execute();
 }
 
 /**
@@ -231,7 +259,7 @@ async function storeHouseholdRows(trx: Trx, rows: PreparedRow[], state: ImportSt
       continue;
     }
     const remember = () => {
-      if (key !== undefined) for (const [column, value] of Object.entries(ref.attributes)) state.attributes.set(`${key}\u0000${column}`, { value, line: row.line });
+      if (key !== undefined) for (const [column, value] of givenAttributes(ref)) state.attributes.set(`${key}\u0000${column}`, { value, line: row.line });
     };
     const existing = await trx.selectFrom('job_seekers').selectAll().where('id_number_hash', '=', row.id_number_hash).forUpdate().executeTakeFirst();
     if (existing && !inRegions(state.caller, existing.community_code)) {
@@ -253,13 +281,27 @@ async function storeHouseholdRows(trx: Trx, rows: PreparedRow[], state: ImportSt
       fail([{ field: 'relationship', message: `the household already has a ${ref.relationship}` }]);
       continue;
     }
-    let householdId = household.id;
+    const newHousehold = !household.id;
+    const householdId = household.id ?? randomUUID();
+    const links = await familyLinks(trx, row, existing, householdId);
+    if ('errors' in links) {
+      fail(links.errors);
+      continue;
+    }
     if (household.key) {
-      if (!householdId) {
-        householdId = randomUUID();
+      if (newHousehold) {
         await trx
           .insertInto('households')
-          .values({ id: householdId, community_code: row.community_code, household_key: ref.key!, single_parent: false, minor_children: 0, other_employed_members: 0, ...ref.attributes })
+          .values({
+            id: householdId,
+            community_code: row.community_code,
+            household_key: ref.key!,
+            single_parent: false,
+            minor_children: 0,
+            other_employed_members: 0,
+            ...ref.attributes,
+            ...(ref.certificate ? { minimum_livelihood_certificate_enc: state.pii.encrypt(ref.certificate.number), minimum_livelihood_since: ref.certificate.since } : {}),
+          })
           .execute();
       } else if (Object.keys(ref.attributes).length) {
         await trx
@@ -271,8 +313,11 @@ async function storeHouseholdRows(trx: Trx, rows: PreparedRow[], state: ImportSt
           )})`)
           .execute();
       }
+      if (!newHousehold && ref.certificate) await recordCertificate(trx, state, householdId, ref.certificate);
       state.keys.set(household.key, householdId);
     }
+    // A person leaving a household leaves the links to and from it there.
+    if (existing?.household_id && existing.household_id !== householdId) await unlinkFromHousehold(trx, existing.id);
     const fields = {
       name_enc: row.name_enc,
       phone_enc: row.phone_enc,
@@ -286,8 +331,11 @@ async function storeHouseholdRows(trx: Trx, rows: PreparedRow[], state: ImportSt
       laid_off: row.laid_off,
       minimum_livelihood: row.minimum_livelihood,
       disabled: row.disabled,
-      household_id: householdId!,
+      household_id: householdId,
       relationship: ref.relationship,
+      parent_ids: links.parentIds,
+      raising_alone: links.raisingAlone,
+      ...(ref.family.ownMinorChildren !== undefined ? { own_minor_children: ref.family.ownMinorChildren } : {}),
       content_hash: row.content_hash,
     };
     if (!existing) {
@@ -306,7 +354,7 @@ async function storeHouseholdRows(trx: Trx, rows: PreparedRow[], state: ImportSt
           status_since: now,
         })
         .execute();
-      touch(householdId!, row.id, 'seeker.registered');
+      touch(householdId, row.id, 'seeker.registered');
       outcomes.set(row.line, { line: row.line, status: 'created', id: row.id });
     } else {
       await trx
@@ -321,9 +369,10 @@ async function storeHouseholdRows(trx: Trx, rows: PreparedRow[], state: ImportSt
         .execute();
       // Categories are re-derived below for the household it joins, and for the one it left.
       if (existing.household_id && existing.household_id !== householdId) touch(existing.household_id);
-      touch(householdId!, existing.id, 'seeker.updated');
+      touch(householdId, existing.id, 'seeker.updated');
       outcomes.set(row.line, { line: row.line, status: 'updated', id: existing.id });
     }
+    if (links.spouseId) await linkSpouses(trx, existing?.id ?? row.id, links.spouseId);
   }
   // In id order, as every other re-derivation locks households, so two writers cannot deadlock.
   for (const [id, events] of [...touched].sort(([a], [b]) => a.localeCompare(b))) await rederiveHousehold(trx, id, { offerHours: state.offerHours, touched: events, at: now });

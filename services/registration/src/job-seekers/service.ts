@@ -10,7 +10,8 @@ import type { RegistrationEnv } from '../config.ts';
 import type { RegistrationDB } from '../database.ts';
 import { rederiveFor } from '../hardship/rederive.ts';
 import { assertCommunity } from '../regions/service.ts';
-import { findSeekerById, findSeekerIdByHash, holderOf, insertSeeker, listSeekers, lockSeeker, updateSeeker, type JobSeekerRow } from './repository.ts';
+import { familyProblem, type FamilyLinks } from './family.ts';
+import { findSeekerById, findSeekerIdByHash, holderOf, insertSeeker, linkSpouses, listSeekers, lockSeeker, unlinkFromHousehold, unlinkSpouse, updateSeeker, type JobSeekerRow } from './repository.ts';
 import { pageCursor, type CreateJobSeekerInput, type ListJobSeekersQuery, type PatchJobSeekerInput } from './schemas.ts';
 import { contentHash, cityToday } from './content.ts';
 import { seekerSnapshot } from './view.ts';
@@ -39,6 +40,18 @@ async function checkMembership(trx: Transaction<RegistrationDB>, caller: Caller,
   }
 }
 
+async function checkFamily(trx: Transaction<RegistrationDB>, seekerId: string | undefined, householdId: string | null, links: FamilyLinks) {
+  const problem = await familyProblem(trx, seekerId, householdId, links);
+  if (problem) throw problems.field(`body.${problem.field}`, problem.message);
+}
+
+/** A unique index that only a concurrent writer can hit, as the 400 the checks give. */
+function membershipConflict(err: unknown): Problem | undefined {
+  if (isUniqueViolation(err, 'job_seekers_one_spouse') || isUniqueViolation(err, 'job_seekers_one_head')) return problems.field('body.relationship', 'the household already has one');
+  if (isUniqueViolation(err, 'job_seekers_one_spouse_link')) return problems.field('body.spouseId', 'is already the spouse of another member');
+  return undefined;
+}
+
 /** The same person twice: a 409 naming the existing record, unless it lies outside the caller's regions. */
 async function duplicateOf(ctx: Ctx, caller: Caller, id: string): Promise<Problem> {
   const row = await ctx.db.selectFrom('job_seekers').select('community_code').where('id', '=', id).executeTakeFirst();
@@ -57,9 +70,11 @@ export async function registerJobSeeker(ctx: Ctx, caller: Caller, input: CreateJ
   const existing = await findSeekerIdByHash(ctx.db, hash);
   if (existing) throw await duplicateOf(ctx, caller, existing);
   const phone = input.phone ? input.phone.replace(/[\s-]/g, '').replace(/^\+86/, '') : null;
+  const links: FamilyLinks = { spouseId: input.spouseId ?? null, parentIds: input.parentIds ?? [], raisingAlone: input.raisingAlone ?? false };
   try {
     return await transact(ctx.db, async (trx) => {
       await checkMembership(trx, caller, undefined, input.householdId, input.relationship, input.communityCode);
+      await checkFamily(trx, undefined, input.householdId ?? null, links);
       const row = await insertSeeker(trx, {
         id: randomUUID(),
         id_number_hash: hash,
@@ -71,6 +86,9 @@ export async function registerJobSeeker(ctx: Ctx, caller: Caller, input: CreateJ
         community_code: input.communityCode,
         household_id: input.householdId ?? null,
         relationship: input.relationship ?? null,
+        parent_ids: links.parentIds,
+        own_minor_children: input.ownMinorChildren ?? 0,
+        raising_alone: links.raisingAlone,
         education: input.education,
         skills: input.skills,
         desired_occupations: input.desiredOccupations,
@@ -89,6 +107,7 @@ export async function registerJobSeeker(ctx: Ctx, caller: Caller, input: CreateJ
         ),
         content_hash: contentHash(ctx.pii, { ...input, idNumber: parsed.idNumber, phone }),
       });
+      if (links.spouseId) await linkSpouses(trx, row.id, links.spouseId);
       if (row.household_id) return rederiveFor(trx, row, 'seeker.registered', { offerHours: ctx.env.ZERO_EMPLOYMENT_OFFER_HOURS });
       // Alone, the categories were derived before the insert: publish and done.
       await recordEvent(trx, 'seeker.registered', row.id, seekerSnapshot(row));
@@ -99,10 +118,7 @@ export async function registerJobSeeker(ctx: Ctx, caller: Caller, input: CreateJ
       const id = await findSeekerIdByHash(ctx.db, hash);
       if (id) throw await duplicateOf(ctx, caller, id);
     }
-    if (isUniqueViolation(err, 'job_seekers_one_spouse') || isUniqueViolation(err, 'job_seekers_one_head')) {
-      throw problems.field('body.relationship', 'the household already has one');
-    }
-    throw err;
+    throw membershipConflict(err) ?? err;
   }
 }
 
@@ -128,6 +144,16 @@ export async function updateJobSeeker(ctx: Ctx, caller: Caller, id: string, inpu
       if (relationship && !householdId) throw problems.field('body.householdId', 'is required with relationship');
       const membershipChanged = householdId !== row.household_id || relationship !== row.relationship || communityCode !== row.community_code;
       if (membershipChanged) await checkMembership(trx, caller, id, householdId, relationship, communityCode);
+      // A seeker leaving its household leaves its links there; the new ones are checked against the household it joins.
+      const moved = householdId !== row.household_id;
+      const links: FamilyLinks = {
+        spouseId: input.spouseId !== undefined ? input.spouseId : moved ? null : row.spouse_id,
+        parentIds: input.parentIds ?? (moved ? [] : row.parent_ids),
+        raisingAlone: input.raisingAlone ?? row.raising_alone,
+      };
+      const linksChanged = moved || input.spouseId !== undefined || input.parentIds !== undefined || input.raisingAlone !== undefined;
+      if (linksChanged) await checkFamily(trx, id, householdId, links);
+      if (moved) await unlinkFromHousehold(trx, id);
       const phone = input.phone === undefined ? undefined : input.phone === null ? null : input.phone.replace(/[\s-]/g, '').replace(/^\+86/, '');
       const updated = await updateSeeker(trx, id, {
         ...(input.name !== undefined ? { name_enc: ctx.pii.encrypt(input.name) } : {}),
@@ -135,6 +161,9 @@ export async function updateJobSeeker(ctx: Ctx, caller: Caller, id: string, inpu
         community_code: communityCode,
         household_id: householdId,
         relationship,
+        parent_ids: links.parentIds,
+        raising_alone: links.raisingAlone,
+        ...(input.ownMinorChildren !== undefined ? { own_minor_children: input.ownMinorChildren } : {}),
         ...(input.education !== undefined ? { education: input.education } : {}),
         ...(input.skills !== undefined ? { skills: input.skills } : {}),
         ...(input.desiredOccupations !== undefined ? { desired_occupations: input.desiredOccupations } : {}),
@@ -148,13 +177,11 @@ export async function updateJobSeeker(ctx: Ctx, caller: Caller, id: string, inpu
         // A changed record no longer matches its import line.
         content_hash: null,
       });
+      if (linksChanged) await (links.spouseId ? linkSpouses(trx, id, links.spouseId) : unlinkSpouse(trx, id));
       return rederiveFor(trx, updated, 'seeker.updated', { offerHours: ctx.env.ZERO_EMPLOYMENT_OFFER_HOURS, previousHouseholdId: row.household_id });
     });
   } catch (err) {
-    if (isUniqueViolation(err, 'job_seekers_one_spouse') || isUniqueViolation(err, 'job_seekers_one_head')) {
-      throw problems.field('body.relationship', 'the household already has one');
-    }
-    throw err;
+    throw membershipConflict(err) ?? err;
   }
 }
 
