@@ -8,6 +8,7 @@ import * as escalations from './2026-11-29-60-escalations.ts';
 import * as importHouseholds from './2026-11-29-70-import-households.ts';
 import * as retention from './2026-11-29-80-retention.ts';
 import * as householdLinks from './2026-12-08-10-household-links.ts';
+import * as standardCollection from './2026-12-08-11-standard-collection.ts';
 
 /** In order of their names; never edit one that has shipped. */
 export const migrations: MigrationSet = {
@@ -20,4 +21,5 @@ export const migrations: MigrationSet = {
   '2026-11-29-70-import-households': importHouseholds,
   '2026-11-29-80-retention': retention,
   '2026-12-08-10-household-links': householdLinks,
+  '2026-12-08-11-standard-collection': standardCollection,
 };

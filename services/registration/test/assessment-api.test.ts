@@ -141,3 +141,17 @@ t.test('a couple out of work all year with a working son is not covered; re-empl
   t.ok((await svc.app.inject({ url: `/v1/job-seekers/${wife.id}`, headers })).json().hardshipCategories.includes('DUAL_UNEMPLOYED'), 'dual again');
   t.match(await covered(), { numerator: 1, denominator: 2 }, 'one of the couple re-employed during the period');
 });
+
+t.test('registration through the system is network entry and information collection', async (t) => {
+  const svc = await build(t);
+  const headers = { authorization: `Bearer ${svc.token(['seekers:write', 'seekers:read', 'assessment:read'])}` };
+  const registered = await svc.app.inject({
+    method: 'POST', url: '/v1/job-seekers', headers,
+    payload: { idNumber: makeIdNumber('320508', '1980-08-08', 411, 'female'), name: '刘芳', communityCode: COMMUNITY, education: 'college' },
+  });
+  t.equal(registered.statusCode, 201, registered.body);
+  const res = await svc.app.inject({ url: `/v1/assessments/communities/${COMMUNITY}?period=${currentPeriod()}`, headers });
+  const criteria = Object.fromEntries(res.json().criteria.map((c: { id: string }) => [c.id, c]));
+  for (const id of ['info-collection-rate', 'network-entry-rate']) t.match(criteria[id], { numerator: 1, denominator: 1, passed: true }, `${id}: no redundant record needed`);
+  t.match(criteria['visit-rate'], { numerator: 0, denominator: 1 }, 'a visit is still a visit');
+});

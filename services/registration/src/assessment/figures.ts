@@ -83,8 +83,9 @@ async function seekerFigures(db: Db, prefixes: string[], b: PeriodBounds): Promi
       count(*) filter (where registered) as registered,
       count(*) filter (where status_at_end = 'unemployed') as unemployed_at_end,
       count(*) filter (where registered and sr.visited) as visited,
-      count(*) filter (where registered and sr.info_collected) as info_collected,
-      count(*) filter (where registered and sr.network_entered) as network_entered,
+      -- The year's collection and entry (what a yearly re-collection asks): the registration itself, or a record.
+      count(*) filter (where registered and (sr.info_collected or created_at >= ${b.yearStart}::timestamptz)) as info_collected,
+      count(*) filter (where registered and (sr.network_entered or created_at >= ${b.yearStart}::timestamptz)) as network_entered,
       count(*) filter (where registered and sr.guided) as guided
     from t
     left join (
