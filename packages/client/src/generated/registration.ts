@@ -60,7 +60,7 @@ export interface paths {
         };
         /** The current standard of a community type */
         get: operations["getAssessmentStandard"];
-        /** Change a community type’s targets (a new version; assessments already made keep theirs) */
+        /** Change a community type’s targets or collection rule (a new version; assessments already made keep theirs) */
         put: operations["changeAssessmentStandard"];
         post?: never;
         delete?: never;
@@ -526,6 +526,14 @@ export interface components {
                 period: string;
             }[];
         };
+        AssessmentCollectionRule: {
+            /** @description Registration through the system is network entry and information collection. true: a person registered in an earlier year counts in a year only with an info-collection (network-entry) record made in it */
+            yearlyRecollection: boolean;
+        };
+        AssessmentCollectionRuleInput: {
+            /** @description Registration through the system is network entry and information collection. true: a person registered in an earlier year counts in a year only with an info-collection (network-entry) record made in it */
+            yearlyRecollection: boolean;
+        };
         AssessmentSample: {
             communities?: string[];
             contacts?: {
@@ -593,6 +601,7 @@ export interface components {
         AssessmentStandardVersion: {
             changedAt: string;
             changedBy: string;
+            collection: components["schemas"]["AssessmentCollectionRule"];
             /** @enum {string} */
             communityType: "old-city" | "new-city" | "town" | "village";
             note: string | null;
@@ -622,6 +631,8 @@ export interface components {
             "zero-employment-households": number;
         };
         ChangeAssessmentStandardInput: {
+            /** @description Left out: the current version’s */
+            collection?: components["schemas"]["AssessmentCollectionRuleInput"];
             note?: string;
             targets: components["schemas"]["AssessmentTargetsInput"];
         };
@@ -735,6 +746,12 @@ export interface components {
             createdAt: string;
             /** @description Members employed or in flexible work, plus the other employed members */
             employedMembers: number;
+            /** @description The members each household category rests on: one entry per couple, per single parent, else one */
+            hardshipBasis: {
+                /** @enum {string} */
+                category: "ZERO_EMPLOYMENT_HOUSEHOLD" | "DUAL_UNEMPLOYED" | "DUAL_LAID_OFF" | "SINGLE_PARENT" | "OLDER_4050" | "MINIMUM_LIVELIHOOD" | "DISABLED" | "LONG_TERM_UNEMPLOYED";
+                memberIds: string[];
+            }[];
             hardshipCategories: ("ZERO_EMPLOYMENT_HOUSEHOLD" | "DUAL_UNEMPLOYED" | "DUAL_LAID_OFF" | "SINGLE_PARENT" | "OLDER_4050" | "MINIMUM_LIVELIHOOD" | "DISABLED" | "LONG_TERM_UNEMPLOYED")[];
             /** Format: uuid */
             id: string;
@@ -747,10 +764,18 @@ export interface components {
                 id: string;
                 /** @description Masked unless the caller holds pii:read */
                 name: string;
-                relationship: ("head" | "spouse" | "child" | "parent" | "other") | null;
+                parentIds: string[];
+                relationship: ("head" | "spouse" | "child" | "child-in-law" | "grandchild" | "parent" | "sibling" | "other") | null;
+                spouseId: string | null;
                 /** @enum {string} */
                 status: "unemployed" | "employed" | "flexible" | "withdrawn";
             }[];
+            minimumLivelihood: {
+                /** @description Masked unless the caller holds pii:read */
+                certificateNumber: string;
+                /** Format: date */
+                since: string;
+            } | null;
             minorChildren: number;
             otherEmployedMembers: number;
             singleParent: boolean;
@@ -818,9 +843,13 @@ export interface components {
             minimumLivelihood: boolean;
             /** @description Masked unless the caller holds pii:read */
             name: string;
+            ownMinorChildren: number;
+            parentIds: string[];
             phone: string | null;
-            relationship: ("head" | "spouse" | "child" | "parent" | "other") | null;
+            raisingAlone: boolean;
+            relationship: ("head" | "spouse" | "child" | "child-in-law" | "grandchild" | "parent" | "sibling" | "other") | null;
             skills: string[];
+            spouseId: string | null;
             /** @enum {string} */
             status: "unemployed" | "employed" | "flexible" | "withdrawn";
             statusSince: string | null;
@@ -1737,7 +1766,20 @@ export interface operations {
                     /** @example 320508024043 */
                     communityCode: string;
                     /**
-                     * @description Children under 18 living in the household
+                     * @description The household’s minimum-livelihood certificate (低保户); every member then holds MINIMUM_LIVELIHOOD. null: none recorded
+                     * @default null
+                     */
+                    minimumLivelihood?: {
+                        /** @description The minimum-livelihood certificate number (低保证号): personal information, stored encrypted */
+                        certificateNumber: string;
+                        /**
+                         * Format: date
+                         * @description The date the minimum livelihood was granted, YYYY-MM-DD
+                         */
+                        since: string;
+                    } | null;
+                    /**
+                     * @description The head's children under 18 living in the household
                      * @default 0
                      */
                     minorChildren?: number;
@@ -1746,7 +1788,10 @@ export interface operations {
                      * @default 0
                      */
                     otherEmployedMembers?: number;
-                    /** @default false */
+                    /**
+                     * @description The head is a single parent (members in other generations say so on their own record: raisingAlone)
+                     * @default false
+                     */
                     singleParent?: boolean;
                 };
             };
@@ -1839,6 +1884,16 @@ export interface operations {
                 "application/json": {
                     /** @example 320508024043 */
                     communityCode?: string;
+                    /** @description The household’s minimum-livelihood certificate (低保户); every member then holds MINIMUM_LIVELIHOOD. null: none recorded */
+                    minimumLivelihood?: {
+                        /** @description The minimum-livelihood certificate number (低保证号): personal information, stored encrypted */
+                        certificateNumber: string;
+                        /**
+                         * Format: date
+                         * @description The date the minimum livelihood was granted, YYYY-MM-DD
+                         */
+                        since: string;
+                    } | null;
                     minorChildren?: number;
                     otherEmployedMembers?: number;
                     singleParent?: boolean;
@@ -1966,15 +2021,26 @@ export interface operations {
                      */
                     minimumLivelihood?: boolean;
                     name: string;
+                    /** @description The person’s own children under 18 living in the household who are not registered seekers */
+                    ownMinorChildren?: number;
+                    /** @description The member ids of the person’s parents in the same household */
+                    parentIds?: string[];
                     /** @example 13812345678 */
                     phone?: string;
+                    /** @description Single, divorced or widowed, raising their children without a spouse in the household */
+                    raisingAlone?: boolean;
                     /**
                      * @description Relation to the head of the household; required with householdId
                      * @enum {string}
                      */
-                    relationship?: "head" | "spouse" | "child" | "parent" | "other";
+                    relationship?: "head" | "spouse" | "child" | "child-in-law" | "grandchild" | "parent" | "sibling" | "other";
                     /** @default [] */
                     skills?: string[];
+                    /**
+                     * Format: uuid
+                     * @description The member id of the spouse in the same household; stored on both spouses
+                     */
+                    spouseId?: string;
                     /**
                      * Format: date
                      * @description Defaults to the registration date
@@ -2083,9 +2149,16 @@ export interface operations {
                     laidOff?: boolean;
                     minimumLivelihood?: boolean;
                     name?: string;
+                    /** @description The person’s own children under 18 living in the household who are not registered seekers */
+                    ownMinorChildren?: number;
+                    /** @description The member ids of the person’s parents in the same household */
+                    parentIds?: string[];
                     phone?: string | null;
-                    relationship?: ("head" | "spouse" | "child" | "parent" | "other") | null;
+                    /** @description Single, divorced or widowed, raising their children without a spouse in the household */
+                    raisingAlone?: boolean;
+                    relationship?: ("head" | "spouse" | "child" | "child-in-law" | "grandchild" | "parent" | "sibling" | "other") | null;
                     skills?: string[];
+                    spouseId?: string | null;
                     unemployedSince?: string | null;
                     willingToWork?: boolean;
                 };
