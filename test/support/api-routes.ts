@@ -270,6 +270,9 @@ export async function serviceUnderTest(t: TestLike, name: string, env: Record<st
     creditCode: () => creditCode(),
     householdId: () => OMIT,
     relationship: () => OMIT,
+    // Links name other members of a household, which the example joins none of.
+    spouseId: () => OMIT,
+    parentIds: () => OMIT,
     employerName: () => OMIT,
     // A seeker is registered unemployed: the change that can follow.
     status: () => 'employed',

@@ -1770,7 +1770,10 @@ export interface operations {
                      * @default null
                      */
                     minimumLivelihood?: {
-                        /** @description The minimum-livelihood certificate number (低保证号): personal information, stored encrypted */
+                        /**
+                         * @description The minimum-livelihood certificate number (低保证号): personal information, stored encrypted
+                         * @example 苏民低保2024第001234号
+                         */
                         certificateNumber: string;
                         /**
                          * Format: date
@@ -1886,7 +1889,10 @@ export interface operations {
                     communityCode?: string;
                     /** @description The household’s minimum-livelihood certificate (低保户); every member then holds MINIMUM_LIVELIHOOD. null: none recorded */
                     minimumLivelihood?: {
-                        /** @description The minimum-livelihood certificate number (低保证号): personal information, stored encrypted */
+                        /**
+                         * @description The minimum-livelihood certificate number (低保证号): personal information, stored encrypted
+                         * @example 苏民低保2024第001234号
+                         */
                         certificateNumber: string;
                         /**
                          * Format: date

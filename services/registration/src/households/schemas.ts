@@ -11,7 +11,8 @@ export const certificateNumber = z
   .min(1)
   .max(40)
   .regex(/^[\p{L}\p{N}()（）〔〕[\]/-]+$/u, 'letters, digits, brackets, / and - only')
-  .describe('The minimum-livelihood certificate number (低保证号): personal information, stored encrypted');
+  .describe('The minimum-livelihood certificate number (低保证号): personal information, stored encrypted')
+  .meta({ example: '苏民低保2024第001234号' });
 
 const minimumLivelihood = z
   .strictObject({
