@@ -109,7 +109,7 @@ t.test('a period outside the years 2000 to 2100 is a 400 naming it, wherever a p
 t.test('a couple out of work all year with a working son is not covered; re-employing one of the couple covers it, in the assessment and the ledger alike', async (t) => {
   const { svc, headers, post, earlier, period } = await writer(t);
   const person = (birthDate: string, gender: 'male' | 'female', n: number, extra: Record<string, unknown>) => ({
-    idNumber: makeIdNumber('320508', birthDate, n, gender), name: '王建華', communityCode: COMMUNITY, education: 'junior-secondary', ...extra,
+    idNumber: makeIdNumber('320508', birthDate, n, gender), name: '王建华', communityCode: COMMUNITY, education: 'junior-secondary', ...extra,
   });
 
   const household = await post('/v1/households', { communityCode: COMMUNITY });
