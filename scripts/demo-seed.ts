@@ -57,7 +57,13 @@ export async function seedDemoCity(o: DemoSeedOptions): Promise<DemoSeedResult> 
   let households = 0;
   for (const h of city.households()) {
     households += 1;
-    for (const m of h.members) rows.push(JSON.stringify({ ...m.registration, householdKey: h.key, ...h.registration, communityCode: m.registration.communityCode }));
+    // The import's row: the household's fields flat, the certificate as two columns, the spouse by identity number.
+    const { minimumLivelihood, ...household } = h.registration;
+    const certificate = minimumLivelihood ? { minimumLivelihoodCertificate: minimumLivelihood.certificateNumber, minimumLivelihoodSince: minimumLivelihood.since } : {};
+    for (const m of h.members) {
+      const spouse = h.members.find((s) => s.key === m.spouseKey);
+      rows.push(JSON.stringify({ ...m.registration, householdKey: h.key, ...household, ...certificate, ...(spouse ? { spouseIdNumber: spouse.registration.idNumber } : {}), communityCode: m.registration.communityCode }));
+    }
   }
   const imported = await send(registration, 'POST', '/v1/job-seekers/import', rows.join('\n'), 'application/x-ndjson');
   if (imported.status !== 200) throw new Error(`the import answered ${imported.status}: ${JSON.stringify(imported.json).slice(0, 300)}`);

@@ -31,6 +31,10 @@ t.test('empty services get a demo city with households, vacancies, bases and a c
   const count = async (pool: pg.Pool, sql: string) => (await pool.query<{ n: number }>(sql)).rows[0]!.n;
   t.equal(await count(reg.ctx.database.pool, "select count(*)::int as n from households where hardship_categories <> '{}'") > 0, true, 'households carry derived hardship');
   t.equal(await count(match.ctx.database.pool, 'select count(*)::int as n from seekers'), 80, "matching's projection holds every seeker");
+  const certified = await count(reg.ctx.database.pool, 'select count(*)::int as n from households where minimum_livelihood_certificate_enc is not null');
+  t.ok(certified > 0, `${certified} households hold a minimum-livelihood certificate`);
+  const uncovered = "select count(*)::int as n from job_seekers s join households h on h.id = s.household_id where h.minimum_livelihood_certificate_enc is not null and not 'MINIMUM_LIVELIHOOD' = any(s.hardship_categories)";
+  t.equal(await count(reg.ctx.database.pool, uncovered), 0, 'every member of those holds MINIMUM_LIVELIHOOD');
 
   // A newcomer's first request: someone's matches, explained.
   const { rows } = await reg.ctx.database.pool.query<{ id: string }>('select id from job_seekers order by id');

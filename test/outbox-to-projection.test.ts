@@ -7,6 +7,7 @@ import { projectionHandlers } from '../services/matching/src/projection/handlers
 import { build as buildRegistration } from '../services/registration/test/helper.ts';
 import { build as buildMatching } from '../services/matching/test/helper.ts';
 import { makeIdNumber } from '@reemploy/domain';
+import { deliver, vacancy as matchingVacancy } from '../services/matching/test/fixtures.ts';
 import { post, seekerPayload } from './helper.ts';
 
 t.test('a seeker registered in registration reaches matching within a second', async (t) => {
@@ -130,4 +131,34 @@ t.test("matching holds each member's own hardship categories, as registration de
   t.ok(motherCategories.includes('SINGLE_PARENT') && !sonCategories.includes('SINGLE_PARENT'), `registration: mother ${motherCategories}, son ${sonCategories}`);
   t.same(await projected(mother.json().id), motherCategories);
   t.same(await projected(son.json().id), sonCategories, 'the son is not offered posts reserved for single parents');
+});
+
+t.test("the son of a minimum-livelihood household reaches matching with MINIMUM_LIVELIHOOD, and the posts reserved for 低保 households with him", async (t) => {
+  const registration = await buildRegistration(t);
+  const matching = await buildMatching(t, { env: { MATCHER_REFRESH_MS: '0' } });
+  const writer = registration.token(['seekers:write', 'seekers:read']);
+  const household = await post(registration.app, '/v1/households', writer, {
+    communityCode: '320508024043',
+    otherEmployedMembers: 1,
+    minimumLivelihood: { certificateNumber: '苏民低保2024第000321号', since: '2024-02-01' },
+  });
+  t.equal(household.statusCode, 201, household.body);
+  // Neither carries a flag of his own: the household holds the certificate.
+  const father = await post(registration.app, '/v1/job-seekers', writer, seekerPayload(7, { householdId: household.json().id, relationship: 'head' }));
+  const son = await post(registration.app, '/v1/job-seekers', writer, seekerPayload(8, { householdId: household.json().id, relationship: 'child', idNumber: makeIdNumber('320508', '1996-07-01', 141, 'male') }));
+  t.equal(son.statusCode, 201, son.body);
+  t.equal(father.statusCode, 201, father.body);
+  const rows = await registration.ctx.db.selectFrom('outbox').selectAll().orderBy('seq').execute();
+  for (const row of rows) {
+    const envelope = { id: row.id, type: row.type, version: row.version, producer: 'registration', seq: row.seq, subject: row.subject, occurredAt: row.occurred_at.toISOString(), payload: row.payload };
+    await applyEvent(matching.ctx.db, projectionHandlers(), envelope);
+  }
+  const projected = await matching.ctx.db.selectFrom('seekers').select('hardship_categories').where('seeker_id', '=', son.json().id).executeTakeFirstOrThrow();
+  t.ok(projected.hardship_categories.includes('MINIMUM_LIVELIHOOD'), `projected: ${projected.hardship_categories}`);
+
+  const reserved = matchingVacancy({ reservedFor: ['MINIMUM_LIVELIHOOD'], kind: 'public-welfare' });
+  await deliver(matching.ctx, 'vacancy.created', reserved);
+  const matches = await matching.app.inject({ url: `/v1/job-seekers/${son.json().id}/matches`, headers: { authorization: `Bearer ${matching.token(['matching:read'])}` } });
+  t.equal(matches.statusCode, 200, matches.body);
+  t.ok(matches.json().items.some((m: { vacancyId: string }) => m.vacancyId === reserved.vacancyId), 'the post reserved for 低保 households is among his matches');
 });

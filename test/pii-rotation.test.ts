@@ -91,6 +91,13 @@ t.test('PII key rotation without downtime: written under A, readable under B+A, 
     t.equal(res.statusCode, 201, res.body);
     expected.set(res.json().id, { idNumber: payload.idNumber, name: payload.name, phone: (payload as { phone?: string }).phone ?? null });
   }
+  const certified = await regA.app.inject({
+    method: 'POST',
+    url: '/v1/households',
+    headers: regA.headers,
+    payload: { communityCode: '320508024043', minimumLivelihood: { certificateNumber: '苏民低保2024第000555号', since: '2024-01-01' } },
+  });
+  t.equal(certified.statusCode, 201, certified.body);
   const sub = await regA.app.inject({ method: 'POST', url: '/v1/webhooks/subscriptions', headers: regA.headers, payload: { url: 'https://hooks.example.com/reemploy', secret: 'a-webhook-secret-of-some-length', eventTypes: ['seeker.re-employed'] } });
   t.equal(sub.statusCode, 201, sub.body);
   const employerIds: string[] = [];
@@ -101,7 +108,7 @@ t.test('PII key rotation without downtime: written under A, readable under B+A, 
   }
   const regDef = registration as unknown as AnyDef;
   const jobsDef = jobPostings as unknown as AnyDef;
-  t.same(await keyIdsIn(reg.ctx, regDef), { 'v2.ka': 23 * 2 + [...expected.values()].filter((e) => e.phone).length + 1 }, 'registration: identity numbers, names, phones and the webhook secret under A');
+  t.same(await keyIdsIn(reg.ctx, regDef), { 'v2.ka': 23 * 2 + [...expected.values()].filter((e) => e.phone).length + 2 }, 'registration: identity numbers, names, phones, a certificate number and the webhook secret under A');
   t.same(await keyIdsIn(jobs.ctx, jobsDef), { 'v2.ka': 6 }, 'job-postings: contact names and phones under A');
 
   // The services restart with B current and A retired: everything still reads.
@@ -143,11 +150,12 @@ t.test('PII key rotation without downtime: written under A, readable under B+A, 
   t.ok(progress.length >= 6, `in batches (${progress.length})`);
   t.match(result.tables, [
     { table: 'job_seekers', rotated: 23, bound: 0 },
+    { table: 'households', rotated: 1, bound: 0, total: 1 },
     { table: 'webhook_subscriptions', rotated: 1, bound: 0, total: 1 },
   ]);
   const rawB = await keyIdsIn(regB.ctx, regDef);
   t.same(Object.keys(rawB), ['v2.kb'], `the raw table holds every value under B (${rawB['v2.kb']})`);
-  t.same((await rotatePiiKeys(regB.ctx, encryptedColumnsOf(regDef))).tables.map((x) => x.rotated), [0, 0], 'running again changes nothing (resumable, idempotent)');
+  t.same((await rotatePiiKeys(regB.ctx, encryptedColumnsOf(regDef))).tables.map((x) => x.rotated), [0, 0, 0], 'running again changes nothing (resumable, idempotent)');
 
   // job-postings through the command operators run.
   // The service's own role and keys under its prefixed names, as operators give them for several services at once.
@@ -162,6 +170,8 @@ t.test('PII key rotation without downtime: written under A, readable under B+A, 
   // B alone: A can be removed from the configuration.
   const regOnlyB = await restart(t, regDef, reg.ctx, underB);
   for (const [id, pii] of expected) t.same(await readSeeker(regOnlyB.app, regOnlyB.headers, id), pii, `seeker ${id.slice(0, 8)} readable under B alone`);
+  const household = await regOnlyB.app.inject({ url: `/v1/households/${certified.json().id}`, headers: regOnlyB.headers });
+  t.equal(household.json().minimumLivelihood.certificateNumber, '苏民低保2024第000555号', 'the certificate number reads under B alone');
   const subscription = (await regOnlyB.ctx.database.pool.query('select id, secret_enc from webhook_subscriptions')).rows[0];
   t.equal(regOnlyB.ctx.pii.decrypt(subscription.secret_enc, secretPlace(subscription.id)), 'a-webhook-secret-of-some-length', 'the webhook secret decrypts under B alone');
   const again = await regOnlyB.app.inject({ method: 'POST', url: '/v1/job-seekers', headers: regOnlyB.headers, payload: seekerPayload(502) });
@@ -232,11 +242,12 @@ t.test('values written before binding: refused by default, read while PII_READ_U
     remaining: 0,
     tables: [
       { table: 'job_seekers', total: 4, rotated: 4, bound: 10 },
+      { table: 'households', total: 0, rotated: 0, bound: 0 },
       { table: 'webhook_subscriptions', total: 1, rotated: 1, bound: 1 },
     ],
   });
   t.same(await keyIdsIn(reg.ctx, regDef), { 'v2.ka': 11 }, 'every value bound, under the same key');
-  t.same((await rotatePiiKeys(upgrading.ctx, encryptedColumnsOf(regDef))).tables.map((x) => x.rotated), [0, 0], 'a second run finds nothing');
+  t.same((await rotatePiiKeys(upgrading.ctx, encryptedColumnsOf(regDef))).tables.map((x) => x.rotated), [0, 0, 0], 'a second run finds nothing');
 
   const after = await restart(t, regDef, reg.ctx, underA);
   for (const [id, pii] of expected) t.same(await readSeeker(after.app, after.headers, id), pii, 'read with PII_READ_UNBOUND off again');

@@ -272,6 +272,9 @@ export async function serviceUnderTest(t: TestLike, name: string, env: Record<st
     relationship: () => OMIT,
     // The default of the person's gender (the bodies' identity numbers are men's and women's).
     retirementScheme: () => OMIT,
+    // Links name other members of a household, which the example joins none of.
+    spouseId: () => OMIT,
+    parentIds: () => OMIT,
     employerName: () => OMIT,
     // A seeker is registered unemployed: the change that can follow.
     status: () => 'employed',

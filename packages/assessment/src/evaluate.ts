@@ -1,4 +1,4 @@
-import { CRITERIA, CRITERION_IDS, type CriterionId, type CriterionKind, type StandardTargets } from './standard.ts';
+import { CRITERIA, CRITERION_IDS, REPORT_COLLECTION, type CollectionRule, type CriterionId, type CriterionKind, type StandardTargets } from './standard.ts';
 
 /**
  * What the standard reads about one community for one period (the year up to a month).
@@ -22,7 +22,9 @@ export interface CommunityFigures {
   /** Registered unemployed at any time in the period: the base of the service rates. */
   registeredUnemployed: number;
   visited: number;
+  /** Of those, registered during the year or with an info-collection record in it (a yearly re-collection). */
   infoCollected: number;
+  /** Of those, registered during the year or with a network-entry record in it (a yearly re-collection). */
   networkEntered: number;
   guided: number;
 }
@@ -44,14 +46,15 @@ export interface Evaluation {
   criteria: CriterionResult[];
 }
 
-const MEASURES: Record<CriterionId, (f: CommunityFigures) => [number, number]> = {
+const MEASURES: Record<CriterionId, (f: CommunityFigures, collection: CollectionRule) => [number, number]> = {
   'reemployment-rate': (f) => [f.reemployed, f.ableAndWilling],
   'reemployment-rate-4050': (f) => [f.reemployed4050, f.ableAndWilling4050],
   'dual-households-covered': (f) => [f.dualHouseholdsCovered, f.dualHouseholds],
   'zero-employment-households': (f) => [f.zeroEmploymentHouseholdsLeft, f.zeroEmploymentHouseholds],
   'visit-rate': (f) => [f.visited, f.registeredUnemployed],
-  'info-collection-rate': (f) => [f.infoCollected, f.registeredUnemployed],
-  'network-entry-rate': (f) => [f.networkEntered, f.registeredUnemployed],
+  // Everyone registered was entered and collected by the registration itself, unless the standard asks again every year.
+  'info-collection-rate': (f, c) => [c.yearlyRecollection ? f.infoCollected : f.registeredUnemployed, f.registeredUnemployed],
+  'network-entry-rate': (f, c) => [c.yearlyRecollection ? f.networkEntered : f.registeredUnemployed, f.registeredUnemployed],
   'guidance-rate': (f) => [f.guided, f.registeredUnemployed],
 };
 
@@ -80,10 +83,10 @@ function checkFigure(name: string, value: number): void {
 }
 
 /** Evaluates a community's figures against a standard; it passes when every criterion passes. */
-export function evaluate(figures: CommunityFigures, targets: StandardTargets): Evaluation {
+export function evaluate(figures: CommunityFigures, targets: StandardTargets, collection: CollectionRule = REPORT_COLLECTION): Evaluation {
   for (const [name, value] of Object.entries(figures)) checkFigure(name, value);
   const criteria = CRITERION_IDS.map((id): CriterionResult => {
-    const [numerator, denominator] = MEASURES[id](figures);
+    const [numerator, denominator] = MEASURES[id](figures, collection);
     if (numerator > denominator) throw new RangeError(`${id}: numerator ${numerator} exceeds denominator ${denominator}`);
     const definition = CRITERIA[id];
     const target = targets[id];

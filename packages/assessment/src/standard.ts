@@ -68,14 +68,14 @@ export const CRITERIA: Record<CriterionId, CriterionDefinition> = {
     id: 'info-collection-rate',
     kind: 'min-percent',
     label: '信息采集率',
-    numerator: 'registered unemployed whose information was collected in the year',
+    numerator: 'registered unemployed whose information was collected: registered through the system (with a yearly re-collection: registered in the year, or an info-collection record in it)',
     denominator: 'registered unemployed during the year',
   },
   'network-entry-rate': {
     id: 'network-entry-rate',
     kind: 'min-percent',
     label: '網絡錄入率',
-    numerator: 'registered unemployed entered into the network in the year',
+    numerator: 'registered unemployed entered into the network: registered through the system (with a yearly re-collection: registered in the year, or a network-entry record in it)',
     denominator: 'registered unemployed during the year',
   },
   'guidance-rate': {
@@ -101,6 +101,19 @@ export const REPORT_TARGETS: StandardTargets = {
   'network-entry-rate': 100,
   'guidance-rate': 100,
 };
+
+/**
+ * What a standard asks of information collection and network entry. Registration through the system
+ * enters the person into the network and collects their information. With `yearlyRecollection`, a
+ * person registered in an earlier year counts in a year only with a record of the criterion's kind
+ * (`info-collection`, `network-entry`) made in it.
+ */
+export interface CollectionRule {
+  yearlyRecollection: boolean;
+}
+
+/** The report asks for collection and entry once (信息采集率、网络录入率 100%), not again every year. */
+export const REPORT_COLLECTION: CollectionRule = { yearlyRecollection: false };
 
 export { COMMUNITY_TYPES, type CommunityType };
 

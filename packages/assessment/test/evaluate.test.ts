@@ -1,6 +1,7 @@
 import t from 'tap';
 import {
   CRITERION_IDS,
+  REPORT_COLLECTION,
   REPORT_TARGETS,
   checkTargets,
   defaultStandards,
@@ -31,8 +32,10 @@ function passing(): CommunityFigures {
   };
 }
 
-function criterion(figures: CommunityFigures, id: CriterionId) {
-  const found = evaluate(figures, REPORT_TARGETS).criteria.find((c) => c.id === id);
+const YEARLY = { yearlyRecollection: true };
+
+function criterion(figures: CommunityFigures, id: CriterionId, collection = YEARLY) {
+  const found = evaluate(figures, REPORT_TARGETS, collection).criteria.find((c) => c.id === id);
   if (!found) throw new Error(id);
   return found;
 }
@@ -90,6 +93,15 @@ for (const [id, field] of [
     t.equal(criterion(passing(), id).passed, true);
   });
 }
+
+t.test('information collection and network entry: registration is both, unless the standard asks again every year', async (t) => {
+  const nobodyRecorded = { ...passing(), infoCollected: 0, networkEntered: 0 };
+  for (const id of ['info-collection-rate', 'network-entry-rate'] as const) {
+    t.match(criterion(nobodyRecorded, id, REPORT_COLLECTION), { numerator: 1200, denominator: 1200, passed: true }, `${id}: everyone registered counts`);
+    t.match(criterion(nobodyRecorded, id, YEARLY), { numerator: 0, denominator: 1200, passed: false }, `${id}: with a yearly re-collection, only the year's`);
+  }
+  t.equal(evaluate(nobodyRecorded, REPORT_TARGETS).passed, true, "the report's standard by default");
+});
 
 t.test('floating point cannot tip a boundary', async (t) => {
   // 0.1 + 0.7 style traps: 7/10 against 70, 57/100 against 57, 29/100 against 29.

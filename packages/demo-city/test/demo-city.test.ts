@@ -81,7 +81,7 @@ t.test('each retirement scheme has people on both sides of its retirement date, 
 t.test('households: couples, single parents and zero-employment households, categories derived', async (t) => {
   const kinds = new Map<string, number>();
   for (const h of households) kinds.set(h.kind, (kinds.get(h.kind) ?? 0) + 1);
-  t.equal(kinds.size, 5);
+  t.equal(kinds.size, 7);
   const couples = households.filter((h) => h.members.some((m) => m.registration.relationship === 'spouse'));
   t.ok(couples.length > 0.08 * households.length, 'couples with both spouses registered');
   t.ok(couples.every((h) => h.hardshipCategories.includes('DUAL_UNEMPLOYED')));
@@ -91,6 +91,26 @@ t.test('households: couples, single parents and zero-employment households, cate
   t.ok(zero.length > 0.01 * households.length && zero.length < 0.15 * households.length, `zero-employment ${zero.length}/${households.length}`);
   t.ok(zero.every((h) => h.registration.otherEmployedMembers === 0));
   t.ok(households.every((h) => h.members.every((m) => m.registration.communityCode === h.registration.communityCode)));
+});
+
+t.test('households of three generations: the younger couple is dual on its own; single parents in their parents\' household', async (t) => {
+  const three = households.filter((h) => h.kind === 'three-generations' && h.members.length >= 2);
+  t.ok(three.length > 0.02 * households.length, `${three.length} households of three generations`);
+  for (const h of three) {
+    const later = h.members.find((m) => m.spouseKey);
+    t.ok(later && h.members.some((m) => m.key === later.spouseKey && m.registration.relationship === 'child'), 'the child-in-law names the child as spouse');
+    t.ok(h.members.filter((m) => m.key === later?.key || m.key === later?.spouseKey).every((m) => m.engine.hardshipCategories.includes('DUAL_UNEMPLOYED')));
+  }
+  const withParents = households.filter((h) => h.kind === 'single-parent-with-parents');
+  t.ok(withParents.length > 0 && withParents.every((h) => h.members[0]!.registration.relationship === 'child' && h.members[0]!.engine.hardshipCategories.includes('SINGLE_PARENT')));
+});
+
+t.test('minimum livelihood is held by the household, with its certificate: every member holds it', async (t) => {
+  const certified = households.filter((h) => h.registration.minimumLivelihood);
+  t.ok(certified.length > 0.01 * households.length, `${certified.length} households with a certificate`);
+  t.ok(certified.every((h) => /^苏民低保\d{4}第\d{6}号$/.test(h.registration.minimumLivelihood!.certificateNumber) && h.registration.minimumLivelihood!.since < '2026-01-01'));
+  t.ok(certified.every((h) => h.members.every((m) => m.engine.hardshipCategories.includes('MINIMUM_LIVELIHOOD') && !m.registration.minimumLivelihood)));
+  t.ok(households.filter((h) => !h.registration.minimumLivelihood).every((h) => h.members.every((m) => !m.engine.hardshipCategories.includes('MINIMUM_LIVELIHOOD'))));
 });
 
 t.test('skills and desired occupations come from the taxonomy, by occupation', async (t) => {

@@ -20,7 +20,8 @@ export function educationRank(level: EducationLevel): number {
   return EDUCATION_LEVELS.indexOf(level);
 }
 
-export const RELATIONSHIPS = ['head', 'spouse', 'child', 'parent', 'other'] as const;
+/** Relation to the head of the household (SPEC §7); `spouse` is the head's spouse, other couples are linked by `spouseId`. */
+export const RELATIONSHIPS = ['head', 'spouse', 'child', 'child-in-law', 'grandchild', 'parent', 'sibling', 'other'] as const;
 export type Relationship = (typeof RELATIONSHIPS)[number];
 
 export const SEEKER_STATUSES = ['unemployed', 'employed', 'flexible', 'withdrawn'] as const;

@@ -1,16 +1,15 @@
 /**
- * Hardship categories (就業困難群體, SPEC §3), derived for a whole household
+ * Hardship categories (就业困难群体, SPEC §3), derived for a whole household
  * at a reference instant, on its date in the city's calendar. Pure: the
  * services store the result and re-derive it whenever a member, the household
  * or an employment status changes (and daily, for what the calendar changes).
  */
 import { isOlder4050, isWorkingAge, type AgedPerson } from './age.ts';
 import { addMonths, cityDate } from './calendar.ts';
-import { HARDSHIP_CATEGORIES, type HardshipCategory, type Relationship, type SeekerStatus } from './enums.ts';
+import { HARDSHIP_CATEGORIES, type HardshipCategory, type SeekerStatus } from './enums.ts';
+import { couplesOf, singleParentsOf, type FamilyHousehold, type FamilyMember } from './family.ts';
 
-export interface HardshipMember extends AgedPerson {
-  id: string;
-  relationship: Relationship | null;
+export interface HardshipMember extends AgedPerson, FamilyMember {
   status: SeekerStatus;
   ableToWork: boolean;
   willingToWork: boolean;
@@ -21,16 +20,23 @@ export interface HardshipMember extends AgedPerson {
   unemployedSince: string | null;
 }
 
-export interface HardshipHousehold {
-  singleParent: boolean;
-  minorChildren: number;
+export interface HardshipHousehold extends FamilyHousehold {
   /** Working members who are not registered job seekers. */
   otherEmployedMembers: number;
+  /** The household holds a minimum-livelihood certificate (低保户). */
+  minimumLivelihood?: boolean;
+}
+
+/** Which members a household category rests on: one entry per couple, per single parent, else one. */
+export interface HardshipBasis {
+  category: HardshipCategory;
+  memberIds: string[];
 }
 
 export interface HardshipResult {
   household: HardshipCategory[];
   members: Record<string, HardshipCategory[]>;
+  basis: HardshipBasis[];
 }
 
 export const LONG_TERM_UNEMPLOYED_MONTHS = 12;
@@ -66,19 +72,20 @@ function ordered(set: Set<HardshipCategory>): HardshipCategory[] {
 }
 
 /**
- * Derives the household's categories and each member's.
- * - DUAL_UNEMPLOYED: the head and the spouse are both registered unemployed.
- * - DUAL_LAID_OFF: both laid off and neither re-employed (both still unemployed).
- * - SINGLE_PARENT: a single-parent household with a minor child whose parent (the head) is unemployed.
- * - ZERO_EMPLOYMENT_HOUSEHOLD: at least one working-age member (16 to the retirement date) able and willing to work, and nobody
- *   employed (no member employed or in flexible work, no other employed member).
- * - MINIMUM_LIVELIHOOD is granted per household: any member receiving it marks the household.
- * Household categories go to the members they concern: dual ones to both spouses, single parent to
- * the parent, zero employment to every member.
+ * Derives the household's categories and each member's, and what each household category rests on.
+ * - DUAL_UNEMPLOYED: both spouses of a couple registered unemployed (every couple of the household).
+ * - DUAL_LAID_OFF: both spouses of a couple laid off and neither re-employed (both still unemployed).
+ * - SINGLE_PARENT: a single parent of a minor child in the household, unemployed.
+ * - ZERO_EMPLOYMENT_HOUSEHOLD: at least one working-age member (16 to the retirement date) able and
+ *   willing to work, and nobody employed (no member employed or in flexible work, no other employed member).
+ * - MINIMUM_LIVELIHOOD is granted to a household: with its certificate recorded every member holds it;
+ *   without, the members flagged on their own hold it, and mark the household.
+ * Household categories go to the members they rest on: dual ones to both spouses of the couple, single
+ * parent to the parent, zero employment and a certified minimum livelihood to every member.
  */
 export function deriveHardship(household: HardshipHousehold | null, members: HardshipMember[], at: Date = new Date()): HardshipResult {
   const date = cityDate(at);
-  const result: HardshipResult = { household: [], members: {} };
+  const result: HardshipResult = { household: [], members: {}, basis: [] };
   const perMember = new Map<string, Set<HardshipCategory>>(members.map((m) => [m.id, new Set(categoriesOn(m, date))]));
   if (!household) {
     for (const m of members) result.members[m.id] = ordered(perMember.get(m.id)!);
@@ -88,19 +95,22 @@ export function deriveHardship(household: HardshipHousehold | null, members: Har
   const give = (c: HardshipCategory, to: HardshipMember[]) => {
     hh.add(c);
     for (const m of to) perMember.get(m.id)!.add(c);
+    result.basis.push({ category: c, memberIds: to.map((m) => m.id) });
   };
-  const head = members.find((m) => m.relationship === 'head');
-  const spouse = members.find((m) => m.relationship === 'spouse');
-  if (head && spouse) {
-    if (head.status === 'unemployed' && spouse.status === 'unemployed') give('DUAL_UNEMPLOYED', [head, spouse]);
-    if (head.laidOff && spouse.laidOff && head.status === 'unemployed' && spouse.status === 'unemployed') give('DUAL_LAID_OFF', [head, spouse]);
+  for (const couple of couplesOf(members)) {
+    if (couple.some((m) => m.status !== 'unemployed')) continue;
+    give('DUAL_UNEMPLOYED', couple);
+    if (couple.every((m) => m.laidOff)) give('DUAL_LAID_OFF', couple);
   }
-  if (household.singleParent && household.minorChildren > 0 && head?.status === 'unemployed') give('SINGLE_PARENT', [head]);
+  for (const parent of singleParentsOf(household, members, date)) if (parent.status === 'unemployed') give('SINGLE_PARENT', [parent]);
   const anyEmployed = household.otherEmployedMembers > 0 || members.some((m) => isEmployed(m.status));
   const canWork = members.some((m) => m.status !== 'withdrawn' && m.ableToWork && m.willingToWork && isWorkingAge(m, date));
   if (!anyEmployed && canWork) give('ZERO_EMPLOYMENT_HOUSEHOLD', members);
-  if (members.some((m) => m.minimumLivelihood)) hh.add('MINIMUM_LIVELIHOOD');
+  const flagged = household.minimumLivelihood ? members : members.filter((m) => m.minimumLivelihood);
+  if (household.minimumLivelihood || flagged.length) give('MINIMUM_LIVELIHOOD', flagged);
   result.household = ordered(hh);
+  const rank = (c: HardshipCategory) => HARDSHIP_CATEGORIES.indexOf(c);
+  result.basis.sort((a, b) => rank(a.category) - rank(b.category));
   for (const m of members) result.members[m.id] = ordered(perMember.get(m.id)!);
   return result;
 }

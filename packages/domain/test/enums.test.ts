@@ -13,7 +13,7 @@ import {
 
 // The closed vocabularies of SPEC §3 and §7, value for value: a contract, not an implementation detail.
 t.test('the vocabularies of the core fields', async (t) => {
-  t.same([...RELATIONSHIPS], ['head', 'spouse', 'child', 'parent', 'other']);
+  t.same([...RELATIONSHIPS], ['head', 'spouse', 'child', 'child-in-law', 'grandchild', 'parent', 'sibling', 'other']);
   t.same([...EDUCATION_LEVELS], ['none', 'primary', 'junior-secondary', 'senior-secondary', 'vocational', 'college', 'bachelor', 'postgraduate'], 'least to most schooling');
   t.same([...SEEKER_STATUSES], ['unemployed', 'employed', 'flexible', 'withdrawn']);
   t.same([...AGE_BANDS], ['16-24', '25-34', '35-39', '40-49', '50-59', '60+']);

@@ -111,7 +111,64 @@ t.test('MINIMUM_LIVELIHOOD marks the household; individual categories stay with 
   t.same(r.members, { a: ['MINIMUM_LIVELIHOOD'], b: ['DISABLED'] });
 });
 
+t.test('three generations: every couple of the household, each with what it rests on', async (t) => {
+  // The head (working) and his wife; their son and his wife, both out of work; a grandchild of 17.
+  const head = member('h', { relationship: 'head', birthDate: '1962-03-03', status: 'employed' });
+  const wife = member('w', { relationship: 'spouse', gender: 'female', birthDate: '1974-04-04' });
+  const son = member('s', { relationship: 'child', spouseId: 'd', laidOff: true });
+  const daughterInLaw = member('d', { relationship: 'child-in-law', gender: 'female', spouseId: 's', laidOff: true });
+  const r = deriveHardship(household(), [head, wife, son, daughterInLaw], AT);
+  t.same(r.household, ['DUAL_UNEMPLOYED', 'DUAL_LAID_OFF']);
+  t.same(r.members.s, ['DUAL_UNEMPLOYED', 'DUAL_LAID_OFF']);
+  t.same(r.members.d, ['DUAL_UNEMPLOYED', 'DUAL_LAID_OFF']);
+  t.same(r.members.w, ['OLDER_4050'], 'the working head keeps his own couple out of it');
+  t.same(r.basis, [
+    { category: 'DUAL_UNEMPLOYED', memberIds: ['s', 'd'] },
+    { category: 'DUAL_LAID_OFF', memberIds: ['s', 'd'] },
+  ]);
+  const both = deriveHardship(household(), [{ ...head, status: 'unemployed' }, wife, son, daughterInLaw], AT);
+  t.same(
+    both.basis.filter((b) => b.category === 'DUAL_UNEMPLOYED').map((b) => b.memberIds),
+    [['s', 'd'], ['h', 'w']],
+    'the head and the spouse (who name no spouse) are a couple beside the linked one',
+  );
+  const linked = deriveHardship(household({ otherEmployedMembers: 1 }), [{ ...head, status: 'unemployed', spouseId: 'w' }, { ...wife, spouseId: 'h' }], AT);
+  t.same(linked.basis, [{ category: 'DUAL_UNEMPLOYED', memberIds: ['h', 'w'] }], 'linked once, counted once');
+  const elsewhere = deriveHardship(household({ otherEmployedMembers: 1 }), [member('a', { spouseId: 'gone' }), member('b')], AT);
+  t.same(elsewhere.household, [], 'a spouse who is not a member makes no couple');
+});
+
+t.test('SINGLE_PARENT: any member raising a minor child alone, not only the head', async (t) => {
+  // A single mother recorded as the head's daughter, with a child of 5 who is no job seeker.
+  const head = member('h', { relationship: 'head', birthDate: '1970-01-01', status: 'employed' });
+  const daughter = member('m', { relationship: 'child', gender: 'female', raisingAlone: true, ownMinorChildren: 1 });
+  const r = deriveHardship(household(), [head, daughter], AT);
+  t.same(r.members.m, ['SINGLE_PARENT']);
+  t.same(r.members.h, ['OLDER_4050'], 'not the head');
+  t.same(r.basis, [{ category: 'SINGLE_PARENT', memberIds: ['m'] }]);
+  t.same(deriveHardship(household(), [head, { ...daughter, ownMinorChildren: 0 }], AT).household, [], 'no minor child of her own');
+  t.same(deriveHardship(household(), [head, { ...daughter, raisingAlone: false }], AT).household, [], 'not raising them alone');
+  t.same(deriveHardship(household(), [head, { ...daughter, status: 'employed' }], AT).household, [], 'at work');
+  const married = deriveHardship(household(), [head, { ...daughter, spouseId: 'x' }, member('x', { spouseId: 'm', status: 'employed' })], AT);
+  t.same(married.household, [], 'a spouse in the household: not a single parent');
+  // A registered child of 17 naming her as parent is her minor child; at 18 no longer.
+  const registered = (birthDate: string) => member('c', { relationship: 'grandchild', birthDate, parentIds: ['m'], status: 'employed' });
+  t.same(deriveHardship(household(), [head, { ...daughter, ownMinorChildren: 0 }, registered('2008-06-16')], AT).members.m, ['SINGLE_PARENT'], 'a child of 17');
+  t.same(deriveHardship(household(), [head, { ...daughter, ownMinorChildren: 0 }, registered('2008-06-15')], AT).members.m, [], 'a child of 18 today');
+});
+
+t.test('MINIMUM_LIVELIHOOD of a certified household: every member holds it', async (t) => {
+  const members = [member('a', { relationship: 'head' }), member('b', { relationship: 'child' })];
+  const r = deriveHardship(household({ otherEmployedMembers: 1, minimumLivelihood: true }), members, AT);
+  t.same(r.household, ['MINIMUM_LIVELIHOOD']);
+  t.same(r.members, { a: ['MINIMUM_LIVELIHOOD'], b: ['MINIMUM_LIVELIHOOD'] });
+  t.same(r.basis, [{ category: 'MINIMUM_LIVELIHOOD', memberIds: ['a', 'b'] }]);
+  const flagged = deriveHardship(household({ otherEmployedMembers: 1 }), [member('a', { minimumLivelihood: true }), member('b')], AT);
+  t.same(flagged.members, { a: ['MINIMUM_LIVELIHOOD'], b: [] }, 'without a certificate, the person flagged alone');
+  t.same(flagged.basis, [{ category: 'MINIMUM_LIVELIHOOD', memberIds: ['a'] }]);
+});
+
 t.test('without a household only individual categories apply', async (t) => {
   const r = deriveHardship(null, [member('a', { gender: 'female', birthDate: '1980-01-01', unemployedSince: '2020-01-01' })], AT);
-  t.same(r, { household: [], members: { a: ['OLDER_4050', 'LONG_TERM_UNEMPLOYED'] } });
+  t.same(r, { household: [], members: { a: ['OLDER_4050', 'LONG_TERM_UNEMPLOYED'] }, basis: [] });
 });

@@ -26,11 +26,14 @@ const REDACT = [
   'idNumber',
   'phone',
   'contactPhone',
+  'certificateNumber',
   '*.idNumber',
   '*.phone',
   '*.contactPhone',
+  '*.certificateNumber',
   '*.*.idNumber',
   '*.*.phone',
+  '*.*.certificateNumber',
 ];
 
 /** pino options shared by every service: JSON, redacted, URLs scrubbed. */

@@ -10,6 +10,8 @@ import * as retention from './2026-11-29-80-retention.ts';
 import * as retirementScheme from './2026-12-07-20-retirement-scheme.ts';
 import * as piiAuditRegions from './2026-12-08-10-pii-audit-regions.ts';
 import * as answersWithoutBirthDate from './2026-12-08-11-answers-without-birth-date.ts';
+import * as householdLinks from './2026-12-08-12-household-links.ts';
+import * as standardCollection from './2026-12-08-13-standard-collection.ts';
 
 /** In order of their names; never edit one that has shipped. */
 export const migrations: MigrationSet = {
@@ -24,4 +26,6 @@ export const migrations: MigrationSet = {
   '2026-12-07-20-retirement-scheme': retirementScheme,
   '2026-12-08-10-pii-audit-regions': piiAuditRegions,
   '2026-12-08-11-answers-without-birth-date': answersWithoutBirthDate,
+  '2026-12-08-12-household-links': householdLinks,
+  '2026-12-08-13-standard-collection': standardCollection,
 };

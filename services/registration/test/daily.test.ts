@@ -79,3 +79,18 @@ t.test("the daily job ends it on a woman's retirement date by her scheme, and ke
   await rederiveDailyHardship(svc.ctx, '2036-02-15');
   t.same(await categories(worker), [], 'from her retirement date');
 });
+
+t.test("the daily job ends a single parent's category on the 18th birthday of her only registered child", async (t) => {
+  const svc = await build(t);
+  const api = client(svc);
+  // Next 15 June the son turns 18; today he is 16 or 17.
+  const year = new Date().getUTCFullYear() + 1;
+  const hh = (await api.post('/v1/households', { communityCode: '320508024043', otherEmployedMembers: 1 })).json().id;
+  const mother = (await api.post('/v1/job-seekers', seeker({ idNumber: makeIdNumber('320508', '1985-05-05', 47, 'female'), householdId: hh, relationship: 'head', raisingAlone: true }))).json();
+  const child = await api.post('/v1/job-seekers', seeker({ idNumber: makeIdNumber('320508', `${year - 18}-06-15`, 48, 'male'), householdId: hh, relationship: 'child', parentIds: [mother.id] }));
+  t.equal(child.statusCode, 201, child.body);
+  t.ok((await api.get(`/v1/job-seekers/${mother.id}`)).json().hardshipCategories.includes('SINGLE_PARENT'), 'a son under 18');
+  await rederiveDailyHardship(svc.ctx, `${year}-06-15`);
+  t.notOk((await api.get(`/v1/job-seekers/${mother.id}`)).json().hardshipCategories.includes('SINGLE_PARENT'), 'a son of 18 is no minor child');
+  t.notOk((await api.get(`/v1/households/${hh}`)).json().hardshipCategories.includes('SINGLE_PARENT'));
+});

@@ -123,6 +123,57 @@ t.test('an existing household by id; household fields checked row by row; CSV', 
   t.same([...built.hardshipCategories].sort(), ['SINGLE_PARENT', 'ZERO_EMPLOYMENT_HOUSEHOLD']);
 });
 
+t.test('three generations and a minimum-livelihood certificate in one file: members name their spouse and parents by identity number', async (t) => {
+  const svc = await build(t);
+  const api = client(svc);
+  const certificate = { minimumLivelihoodCertificate: '苏民低保2023第000777号', minimumLivelihoodSince: '2023-05-01' };
+  const son = person(41, '1990-01-01');
+  const rows = [
+    person(40, '1962-01-01', { householdKey: 'HH-3', relationship: 'head', ...certificate }),
+    { ...son, householdKey: 'HH-3', relationship: 'child', ownMinorChildren: 1 },
+    // The wife names her husband, registered on the line before.
+    person(42, '1991-02-02', { householdKey: 'HH-3', relationship: 'child-in-law', spouseIdNumber: son.idNumber }),
+    person(44, '1993-03-03', { householdKey: 'HH-3', relationship: 'other', spouseIdNumber: son.idNumber }),
+    person(45, '1994-04-04', { householdKey: 'HH-4', relationship: 'head', spouseIdNumber: son.idNumber }),
+    person(46, '1995-05-05', { spouseIdNumber: son.idNumber }),
+    person(47, '1996-06-06', { householdKey: 'HH-3', relationship: 'other', spouseIdNumber: person(49, '1980-01-01').idNumber }),
+    person(48, '1997-07-07', { householdKey: 'HH-3', relationship: 'other', ...certificate, minimumLivelihoodSince: '2023-06-01' }),
+  ];
+  const res = await upload(svc, rows);
+  t.equal(res.statusCode, 200, res.body);
+  const report: Report[] = res.json().report;
+  t.same(report.map((r) => (r.status === 'failed' ? `${r.errors![0]!.field}: ${r.errors![0]!.message}` : r.status)), [
+    'created',
+    'created',
+    'created',
+    'spouseIdNumber: is already the spouse of another member',
+    'spouseIdNumber: is not a member of this household',
+    'spouseIdNumber: is about the household: give householdId or householdKey with it',
+    'spouseIdNumber: is not a member of this household',
+    'minimumLivelihoodCertificate: differs from line 1 for the same householdKey',
+  ]);
+  t.notOk(JSON.stringify(report).includes(son.idNumber), 'no identity number in the report');
+  const husband = (await api.get(`/v1/job-seekers/${report[1]!.id}`)).json();
+  t.match(husband, { spouseId: report[2]!.id, ownMinorChildren: 1 });
+  t.ok(husband.hardshipCategories.includes('DUAL_UNEMPLOYED') && husband.hardshipCategories.includes('MINIMUM_LIVELIHOOD'));
+  const household = (await api.get(`/v1/households/${husband.householdId}`)).json();
+  t.same(household.minimumLivelihood, { certificateNumber: '苏民低保2023第000777号', since: '2023-05-01' });
+  t.same(household.hardshipBasis.find((b: { category: string }) => b.category === 'DUAL_UNEMPLOYED').memberIds, [report[1]!.id, report[2]!.id]);
+  t.ok(household.members.every((m: { hardshipCategories: string[] }) => m.hardshipCategories.includes('MINIMUM_LIVELIHOOD')), 'every member holds the household’s minimum livelihood');
+
+  const version = household.version;
+  const again = await upload(svc, rows.slice(0, 3));
+  t.match(again.json(), { unchanged: 3 });
+  // A changed row of the head that repeats the certificate leaves the household as it was.
+  const renamed = await upload(svc, [{ ...rows[0], name: '改名' }]);
+  t.match(renamed.json(), { updated: 1 });
+  t.equal((await api.get(`/v1/households/${husband.householdId}`)).json().version, version, 'the same certificate changes nothing');
+  // A row that leaves spouseIdNumber out keeps the link.
+  const kept = await upload(svc, [{ ...rows[2], spouseIdNumber: undefined, name: '改名' }]);
+  t.match(kept.json(), { updated: 1 });
+  t.equal((await api.get(`/v1/job-seekers/${report[1]!.id}`)).json().spouseId, report[2]!.id);
+});
+
 t.test('a household that moves leaves its community ledger: its key can be taken there, and the key finds the household that stayed', async (t) => {
   const svc = await build(t);
   const api = client(svc);
@@ -177,6 +228,7 @@ t.test('a household shows only the members inside the caller regions', async (t)
   const read = await district.get(`/v1/households/${hh}`);
   t.equal(read.statusCode, 200, read.body);
   t.same(read.json().members.map((m: { id: string }) => m.id), [inside], 'the member registered in 320506 is not shown');
+  t.same(read.json().hardshipBasis.find((b: { category: string }) => b.category === 'DUAL_UNEMPLOYED').memberIds, [inside], 'nor named in what a category rests on');
   const listed = await district.get('/v1/households');
   t.same(listed.json().items[0].members.map((m: { id: string }) => m.id), [inside], 'nor in the list');
   t.same((await api.get(`/v1/households/${hh}`)).json().members.map((m: { id: string }) => m.id).sort(), [inside, outside].sort(), 'the city sees both');

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import t from 'tap';
 import ExcelJS from 'exceljs';
 import { Queue } from 'bullmq';
+import { makeIdNumber } from '@reemploy/domain';
 import { queueNames } from '@reemploy/events';
 import { eventually, relayed } from '@reemploy/runtime/testing';
 import { build } from './helper.ts';
@@ -50,6 +51,7 @@ async function seed(svc: Svc) {
   await serve(ctx, [a[3] as string, a[4] as string, a[3] as string], ['visit'], '2025-06-03T09:00:00+08:00');
   await serve(ctx, [a[3] as string], ['visit'], '2025-05-03T09:00:00+08:00');
   await serve(ctx, [b[1] as string], ['guidance', 'info-collection'], '2025-06-30T23:30:00+08:00');
+  // Its working member is none of the couple the category rests on: not covered.
   await addHousehold(ctx, { community: A, categories: ['DUAL_UNEMPLOYED'], otherEmployedMembers: 1 });
   await addHousehold(ctx, { community: C, categories: ['ZERO_EMPLOYMENT_HOUSEHOLD'], offerDeadline: '2025-02-01T00:00:00+08:00' });
   await addHousehold(ctx, { community: C, categories: ['ZERO_EMPLOYMENT_HOUSEHOLD'], offerDeadline: '2099-02-01T00:00:00+08:00' });
@@ -86,7 +88,7 @@ t.test('the monthly ledger as JSON, CSV and XLSX, the annual report and the dash
   t.equal(json.statusCode, 200, json.body);
   const ledger = json.json();
   const row = (code: string) => ledger.communities.find((r: { regionCode: string }) => r.regionCode === code);
-  t.match(row(A), { name: '龙港苑社区居委会', registeredUnemployed: 2, reemployedThisMonth: 2, reemployedThisYear: 3, reemployed4050: 1, dualHouseholds: 1, dualHouseholdsCovered: 1, visits: 3, vacanciesCollected: 5, referrals: 1, placements: 1 });
+  t.match(row(A), { name: '龙港苑社区居委会', registeredUnemployed: 2, reemployedThisMonth: 2, reemployedThisYear: 3, reemployed4050: 1, dualHouseholds: 1, dualHouseholdsCovered: 0, visits: 3, vacanciesCollected: 5, referrals: 1, placements: 1 });
   t.match(row(B), { registeredUnemployed: 2, reemployedThisMonth: 1, reemployedThisYear: 1, guidance: 1, infoCollections: 1, visits: 0 });
   t.match(row(C), { registeredUnemployed: 4, zeroEmploymentHouseholdsLeft: 2, publicWelfarePosts: 2, vacanciesCollected: 0 });
   const street = ledger.streets.find((r: { regionCode: string }) => r.regionCode === '320508024');
@@ -155,4 +157,27 @@ t.test('the monthly ledger as JSON, CSV and XLSX, the annual report and the dash
   const other = await asBase(randomUUID());
   t.equal(other.statusCode, 200);
   t.same(other.json().placementsByAidBase, [], 'another base is not named to them');
+});
+
+t.test('persons, not person-months: someone re-employed in March and again in October is one person of the year', async (t) => {
+  const svc = await build(t);
+  const headers = { authorization: `Bearer ${svc.token(['seekers:write', 'seekers:read', 'assessment:read'])}` };
+  const inject = (method: 'GET' | 'POST', url: string, payload?: Record<string, unknown>) => svc.app.inject({ method, url, headers, ...(payload ? { payload } : {}) });
+  const year = new Date().getUTCFullYear() - 1;
+  const registered = await inject('POST', '/v1/job-seekers', { idNumber: makeIdNumber('320508', '1978-09-09', 421, 'male'), name: '周强', communityCode: A, education: 'junior-secondary' });
+  t.equal(registered.statusCode, 201, registered.body);
+  const id = registered.json().id;
+  for (const [status, at] of [['employed', `${year}-03-10`], ['unemployed', `${year}-06-30`], ['employed', `${year}-10-08`]] as const) {
+    const changed = await inject('POST', `/v1/job-seekers/${id}/employment`, { status, at: `${at}T09:00:00+08:00` });
+    t.equal(changed.statusCode, 201, changed.body);
+  }
+  const ledger = async (month: string) => (await inject('GET', `/v1/ledgers/monthly?period=${year}-${month}&regionCode=320508`)).json().total;
+  t.match(await ledger('03'), { reemployedThisMonth: 1, reemployedThisYear: 1 });
+  t.match(await ledger('10'), { reemployedThisMonth: 1, reemployedThisYear: 1 }, 'one person this year, though re-employed twice');
+  const report = await inject('GET', `/v1/reports/annual?year=${year}&regionCode=3205`);
+  t.equal(report.statusCode, 200, report.body);
+  t.equal(report.json().reemployed, 1, 'the annual report counts the person once, as the ledger does');
+  t.equal(report.json().districts.find((d: { regionCode: string }) => d.regionCode === '320508').reemployed, 1);
+  const months = (await inject('GET', `/v1/dashboard?period=${year}-12&regionCode=3205`)).json().reemploymentByMonth.map((m: { reemployed: number }) => m.reemployed);
+  t.same(months, [0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0], 'one in each of the two months');
 });

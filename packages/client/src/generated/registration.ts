@@ -83,7 +83,7 @@ export interface paths {
         };
         /** The current standard of a community type */
         get: operations["getAssessmentStandard"];
-        /** Change a community type’s targets (a new version; assessments already made keep theirs) */
+        /** Change a community type’s targets or collection rule (a new version; assessments already made keep theirs) */
         put: operations["changeAssessmentStandard"];
         post?: never;
         delete?: never;
@@ -575,6 +575,14 @@ export interface components {
                 period: string;
             }[];
         };
+        AssessmentCollectionRule: {
+            /** @description Registration through the system is network entry and information collection. true: a person registered in an earlier year counts in a year only with an info-collection (network-entry) record made in it */
+            yearlyRecollection: boolean;
+        };
+        AssessmentCollectionRuleInput: {
+            /** @description Registration through the system is network entry and information collection. true: a person registered in an earlier year counts in a year only with an info-collection (network-entry) record made in it */
+            yearlyRecollection: boolean;
+        };
         /** @description A phone survey's people are read through GET /v1/assessments/samples/{id}/contacts */
         AssessmentSample: {
             communities?: string[];
@@ -636,6 +644,7 @@ export interface components {
         AssessmentStandardVersion: {
             changedAt: string;
             changedBy: string;
+            collection: components["schemas"]["AssessmentCollectionRule"];
             /** @enum {string} */
             communityType: "old-city" | "new-city" | "town" | "village";
             note: string | null;
@@ -665,6 +674,8 @@ export interface components {
             "zero-employment-households": number;
         };
         ChangeAssessmentStandardInput: {
+            /** @description Left out: the current version’s */
+            collection?: components["schemas"]["AssessmentCollectionRuleInput"];
             note?: string;
             targets: components["schemas"]["AssessmentTargetsInput"];
         };
@@ -778,6 +789,12 @@ export interface components {
             createdAt: string;
             /** @description Members employed or in flexible work, plus the other employed members */
             employedMembers: number;
+            /** @description The members each household category rests on: one entry per couple, per single parent, else one */
+            hardshipBasis: {
+                /** @enum {string} */
+                category: "ZERO_EMPLOYMENT_HOUSEHOLD" | "DUAL_UNEMPLOYED" | "DUAL_LAID_OFF" | "SINGLE_PARENT" | "OLDER_4050" | "MINIMUM_LIVELIHOOD" | "DISABLED" | "LONG_TERM_UNEMPLOYED";
+                memberIds: string[];
+            }[];
             hardshipCategories: ("ZERO_EMPLOYMENT_HOUSEHOLD" | "DUAL_UNEMPLOYED" | "DUAL_LAID_OFF" | "SINGLE_PARENT" | "OLDER_4050" | "MINIMUM_LIVELIHOOD" | "DISABLED" | "LONG_TERM_UNEMPLOYED")[];
             /** Format: uuid */
             id: string;
@@ -790,10 +807,18 @@ export interface components {
                 id: string;
                 /** @description Masked unless the caller holds pii:read */
                 name: string;
-                relationship: ("head" | "spouse" | "child" | "parent" | "other") | null;
+                parentIds: string[];
+                relationship: ("head" | "spouse" | "child" | "child-in-law" | "grandchild" | "parent" | "sibling" | "other") | null;
+                spouseId: string | null;
                 /** @enum {string} */
                 status: "unemployed" | "employed" | "flexible" | "withdrawn";
             }[];
+            minimumLivelihood: {
+                /** @description Masked unless the caller holds pii:read */
+                certificateNumber: string;
+                /** Format: date */
+                since: string;
+            } | null;
             minorChildren: number;
             otherEmployedMembers: number;
             singleParent: boolean;
@@ -865,8 +890,11 @@ export interface components {
             minimumLivelihood: boolean;
             /** @description Masked unless the caller holds pii:read */
             name: string;
+            ownMinorChildren: number;
+            parentIds: string[];
             phone: string | null;
-            relationship: ("head" | "spouse" | "child" | "parent" | "other") | null;
+            raisingAlone: boolean;
+            relationship: ("head" | "spouse" | "child" | "child-in-law" | "grandchild" | "parent" | "sibling" | "other") | null;
             /**
              * Format: date
              * @description The day the statutory retirement age is reached: working age and the 4050 group end the day before. With pii:read only (it gives away the birth date)
@@ -878,6 +906,7 @@ export interface components {
              */
             retirementScheme: "male-60" | "female-55" | "female-50";
             skills: string[];
+            spouseId: string | null;
             /** @enum {string} */
             status: "unemployed" | "employed" | "flexible" | "withdrawn";
             statusSince: string | null;
@@ -1890,7 +1919,23 @@ export interface operations {
                     /** @example 320508024043 */
                     communityCode: string;
                     /**
-                     * @description Children under 18 living in the household
+                     * @description The household’s minimum-livelihood certificate (低保户); every member then holds MINIMUM_LIVELIHOOD. null: none recorded
+                     * @default null
+                     */
+                    minimumLivelihood?: {
+                        /**
+                         * @description The minimum-livelihood certificate number (低保证号): personal information, stored encrypted
+                         * @example 苏民低保2024第001234号
+                         */
+                        certificateNumber: string;
+                        /**
+                         * Format: date
+                         * @description The date the minimum livelihood was granted, YYYY-MM-DD
+                         */
+                        since: string;
+                    } | null;
+                    /**
+                     * @description The head's children under 18 living in the household
                      * @default 0
                      */
                     minorChildren?: number;
@@ -1899,7 +1944,10 @@ export interface operations {
                      * @default 0
                      */
                     otherEmployedMembers?: number;
-                    /** @default false */
+                    /**
+                     * @description The head is a single parent (members in other generations say so on their own record: raisingAlone)
+                     * @default false
+                     */
                     singleParent?: boolean;
                 };
             };
@@ -1992,6 +2040,19 @@ export interface operations {
                 "application/json": {
                     /** @example 320508024043 */
                     communityCode?: string;
+                    /** @description The household’s minimum-livelihood certificate (低保户); every member then holds MINIMUM_LIVELIHOOD. null: none recorded */
+                    minimumLivelihood?: {
+                        /**
+                         * @description The minimum-livelihood certificate number (低保证号): personal information, stored encrypted
+                         * @example 苏民低保2024第001234号
+                         */
+                        certificateNumber: string;
+                        /**
+                         * Format: date
+                         * @description The date the minimum livelihood was granted, YYYY-MM-DD
+                         */
+                        since: string;
+                    } | null;
                     minorChildren?: number;
                     otherEmployedMembers?: number;
                     singleParent?: boolean;
@@ -2119,13 +2180,19 @@ export interface operations {
                      */
                     minimumLivelihood?: boolean;
                     name: string;
+                    /** @description The person’s own children under 18 living in the household who are not registered seekers */
+                    ownMinorChildren?: number;
+                    /** @description The member ids of the person’s parents in the same household */
+                    parentIds?: string[];
                     /** @example 13812345678 */
                     phone?: string;
+                    /** @description Single, divorced or widowed, raising their children without a spouse in the household */
+                    raisingAlone?: boolean;
                     /**
                      * @description Relation to the head of the household; required with householdId
                      * @enum {string}
                      */
-                    relationship?: "head" | "spouse" | "child" | "parent" | "other";
+                    relationship?: "head" | "spouse" | "child" | "child-in-law" | "grandchild" | "parent" | "sibling" | "other";
                     /**
                      * @description Defaults to male-60 for a man and to the configured default (female-50 unless set otherwise) for a woman
                      * @enum {string}
@@ -2133,6 +2200,11 @@ export interface operations {
                     retirementScheme?: "male-60" | "female-55" | "female-50";
                     /** @default [] */
                     skills?: string[];
+                    /**
+                     * Format: uuid
+                     * @description The member id of the spouse in the same household; stored on both spouses
+                     */
+                    spouseId?: string;
                     /**
                      * Format: date
                      * @description Defaults to the registration date
@@ -2241,14 +2313,21 @@ export interface operations {
                     laidOff?: boolean;
                     minimumLivelihood?: boolean;
                     name?: string;
+                    /** @description The person’s own children under 18 living in the household who are not registered seekers */
+                    ownMinorChildren?: number;
+                    /** @description The member ids of the person’s parents in the same household */
+                    parentIds?: string[];
                     phone?: string | null;
-                    relationship?: ("head" | "spouse" | "child" | "parent" | "other") | null;
+                    /** @description Single, divorced or widowed, raising their children without a spouse in the household */
+                    raisingAlone?: boolean;
+                    relationship?: ("head" | "spouse" | "child" | "child-in-law" | "grandchild" | "parent" | "sibling" | "other") | null;
                     /**
                      * @description Statutory retirement scheme: male-60 (men), female-55 (women cadres) or female-50 (women workers), as reformed from 2025; must match the gender of the identity number
                      * @enum {string}
                      */
                     retirementScheme?: "male-60" | "female-55" | "female-50";
                     skills?: string[];
+                    spouseId?: string | null;
                     unemployedSince?: string | null;
                     willingToWork?: boolean;
                 };

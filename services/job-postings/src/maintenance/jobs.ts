@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { CITY_TIME_ZONE } from '@reemploy/domain';
 import { purgeJob, startMaintenanceWorker, type Closable } from '@reemploy/runtime';
 import type { Ctx } from '../shared/context.ts';
 import { MAINTENANCE_JOB, runDailyMaintenance } from './service.ts';

@@ -3,6 +3,7 @@ import { emptyFigures, type CommunityFigures } from '@reemploy/assessment';
 import { older4050Sql, workingAgeSql } from '../hardship/age-sql.ts';
 import type { Db } from './tables.ts';
 import type { PeriodBounds } from './period.ts';
+import { reemployedPersons } from './reemployed.ts';
 
 /**
  * Rows whose community code lies under the prefixes; whole community codes compare by equality,
@@ -85,8 +86,9 @@ async function seekerFigures(db: Db, prefixes: string[], b: PeriodBounds): Promi
       count(*) filter (where registered) as registered,
       count(*) filter (where status_at_end = 'unemployed') as unemployed_at_end,
       count(*) filter (where registered and sr.visited) as visited,
-      count(*) filter (where registered and sr.info_collected) as info_collected,
-      count(*) filter (where registered and sr.network_entered) as network_entered,
+      -- The year's collection and entry (what a yearly re-collection asks): the registration itself, or a record.
+      count(*) filter (where registered and (sr.info_collected or created_at >= ${b.yearStart}::timestamptz)) as info_collected,
+      count(*) filter (where registered and (sr.network_entered or created_at >= ${b.yearStart}::timestamptz)) as network_entered,
       count(*) filter (where registered and sr.guided) as guided
     from t
     left join (
@@ -110,13 +112,44 @@ interface HouseholdFigureRow {
 }
 
 /**
+ * The members each household's DUAL_UNEMPLOYED, DUAL_LAID_OFF or SINGLE_PARENT rested on at any moment
+ * of the period (the couples, the single parents), from the category history: the entry in force at the
+ * year's start and those written during the period. An entry written before the basis was kept rested
+ * on the head and the spouse (a dual category) or the head (a single parent), as derived then.
+ */
+function dualBasis(prefixes: string[], b: PeriodBounds) {
+  return sql`
+    with in_force as (
+      select x.household_id, x.hardship_categories, x.hardship_basis
+      from household_category_history x join households h on h.id = x.household_id and ${underRegions('h.community_code', prefixes)}
+      where x.changed_at < ${b.end}::timestamptz and x.hardship_categories && ${DUAL}
+        and (x.changed_at > ${b.yearStart}::timestamptz or x.id = (
+          select y.id from household_category_history y where y.household_id = x.household_id and y.changed_at <= ${b.yearStart}::timestamptz
+          order by y.changed_at desc, y.id desc limit 1))
+    )
+    select f.household_id, (jsonb_array_elements_text(e->'memberIds'))::uuid as member_id
+    from in_force f cross join jsonb_array_elements(f.hardship_basis) e
+    where e->>'category' = any(${DUAL})
+    union
+    select f.household_id, s.id from in_force f join job_seekers s on s.household_id = f.household_id
+    where f.hardship_basis is null
+      and (s.relationship = 'head' or (s.relationship = 'spouse' and f.hardship_categories && array['DUAL_UNEMPLOYED','DUAL_LAID_OFF']::text[]))`;
+}
+
+/**
  * The household side: categories at the year's start and the period's end read back from the category
- * history; a household counts when it held a category at any moment of the period.
+ * history; a household counts when it held a category at any moment of the period. A dual or
+ * single-parent household is covered (双无: 每户至少一人的再就业) when one of the members its category
+ * rests on is at work at the period's end or was re-employed during it; a working son does not cover
+ * his unemployed parents.
  */
 async function householdFigures(db: Db, prefixes: string[], b: PeriodBounds): Promise<HouseholdFigureRow[]> {
   const { rows } = await sql<HouseholdFigureRow>`
-    with seekers_at_end as (${seekerTimeline(prefixes, b)}), hh as (
-      select h.id, h.community_code, h.other_employed_members, h.created_at,
+    with seekers_at_end as (${seekerTimeline(prefixes, b)}),
+    rests_on as (${dualBasis(prefixes, b)}),
+    reemployed as (${reemployedPersons(b.yearStart, b.end)}),
+    hh as (
+      select h.id, h.community_code, h.created_at,
         coalesce((select x.previous from household_category_history x where x.household_id = h.id order by x.changed_at, x.id limit 1), h.hardship_categories) as initial
       from households h
       where ${underRegions('h.community_code', prefixes)} and h.created_at < ${b.end}::timestamptz
@@ -130,7 +163,9 @@ async function householdFigures(db: Db, prefixes: string[], b: PeriodBounds): Pr
           hh.initial) as at_end,
         coalesce(array(select unnest(x.hardship_categories) from household_category_history x where x.household_id = hh.id
           and x.changed_at > ${b.yearStart}::timestamptz and x.changed_at < ${b.end}::timestamptz), '{}') as during,
-        hh.other_employed_members > 0 or exists (select 1 from seekers_at_end m where m.household_id = hh.id and m.status_at_end = any(${EMPLOYED})) as covered
+        exists (select 1 from rests_on r where r.household_id = hh.id and (
+          r.member_id in (select m.id from seekers_at_end m where m.status_at_end = any(${EMPLOYED}))
+          or r.member_id in (select seeker_id from reemployed))) as covered
       from hh
     )
     select community_code,

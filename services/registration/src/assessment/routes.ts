@@ -45,13 +45,14 @@ export async function assessmentRoutes(app: FastifyInstance, ctx: Ctx) {
     schema: {
       operationId: 'changeAssessmentStandard',
       tags: TAGS,
-      summary: 'Change a community type’s targets (a new version; assessments already made keep theirs)',
+      summary: 'Change a community type’s targets or collection rule (a new version; assessments already made keep theirs)',
       params: typeParams,
       body: changeStandardBody,
       response: { 200: standardVersion },
     },
     handler: async (request, reply) => {
-      const changed = await changeStandard(ctx, request.caller, request.params.type, request.body.targets, request.body.note ?? null, (etag) => checkIfMatch(request, etag));
+      const { targets, collection, note } = request.body;
+      const changed = await changeStandard(ctx, request.caller, request.params.type, { targets, collection, note: note ?? null }, (etag) => checkIfMatch(request, etag));
       setEtag(reply, standardEtag(changed.communityType, changed.version));
       return changed;
     },

@@ -13,11 +13,22 @@ export const targets = z
   .describe('A target per criterion: a percentage (two decimals at most) or, for zero-employment-households, the most households that may remain')
   .meta({ id: 'AssessmentTargets' });
 
+export const collectionRule = z
+  .strictObject({
+    yearlyRecollection: z
+      .boolean()
+      .describe(
+        'Registration through the system is network entry and information collection. true: a person registered in an earlier year counts in a year only with an info-collection (network-entry) record made in it',
+      ),
+  })
+  .meta({ id: 'AssessmentCollectionRule' });
+
 export const standardVersion = z
   .object({
     communityType: z.enum(COMMUNITY_TYPES),
     version: z.number().int(),
     targets,
+    collection: collectionRule,
     note: z.string().nullable(),
     changedBy: z.string(),
     changedAt: z.string(),
@@ -28,7 +39,9 @@ export const standardsList = z
   .object({ items: z.array(z.object({ communityType: z.enum(COMMUNITY_TYPES), current: standardVersion, history: z.array(standardVersion) })) })
   .meta({ id: 'AssessmentStandards' });
 
-export const changeStandardBody = z.strictObject({ targets, note: z.string().max(500).optional() }).meta({ id: 'ChangeAssessmentStandard' });
+export const changeStandardBody = z
+  .strictObject({ targets, collection: collectionRule.optional().describe('Left out: the current version’s'), note: z.string().max(500).optional() })
+  .meta({ id: 'ChangeAssessmentStandard' });
 export const typeParams = z.strictObject({ type: z.enum(COMMUNITY_TYPES) });
 
 export const criterionResult = z

@@ -45,7 +45,7 @@ export async function assessCommunities(db: Db, codes: string[], period: string)
       standard = pin ? await standardVersion(db, type, pin.standard_version) : await currentStandard(db, type);
       standards.set(key, standard);
     }
-    evaluated.push({ code, type, version: standard.version, evaluation: evaluate(figures.get(code)?.figures ?? emptyFigures(), standard.targets) });
+    evaluated.push({ code, type, version: standard.version, evaluation: evaluate(figures.get(code)?.figures ?? emptyFigures(), standard.targets, standard.collection) });
   }
   const rows = await db
     .insertInto('assessments')

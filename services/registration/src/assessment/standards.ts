@@ -1,4 +1,4 @@
-import { COMMUNITY_TYPES, REPORT_TARGETS, checkTargets, type CommunityType, type StandardTargets } from '@reemploy/assessment';
+import { COMMUNITY_TYPES, REPORT_COLLECTION, REPORT_TARGETS, checkTargets, type CollectionRule, type CommunityType, type StandardTargets } from '@reemploy/assessment';
 import { etagOf, problems } from '@reemploy/http-kit';
 import type { Caller } from '@reemploy/http-kit';
 import { assessmentDb, type Ctx, type Db } from './tables.ts';
@@ -7,16 +7,18 @@ export interface StandardVersion {
   communityType: CommunityType;
   version: number;
   targets: StandardTargets;
+  collection: CollectionRule;
   note: string | null;
   changedBy: string;
   changedAt: string;
 }
 
-function toVersion(row: { community_type: string; version: number; targets: Record<string, number>; note: string | null; changed_by: string; changed_at: Date }): StandardVersion {
+function toVersion(row: { community_type: string; version: number; targets: Record<string, number>; collection: CollectionRule; note: string | null; changed_by: string; changed_at: Date }): StandardVersion {
   return {
     communityType: row.community_type as CommunityType,
     version: row.version,
     targets: row.targets as StandardTargets,
+    collection: row.collection,
     note: row.note,
     changedBy: row.changed_by,
     changedAt: row.changed_at.toISOString(),
@@ -27,7 +29,16 @@ function toVersion(row: { community_type: string; version: number; targets: Reco
 async function ensureDefaults(db: Db): Promise<void> {
   await db
     .insertInto('assessment_standards')
-    .values(COMMUNITY_TYPES.map((type) => ({ community_type: type, version: 1, targets: JSON.stringify(REPORT_TARGETS), note: 'defaults from the report', changed_by: 'system' })))
+    .values(
+      COMMUNITY_TYPES.map((type) => ({
+        community_type: type,
+        version: 1,
+        targets: JSON.stringify(REPORT_TARGETS),
+        collection: JSON.stringify(REPORT_COLLECTION),
+        note: 'defaults from the report',
+        changed_by: 'system',
+      })),
+    )
     .onConflict((oc) => oc.doNothing())
     .execute();
 }
@@ -60,15 +71,18 @@ export function standardEtag(type: string, version: number): string {
   return etagOf(`standard-${type}`, version);
 }
 
-/** A new version of a type's targets, against the If-Match of the version it replaces. */
+/**
+ * A new version of a type's targets (and, when given, its collection rule; else the current one's),
+ * against the If-Match of the version it replaces.
+ */
 export async function changeStandard(
   ctx: Ctx,
   caller: Caller,
   type: CommunityType,
-  targets: StandardTargets,
-  note: string | null,
+  change: { targets: StandardTargets; collection?: CollectionRule | undefined; note: string | null },
   checkEtag: (current: string) => void,
 ): Promise<StandardVersion> {
+  const { targets, note } = change;
   const problemsFound = checkTargets(targets);
   if (problemsFound.length > 0) {
     throw problems.validation(problemsFound.map(([id, message]) => ({ field: `body.targets.${id}`, message })));
@@ -78,11 +92,12 @@ export async function changeStandard(
     .execute(async (trx) => {
       await ensureDefaults(trx);
       // Serialise changes of one type so two writers cannot take the same version number.
-      const latest = await trx.selectFrom('assessment_standards').select('version').where('community_type', '=', type).orderBy('version', 'desc').limit(1).forUpdate().executeTakeFirstOrThrow();
+      const latest = await trx.selectFrom('assessment_standards').select(['version', 'collection']).where('community_type', '=', type).orderBy('version', 'desc').limit(1).forUpdate().executeTakeFirstOrThrow();
       checkEtag(standardEtag(type, latest.version));
+      const collection = change.collection ?? latest.collection;
       const row = await trx
         .insertInto('assessment_standards')
-        .values({ community_type: type, version: latest.version + 1, targets: JSON.stringify(targets), note, changed_by: caller.sub })
+        .values({ community_type: type, version: latest.version + 1, targets: JSON.stringify(targets), collection: JSON.stringify(collection), note, changed_by: caller.sub })
         .returningAll()
         .executeTakeFirstOrThrow();
       return toVersion(row);

@@ -1,4 +1,5 @@
 import type { ColumnType, Kysely, Transaction } from 'kysely';
+import type { CollectionRule } from '@reemploy/assessment';
 import type { ServiceContext } from '@reemploy/runtime';
 import type { RegistrationEnv } from '../config.ts';
 import type { RegistrationDB } from '../database.ts';
@@ -9,6 +10,7 @@ export interface AssessmentStandardTable {
   community_type: string;
   version: number;
   targets: ColumnType<Record<string, number>, string, string>;
+  collection: ColumnType<CollectionRule, string | undefined, string>;
   note: string | null;
   changed_by: string;
   changed_at: Stamp;

@@ -16,8 +16,7 @@ export async function dashboardData(ctx: Ctx, caller: Caller, regionCode: string
   const months = await reemployedByMonth(db, prefixes, b.yearStart, b.end);
   const zero = await zeroEmploymentNow(db, prefixes, now);
   const placements = await placementsByAidBase(db, prefixes, b.yearStart, b.end, caller.aidBase);
-  const perMonth = new Map<string, number>();
-  for (const m of months) perMonth.set(m.month, (perMonth.get(m.month) ?? 0) + m.n);
+  const perMonth = new Map(months.map((m) => [m.month, m.n]));
   const names = await regionNames(db, [regionCode, ...zero.map((z) => z.district)]);
   return {
     period,

@@ -1,5 +1,5 @@
 import { sql, type Transaction } from 'kysely';
-import { deriveHardship, sameCategories } from '@reemploy/domain/hardship';
+import { deriveHardship, sameCategories, type HardshipBasis } from '@reemploy/domain/hardship';
 import type { HardshipCategory } from '@reemploy/domain';
 import { recordEvent } from '@reemploy/messaging';
 import type { RegistrationDB } from '../database.ts';
@@ -28,13 +28,20 @@ export async function rederiveHousehold(trx: Trx, householdId: string, opts: Red
   const household = await trx.selectFrom('households').selectAll().where('id', '=', householdId).forUpdate().executeTakeFirstOrThrow();
   const members = await membersOf(trx, householdId, true);
   const derived = deriveHardship(
-    { singleParent: household.single_parent, minorChildren: household.minor_children, otherEmployedMembers: household.other_employed_members },
+    {
+      singleParent: household.single_parent,
+      minorChildren: household.minor_children,
+      otherEmployedMembers: household.other_employed_members,
+      minimumLivelihood: household.minimum_livelihood_certificate_enc !== null,
+    },
     members.map(toHardshipMember),
     at,
   );
   const after = await applyMemberCategories(trx, members, derived.members, opts.touched);
   const previous = household.hardship_categories as HardshipCategory[];
-  if (!sameCategories(previous, derived.household)) {
+  const categoriesChanged = !sameCategories(previous, derived.household);
+  // What a category rests on can change while the categories stay (a second couple becomes dual): kept as well.
+  if (categoriesChanged || !sameBasis(household.hardship_basis, derived.basis)) {
     const zeroNow = derived.household.includes('ZERO_EMPLOYMENT_HOUSEHOLD');
     const zeroBefore = previous.includes('ZERO_EMPLOYMENT_HOUSEHOLD');
     const clock =
@@ -45,10 +52,15 @@ export async function rederiveHousehold(trx: Trx, householdId: string, opts: Red
           : {};
     await trx
       .updateTable('households')
-      .set({ hardship_categories: derived.household, ...clock, version: sql`version + 1`, updated_at: new Date() })
+      .set({ hardship_categories: derived.household, hardship_basis: JSON.stringify(derived.basis), ...clock, version: sql`version + 1`, updated_at: new Date() })
       .where('id', '=', householdId)
       .execute();
-    await trx.insertInto('household_category_history').values({ household_id: householdId, hardship_categories: derived.household, previous, changed_at: at }).execute();
+    await trx
+      .insertInto('household_category_history')
+      .values({ household_id: householdId, hardship_categories: derived.household, previous, hardship_basis: JSON.stringify(derived.basis), changed_at: at })
+      .execute();
+  }
+  if (categoriesChanged) {
     await recordEvent(trx, 'household.categories-changed', householdId, {
       householdId,
       communityCode: household.community_code,
@@ -58,6 +70,10 @@ export async function rederiveHousehold(trx: Trx, householdId: string, opts: Red
     });
   }
   return after;
+}
+
+function sameBasis(a: readonly HardshipBasis[], b: readonly HardshipBasis[]): boolean {
+  return a.length === b.length && a.every((x, i) => x.category === b[i]!.category && x.memberIds.join() === b[i]!.memberIds.join());
 }
 
 /** A seeker without a household: only the categories a person carries alone. */

@@ -12,27 +12,53 @@ import { membersOf, updateSeeker, type JobSeekerRow } from '../job-seekers/repos
 import { pageCursor } from '../job-seekers/schemas.ts';
 import { maskName } from '../job-seekers/view.ts';
 import { assertCommunity } from '../regions/service.ts';
+import { certificatePii } from './pii.ts';
 import { findHousehold, insertHousehold, listHouseholds, lockHousehold, type HouseholdRow } from './repository.ts';
 import type { CreateHouseholdInput, HouseholdView, ListHouseholdsQuery, PatchHouseholdInput } from './schemas.ts';
 
 type Ctx = ServiceContext<RegistrationDB, RegistrationEnv>;
 
+/** `**********1234`: a certificate number shows its last four characters only, and only when it has eight or more. */
+export function maskCertificate(value: string): string {
+  const chars = [...value];
+  const shown = chars.length >= 8 ? 4 : 0;
+  return '*'.repeat(chars.length - shown) + chars.slice(chars.length - shown).join('');
+}
+
+/** The certificate as stored: the number encrypted, the date checked against the city's today. */
+function certificateColumns(ctx: Ctx, householdId: string, value: CreateHouseholdInput['minimumLivelihood']) {
+  if (value === null) return { minimum_livelihood_certificate_enc: null, minimum_livelihood_since: null };
+  if (value.since > cityDate()) throw problems.field('body.minimumLivelihood.since', 'is in the future');
+  return { minimum_livelihood_certificate_enc: ctx.pii.encrypt(value.certificateNumber, certificatePii(householdId)), minimum_livelihood_since: value.since };
+}
+
 export function toHouseholdView(ctx: Ctx, caller: Caller, row: HouseholdRow, members: JobSeekerRow[], at = new Date()): HouseholdView {
   const reveal = caller.scopes.has('pii:read');
   const today = cityDate(at);
+  const visible = members.filter((m) => inRegions(caller, m.community_code));
+  const shown = new Set(visible.map((m) => m.id));
   return {
     id: row.id,
     communityCode: row.community_code,
     singleParent: row.single_parent,
     minorChildren: row.minor_children,
     otherEmployedMembers: row.other_employed_members,
+    minimumLivelihood:
+      row.minimum_livelihood_certificate_enc && row.minimum_livelihood_since
+        ? (() => {
+            const number = ctx.pii.decrypt(row.minimum_livelihood_certificate_enc, certificatePii(row.id));
+            return { certificateNumber: reveal ? number : maskCertificate(number), since: row.minimum_livelihood_since };
+          })()
+        : null,
     // A member registered outside the caller's regions is not shown; it still counts in the household's figures.
-    members: members.filter((m) => inRegions(caller, m.community_code)).map((m) => {
+    members: visible.map((m) => {
       const name = m.name_enc ? ctx.pii.decrypt(m.name_enc, seekerPii(m.id, 'name_enc')) : '';
       return {
         id: m.id,
         name: reveal || !name ? name : maskName(name),
         relationship: m.relationship as Relationship | null,
+        spouseId: m.spouse_id,
+        parentIds: m.parent_ids,
         gender: m.gender as Gender,
         age: ageAt(m.birth_date, today),
         status: m.status as SeekerStatus,
@@ -41,6 +67,7 @@ export function toHouseholdView(ctx: Ctx, caller: Caller, row: HouseholdRow, mem
     }),
     employedMembers: row.other_employed_members + members.filter((m) => isEmployed(m.status as SeekerStatus)).length,
     hardshipCategories: row.hardship_categories as HardshipCategory[],
+    hardshipBasis: row.hardship_basis.map((b) => ({ category: b.category, memberIds: b.memberIds.filter((id) => shown.has(id)) })),
     zeroEmployment:
       row.zero_employment_since && row.offer_deadline
         ? { since: row.zero_employment_since.toISOString(), offerDeadline: row.offer_deadline.toISOString(), offeredAt: row.offered_at?.toISOString() ?? null }
@@ -53,13 +80,16 @@ export function toHouseholdView(ctx: Ctx, caller: Caller, row: HouseholdRow, mem
 
 export async function createHousehold(ctx: Ctx, caller: Caller, input: CreateHouseholdInput): Promise<HouseholdRow> {
   await assertCommunity(ctx, caller, input.communityCode, 'body.communityCode');
+  const id = randomUUID();
+  const certificate = certificateColumns(ctx, id, input.minimumLivelihood);
   return transact(ctx.db, async (trx) => {
     const row = await insertHousehold(trx, {
-      id: randomUUID(),
+      id,
       community_code: input.communityCode,
       single_parent: input.singleParent,
       minor_children: input.minorChildren,
       other_employed_members: input.otherEmployedMembers,
+      ...certificate,
     });
     await rederiveHousehold(trx, row.id, { offerHours: ctx.env.ZERO_EMPLOYMENT_OFFER_HOURS });
     return (await findHousehold(trx, row.id))!;
@@ -75,6 +105,7 @@ export async function getHousehold(ctx: Ctx, caller: Caller, id: string): Promis
 /** Changes a household under If-Match; a move takes its members along; the whole household is re-derived. */
 export async function updateHousehold(ctx: Ctx, caller: Caller, id: string, input: PatchHouseholdInput, checkVersion: (row: HouseholdRow) => void) {
   if (input.communityCode !== undefined) await assertCommunity(ctx, caller, input.communityCode, 'body.communityCode');
+  const certificate = input.minimumLivelihood === undefined ? {} : certificateColumns(ctx, id, input.minimumLivelihood);
   return transact(ctx.db, async (trx) => {
     const row = await lockHousehold(trx, id);
     if (!row || !inRegions(caller, row.community_code)) throw problems.notFound(`Household ${id}`);
@@ -87,6 +118,7 @@ export async function updateHousehold(ctx: Ctx, caller: Caller, id: string, inpu
         ...(input.singleParent !== undefined ? { single_parent: input.singleParent } : {}),
         ...(input.minorChildren !== undefined ? { minor_children: input.minorChildren } : {}),
         ...(input.otherEmployedMembers !== undefined ? { other_employed_members: input.otherEmployedMembers } : {}),
+        ...certificate,
         version: row.version + 1,
         updated_at: new Date(),
       })

@@ -17,13 +17,15 @@ export const IMPORT_CONTENT_TYPES = ['application/x-ndjson', 'application/ndjson
 const BOOLEAN = new Map([
   ['true', true], ['false', false], ['1', true], ['0', false], ['yes', true], ['no', false], ['y', true], ['n', false], ['是', true], ['否', false],
 ]);
-const BOOLEAN_FIELDS = new Set(['ableToWork', 'willingToWork', 'laidOff', 'minimumLivelihood', 'disabled', 'singleParent']);
-const LIST_FIELDS = new Set(['skills', 'desiredOccupations']);
-const INTEGER_FIELDS = new Set(['expectedMonthlyWage', 'minorChildren', 'otherEmployedMembers']);
+const BOOLEAN_FIELDS = new Set(['ableToWork', 'willingToWork', 'laidOff', 'minimumLivelihood', 'disabled', 'singleParent', 'raisingAlone']);
+const LIST_FIELDS = new Set(['skills', 'desiredOccupations', 'parentIdNumbers']);
+/** Lists whose empty cell says "none"; an empty parentIdNumbers says nothing (the parents stored stay). */
+const EMPTY_IS_NONE = new Set(['skills', 'desiredOccupations']);
+const INTEGER_FIELDS = new Set(['expectedMonthlyWage', 'minorChildren', 'otherEmployedMembers', 'ownMinorChildren']);
 
 /** A CSV cell as the JSON value the same field takes in NDJSON; anything unreadable stays a string for validation to name. */
 function csvValue(field: string, cell: string): unknown {
-  if (cell === '') return LIST_FIELDS.has(field) ? [] : undefined;
+  if (cell === '') return EMPTY_IS_NONE.has(field) ? [] : undefined;
   if (BOOLEAN_FIELDS.has(field)) return BOOLEAN.get(cell.toLowerCase()) ?? cell;
   if (LIST_FIELDS.has(field)) return cell.split(/[;|]/).map((s) => s.trim()).filter(Boolean);
   if (INTEGER_FIELDS.has(field) && /^\d{1,9}$/.test(cell)) return Number(cell);

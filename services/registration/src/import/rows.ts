@@ -8,7 +8,9 @@ import type { PiiCipher } from '@reemploy/pii';
 import { bornBy, contentHash } from '../job-seekers/content.ts';
 import { seekerPii } from '../job-seekers/pii.ts';
 import { schemeMismatch, schemeToRecord } from '../job-seekers/retirement.ts';
+import { certificateNumber } from '../households/schemas.ts';
 import { createJobSeekerBody } from '../job-seekers/schemas.ts';
+import { householdOf, type HouseholdRef } from './household-fields.ts';
 import type { RawRow } from './parse.ts';
 
 export interface FieldError {
@@ -21,9 +23,12 @@ export interface FieldError {
  * in the same file, the platform's own household number (`householdKey`) with
  * the household's fields (given on any of its rows; they must agree).
  */
-export const importRowBody = createJobSeekerBody.extend({
+export const importRowBody = createJobSeekerBody.omit({ spouseId: true, parentIds: true }).extend({
   // Checked once, in prepareRow, with the import's reference time (the API schema checks it in a refinement).
   idNumber: z.string().max(32),
+  // A file's new people have no ids yet: members name their spouse and parents by identity number.
+  spouseIdNumber: z.string().max(32).optional().describe('The spouse, a member of the same household registered on an earlier row or before'),
+  parentIdNumbers: z.array(z.string().max(32)).max(2).optional().describe('The parents, members of the same household registered on an earlier row or before'),
   householdKey: z
     .string()
     .trim()
@@ -35,16 +40,10 @@ export const importRowBody = createJobSeekerBody.extend({
   singleParent: z.boolean().optional(),
   minorChildren: z.int().min(0).max(20).optional(),
   otherEmployedMembers: z.int().min(0).max(20).optional(),
+  minimumLivelihoodCertificate: certificateNumber.optional(),
+  minimumLivelihoodSince: z.iso.date().optional(),
 });
 export type ImportRowInput = z.infer<typeof importRowBody>;
-
-/** Where a row places its person: an existing household, or one named by the file's household key. */
-export interface HouseholdRef {
-  id?: string;
-  key?: string;
-  relationship: Relationship;
-  attributes: { single_parent?: boolean; minor_children?: number; other_employed_members?: number };
-}
 
 /** A row ready to store: encrypted, hashed and derived, in the job_seekers column names. */
 export interface PreparedRow {
@@ -223,35 +222,6 @@ function issues(error: z.ZodError): FieldError[] {
     .map((i) => ({ field: scrubPii(i.path.join('.') || (i.code === 'unrecognized_keys' ? i.keys.join(',') : 'row')), message: scrubPii(i.message) }));
 }
 
-/** The household fields of a row, checked on their own (the household itself is checked when the row is stored). */
-function householdOf(input: ImportRowInput, errors: FieldError[]): HouseholdRef | undefined {
-  const attributes = {
-    ...(input.singleParent !== undefined ? { single_parent: input.singleParent } : {}),
-    ...(input.minorChildren !== undefined ? { minor_children: input.minorChildren } : {}),
-    ...(input.otherEmployedMembers !== undefined ? { other_employed_members: input.otherEmployedMembers } : {}),
-  };
-  const given = Object.keys(attributes).length > 0;
-  if (input.householdId !== undefined && input.householdKey !== undefined) {
-    errors.push({ field: 'householdKey', message: 'give householdId or householdKey, not both' });
-    return undefined;
-  }
-  if (input.householdId === undefined && input.householdKey === undefined) {
-    if (input.relationship !== undefined) errors.push({ field: 'relationship', message: 'needs householdId or householdKey' });
-    const field = (['singleParent', 'minorChildren', 'otherEmployedMembers'] as const).find((k) => input[k] !== undefined);
-    if (field) errors.push({ field, message: 'is a household field: give householdKey with it' });
-    return undefined;
-  }
-  if (input.relationship === undefined) {
-    errors.push({ field: 'relationship', message: `is required with ${input.householdId !== undefined ? 'householdId' : 'householdKey'}` });
-    return undefined;
-  }
-  if (input.householdId !== undefined && given) {
-    errors.push({ field: 'householdId', message: 'an existing household changes through PATCH /v1/households/{id}; household fields go with householdKey' });
-    return undefined;
-  }
-  return { ...(input.householdId !== undefined ? { id: input.householdId } : { key: input.householdKey! }), relationship: input.relationship, attributes };
-}
-
 /**
  * Validates one row as POST /v1/job-seekers would, and prepares it: the
  * identity number and phone encrypted, the lookup and content hashes, the
@@ -282,7 +252,7 @@ export function prepareRow(raw: RawRow, c: RowContext): { row: PreparedRow } | {
   if (!id?.ok) return { errors: idError };
   const input = fast ?? parsed!.data!;
   const errors: FieldError[] = [];
-  const household = householdOf(input, errors);
+  const household = householdOf(input, c, errors);
   if (!inRegions(c.caller as Caller, input.communityCode)) errors.push({ field: 'communityCode', message: 'outside your regions' });
   else if (!c.communities.has(input.communityCode)) errors.push({ field: 'communityCode', message: 'is not a known community code' });
   if (input.unemployedSince && input.unemployedSince > c.today) errors.push({ field: 'unemployedSince', message: 'is in the future' });

@@ -8,10 +8,13 @@ import { inRegions, type AuditedRecord, type AuditedRequest, type Caller } from 
 import type { PiiCipher } from '@reemploy/pii';
 import type { RegistrationDB } from '../database.ts';
 import { rederiveHousehold, type SeekerEvent } from '../hardship/rederive.ts';
+import { certificatePii } from '../households/pii.ts';
 import { seekerPii } from '../job-seekers/pii.ts';
-import { holderOf, type JobSeekerRow } from '../job-seekers/repository.ts';
+import { holderOf, linkSpouses, unlinkFromHousehold, type JobSeekerRow } from '../job-seekers/repository.ts';
 import { seekerSnapshot, toHardshipMember } from '../job-seekers/view.ts';
-import { STAGED_COLUMNS, type FieldError, type HouseholdRef, type PreparedRow } from './rows.ts';
+import { familyLinks } from './family-links.ts';
+import type { HouseholdRef } from './household-fields.ts';
+import { STAGED_COLUMNS, type FieldError, type PreparedRow } from './rows.ts';
 
 type Trx = Transaction<RegistrationDB>;
 
@@ -31,8 +34,9 @@ export interface Chunk {
 export interface ImportState {
   /** The subject of the upload's seekers.imported events. */
   importId: string;
-  caller: Caller;
+  /** Encrypts a household's certificate number, and reads the stored one to compare. */
   pii: PiiCipher;
+  caller: Caller;
   /** The request, as the PII audit names it. */
   by: AuditedRequest;
   /** The first line not processed, once the upload reached the caller's budget of answers about people registered elsewhere. */
@@ -200,15 +204,38 @@ async function storeSolo(client: pg.PoolClient, trx: Trx, chunk: Chunk, state: I
   }
 }
 
-const ATTRIBUTE_FIELDS = { single_parent: 'singleParent', minor_children: 'minorChildren', other_employed_members: 'otherEmployedMembers' } as const;
+const ATTRIBUTE_FIELDS = {
+  single_parent: 'singleParent',
+  minor_children: 'minorChildren',
+  other_employed_members: 'otherEmployedMembers',
+  minimum_livelihood: 'minimumLivelihoodCertificate',
+} as const;
+
+/** A row's household fields, as compared between the rows of one key (the certificate as one value). */
+function givenAttributes(ref: HouseholdRef): [keyof typeof ATTRIBUTE_FIELDS, unknown][] {
+  const given: [keyof typeof ATTRIBUTE_FIELDS, unknown][] = Object.entries(ref.attributes) as [keyof typeof ATTRIBUTE_FIELDS, unknown][];
+  if (ref.certificate) given.push(['minimum_livelihood', `${ref.certificate.number}\u0000${ref.certificate.since}`]);
+  return given;
+}
 
 /** The first household field of a row that differs from what an earlier row of the same key said. */
 function disagreeing(state: ImportState, key: string, ref: HouseholdRef): FieldError | undefined {
-  for (const [column, value] of Object.entries(ref.attributes)) {
+  for (const [column, value] of givenAttributes(ref)) {
     const earlier = state.attributes.get(`${key}\u0000${column}`);
-    if (earlier && earlier.value !== value) return { field: ATTRIBUTE_FIELDS[column as keyof typeof ATTRIBUTE_FIELDS], message: `differs from line ${earlier.line} for the same householdKey` };
+    if (earlier && earlier.value !== value) return { field: ATTRIBUTE_FIELDS[column], message: `differs from line ${earlier.line} for the same householdKey` };
   }
   return undefined;
+}
+
+/** Records a key's certificate on its household, encrypted; an identical one changes nothing. */
+async function recordCertificate(trx: Trx, state: ImportState, householdId: string, certificate: { number: string; since: string }) {
+  const h = await trx.selectFrom('households').select(['minimum_livelihood_certificate_enc', 'minimum_livelihood_since']).where('id', '=', householdId).executeTakeFirstOrThrow();
+  if (h.minimum_livelihood_since === certificate.since && h.minimum_livelihood_certificate_enc && state.pii.decrypt(h.minimum_livelihood_certificate_enc, certificatePii(householdId)) === certificate.number) return;
+  await trx
+    .updateTable('households')
+    .set({ minimum_livelihood_certificate_enc: state.pii.encrypt(certificate.number, certificatePii(householdId)), minimum_livelihood_since: certificate.since, version: sql`version + 1`, updated_at: state.now })
+    .where('id', '=', householdId)
+    .execute();
 }
 
 /**
@@ -255,7 +282,7 @@ async function storeHouseholdRows(trx: Trx, rows: PreparedRow[], state: ImportSt
       continue;
     }
     const remember = () => {
-      if (key !== undefined) for (const [column, value] of Object.entries(ref.attributes)) state.attributes.set(`${key}\u0000${column}`, { value, line: row.line });
+      if (key !== undefined) for (const [column, value] of givenAttributes(ref)) state.attributes.set(`${key}\u0000${column}`, { value, line: row.line });
     };
     // The row's household is checked before the person is looked up: a row naming an unknown
     // household answers the same whether or not its person is registered elsewhere.
@@ -278,13 +305,27 @@ async function storeHouseholdRows(trx: Trx, rows: PreparedRow[], state: ImportSt
       fail([{ field: 'relationship', message: `the household already has a ${ref.relationship}` }]);
       continue;
     }
-    let householdId = household.id;
+    const newHousehold = !household.id;
+    const householdId = household.id ?? randomUUID();
+    const links = await familyLinks(trx, row, existing, householdId);
+    if ('errors' in links) {
+      fail(links.errors);
+      continue;
+    }
     if (household.key) {
-      if (!householdId) {
-        householdId = randomUUID();
+      if (newHousehold) {
         await trx
           .insertInto('households')
-          .values({ id: householdId, community_code: row.community_code, household_key: ref.key!, single_parent: false, minor_children: 0, other_employed_members: 0, ...ref.attributes })
+          .values({
+            id: householdId,
+            community_code: row.community_code,
+            household_key: ref.key!,
+            single_parent: false,
+            minor_children: 0,
+            other_employed_members: 0,
+            ...ref.attributes,
+            ...(ref.certificate ? { minimum_livelihood_certificate_enc: state.pii.encrypt(ref.certificate.number, certificatePii(householdId)), minimum_livelihood_since: ref.certificate.since } : {}),
+          })
           .execute();
       } else if (Object.keys(ref.attributes).length) {
         await trx
@@ -296,8 +337,11 @@ async function storeHouseholdRows(trx: Trx, rows: PreparedRow[], state: ImportSt
           )})`)
           .execute();
       }
+      if (!newHousehold && ref.certificate) await recordCertificate(trx, state, householdId, ref.certificate);
       state.keys.set(household.key, householdId);
     }
+    // A person leaving a household leaves the links to and from it there.
+    if (existing?.household_id && existing.household_id !== householdId) await unlinkFromHousehold(trx, existing.id);
     const fields = {
       name_enc: row.name_enc,
       retirement_scheme: row.retirement_scheme,
@@ -312,8 +356,11 @@ async function storeHouseholdRows(trx: Trx, rows: PreparedRow[], state: ImportSt
       laid_off: row.laid_off,
       minimum_livelihood: row.minimum_livelihood,
       disabled: row.disabled,
-      household_id: householdId!,
+      household_id: householdId,
       relationship: ref.relationship,
+      parent_ids: links.parentIds,
+      raising_alone: links.raisingAlone,
+      ...(ref.family.ownMinorChildren !== undefined ? { own_minor_children: ref.family.ownMinorChildren } : {}),
       content_hash: row.content_hash,
     };
     if (!existing) {
@@ -332,7 +379,7 @@ async function storeHouseholdRows(trx: Trx, rows: PreparedRow[], state: ImportSt
           status_since: now,
         })
         .execute();
-      touch(householdId!, row.id, 'seeker.registered');
+      touch(householdId, row.id, 'seeker.registered');
       outcomes.set(row.line, { line: row.line, status: 'created', id: row.id });
     } else {
       await trx
@@ -348,9 +395,10 @@ async function storeHouseholdRows(trx: Trx, rows: PreparedRow[], state: ImportSt
         .execute();
       // Categories are re-derived below for the household it joins, and for the one it left.
       if (existing.household_id && existing.household_id !== householdId) touch(existing.household_id);
-      touch(householdId!, existing.id, 'seeker.updated');
+      touch(householdId, existing.id, 'seeker.updated');
       outcomes.set(row.line, { line: row.line, status: 'updated', id: existing.id });
     }
+    if (links.spouseId) await linkSpouses(trx, existing?.id ?? row.id, links.spouseId);
   }
   // In id order, as every other re-derivation locks households, so two writers cannot deadlock.
   for (const [id, events] of [...touched].sort(([a], [b]) => a.localeCompare(b))) await rederiveHousehold(trx, id, { offerHours: state.offerHours, touched: events, at: now });

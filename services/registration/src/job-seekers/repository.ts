@@ -24,6 +24,11 @@ export function findSeekerByHash(db: Db, hash: string): Promise<{ id: string; co
   return db.selectFrom('job_seekers').select(['id', 'community_code']).where('id_number_hash', '=', hash).executeTakeFirst();
 }
 
+/** The people registered under some lookup hashes. */
+export function findSeekerIdsByHashes(db: Db, hashes: string[]) {
+  return db.selectFrom('job_seekers').select(['id', 'id_number_hash']).where('id_number_hash', 'in', hashes).execute();
+}
+
 export function insertSeeker(db: Db, row: Insertable<JobSeekerTable>): Promise<JobSeekerRow> {
   return db.insertInto('job_seekers').values(row).returningAll().executeTakeFirstOrThrow();
 }
@@ -47,6 +52,38 @@ export async function holderOf(db: Db, householdId: string, relationship: 'head'
   let q = db.selectFrom('job_seekers').select('id').where('household_id', '=', householdId).where('relationship', '=', relationship);
   if (except) q = q.where('id', '<>', except);
   return (await q.executeTakeFirst())?.id;
+}
+
+/** The household, spouse and standing of members another member names (spouse, parents). */
+export function findNamedMembers(db: Db, ids: string[]) {
+  return db.selectFrom('job_seekers').select(['id', 'household_id', 'spouse_id', 'raising_alone']).where('id', 'in', ids).execute();
+}
+
+const bump = () => ({ version: sql<number>`version + 1`, updated_at: new Date() });
+
+/** Unlinks a seeker and its spouse, on both records. */
+export async function unlinkSpouse(trx: Transaction<RegistrationDB>, seekerId: string): Promise<void> {
+  await trx.updateTable('job_seekers').set({ spouse_id: null, ...bump() }).where('spouse_id', '=', seekerId).execute();
+  await trx.updateTable('job_seekers').set({ spouse_id: null, ...bump() }).where('id', '=', seekerId).where('spouse_id', 'is not', null).execute();
+}
+
+/** Links two members as spouses, on both records; a former spouse of either is unlinked first. */
+export async function linkSpouses(trx: Transaction<RegistrationDB>, a: string, b: string): Promise<void> {
+  const current = await trx.selectFrom('job_seekers').select(['id', 'spouse_id']).where('id', 'in', [a, b]).execute();
+  if (current.every((r) => r.spouse_id === (r.id === a ? b : a))) return;
+  for (const id of [a, b]) await unlinkSpouse(trx, id);
+  await trx.updateTable('job_seekers').set({ spouse_id: b, ...bump() }).where('id', '=', a).execute();
+  await trx.updateTable('job_seekers').set({ spouse_id: a, ...bump() }).where('id', '=', b).execute();
+}
+
+/** A seeker leaving its household: its spouse link (on both records) and the parent links of its children there go. */
+export async function unlinkFromHousehold(trx: Transaction<RegistrationDB>, seekerId: string): Promise<void> {
+  await unlinkSpouse(trx, seekerId);
+  await trx
+    .updateTable('job_seekers')
+    .set({ parent_ids: sql<string[]>`array_remove(parent_ids, ${seekerId}::uuid)`, ...bump() })
+    .where(sql<boolean>`${seekerId}::uuid = any(parent_ids)`)
+    .execute();
 }
 
 export interface SeekerFilter {

@@ -39,6 +39,22 @@ const retirementScheme = z
   .enum(RETIREMENT_SCHEMES)
   .describe('Statutory retirement scheme: male-60 (men), female-55 (women cadres) or female-50 (women workers), as reformed from 2025; must match the gender of the identity number');
 
+const parentIds = z
+  .array(z.uuid())
+  .max(2)
+  .refine((ids) => new Set(ids).size === ids.length, 'names a parent twice')
+  .describe('The member ids of the person’s parents in the same household');
+const ownMinorChildren = z.int().min(0).max(20).describe('The person’s own children under 18 living in the household who are not registered seekers');
+const raisingAlone = z.boolean().describe('Single, divorced or widowed, raising their children without a spouse in the household');
+
+/** The person's family within the household: optional, so that callers knowing nothing of it send nothing. */
+const family = {
+  spouseId: z.uuid().optional().describe('The member id of the spouse in the same household; stored on both spouses'),
+  parentIds: parentIds.optional(),
+  ownMinorChildren: ownMinorChildren.optional(),
+  raisingAlone: raisingAlone.optional(),
+};
+
 /** Everything a caller may send about a person except the identity number (fixed once registered). */
 const editable = {
   name: z.string().trim().min(1).max(50),
@@ -46,6 +62,7 @@ const editable = {
   communityCode,
   householdId: z.uuid().optional(),
   relationship: z.enum(RELATIONSHIPS).optional().describe('Relation to the head of the household; required with householdId'),
+  ...family,
   education: z.enum(EDUCATION_LEVELS),
   skills: z.array(skillCode).max(50).default([]),
   desiredOccupations: z.array(occupationCode).max(20).default([]),
@@ -69,6 +86,10 @@ export const patchJobSeekerBody = z
     communityCode,
     householdId: z.uuid().nullable(),
     relationship: z.enum(RELATIONSHIPS).nullable(),
+    spouseId: z.uuid().nullable(),
+    parentIds,
+    ownMinorChildren,
+    raisingAlone,
     education: editable.education,
     skills: z.array(skillCode).max(50),
     desiredOccupations: z.array(occupationCode).max(20),
@@ -103,6 +124,10 @@ export const jobSeekerView = z
     communityCode: z.string(),
     householdId: z.uuid().nullable(),
     relationship: z.enum(RELATIONSHIPS).nullable(),
+    spouseId: z.uuid().nullable(),
+    parentIds: z.array(z.uuid()),
+    ownMinorChildren: z.int(),
+    raisingAlone: z.boolean(),
     education: z.enum(EDUCATION_LEVELS),
     skills: z.array(z.string()),
     desiredOccupations: z.array(z.string()),

@@ -11,7 +11,8 @@ import type { RegistrationDB } from '../database.ts';
 import { rederiveFor } from '../hardship/rederive.ts';
 import { assertCommunity } from '../regions/service.ts';
 import { seekerPii } from './pii.ts';
-import { findSeekerByHash, findSeekerById, holderOf, insertSeeker, listSeekers, lockSeeker, updateSeeker, type JobSeekerRow } from './repository.ts';
+import { familyProblem, type FamilyLinks } from './family.ts';
+import { findSeekerByHash, findSeekerById, holderOf, insertSeeker, linkSpouses, listSeekers, lockSeeker, unlinkFromHousehold, unlinkSpouse, updateSeeker, type JobSeekerRow } from './repository.ts';
 import { budgetLeft, recordRegisteredElsewhere, registeredElsewhereMetric } from './registered-elsewhere.ts';
 import { pageCursor, type CreateJobSeekerInput, type ListJobSeekersQuery, type PatchJobSeekerInput } from './schemas.ts';
 import { bornBy, contentHash } from './content.ts';
@@ -47,6 +48,18 @@ const alreadyRegistered = (id: string) => problems.duplicate('This person is alr
 /** The same person registered outside the caller's regions: a 409 naming nothing (audited, counted: registered-elsewhere.ts). */
 const registeredElsewhere = () => new Problem(409, 'duplicate', 'Already exists', 'This person is already registered in an area outside your regions');
 
+async function checkFamily(trx: Transaction<RegistrationDB>, seekerId: string | undefined, householdId: string | null, links: FamilyLinks) {
+  const problem = await familyProblem(trx, seekerId, householdId, links);
+  if (problem) throw problems.field(`body.${problem.field}`, problem.message);
+}
+
+/** A unique index that only a concurrent writer can hit, as the 400 the checks give. */
+function membershipConflict(err: unknown): Problem | undefined {
+  if (isUniqueViolation(err, 'job_seekers_one_spouse') || isUniqueViolation(err, 'job_seekers_one_head')) return problems.field('body.relationship', 'the household already has one');
+  if (isUniqueViolation(err, 'job_seekers_one_spouse_link')) return problems.field('body.spouseId', 'is already the spouse of another member');
+  return undefined;
+}
+
 /**
  * Registers a job seeker. Everything the request says is checked first (the
  * number, the community, the dates, the household and the relation), and only
@@ -65,10 +78,12 @@ export async function registerJobSeeker(ctx: Ctx, caller: Caller, input: CreateJ
   if (input.relationship && !input.householdId) throw problems.field('body.householdId', 'is required with relationship');
   const hash = ctx.pii.hash(parsed.idNumber);
   const phone = input.phone ? input.phone.replace(/[\s-]/g, '').replace(/^\+86/, '') : null;
+  const links: FamilyLinks = { spouseId: input.spouseId ?? null, parentIds: input.parentIds ?? [], raisingAlone: input.raisingAlone ?? false };
   try {
     const outcome = await transact(ctx.db, async (trx) => {
       await budgetLeft(trx, ctx, caller, 'post', true);
       await checkMembership(trx, caller, undefined, input.householdId, input.relationship, input.communityCode);
+      await checkFamily(trx, undefined, input.householdId ?? null, links);
       const existing = await findSeekerByHash(trx, hash);
       if (existing && inRegions(caller, existing.community_code)) return { kind: 'duplicate' as const, id: existing.id };
       if (existing) {
@@ -88,6 +103,9 @@ export async function registerJobSeeker(ctx: Ctx, caller: Caller, input: CreateJ
         community_code: input.communityCode,
         household_id: input.householdId ?? null,
         relationship: input.relationship ?? null,
+        parent_ids: links.parentIds,
+        own_minor_children: input.ownMinorChildren ?? 0,
+        raising_alone: links.raisingAlone,
         education: input.education,
         skills: input.skills,
         desired_occupations: input.desiredOccupations,
@@ -106,6 +124,7 @@ export async function registerJobSeeker(ctx: Ctx, caller: Caller, input: CreateJ
         ),
         content_hash: contentHash(ctx.pii, { ...input, idNumber: parsed.idNumber, phone }),
       });
+      if (links.spouseId) await linkSpouses(trx, row.id, links.spouseId);
       if (row.household_id) return { kind: 'registered' as const, row: await rederiveFor(trx, row, 'seeker.registered', { offerHours: ctx.env.ZERO_EMPLOYMENT_OFFER_HOURS }) };
       // Alone, the categories were derived before the insert: publish and done.
       await recordEvent(trx, 'seeker.registered', row.id, seekerSnapshot(row));
@@ -120,10 +139,7 @@ export async function registerJobSeeker(ctx: Ctx, caller: Caller, input: CreateJ
   } catch (err) {
     // Registered by a concurrent request meanwhile: looked up again, as the next request would.
     if (isUniqueViolation(err, 'job_seekers_id_number_hash_key') && !retried) return registerJobSeeker(ctx, caller, input, by, true);
-    if (isUniqueViolation(err, 'job_seekers_one_spouse') || isUniqueViolation(err, 'job_seekers_one_head')) {
-      throw problems.field('body.relationship', 'the household already has one');
-    }
-    throw err;
+    throw membershipConflict(err) ?? err;
   }
 }
 
@@ -151,6 +167,16 @@ export async function updateJobSeeker(ctx: Ctx, caller: Caller, id: string, inpu
       if (relationship && !householdId) throw problems.field('body.householdId', 'is required with relationship');
       const membershipChanged = householdId !== row.household_id || relationship !== row.relationship || communityCode !== row.community_code;
       if (membershipChanged) await checkMembership(trx, caller, id, householdId, relationship, communityCode);
+      // A seeker leaving its household leaves its links there; the new ones are checked against the household it joins.
+      const moved = householdId !== row.household_id;
+      const links: FamilyLinks = {
+        spouseId: input.spouseId !== undefined ? input.spouseId : moved ? null : row.spouse_id,
+        parentIds: input.parentIds ?? (moved ? [] : row.parent_ids),
+        raisingAlone: input.raisingAlone ?? row.raising_alone,
+      };
+      const linksChanged = moved || input.spouseId !== undefined || input.parentIds !== undefined || input.raisingAlone !== undefined;
+      if (linksChanged) await checkFamily(trx, id, householdId, links);
+      if (moved) await unlinkFromHousehold(trx, id);
       const phone = input.phone === undefined ? undefined : input.phone === null ? null : input.phone.replace(/[\s-]/g, '').replace(/^\+86/, '');
       const updated = await updateSeeker(trx, id, {
         ...(input.name !== undefined ? { name_enc: ctx.pii.encrypt(input.name, seekerPii(id, 'name_enc')) } : {}),
@@ -158,6 +184,9 @@ export async function updateJobSeeker(ctx: Ctx, caller: Caller, id: string, inpu
         community_code: communityCode,
         household_id: householdId,
         relationship,
+        parent_ids: links.parentIds,
+        raising_alone: links.raisingAlone,
+        ...(input.ownMinorChildren !== undefined ? { own_minor_children: input.ownMinorChildren } : {}),
         ...(input.education !== undefined ? { education: input.education } : {}),
         ...(input.skills !== undefined ? { skills: input.skills } : {}),
         ...(input.desiredOccupations !== undefined ? { desired_occupations: input.desiredOccupations } : {}),
@@ -172,13 +201,11 @@ export async function updateJobSeeker(ctx: Ctx, caller: Caller, id: string, inpu
         // A changed record no longer matches its import line.
         content_hash: null,
       });
+      if (linksChanged) await (links.spouseId ? linkSpouses(trx, id, links.spouseId) : unlinkSpouse(trx, id));
       return rederiveFor(trx, updated, 'seeker.updated', { offerHours: ctx.env.ZERO_EMPLOYMENT_OFFER_HOURS, previousHouseholdId: row.household_id });
     });
   } catch (err) {
-    if (isUniqueViolation(err, 'job_seekers_one_spouse') || isUniqueViolation(err, 'job_seekers_one_head')) {
-      throw problems.field('body.relationship', 'the household already has one');
-    }
-    throw err;
+    throw membershipConflict(err) ?? err;
   }
 }
 

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { PeriodBounds } from '../assessment/period.ts';
 import { underRegions } from '../assessment/figures.ts';
 import { older4050Sql } from '../hardship/age-sql.ts';
+import { reemployedPersons } from '../assessment/reemployed.ts';
 import type { Db } from '../assessment/tables.ts';
 
 export interface MonthlyActivityRow {
@@ -11,17 +12,15 @@ export interface MonthlyActivityRow {
   reemployed4050_year: string;
 }
 
-
-/** People who moved from unemployed to work, this month and this year, per community (each person once). */
+/** Persons re-employed this month and this year, per community (each person once in each). */
 export async function reemploymentCounts(db: Db, prefixes: string[], b: PeriodBounds): Promise<MonthlyActivityRow[]> {
   const { rows } = await sql<MonthlyActivityRow>`
     select s.community_code,
-      count(distinct s.id) filter (where ec.at >= ${b.monthStart}::timestamptz) as reemployed_month,
-      count(distinct s.id) as reemployed_year,
-      count(distinct s.id) filter (where ${older4050Sql('s', b.lastDay)}) as reemployed4050_year
-    from employment_changes ec join job_seekers s on s.id = ec.seeker_id
-    where ec.previous_status = 'unemployed' and ec.status in ('employed', 'flexible')
-      and ec.at >= ${b.yearStart}::timestamptz and ec.at < ${b.end}::timestamptz
+      count(*) filter (where s.id in (${reemployedPersons(b.monthStart, b.end)})) as reemployed_month,
+      count(*) as reemployed_year,
+      count(*) filter (where ${older4050Sql('s', b.lastDay)}) as reemployed4050_year
+    from job_seekers s
+    where s.id in (${reemployedPersons(b.yearStart, b.end)})
       and ${underRegions('s.community_code', prefixes)}
     group by s.community_code`.execute(db);
   return rows;

@@ -2,6 +2,7 @@ import { allowLongStatements, transact } from '@reemploy/db';
 import { sql } from 'kysely';
 import { cityDate, cityDayStart } from '@reemploy/domain';
 import { LONG_TERM_UNEMPLOYED_MONTHS } from '@reemploy/domain/hardship';
+import { MINOR_AGE } from '@reemploy/domain/family';
 import type { ServiceContext } from '@reemploy/runtime';
 import type { RegistrationEnv } from '../config.ts';
 import type { RegistrationDB } from '../database.ts';
@@ -15,11 +16,12 @@ export const DAILY_HARDSHIP_JOB = 'hardship-daily';
 /**
  * The categories that change with the calendar alone: LONG_TERM_UNEMPLOYED
  * (twelve months unemployed), OLDER_4050 (a birthday starts it, the retirement
- * date ends it) and ZERO_EMPLOYMENT_HOUSEHOLD, which ends when the last member
+ * date ends it), ZERO_EMPLOYMENT_HOUSEHOLD, which ends when the last member
  * able and willing to work reaches the retirement date (a member is at least 16
- * when registered, so the calendar never starts it). `day` is a date of the
- * city's calendar. Runs once per day: the guard row commits with the changes,
- * so a crash leaves the day to run again and a second delivery of the same day
+ * when registered, so the calendar never starts it), and SINGLE_PARENT, which a
+ * registered child's 18th birthday may end. `day` is a date of the city's
+ * calendar. Runs once per day: the guard row commits with the changes, so a
+ * crash leaves the day to run again and a second delivery of the same day
  * changes nothing.
  */
 export async function rederiveDailyHardship(ctx: Ctx, day: string): Promise<{ ran: boolean; changed: number }> {
@@ -68,7 +70,14 @@ export async function rederiveDailyHardship(ctx: Ctx, day: string): Promise<{ ra
         ),
       )
       .execute();
-    const households = [...new Set([...stale.map((s) => s.household_id), ...retired.map((h) => h.id)].filter((h): h is string => !!h))].sort();
+    // A registered child naming parents turns 18: a single parent's child is no longer a minor.
+    const grownUp = await trx
+      .selectFrom('job_seekers as c')
+      .innerJoin('households as h', 'h.id', 'c.household_id')
+      .select('h.id')
+      .where(sql<boolean>`'SINGLE_PARENT' = any(h.hardship_categories) and cardinality(c.parent_ids) > 0 and c.birth_date <= (${day}::date - make_interval(years => ${MINOR_AGE}::int))`)
+      .execute();
+    const households = [...new Set([...stale.map((s) => s.household_id), ...retired.map((h) => h.id), ...grownUp.map((h) => h.id)].filter((h): h is string => !!h))].sort();
     const solo = [...new Set(stale.filter((s) => !s.household_id).map((s) => s.id))];
     for (const id of households) await rederiveHousehold(trx, id, { at, offerHours: ctx.env.ZERO_EMPLOYMENT_OFFER_HOURS });
     for (const id of solo) await rederiveSolo(trx, id, undefined, at);

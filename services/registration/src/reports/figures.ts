@@ -1,21 +1,31 @@
 import { sql } from 'kysely';
 import { CITY_TIME_ZONE } from '@reemploy/domain';
 import { underRegions } from '../assessment/figures.ts';
+import { REEMPLOYMENT, reemployedPersons } from '../assessment/reemployed.ts';
 import type { Db } from '../assessment/tables.ts';
 
-
-/** People moved from unemployed to work per month of the city's calendar between two instants, per district. */
-export async function reemployedByMonth(db: Db, prefixes: string[], from: string, to: string): Promise<{ month: string; district: string; n: number }[]> {
-  const { rows } = await sql<{ month: string; district: string; n: string }>`
-    select to_char(ec.at at time zone ${CITY_TIME_ZONE}, 'YYYY-MM') as month, left(s.community_code, 6) as district, count(distinct s.id) as n
-    from employment_changes ec join job_seekers s on s.id = ec.seeker_id
-    where ec.previous_status = 'unemployed' and ec.status in ('employed', 'flexible')
-      and ec.at >= ${from}::timestamptz and ec.at < ${to}::timestamptz
+/** Persons re-employed in [from, to) per district, each once: the year's figure, not a sum of months. */
+export async function reemployedByDistrict(db: Db, prefixes: string[], from: string, to: string): Promise<{ district: string; n: number }[]> {
+  const { rows } = await sql<{ district: string; n: string }>`
+    select left(s.community_code, 6) as district, count(*) as n
+    from job_seekers s
+    where s.id in (${reemployedPersons(from, to)})
       and ${underRegions('s.community_code', prefixes)}
-    group by 1, 2 order by 1, 2`.execute(db);
-  return rows.map((r) => ({ month: r.month, district: r.district, n: Number(r.n) }));
+    group by 1 order by 1`.execute(db);
+  return rows.map((r) => ({ district: r.district, n: Number(r.n) }));
 }
 
+/** Persons re-employed in each month (Asia/Shanghai) between two instants: each person once a month. */
+export async function reemployedByMonth(db: Db, prefixes: string[], from: string, to: string): Promise<{ month: string; n: number }[]> {
+  const { rows } = await sql<{ month: string; n: string }>`
+    select to_char(ec.at at time zone ${CITY_TIME_ZONE}, 'YYYY-MM') as month, count(distinct s.id) as n
+    from employment_changes ec join job_seekers s on s.id = ec.seeker_id
+    where ${REEMPLOYMENT}
+      and ec.at >= ${from}::timestamptz and ec.at < ${to}::timestamptz
+      and ${underRegions('s.community_code', prefixes)}
+    group by 1 order by 1`.execute(db);
+  return rows.map((r) => ({ month: r.month, n: Number(r.n) }));
+}
 
 /** Activity reported by other services between two instants, per district and kind. */
 export async function activityByDistrict(db: Db, prefixes: string[], from: string, to: string): Promise<{ district: string; kind: string; n: number }[]> {

@@ -5,7 +5,7 @@ import { regionNames } from '../assessment/regions.ts';
 import { summarizeRegion } from '../assessment/service.ts';
 import { assessmentDb, type Ctx } from '../assessment/tables.ts';
 import { communityFigures } from '../assessment/figures.ts';
-import { activityByDistrict, reemployedByMonth } from './figures.ts';
+import { activityByDistrict, reemployedByDistrict } from './figures.ts';
 
 export interface DistrictLine {
   regionCode: string;
@@ -46,7 +46,7 @@ export async function annualReport(ctx: Ctx, caller: Caller, regionCode: string,
   const db = assessmentDb(ctx);
   const december = periodBounds(`${year}-12`);
   const summary = await summarizeRegion(ctx, caller, regionCode, `${year}-12`);
-  const months = await reemployedByMonth(db, prefixes, december.yearStart, december.end);
+  const reemployed = await reemployedByDistrict(db, prefixes, december.yearStart, december.end);
   const unemployed = await communityFigures(db, prefixes, december);
   const activity = await activityByDistrict(db, prefixes, december.yearStart, december.end);
   const lines = new Map<string, DistrictLine>();
@@ -55,7 +55,7 @@ export async function annualReport(ctx: Ctx, caller: Caller, regionCode: string,
     lines.set(district, found);
     return found;
   };
-  for (const m of months) line(m.district).reemployed += m.n;
+  for (const r of reemployed) line(r.district).reemployed = r.n;
   for (const [code, set] of unemployed) {
     const l = line(code.slice(0, 6));
     l.registeredUnemployed += set.unemployedAtEnd;
