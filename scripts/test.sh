@@ -3,6 +3,8 @@
 # Ends with one plain line "N passed, N failed" taken from tap's own summary.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+# A test run: development defaults (secrets, the superuser as administrator) apply only in development and test.
+export NODE_ENV=test
 
 bash scripts/bootstrap.sh || exit 1
 bash scripts/ensure-services.sh || exit 1
