@@ -6,9 +6,9 @@
 import t from 'tap';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createQueue, recordEvent } from '@reemploy/messaging';
+import { recordEvent } from '@reemploy/messaging';
 import { eventually } from '@reemploy/runtime/testing';
-import { verifySignature, webhookQueueName } from '@reemploy/webhooks';
+import { openWebhookQueue, verifySignature } from '@reemploy/webhooks';
 import { build as buildRegistration } from '../services/registration/test/helper.ts';
 import { build as buildJobPostings } from '../services/job-postings/test/helper.ts';
 import { employer } from '../services/job-postings/test/fixtures.ts';
@@ -160,7 +160,7 @@ t.test("a webhook secret copied into another subscription does not sign that sub
   await eventually(async () => (received.some((r) => r.path === '/a') ? true : undefined), 15_000, 100);
   t.match(received, [{ path: '/a', validUnderA: true }], "A's delivery goes out, signed with A's secret");
   // B's dispatch pass ran and was refused.
-  const queue = createQueue(webhookQueueName('registration'), reg.ctx.redis, reg.ctx.queuePrefix, reg.ctx.logger);
+  const queue = openWebhookQueue('registration', reg.ctx.redis, reg.ctx.queuePrefix, reg.ctx.logger);
   t.teardown(() => queue.close());
   const [failed] = await eventually(async () => {
     const jobs = await queue.getFailed();

@@ -8,7 +8,7 @@ import t from 'tap';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Queue } from 'bullmq';
-import { queueNames } from '@reemploy/events';
+import { PURGE_JOB, queueNames } from '@reemploy/events';
 import { eventually, testIssuer } from '@reemploy/runtime/testing';
 import { DEFAULT_WORKER_METRICS_PORTS } from '@reemploy/runtime/worker-metrics';
 import { build as buildJobPostings } from '../services/job-postings/test/helper.ts';
@@ -92,23 +92,23 @@ t.test('a worker process serves queue depths, job durations and failures on its 
   }
   t.equal(sample(first, 'outbox_pending_events'), 0, 'outbox lag is there too (the relay runs in this process)');
 
-  // Two jobs the worker process runs: one its maintenance worker completes, one its event consumer refuses (unsigned).
+  // Two jobs the worker process runs: one its maintenance worker completes (the purge), one its event consumer refuses (unsigned).
   const events = new Queue(queueNames.events('job-postings'), { connection: svc.ctx.redis, prefix: svc.ctx.queuePrefix });
   const maintenance = new Queue(queueNames.maintenance('job-postings'), { connection: svc.ctx.redis, prefix: svc.ctx.queuePrefix });
   t.teardown(() => Promise.all([events.close(), maintenance.close()]));
-  await maintenance.add('probe', {});
-  await events.add('malformed', { not: 'an envelope' }, { attempts: 1 });
+  await maintenance.add(PURGE_JOB, {});
+  await events.add('referral.hired', { not: 'an envelope' }, { attempts: 1 });
 
   const after = await eventually(async () => {
     const text = await scrape();
-    const done = sample(text, 'worker_job_duration_seconds_count', { queue: 'maintenance-job-postings', name: 'probe', outcome: 'completed' });
-    const failed = sample(text, 'worker_job_failures_total', { queue: 'events-job-postings', name: 'malformed' });
+    const done = sample(text, 'worker_job_duration_seconds_count', { queue: 'maintenance-job-postings', name: PURGE_JOB, outcome: 'completed' });
+    const failed = sample(text, 'worker_job_failures_total', { queue: 'events-job-postings', name: 'referral.hired' });
     return done === 1 && failed === 1 ? text : undefined;
   }, 15_000, 100);
-  t.equal(sample(after, 'worker_job_duration_seconds_count', { queue: 'events-job-postings', name: 'malformed', outcome: 'failed' }), 1, 'a failed job has a duration too');
+  t.equal(sample(after, 'worker_job_duration_seconds_count', { queue: 'events-job-postings', name: 'referral.hired', outcome: 'failed' }), 1, 'a failed job has a duration too');
   t.equal(sample(after, 'queue_jobs', { queue: 'events-job-postings', state: 'failed' }), 1, 'and stays in the failed set');
   t.equal(sample(after, 'events_refused_total', { reason: 'unsigned' }), 1, 'refused as an event no relay signed');
-  t.ok(sample(after, 'worker_job_duration_seconds_bucket', { queue: 'maintenance-job-postings', name: 'probe', outcome: 'completed', le: '+Inf' }) === 1, 'a histogram');
+  t.ok(sample(after, 'worker_job_duration_seconds_bucket', { queue: 'maintenance-job-postings', name: PURGE_JOB, outcome: 'completed', le: '+Inf' }) === 1, 'a histogram');
 
   t.equal((await fetch(`${base}/admin`)).status, 404, 'nothing else is served');
 

@@ -1,3 +1,3 @@
 export * from './envelope.ts';
 export * from './contracts.ts';
-export * from './queues.ts';
+export * from './jobs.ts';

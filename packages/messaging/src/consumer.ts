@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { UnrecoverableError, type Job, type Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { envelopeSchema, eventContracts, queueNames, type Envelope, type EventPayload, type EventType, type ServiceName } from '@reemploy/events';
+import { envelopeSchema, eventContracts, eventsConsumedBy, jobSchema, queueNames, type Envelope, type EventPayload, type EventType, type ServiceName } from '@reemploy/events';
 import type { MessagingTables } from './tables.ts';
 import { createWorker } from './queue.ts';
 import { verifyRelayed, type RefusalReason, type SigningKeys } from './signature.ts';
@@ -68,15 +68,21 @@ export async function applyEvent<DB extends MessagingTables>(db: Kysely<DB>, han
 export function startEventConsumer<DB extends MessagingTables>(options: ConsumerOptions<DB>): Worker {
   const { logger } = options;
   const queue = queueNames.events(options.service);
+  // The routing in the contracts and the service's handlers must agree: an event routed here and not handled would be dropped.
+  const routed = eventsConsumedBy(options.service).sort();
+  const handled = (Object.keys(options.handlers) as EventType[]).sort();
+  if (routed.join() !== handled.join()) throw new Error(`${options.service}: events routed to it [${routed.join(', ')}], handled [${handled.join(', ')}]`);
   return createWorker(
     queue,
     async (job: Job) => {
+      if (!jobSchema(queue, job.name)) throw new UnrecoverableError(`queue ${queue} has no job named ${JSON.stringify(job.name.slice(0, 80))}`);
       const relayed = verifyRelayed(options.signingKeys, job.data);
       if ('refused' in relayed) {
         logger.warn({ jobId: job.id, type: job.name, queue, reason: relayed.refused }, 'event refused: not signed by an outbox relay');
         options.onRefused?.(relayed.refused);
         throw new UnrecoverableError(REFUSALS[relayed.refused]);
       }
+      if (relayed.envelope.type !== job.name) throw new UnrecoverableError(`event ${relayed.envelope.id} travels as ${job.name} but is ${relayed.envelope.type}`);
       const applied = await applyEvent(options.db, options.handlers, relayed.envelope);
       logger.debug({ eventId: job.id, type: job.name, applied }, 'event consumed');
     },

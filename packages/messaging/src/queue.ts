@@ -1,4 +1,5 @@
-import { Queue, Worker, type Processor, type QueueOptions, type WorkerOptions } from 'bullmq';
+import { Queue, UnrecoverableError, Worker, type Job, type JobsOptions, type Processor, type QueueOptions, type WorkerOptions } from 'bullmq';
+import { jobData, jobSchema, type JobData, type JobName, type QueueName } from '@reemploy/events';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 
@@ -18,4 +19,45 @@ export function createWorker<T = unknown>(name: string, processor: Processor<T>,
   worker.on('error', (err) => logger.warn({ err: err.message, queue: name }, 'worker connection error'));
   worker.on('failed', (job, err) => logger.warn({ jobId: job?.id, queue: name, err: err.message }, 'job failed'));
   return worker;
+}
+
+/** What a queue's consumer does with each of its jobs, by name, given the job's checked data. */
+export type JobHandlers<Q extends QueueName> = { [N in JobName<Q>]: (data: JobData<Q, N>, job: Job) => Promise<unknown> };
+
+/**
+ * The processor of a queue of the registry (`@reemploy/events` jobs.ts): a job
+ * whose name the queue does not have, or whose data fails its schema, fails at
+ * once without retries (and without its data in the message); every other job
+ * goes to its handler with the parsed data.
+ */
+export function typedProcessor<Q extends QueueName>(queue: Q, handlers: JobHandlers<Q>): Processor {
+  const byName = handlers as Record<string, (data: unknown, job: Job) => Promise<unknown>>;
+  return async (job: Job) => {
+    const schema = jobSchema(queue, job.name);
+    const handler = Object.hasOwn(byName, job.name) ? byName[job.name] : undefined;
+    if (!schema || !handler) throw new UnrecoverableError(`queue ${queue} has no job named ${JSON.stringify(job.name.slice(0, 80))}`);
+    const parsed = schema.safeParse(job.data);
+    if (!parsed.success) {
+      const where = parsed.error.issues.map((issue) => issue.path.join('.') || '(data)').join(', ');
+      throw new UnrecoverableError(`job ${job.name} on ${queue} has invalid data at ${where}`);
+    }
+    return handler(parsed.data, job);
+  };
+}
+
+/** A worker on a queue of the registry, processing its jobs through `typedProcessor`. */
+export function createTypedWorker<Q extends QueueName>(
+  queue: Q,
+  handlers: JobHandlers<Q>,
+  connection: Redis,
+  prefix: string,
+  logger: Logger,
+  options: Omit<WorkerOptions, 'connection' | 'prefix'> = {},
+): Worker {
+  return createWorker(queue, typedProcessor(queue, handlers), connection, prefix, logger, options);
+}
+
+/** Adds one job of the registry, its data checked against the job's schema first. */
+export async function addJob<Q extends QueueName, N extends JobName<Q>>(queue: Queue, name: N, data: JobData<Q, N>, opts?: JobsOptions): Promise<Job> {
+  return queue.add(name, jobData(queue.name as Q, name, data), opts);
 }

@@ -5,7 +5,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import { Queue } from 'bullmq';
-import { queueNames, type ServiceName } from '@reemploy/events';
+import { queueNames, type QueueName, type ServiceName } from '@reemploy/events';
 import { problems } from '@reemploy/http-kit';
 import { ADMIN_SCOPE, QUEUES_WRITE_SCOPE, boardAnswerFor, isCityOperator } from './board-view.ts';
 import { matchingMetrics, registerQueueMetrics } from './queue-metrics.ts';
@@ -17,8 +17,8 @@ export const ADMIN_COOKIE = 'reemploy_admin';
 export const MAX_QUERY_TOKEN_SECONDS = 3600;
 
 /** The queues an operator of this service looks after. */
-export function operatorQueueNames(service: ServiceName): string[] {
-  const names = [queueNames.events(service), queueNames.maintenance(service)];
+export function operatorQueueNames(service: ServiceName): QueueName[] {
+  const names: QueueName[] = [queueNames.events(service), queueNames.maintenance(service)];
   if (service === 'matching') names.push(queueNames.matchingRuns, queueNames.matchingPartitions);
   return names;
 }

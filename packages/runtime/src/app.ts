@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { docsEnabled, serviceAudience, type BaseEnv } from '@reemploy/config';
 import { createFastify, platformPlugin, registerPiiAuditRoutes } from '@reemploy/http-kit';
-import { createQueue, type MessagingTables } from '@reemploy/messaging';
-import { registerWebhookRoutes, webhookQueueName } from '@reemploy/webhooks';
+import type { MessagingTables } from '@reemploy/messaging';
+import { openWebhookQueue, registerWebhookRoutes } from '@reemploy/webhooks';
 import type { Queue } from 'bullmq';
 import type { ServiceContext, ServiceDefinition } from './service.ts';
 import { adminTokenBridge, registerOperatorTools } from './admin-board.ts';
@@ -51,7 +51,7 @@ export async function buildApp<DB extends MessagingTables, Env extends BaseEnv>(
       service: def.name,
       db: ctx.db as never,
       pii: ctx.pii,
-      queue: () => (webhookQueue ??= createQueue(webhookQueueName(def.name), ctx.redis, ctx.queuePrefix, ctx.logger)),
+      queue: () => (webhookQueue ??= openWebhookQueue(def.name, ctx.redis, ctx.queuePrefix, ctx.logger)),
       redis: ctx.redis,
       queuePrefix: ctx.queuePrefix,
       policy: { allowLoopback: ctx.env.WEBHOOK_ALLOW_LOOPBACK },

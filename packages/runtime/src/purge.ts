@@ -1,11 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { BaseEnv } from '@reemploy/config';
+import { PURGE_JOB } from '@reemploy/events';
 import { purgePublishedEvents, purgeSettledIdempotencyKeys, type MessagingTables } from '@reemploy/messaging';
 import { purgeSettledDeliveries, type WebhookTables } from '@reemploy/webhooks';
 import type { MaintenanceJob } from './maintenance.ts';
 import type { ServiceContext } from './service.ts';
 
-export const PURGE_JOB = 'purge-expired-records';
+export { PURGE_JOB };
 
 const HOUR = 3_600_000;
 

@@ -1,7 +1,7 @@
 import closeWithGrace from 'close-with-grace';
 import { docsEnabled, type BaseEnv } from '@reemploy/config';
 import { closeRedis, createRedis, startEventConsumer, startOutboxRelay, type MessagingTables } from '@reemploy/messaging';
-import { recordDeliveries, startWebhookDispatcher, wakeDispatcher } from '@reemploy/webhooks';
+import { openWebhookQueue, recordDeliveries, startWebhookDispatcher, wakeDispatcher } from '@reemploy/webhooks';
 import { buildApp } from './app.ts';
 import { closeContext, createContext, prepareService } from './context.ts';
 import type { Closable, ServiceContext, ServiceDefinition } from './service.ts';
@@ -33,19 +33,14 @@ export interface RunningWorkers extends Closable {
 
 /**
  * Queue entry point: the outbox relay (producers always run) and, unless
- * RUN_WORKERS=false, the consumers. Returns what it started so tests can run
+ * RUN_WORKERS=false, every consumer: events, webhook deliveries, the service's
+ * own queues. Returns what it started so tests can run
  * a worker in-process.
  */
 export async function startWorkers<DB extends MessagingTables, Env extends BaseEnv>(def: ServiceDefinition<DB, Env>, ctx: ServiceContext<DB, Env>): Promise<RunningWorkers> {
   const workerRedis = createRedis(ctx.env.REDIS_URL, 'worker', `${def.name}-worker`);
   workerRedis.on('error', (err) => ctx.logger.debug({ err: err.message }, 'worker Redis error'));
-  const dispatcher = def.publishesEvents
-    ? startWebhookDispatcher(
-        { service: def.name, db: ctx.db as never, pii: ctx.pii, prefix: ctx.queuePrefix, logger: ctx.logger, policy: { allowLoopback: ctx.env.WEBHOOK_ALLOW_LOOPBACK } },
-        ctx.redis,
-        workerRedis,
-      )
-    : null;
+  const webhookQueue = def.publishesEvents ? openWebhookQueue(def.name, ctx.redis, ctx.queuePrefix, ctx.logger) : null;
   const relay = def.publishesEvents
     ? startOutboxRelay({
         service: def.name,
@@ -58,12 +53,16 @@ export async function startWorkers<DB extends MessagingTables, Env extends BaseE
         signingKey: ctx.secrets.eventSigningKeys.current,
         onPublished: async (trx, envelopes) => {
           const subscriptions = await recordDeliveries(trx as never, envelopes);
-          if (subscriptions.length && dispatcher) return () => wakeDispatcher(dispatcher.queue, subscriptions);
+          if (subscriptions.length && webhookQueue) return () => wakeDispatcher(webhookQueue, subscriptions);
         },
       })
     : null;
   const closables: Closable[] = [];
   if (ctx.env.RUN_WORKERS) {
+    if (webhookQueue) {
+      const policy = { allowLoopback: ctx.env.WEBHOOK_ALLOW_LOOPBACK };
+      closables.push(startWebhookDispatcher({ service: def.name, db: ctx.db as never, pii: ctx.pii, prefix: ctx.queuePrefix, logger: ctx.logger, policy }, webhookQueue, workerRedis));
+    }
     const handlers = def.eventHandlers?.(ctx);
     if (handlers && Object.keys(handlers).length) {
       const refused = eventsRefusedCounter(metricsRegistryOf(ctx));
@@ -84,7 +83,7 @@ export async function startWorkers<DB extends MessagingTables, Env extends BaseE
   }
   // BullMQ workers a service returned, directly or as `{ close, workers }`, are observed by the worker metrics.
   const returned = closables.flatMap((c) => (isWorkerLike(c) ? [c] : ((c as { workers?: unknown[] }).workers ?? []).filter(isWorkerLike)));
-  const workers: WorkerLike[] = [...(dispatcher ? [dispatcher.worker as unknown as WorkerLike] : []), ...returned];
+  const workers: WorkerLike[] = returned;
   return {
     workers,
     flushOutbox: () => relay?.flush() ?? Promise.resolve(0),
@@ -92,7 +91,7 @@ export async function startWorkers<DB extends MessagingTables, Env extends BaseE
       // In-flight jobs finish first (Worker.close waits), then the relay, then connections.
       await Promise.all(closables.map((c) => c.close()));
       await relay?.stop();
-      await dispatcher?.close();
+      await webhookQueue?.close();
       await closeRedis(workerRedis);
     },
   };

@@ -11,9 +11,8 @@ import type { AddressInfo } from 'node:net';
 import { Queue } from 'bullmq';
 import { Counter, Histogram, collectDefaultMetrics, type Registry } from 'prom-client';
 import { serviceAudience } from '@reemploy/config';
-import type { ServiceName } from '@reemploy/events';
+import { queueNames, type ServiceName } from '@reemploy/events';
 import { bearerToken, createTokenVerifier, OPERATIONS_SCOPE, problemBody, problems } from '@reemploy/http-kit';
-import { webhookQueueName } from '@reemploy/webhooks';
 import { openOperatorQueues } from './admin-board.ts';
 import { metricsRegistryOf, registerQueueGauges } from './queue-metrics.ts';
 import type { Closable, ServiceContext } from './service.ts';
@@ -119,7 +118,7 @@ export async function startWorkerMetrics(ctx: ServiceContext, workers: WorkerLik
   // In a process that also serves the API (tests), the app registered these already.
   const queues: Queue[] = [];
   if (!registry.getSingleMetric('queue_jobs')) {
-    const webhooks = new Queue(webhookQueueName(ctx.service), { connection: ctx.redis, prefix: ctx.queuePrefix });
+    const webhooks = new Queue(queueNames.webhooks(ctx.service), { connection: ctx.redis, prefix: ctx.queuePrefix });
     webhooks.on('error', (err) => ctx.logger.debug({ err: err.message }, 'operator queue error'));
     queues.push(...openOperatorQueues(ctx), webhooks);
     registerQueueGauges(registry, ctx, queues, ctx.env.METRICS_CACHE_MS);

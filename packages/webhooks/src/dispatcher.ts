@@ -2,17 +2,16 @@ import { sql, type Kysely } from 'kysely';
 import type { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { createQueue, createWorker } from '@reemploy/messaging';
+import { jobData, queueNames, type ServiceName } from '@reemploy/events';
+import { createQueue, createTypedWorker } from '@reemploy/messaging';
 import type { PiiCipher } from '@reemploy/pii';
 import type { ReceiverPolicy, Resolver } from './address.ts';
 import { sendWebhook } from './send.ts';
 import { signPayload, SIGNATURE_HEADER } from './signature.ts';
 import { secretPlace, type WebhookTables } from './tables.ts';
 
-export const webhookQueueName = (service: string) => `webhooks-${service}`;
-
 export interface DispatcherOptions {
-  service: string;
+  service: ServiceName;
   db: Kysely<WebhookTables>;
   pii: PiiCipher;
   prefix: string;
@@ -30,7 +29,11 @@ export interface DispatcherOptions {
 /** Enqueues a dispatch pass for a subscription (after its deliveries committed). */
 export async function wakeDispatcher(queue: Queue, subscriptionIds: string[], delayMs = 0): Promise<void> {
   if (subscriptionIds.length === 0) return;
-  await queue.addBulk(subscriptionIds.map((id) => ({ name: 'dispatch', data: { subscriptionId: id }, opts: { delay: delayMs, removeOnComplete: true, removeOnFail: 1000 } })));
+  // Every service's webhook queue has the same jobs.
+  const name = queue.name as `webhooks-${ServiceName}`;
+  await queue.addBulk(
+    subscriptionIds.map((id) => ({ name: 'dispatch', data: jobData(name, 'dispatch', { subscriptionId: id }), opts: { delay: delayMs, removeOnComplete: true, removeOnFail: 1000 } })),
+  );
 }
 
 /**
@@ -104,34 +107,29 @@ export async function dispatchPass(options: DispatcherOptions, subscriptionId: s
   });
 }
 
-export interface WebhookDispatcher {
-  queue: Queue;
-  worker: Worker;
-  close(): Promise<void>;
+/** The producer side: the queue a relay and the replay route wake deliveries on. */
+export function openWebhookQueue(service: ServiceName, producer: Redis, prefix: string, logger: Logger): Queue {
+  return createQueue(queueNames.webhooks(service), producer, prefix, logger);
 }
 
-export function startWebhookDispatcher(options: DispatcherOptions, producer: Redis, workerRedis: Redis): WebhookDispatcher {
-  const name = webhookQueueName(options.service);
-  const queue = createQueue(name, producer, options.prefix, options.logger);
-  const worker = createWorker<{ subscriptionId: string }>(
-    name,
-    async (job) => {
-      const result = await dispatchPass(options, job.data.subscriptionId);
-      // A pass already running picks up new work itself only if it has not finished; try again shortly.
-      if (result.busy) await wakeDispatcher(queue, [job.data.subscriptionId], 200);
-      else if (result.nextDueInMs !== null) await wakeDispatcher(queue, [job.data.subscriptionId], result.nextDueInMs);
+/**
+ * The consumer side: a worker running delivery passes for the subscriptions
+ * woken on `queue` (started only where workers run).
+ */
+export function startWebhookDispatcher(options: DispatcherOptions, queue: Queue, workerRedis: Redis): Worker {
+  return createTypedWorker(
+    queueNames.webhooks(options.service),
+    {
+      dispatch: async ({ subscriptionId }) => {
+        const result = await dispatchPass(options, subscriptionId);
+        // A pass already running picks up new work itself only if it has not finished; try again shortly.
+        if (result.busy) await wakeDispatcher(queue, [subscriptionId], 200);
+        else if (result.nextDueInMs !== null) await wakeDispatcher(queue, [subscriptionId], result.nextDueInMs);
+      },
     },
     workerRedis,
     options.prefix,
     options.logger,
     { concurrency: 4 },
   );
-  return {
-    queue,
-    worker,
-    async close() {
-      await worker.close();
-      await queue.close();
-    },
-  };
 }

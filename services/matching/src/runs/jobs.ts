@@ -1,18 +1,23 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { z } from 'zod';
 import { CITY_TIME_ZONE } from '@reemploy/domain';
 import { queueNames } from '@reemploy/events';
+import { typedProcessor } from '@reemploy/messaging';
 import { purgeJob, startMaintenanceWorker, type Closable, type ServiceContext } from '@reemploy/runtime';
 import { matchingMetrics, metricsRegistryOf } from '@reemploy/runtime/queue-metrics';
 import type { MatchingEnv } from '../config.ts';
 import type { MatchingDB } from '../database.ts';
 import { expireReferrals } from '../referrals/service.ts';
 import { computePartition, finalizeRun, planRun, startNightlyRun } from './batch.ts';
-import { openRunQueues, type PartitionJobData } from './queues.ts';
+import { openRunQueues } from './queues.ts';
 import { markFailed } from './repository.ts';
 
 type Ctx = ServiceContext<MatchingDB, MatchingEnv>;
 
+
+const runRef = z.object({ runId: z.uuid() });
+const runIdOf = (data: unknown): string | undefined => runRef.safeParse(data).data?.runId;
 
 /**
  * The batch's consumers (plan/finalize, partitions) and the scheduler of the
@@ -22,9 +27,11 @@ export async function startMatchingWorkers(ctx: Ctx, workerRedis: Redis): Promis
   const queues = openRunQueues(ctx);
   const opts = { connection: workerRedis, prefix: ctx.queuePrefix };
   const failRunAfterLastAttempt = (job: Job | undefined, err: Error) => {
-    ctx.logger.warn({ job: job?.name, runId: job?.data?.runId, err: err.message }, 'matching job failed');
-    if (job?.data?.runId && job.attemptsMade >= (job.opts.attempts ?? 1)) {
-      markFailed(ctx.db, job.data.runId, `${job.name}: ${err.message}`)
+    // A job of the run queues names its run (nightly names none yet); a forged one may name anything.
+    const runId = runIdOf(job?.data);
+    ctx.logger.warn({ job: job?.name, runId, err: err.message }, 'matching job failed');
+    if (job && runId && job.attemptsMade >= (job.opts.attempts ?? 1)) {
+      markFailed(ctx.db, runId, `${job.name}: ${err.message}`)
         .then((run) => {
           if (!run?.finished_at) return;
           const seconds = (run.finished_at.getTime() - (run.started_at ?? run.created_at).getTime()) / 1000;
@@ -36,17 +43,16 @@ export async function startMatchingWorkers(ctx: Ctx, workerRedis: Redis): Promis
 
   const runs = new Worker(
     queueNames.matchingRuns,
-    async (job: Job) => {
-      if (job.name === 'plan') return planRun(ctx, queues, job.data.runId);
-      if (job.name === 'finalize') return finalizeRun(ctx, job.data.runId);
-      if (job.name === 'nightly') return startNightlyRun(ctx, queues, new Date(job.timestamp));
-      throw new Error(`unknown job ${job.name}`);
-    },
+    typedProcessor(queueNames.matchingRuns, {
+      plan: ({ runId }) => planRun(ctx, queues, runId),
+      finalize: ({ runId }) => finalizeRun(ctx, runId),
+      nightly: (_data, job) => startNightlyRun(ctx, queues, new Date(job.timestamp)),
+    }),
     { ...opts, concurrency: 1 },
   );
   const partitions = new Worker(
     queueNames.matchingPartitions,
-    async (job: Job<PartitionJobData>) => computePartition(ctx, queues, job.data.runId, job.data.partitionKey),
+    typedProcessor(queueNames.matchingPartitions, { partition: ({ runId, partitionKey }) => computePartition(ctx, queues, runId, partitionKey) }),
     // A partition is minutes of CPU at most: keep the lock alive while the event loop is busy.
     { ...opts, concurrency: ctx.env.MATCHING_WORKER_CONCURRENCY, lockDuration: 120_000 },
   );

@@ -1,13 +1,9 @@
 import { Queue, type JobsOptions } from 'bullmq';
-import { queueNames } from '@reemploy/events';
+import { jobData, queueNames, type JobData } from '@reemploy/events';
 import type { ServiceContext } from '@reemploy/runtime';
 
-/** Jobs of the runs queue: plan a run, finalize it, start the nightly one. */
-export type RunJob = { name: 'plan'; data: { runId: string } } | { name: 'finalize'; data: { runId: string } } | { name: 'nightly'; data: Record<string, never> };
-export interface PartitionJobData {
-  runId: string;
-  partitionKey: string;
-}
+/** A partition job's data (the registry in `@reemploy/events` holds its schema). */
+export type PartitionJobData = JobData<'matching-partitions', 'partition'>;
 
 export const JOB_OPTIONS: JobsOptions = {
   attempts: 3,
@@ -49,8 +45,8 @@ export function openRunQueues(ctx: Pick<ServiceContext, 'redis' | 'queuePrefix' 
     }
   }
   return {
-    addRun: (name, data, opts) => withQueue('runs', (q) => q.add(name, data, opts)),
-    addPartitions: (jobs) => withQueue('partitions', (q) => q.addBulk(jobs.map((j) => ({ name: 'partition', ...j })))),
+    addRun: (name, data, opts) => withQueue('runs', (q) => q.add(name, jobData(queueNames.matchingRuns, name, data), opts)),
+    addPartitions: (jobs) => withQueue('partitions', (q) => q.addBulk(jobs.map((j) => ({ name: 'partition', data: jobData(queueNames.matchingPartitions, 'partition', j.data), opts: j.opts })))),
     runs: () => get('runs'),
     async close() {
       await Promise.all(Object.values(queues).map((q) => q.close()));

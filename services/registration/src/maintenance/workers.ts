@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { purgeJob, startMaintenanceWorker, type Closable, type MaintenanceJob, type ServiceContext } from '@reemploy/runtime';
+import { maintenanceJob, purgeJob, startMaintenanceWorker, type Closable, type MaintenanceJob, type ServiceContext } from '@reemploy/runtime';
 import { cityDate, CITY_TIME_ZONE } from '@reemploy/domain';
 import type { RegistrationEnv } from '../config.ts';
 import type { RegistrationDB } from '../database.ts';
@@ -11,15 +11,15 @@ type Ctx = ServiceContext<RegistrationDB, RegistrationEnv>;
 
 function maintenanceJobs(ctx: Ctx): MaintenanceJob[] {
   return [
-    {
+    maintenanceJob({
       // The daily re-derivation (00:10 Shanghai).
       name: DAILY_HARDSHIP_JOB,
       schedule: { pattern: '10 0 * * *', tz: CITY_TIME_ZONE },
-      run: async (job) => {
-        const result = await rederiveDailyHardship(ctx, (job.data as { day?: string })?.day ?? cityDate());
+      run: async (data) => {
+        const result = await rederiveDailyHardship(ctx, data.day ?? cityDate());
         ctx.logger.info(result, 'daily hardship re-derivation');
       },
-    },
+    }),
     {
       name: ESCALATION_JOB,
       schedule: { every: ESCALATION_EVERY_MS },
