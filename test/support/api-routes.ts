@@ -182,8 +182,7 @@ function routesOf(name: string, svc: Svc, doc: ServiceUnderTest['doc']): { write
       scope: entry.scope,
       params,
       query,
-      // An upload route that documents no body (registration's import) still takes NDJSON and CSV.
-      bodyTypes: Object.keys(content).length || !entry.url.endsWith('/import') ? Object.keys(content) : ['application/x-ndjson', 'text/csv'],
+      bodyTypes: Object.keys(content),
       ...(content['application/json'] ? { body: deref(doc, content['application/json'].schema) } : {}),
     };
     if (WRITE_METHODS.has(entry.method)) writes.push(route);

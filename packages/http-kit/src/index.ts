@@ -7,6 +7,7 @@ export * from './etag.ts';
 export * from './logging.ts';
 export * from './metrics.ts';
 export * from './strict-input.ts';
+export { fileSchema, uploadBody, XLSX_MEDIA_TYPE, type RouteResponseHeader } from './openapi.ts';
 export { isTemporaryFailure, platformPlugin, type PlatformOptions, type RouteAccess } from './platform.ts';
 export { csvRecordTooLong, IMPORT_LIMITS_NOTE, importLines, lineTooLong, MAX_IMPORT_LINE_BYTES } from './imports.ts';
 export { createFastify, type ServerOptions } from './server-options.ts';

@@ -20,6 +20,7 @@ import { registerOperationalRoutes } from './operational-routes.ts';
 import { recordPiiAccess, type AuditedRecord } from './pii-audit.ts';
 import { createRateLimit, type RateLimitOptions } from './rate-limit.ts';
 import { importSlots, type ImportConcurrency } from './imports.ts';
+import { withoutUnusedSchemas, withPlatformHeaders, type OpenApiDocument, type RouteResponseHeader } from './openapi.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -36,6 +37,8 @@ declare module 'fastify' {
      * The handler does the checking; this only documents it.
      */
     ifMatch?: 'required' | 'when-sent';
+    /** Headers the handler sets on its success answers (ETag, Location, Content-Disposition), for the OpenAPI document. */
+    responseHeaders?: RouteResponseHeader[];
     /**
      * The route's answer shows personal information unmasked to a caller with
      * `pii:read`: each such answer is written to the PII audit log, one entry
@@ -98,6 +101,8 @@ export interface RouteAccess {
   idempotent: boolean;
   /** Checks If-Match against the ETag: always, or when the caller sends one. */
   ifMatch?: 'required' | 'when-sent';
+  /** Headers the handler sets on its success answers. */
+  responseHeaders?: RouteResponseHeader[];
 }
 
 // Errors are sent as application/problem+json (errors.ts): documented so, not as application/json.
@@ -122,7 +127,15 @@ async function platform(app: FastifyInstance, opts: PlatformOptions) {
     if (url.startsWith('/docs')) config.public = true;
     for (const method of [route.method].flat()) {
       const ifMatch = config.ifMatch ?? (url.startsWith('/v1') && (method === 'PATCH' || method === 'PUT') ? 'required' : undefined);
-      catalog.push({ method, url, ...(config.scope ? { scope: config.scope } : {}), public: config.public === true, idempotent: config.idempotent === true, ...(ifMatch ? { ifMatch } : {}) });
+      catalog.push({
+        method,
+        url,
+        ...(config.scope ? { scope: config.scope } : {}),
+        public: config.public === true,
+        idempotent: config.idempotent === true,
+        ...(ifMatch ? { ifMatch } : {}),
+        ...(config.responseHeaders ? { responseHeaders: config.responseHeaders } : {}),
+      });
     }
     if (!url.startsWith('/v1')) {
       // Documented operational routes (health, readiness, metrics): their security as declared, errors as problem+json.
@@ -229,7 +242,7 @@ async function platform(app: FastifyInstance, opts: PlatformOptions) {
     },
     transform: jsonSchemaTransform,
     transformObject: (input) =>
-      withoutUnusedSchemas(withRequestHeaders(jsonSchemaTransformObject(input) as OpenApiDocument, catalog)) as ReturnType<typeof jsonSchemaTransformObject>,
+      withoutUnusedSchemas(withPlatformHeaders(jsonSchemaTransformObject(input) as OpenApiDocument, catalog)) as ReturnType<typeof jsonSchemaTransformObject>,
   });
   // Off, the routes do not exist: /docs and /docs/json answer 404 like any unknown path.
   if (opts.docs !== false) await app.register(swaggerUi, { routePrefix: '/docs' });
@@ -243,82 +256,6 @@ export function recordsOfAnswer(payload: unknown): AuditedRecord[] {
   const { id, communityCode, items } = payload as { id?: unknown; communityCode?: unknown; items?: unknown };
   if (Array.isArray(items)) return items.flatMap((item) => recordsOfAnswer(item));
   return typeof id === 'string' && typeof communityCode === 'string' ? [{ id, region: communityCode }] : [];
-}
-
-type OpenApiDocument = { paths?: unknown; components?: { schemas?: Record<string, unknown> } } & Record<string, unknown>;
-
-type OpenApiOperation = { parameters?: { name: string; in: string }[] };
-
-const IDEMPOTENCY_KEY_PARAMETER = {
-  name: 'Idempotency-Key',
-  in: 'header',
-  required: false,
-  description: 'Makes a retry safe: a repeat with the same key gets the first answer again (Idempotent-Replayed: true); the same key with another request is 422',
-  schema: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[\\x21-\\x7E]+$' },
-};
-
-function ifMatchParameter(required: boolean) {
-  return {
-    name: 'If-Match',
-    in: 'header',
-    required,
-    description: required
-      ? 'The ETag of the version being changed: without it 428, when stale 412 (nothing changed)'
-      : 'The ETag of the version being changed, checked when sent: when stale 412 (nothing changed)',
-    schema: { type: 'string', minLength: 1 },
-  };
-}
-
-/**
- * Idempotency-Key and If-Match are handled by the platform and the handlers, not by a header schema
- * (a schema would answer 400 where the contract says 428): each operation's document names them,
- * so clients generated from it can send them.
- */
-export function withRequestHeaders<T extends OpenApiDocument>(doc: T, catalog: readonly RouteAccess[]): T {
-  const paths = doc.paths as Record<string, Record<string, OpenApiOperation>> | undefined;
-  if (!paths) return doc;
-  const byRoute = new Map(catalog.map((r) => [`${r.method} ${r.url}`, r]));
-  for (const [path, operations] of Object.entries(paths)) {
-    const url = path.replace(/\{([^}]+)\}/g, ':$1');
-    for (const [method, operation] of Object.entries(operations)) {
-      const route = byRoute.get(`${method.toUpperCase()} ${url}`);
-      if (!route || typeof operation !== 'object') continue;
-      const parameters = [...(operation.parameters ?? [])];
-      const has = (name: string) => parameters.some((p) => p.in === 'header' && p.name.toLowerCase() === name.toLowerCase());
-      if (route.idempotent && !has('Idempotency-Key')) parameters.push(IDEMPOTENCY_KEY_PARAMETER);
-      if (route.ifMatch && !has('If-Match')) parameters.push(ifMatchParameter(route.ifMatch === 'required'));
-      if (parameters.length) operation.parameters = parameters;
-    }
-  }
-  return doc;
-}
-
-/**
- * Zod's global registry puts every schema with a `meta({ id })` loaded in the
- * process into each document's components (and an `…Input` twin of each);
- * keep only those the paths reach, directly or through other components.
- */
-export function withoutUnusedSchemas<T extends OpenApiDocument>(doc: T): T {
-  const schemas = doc.components?.schemas;
-  if (!schemas) return doc;
-  const prefix = '#/components/schemas/';
-  const used = new Set<string>();
-  const visit = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(visit);
-    if (!node || typeof node !== 'object') return;
-    for (const [key, value] of Object.entries(node)) {
-      if (key === '$ref' && typeof value === 'string' && value.startsWith(prefix)) {
-        const name = decodeURIComponent(value.slice(prefix.length));
-        if (!used.has(name)) {
-          used.add(name);
-          visit(schemas[name]);
-        }
-      } else visit(value);
-    }
-  };
-  visit(doc.paths);
-  const kept = Object.fromEntries(Object.entries(schemas).filter(([name]) => used.has(name)));
-  return { ...doc, components: { ...doc.components, schemas: kept } };
 }
 
 export const platformPlugin = fp(platform, { name: 'reemploy-platform', fastify: '5.x' });

@@ -18,7 +18,7 @@ export async function aidBaseRoutes(app: FastifyInstance, ctx: ServiceContext<As
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.post('/v1/aid-bases', {
-    config: { scope: 'aid-bases:write', idempotent: true },
+    config: { scope: 'aid-bases:write', idempotent: true, responseHeaders: ['Location', 'ETag'] },
     schema: {
       operationId: 'registerAidBase',
       tags: ['aid-bases'],
@@ -46,7 +46,7 @@ export async function aidBaseRoutes(app: FastifyInstance, ctx: ServiceContext<As
   });
 
   r.get('/v1/aid-bases/:id', {
-    config: { scope: 'aid-bases:read' },
+    config: { scope: 'aid-bases:read', responseHeaders: ['ETag'] },
     schema: {
       operationId: 'getAidBase',
       tags: ['aid-bases'],
@@ -68,7 +68,7 @@ export async function aidBaseRoutes(app: FastifyInstance, ctx: ServiceContext<As
   });
 
   r.patch('/v1/aid-bases/:id', {
-    config: { scope: 'aid-bases:write' },
+    config: { scope: 'aid-bases:write', responseHeaders: ['ETag'] },
     schema: {
       operationId: 'updateAidBase',
       tags: ['aid-bases'],

@@ -14,7 +14,7 @@ export async function reservedPostRoutes(app: FastifyInstance, ctx: ServiceConte
   const location = (baseId: string, postId: string) => `/v1/aid-bases/${baseId}/reserved-posts/${postId}`;
 
   r.post('/v1/aid-bases/:id/reserved-posts', {
-    config: { scope: 'aid-bases:write', idempotent: true },
+    config: { scope: 'aid-bases:write', idempotent: true, responseHeaders: ['Location', 'ETag'] },
     schema: {
       operationId: 'reservePost',
       tags,
@@ -48,7 +48,7 @@ export async function reservedPostRoutes(app: FastifyInstance, ctx: ServiceConte
   });
 
   r.get('/v1/aid-bases/:id/reserved-posts/:postId', {
-    config: { scope: 'aid-bases:read' },
+    config: { scope: 'aid-bases:read', responseHeaders: ['ETag'] },
     schema: { operationId: 'getReservedPost', tags, summary: 'Read a reserved post', params: postParams, response: { 200: reservedPostView } },
     handler: async (request, reply) => {
       const base = await getBase(ctx, request.caller, request.params.id);
@@ -59,7 +59,7 @@ export async function reservedPostRoutes(app: FastifyInstance, ctx: ServiceConte
   });
 
   r.patch('/v1/aid-bases/:id/reserved-posts/:postId', {
-    config: { scope: 'aid-bases:write' },
+    config: { scope: 'aid-bases:write', responseHeaders: ['ETag'] },
     schema: {
       operationId: 'updateReservedPost',
       tags,
@@ -79,7 +79,7 @@ export async function reservedPostRoutes(app: FastifyInstance, ctx: ServiceConte
   });
 
   r.post('/v1/aid-bases/:id/reserved-posts/:postId/withdraw', {
-    config: { scope: 'aid-bases:write', ifMatch: 'required' },
+    config: { scope: 'aid-bases:write', ifMatch: 'required', responseHeaders: ['ETag'] },
     schema: {
       operationId: 'withdrawReservedPost',
       tags,

@@ -17,7 +17,7 @@ export async function employerRoutes(app: FastifyInstance, ctx: Ctx) {
   }
 
   r.post('/v1/employers', {
-    config: { scope: 'employers:write', idempotent: true },
+    config: { scope: 'employers:write', idempotent: true, responseHeaders: ['Location', 'ETag'] },
     schema: {
       operationId: 'registerEmployer',
       tags: ['employers'],
@@ -50,7 +50,7 @@ export async function employerRoutes(app: FastifyInstance, ctx: Ctx) {
   });
 
   r.get('/v1/employers/:id', {
-    config: { scope: 'employers:read' },
+    config: { scope: 'employers:read', responseHeaders: ['ETag'] },
     schema: { operationId: 'getEmployer', tags: ['employers'], summary: 'Read an employer', params: idParams, response: { 200: employerView } },
     handler: async (request, reply) => {
       const row = await getEmployer(ctx, request.caller, request.params.id);
@@ -61,7 +61,7 @@ export async function employerRoutes(app: FastifyInstance, ctx: Ctx) {
   });
 
   r.patch('/v1/employers/:id', {
-    config: { scope: 'employers:write' },
+    config: { scope: 'employers:write', responseHeaders: ['ETag'] },
     schema: {
       operationId: 'updateEmployer',
       tags: ['employers'],

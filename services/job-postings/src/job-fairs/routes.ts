@@ -34,7 +34,7 @@ export async function jobFairRoutes(app: FastifyInstance, ctx: Ctx) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.post('/v1/job-fairs', {
-    config: { scope: 'vacancies:write', idempotent: true },
+    config: { scope: 'vacancies:write', idempotent: true, responseHeaders: ['Location', 'ETag'] },
     schema: {
       operationId: 'createJobFair',
       tags: ['job-fairs'],
@@ -65,7 +65,7 @@ export async function jobFairRoutes(app: FastifyInstance, ctx: Ctx) {
   });
 
   r.get('/v1/job-fairs/:id', {
-    config: { scope: 'vacancies:read' },
+    config: { scope: 'vacancies:read', responseHeaders: ['ETag'] },
     schema: { operationId: 'getJobFair', tags: ['job-fairs'], summary: 'Read a job fair', params: idParams, response: { 200: jobFairView } },
     handler: async (request, reply) => {
       const row = await getJobFair(ctx, request.caller, request.params.id);

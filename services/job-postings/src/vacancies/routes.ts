@@ -27,7 +27,7 @@ export async function vacancyRoutes(app: FastifyInstance, ctx: Ctx) {
   }
 
   r.post('/v1/vacancies', {
-    config: { scope: 'vacancies:write', idempotent: true },
+    config: { scope: 'vacancies:write', idempotent: true, responseHeaders: ['Location', 'ETag'] },
     schema: {
       operationId: 'createVacancy',
       tags: ['vacancies'],
@@ -58,7 +58,7 @@ export async function vacancyRoutes(app: FastifyInstance, ctx: Ctx) {
   });
 
   r.get('/v1/vacancies/:id', {
-    config: { scope: 'vacancies:read' },
+    config: { scope: 'vacancies:read', responseHeaders: ['ETag'] },
     schema: { operationId: 'getVacancy', tags: ['vacancies'], summary: 'Read a vacancy with its near duplicates', params: idParams, response: { 200: vacancyView } },
     handler: async (request, res) => {
       const row = await getVacancy(ctx, request.caller, request.params.id);
@@ -68,7 +68,7 @@ export async function vacancyRoutes(app: FastifyInstance, ctx: Ctx) {
   });
 
   r.patch('/v1/vacancies/:id', {
-    config: { scope: 'vacancies:write' },
+    config: { scope: 'vacancies:write', responseHeaders: ['ETag'] },
     schema: {
       operationId: 'updateVacancy',
       tags: ['vacancies'],
@@ -84,7 +84,7 @@ export async function vacancyRoutes(app: FastifyInstance, ctx: Ctx) {
   });
 
   r.post('/v1/vacancies/:id/close', {
-    config: { scope: 'vacancies:write', idempotent: true, ifMatch: 'when-sent' },
+    config: { scope: 'vacancies:write', idempotent: true, ifMatch: 'when-sent', responseHeaders: ['ETag'] },
     schema: {
       operationId: 'closeVacancy',
       tags: ['vacancies'],
@@ -100,7 +100,7 @@ export async function vacancyRoutes(app: FastifyInstance, ctx: Ctx) {
   });
 
   r.post('/v1/vacancies/:id/merge', {
-    config: { scope: 'vacancies:write', idempotent: true, ifMatch: 'when-sent' },
+    config: { scope: 'vacancies:write', idempotent: true, ifMatch: 'when-sent', responseHeaders: ['ETag'] },
     schema: {
       operationId: 'mergeVacancy',
       tags: ['vacancies'],

@@ -20,7 +20,7 @@ export async function referralRoutes(app: FastifyInstance, ctx: ServiceContext<M
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.post('/v1/referrals', {
-    config: { scope: 'referrals:write', idempotent: true },
+    config: { scope: 'referrals:write', idempotent: true, responseHeaders: ['Location', 'ETag'] },
     schema: {
       operationId: 'createReferral',
       tags: ['referrals'],
@@ -36,7 +36,7 @@ export async function referralRoutes(app: FastifyInstance, ctx: ServiceContext<M
   });
 
   r.get('/v1/referrals/:id', {
-    config: { scope: 'matching:read' },
+    config: { scope: 'matching:read', responseHeaders: ['ETag'] },
     schema: { operationId: 'getReferral', tags: ['referrals'], summary: 'Read a referral', params: idParams, response: { 200: referralView } },
     handler: async (request, reply) => {
       const row = await getReferral(ctx, request.caller, request.params.id);
@@ -81,7 +81,7 @@ export async function referralRoutes(app: FastifyInstance, ctx: ServiceContext<M
   });
 
   r.post('/v1/referrals/:id/outcome', {
-    config: { scope: 'referrals:write', idempotent: true },
+    config: { scope: 'referrals:write', idempotent: true, responseHeaders: ['ETag'] },
     schema: {
       operationId: 'recordReferralOutcome',
       tags: ['referrals'],

@@ -17,7 +17,7 @@ export async function runRoutes(app: FastifyInstance, ctx: ServiceContext<Matchi
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.post('/v1/matching-runs', {
-    config: { scope: 'matching:run', idempotent: true },
+    config: { scope: 'matching:run', idempotent: true, responseHeaders: ['Location'] },
     schema: {
       operationId: 'startMatchingRun',
       tags: ['matching-runs'],

@@ -31,7 +31,7 @@ export async function assessmentRoutes(app: FastifyInstance, ctx: Ctx) {
   });
 
   r.get('/v1/assessment-standards/:type', {
-    config: { scope: 'assessment:read' },
+    config: { scope: 'assessment:read', responseHeaders: ['ETag'] },
     schema: { operationId: 'getAssessmentStandard', tags: TAGS, summary: 'The current standard of a community type', params: typeParams, response: { 200: standardVersion } },
     handler: async (request, reply) => {
       const current = await currentStandard(assessmentDb(ctx), request.params.type);
@@ -41,7 +41,7 @@ export async function assessmentRoutes(app: FastifyInstance, ctx: Ctx) {
   });
 
   r.put('/v1/assessment-standards/:type', {
-    config: { scope: 'assessment:admin' },
+    config: { scope: 'assessment:admin', responseHeaders: ['ETag'] },
     schema: {
       operationId: 'changeAssessmentStandard',
       tags: TAGS,

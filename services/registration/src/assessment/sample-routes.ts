@@ -10,7 +10,7 @@ export async function sampleRoutes(app: FastifyInstance, ctx: Ctx) {
 
   // Not idempotency-keyed: the same seed redraws the same sample anyway.
   r.post('/v1/assessments/samples', {
-    config: { scope: 'assessment:write' },
+    config: { scope: 'assessment:write', responseHeaders: ['Location'] },
     schema: {
       operationId: 'drawAssessmentSample',
       tags: ['assessments'],

@@ -13,7 +13,7 @@ export async function employmentRoutes(app: FastifyInstance, ctx: ServiceContext
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.post('/v1/job-seekers/:id/employment', {
-    config: { scope: 'seekers:write', idempotent: true, piiAudit: { recordType: 'job-seeker' } },
+    config: { scope: 'seekers:write', idempotent: true, piiAudit: { recordType: 'job-seeker' }, responseHeaders: ['Location', 'ETag'] },
     schema: {
       operationId: 'recordEmploymentChange',
       tags: ['job-seekers'],

@@ -22,7 +22,7 @@ export async function householdRoutes(app: FastifyInstance, ctx: ServiceContext<
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.post('/v1/households', {
-    config: { scope: 'seekers:write', idempotent: true },
+    config: { scope: 'seekers:write', idempotent: true, responseHeaders: ['Location', 'ETag'] },
     schema: {
       operationId: 'createHousehold',
       tags: ['households'],
@@ -53,7 +53,7 @@ export async function householdRoutes(app: FastifyInstance, ctx: ServiceContext<
   });
 
   r.get('/v1/households/:id', {
-    config: { scope: 'seekers:read', piiAudit: memberNamesAudit },
+    config: { scope: 'seekers:read', piiAudit: memberNamesAudit, responseHeaders: ['ETag'] },
     schema: {
       operationId: 'getHousehold',
       tags: ['households'],
@@ -69,7 +69,7 @@ export async function householdRoutes(app: FastifyInstance, ctx: ServiceContext<
   });
 
   r.patch('/v1/households/:id', {
-    config: { scope: 'seekers:write', piiAudit: memberNamesAudit },
+    config: { scope: 'seekers:write', piiAudit: memberNamesAudit, responseHeaders: ['ETag'] },
     schema: {
       operationId: 'updateHousehold',
       tags: ['households'],

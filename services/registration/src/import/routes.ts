@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { auditedRequest, IMPORT_LIMITS_NOTE, Problem } from '@reemploy/http-kit';
+import { auditedRequest, IMPORT_LIMITS_NOTE, Problem, uploadBody } from '@reemploy/http-kit';
 import type { ServiceContext } from '@reemploy/runtime';
 import type { RegistrationEnv } from '../config.ts';
 import type { RegistrationDB } from '../database.ts';
@@ -41,6 +41,8 @@ export async function importRoutes(app: FastifyInstance, ctx: ServiceContext<Reg
           'Each row is created, updated or left unchanged, or fails with its errors; uploading the same file again changes nothing. ' +
           'Rows are stored 5,000 to a transaction as they arrive: an upload that stops early (413) keeps the rows of the transactions already committed, and the same file uploaded again reports them unchanged. ' +
           IMPORT_LIMITS_NOTE,
+        consumes: [...IMPORT_CONTENT_TYPES],
+        body: uploadBody<Upload>('The file: NDJSON or CSV'),
         response: { 200: importReport },
       },
       handler: async (request, reply) => {

@@ -12,7 +12,7 @@ export async function jobSeekerRoutes(app: FastifyInstance, ctx: ServiceContext<
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.post('/v1/job-seekers', {
-    config: { scope: 'seekers:write', idempotent: true, piiAudit: { recordType: 'job-seeker' } },
+    config: { scope: 'seekers:write', idempotent: true, piiAudit: { recordType: 'job-seeker' }, responseHeaders: ['Location', 'ETag'] },
     schema: {
       operationId: 'registerJobSeeker',
       tags: ['job-seekers'],
@@ -44,7 +44,7 @@ export async function jobSeekerRoutes(app: FastifyInstance, ctx: ServiceContext<
   });
 
   r.get('/v1/job-seekers/:id', {
-    config: { scope: 'seekers:read', piiAudit: { recordType: 'job-seeker' } },
+    config: { scope: 'seekers:read', piiAudit: { recordType: 'job-seeker' }, responseHeaders: ['ETag'] },
     schema: {
       operationId: 'getJobSeeker',
       tags: ['job-seekers'],
@@ -60,7 +60,7 @@ export async function jobSeekerRoutes(app: FastifyInstance, ctx: ServiceContext<
   });
 
   r.patch('/v1/job-seekers/:id', {
-    config: { scope: 'seekers:write', piiAudit: { recordType: 'job-seeker' } },
+    config: { scope: 'seekers:write', piiAudit: { recordType: 'job-seeker' }, responseHeaders: ['ETag'] },
     schema: {
       operationId: 'updateJobSeeker',
       tags: ['job-seekers'],

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { fileSchema, XLSX_MEDIA_TYPE } from '@reemploy/http-kit';
 import { LEDGER_COLUMNS, ledgerCsv, ledgerXlsx } from '@reemploy/assessment';
 import { period, regionCode } from '../assessment/schemas.ts';
 import type { Ctx } from '../assessment/tables.ts';
@@ -12,19 +13,26 @@ const ledgerView = z
   .object({ period: z.string(), regionCode: z.string(), communities: z.array(ledgerRow), streets: z.array(ledgerRow), districts: z.array(ledgerRow), total: z.object(figures) })
   .meta({ id: 'MonthlyLedger' });
 
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
 export async function ledgerRoutes(app: FastifyInstance, ctx: Ctx) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.get('/v1/ledgers/monthly', {
-    config: { scope: 'assessment:read' },
+    config: { scope: 'assessment:read', responseHeaders: ['Content-Disposition'] },
     schema: {
       operationId: 'getMonthlyLedger',
       tags: ['ledgers'],
       summary: 'The monthly work report (工作月報) per community with street and district totals, as JSON, CSV or XLSX',
       querystring: z.strictObject({ period, regionCode, format: z.enum(['json', 'csv', 'xlsx']).default('json') }),
-      response: { 200: ledgerView.describe('JSON; with format=csv a UTF-8 CSV with BOM, with format=xlsx a workbook with sheets 社區, 街道, 區') },
+      response: {
+        200: {
+          description: 'The ledger as the format asks: JSON, a CSV or a workbook',
+          content: {
+            'application/json': { schema: ledgerView },
+            'text/csv': { schema: fileSchema('format=csv: UTF-8 with BOM, a row per community, street and district') },
+            [XLSX_MEDIA_TYPE]: { schema: fileSchema('format=xlsx: a workbook with sheets 社區, 街道, 區', true) },
+          },
+        },
+      },
     },
     handler: async (request, reply) => {
       const { period: month, regionCode: code, format } = request.query;
@@ -36,7 +44,7 @@ export async function ledgerRoutes(app: FastifyInstance, ctx: Ctx) {
         return file.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${filename}.csv"`).send(ledgerCsv(ledger));
       }
       if (format === 'xlsx') {
-        return file.type(XLSX).header('content-disposition', `attachment; filename="${filename}.xlsx"`).send(await ledgerXlsx(ledger));
+        return file.type(XLSX_MEDIA_TYPE).header('content-disposition', `attachment; filename="${filename}.xlsx"`).send(await ledgerXlsx(ledger));
       }
       return ledger;
     },

@@ -23,7 +23,7 @@ export async function regionRoutes(app: FastifyInstance, ctx: ServiceContext<Reg
   });
 
   r.get('/v1/regions/:code', {
-    config: { scope: 'seekers:read' },
+    config: { scope: 'seekers:read', responseHeaders: ['ETag'] },
     schema: {
       operationId: 'getRegion',
       tags: ['regions'],
@@ -39,7 +39,7 @@ export async function regionRoutes(app: FastifyInstance, ctx: ServiceContext<Reg
   });
 
   r.patch('/v1/regions/:code', {
-    config: { scope: 'regions:write' },
+    config: { scope: 'regions:write', responseHeaders: ['ETag'] },
     schema: {
       operationId: 'overrideCommunityType',
       tags: ['regions'],

@@ -11,7 +11,7 @@ export async function serviceRecordRoutes(app: FastifyInstance, ctx: ServiceCont
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.post('/v1/job-seekers/:id/service-records', {
-    config: { scope: 'seekers:write', idempotent: true },
+    config: { scope: 'seekers:write', idempotent: true, responseHeaders: ['Location'] },
     schema: {
       operationId: 'recordService',
       tags: ['service-records'],
