@@ -186,8 +186,3 @@ export type EventPayload<T extends EventType> = z.infer<(typeof eventContracts)[
 export function isEventType(type: string): type is EventType {
   return Object.hasOwn(eventContracts, type);
 }
-
-/** Event types a service consumes. */
-export function eventsConsumedBy(service: ServiceName): EventType[] {
-  return (Object.keys(eventContracts) as EventType[]).filter((t) => (eventContracts[t].consumers as readonly string[]).includes(service));
-}

@@ -2,8 +2,6 @@ import { Queue, type JobsOptions } from 'bullmq';
 import { queueNames } from '@reemploy/events';
 import type { ServiceContext } from '@reemploy/runtime';
 
-/** Jobs of the runs queue: plan a run, finalize it, start the nightly one. */
-export type RunJob = { name: 'plan'; data: { runId: string } } | { name: 'finalize'; data: { runId: string } } | { name: 'nightly'; data: Record<string, never> };
 export interface PartitionJobData {
   runId: string;
   partitionKey: string;
