@@ -2,8 +2,8 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { LEDGER_COLUMNS, ledgerCsv, ledgerXlsx } from '@reemploy/assessment';
+import type { RegistrationContext } from '../context.ts';
 import { period, regionCode } from '../assessment/schemas.ts';
-import type { Ctx } from '../assessment/tables.ts';
 import { monthlyLedger } from './service.ts';
 
 const figures = Object.fromEntries(LEDGER_COLUMNS.map((c) => [c.key, z.number().int().describe(c.header)])) as Record<(typeof LEDGER_COLUMNS)[number]['key'], z.ZodNumber>;
@@ -14,10 +14,10 @@ const ledgerView = z
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-export async function ledgerRoutes(app: FastifyInstance, ctx: Ctx) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
+export async function ledgerRoutes(app: FastifyInstance, ctx: RegistrationContext) {
+  const api = app.withTypeProvider<ZodTypeProvider>();
 
-  r.get('/v1/ledgers/monthly', {
+  api.get('/v1/ledgers/monthly', {
     config: { scope: 'assessment:read' },
     schema: {
       operationId: 'getMonthlyLedger',
