@@ -14,7 +14,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['scripts/**', '**/test/**', 'test/**', 'bench/**'],
+    files: ['scripts/**', '**/test/**', 'test/**', '**/bench/**'],
     rules: { 'no-console': 'off' },
   },
 );

@@ -51,7 +51,3 @@ export const SECTOR_WEIGHTS = SECTORS.map((s) => [s, s.weight] as const);
  */
 const PUBLIC_WELFARE_CODES = ['8-00-03', '4-09-09', '4-09-10', '4-09-02', '4-09-03', '4-09-04', '3-01-08', '3-01-09', '3-02-03', '3-02-05', '4-02-15', '4-03-17'];
 export const PUBLIC_WELFARE_OCCUPATIONS: readonly Occupation[] = occupations.filter((o) => PUBLIC_WELFARE_CODES.includes(o.code));
-
-export function sectorOf(occupationCode: string): Sector | undefined {
-  return SECTORS.find((s) => s.occupations.some((o) => o.code === occupationCode));
-}

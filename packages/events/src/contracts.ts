@@ -187,7 +187,7 @@ export function isEventType(type: string): type is EventType {
   return Object.hasOwn(eventContracts, type);
 }
 
-/** Event types a service consumes. */
+/** Event types routed to a service: those its events queue carries and its handlers must apply. */
 export function eventsConsumedBy(service: ServiceName): EventType[] {
-  return (Object.keys(eventContracts) as EventType[]).filter((t) => (eventContracts[t].consumers as readonly string[]).includes(service));
+  return (Object.keys(eventContracts) as EventType[]).filter((type) => (eventContracts[type].consumers as readonly ServiceName[]).includes(service));
 }

@@ -36,10 +36,10 @@ async function runCheck(name: string, check: () => Promise<unknown>, log: Fastif
  * `operations:read`).
  */
 export function registerOperationalRoutes(app: FastifyInstance, opts: PlatformOptions) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
+  const api = app.withTypeProvider<ZodTypeProvider>();
   const started = Date.now();
 
-  r.get('/health', {
+  api.get('/health', {
     config: { public: true },
     schema: {
       operationId: 'health',
@@ -64,7 +64,7 @@ export function registerOperationalRoutes(app: FastifyInstance, opts: PlatformOp
     status: z.enum(['ok', 'unavailable']),
     checks: z.record(z.string(), checkResult).optional().describe(`Each store's check (postgres, redis): only for a token with the scope ${OPERATIONS_SCOPE}`),
   });
-  r.get('/ready', {
+  api.get('/ready', {
     config: { public: true },
     schema: {
       operationId: 'ready',
@@ -82,7 +82,7 @@ export function registerOperationalRoutes(app: FastifyInstance, opts: PlatformOp
     },
   });
 
-  r.get('/metrics', {
+  api.get('/metrics', {
     config: { scope: OPERATIONS_SCOPE },
     schema: {
       operationId: 'metrics',

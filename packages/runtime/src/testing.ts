@@ -41,8 +41,8 @@ export interface TestService<DB extends MessagingTables, Env extends BaseEnv> {
 
 /**
  * With TEST_LOG_DIR set (scripts/test.sh sets it), every test service logs at
- * debug level, through the production redaction, to a file there; the suite's
- * last test reads them all for personal information.
+ * debug level, through the production redaction, to a file there; after the
+ * suite, test/after-suite/logs-have-no-pii.ts reads them all for personal information.
  */
 function testLogger(service: string) {
   const dir = process.env.TEST_LOG_DIR;

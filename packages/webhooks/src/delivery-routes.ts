@@ -40,10 +40,10 @@ async function spendReplay(deps: WebhookRouteDeps, owner: string): Promise<numbe
 }
 
 export function registerDeliveryRoutes(app: FastifyInstance, deps: WebhookRouteDeps) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
+  const api = app.withTypeProvider<ZodTypeProvider>();
   const { db } = deps;
 
-  r.get('/v1/webhooks/deliveries', {
+  api.get('/v1/webhooks/deliveries', {
     config: { scope: 'webhooks:manage' },
     schema: {
       operationId: 'listWebhookDeliveries',
@@ -89,7 +89,7 @@ export function registerDeliveryRoutes(app: FastifyInstance, deps: WebhookRouteD
     },
   });
 
-  r.post('/v1/webhooks/deliveries/:id/replay', {
+  api.post('/v1/webhooks/deliveries/:id/replay', {
     config: { scope: 'webhooks:manage' },
     schema: {
       operationId: 'replayWebhookDelivery',

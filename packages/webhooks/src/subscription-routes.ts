@@ -43,7 +43,7 @@ function checkMayReceive(caller: Caller, types: WebhookEventType[]) {
 }
 
 export function registerSubscriptionRoutes(app: FastifyInstance, deps: WebhookRouteDeps, own: [WebhookEventType, ...WebhookEventType[]]) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
+  const api = app.withTypeProvider<ZodTypeProvider>();
   const { db } = deps;
   const url = z
     .string()
@@ -54,7 +54,7 @@ export function registerSubscriptionRoutes(app: FastifyInstance, deps: WebhookRo
     })
     .describe('The receiver: https, on a public address (http and loopback only in development, with WEBHOOK_ALLOW_LOOPBACK)');
 
-  r.post('/v1/webhooks/subscriptions', {
+  api.post('/v1/webhooks/subscriptions', {
     config: { scope: 'webhooks:manage', idempotent: true },
     schema: {
       operationId: 'createWebhookSubscription',
@@ -97,7 +97,7 @@ export function registerSubscriptionRoutes(app: FastifyInstance, deps: WebhookRo
     },
   });
 
-  r.get('/v1/webhooks/subscriptions', {
+  api.get('/v1/webhooks/subscriptions', {
     config: { scope: 'webhooks:manage' },
     schema: {
       operationId: 'listWebhookSubscriptions',
@@ -126,7 +126,7 @@ export function registerSubscriptionRoutes(app: FastifyInstance, deps: WebhookRo
     },
   });
 
-  r.delete('/v1/webhooks/subscriptions/:id', {
+  api.delete('/v1/webhooks/subscriptions/:id', {
     config: { scope: 'webhooks:manage' },
     schema: { operationId: 'deleteWebhookSubscription', tags: ['webhooks'], summary: 'Stop deliveries to a subscription', params: z.object({ id: z.uuid() }), response: { 204: z.undefined() } },
     handler: async (request, reply) => {

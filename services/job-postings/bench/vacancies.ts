@@ -1,5 +1,4 @@
 import type { InjectOptions } from 'fastify';
-/* eslint-disable no-console -- a benchmark prints its figures */
 /**
  * Latency of the vacancy routes over a seeded city: N open vacancies (default 20,000) of one
  * employer across 50 communities and every taxonomy occupation, then sequential requests

@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { applyEvent } from '@reemploy/messaging';
 import type { EventPayload, EventType } from '@reemploy/events';
-import type { ServiceContext } from '@reemploy/runtime';
-import type { MatchingEnv } from '../src/config.ts';
-import type { MatchingDB } from '../src/database.ts';
 import { projectionHandlers } from '../src/projection/handlers.ts';
+import type { MatchingContext } from '../src/context.ts';
 
 const PRODUCER: Record<string, 'registration' | 'job-postings' | 'assistance-bases'> = {
   seeker: 'registration',
@@ -16,7 +14,7 @@ const PRODUCER: Record<string, 'registration' | 'job-postings' | 'assistance-bas
 let seq = 1000;
 
 /** Delivers an event to matching's projection exactly as the consumer would. */
-export async function deliver<T extends EventType>(ctx: ServiceContext<MatchingDB, MatchingEnv>, type: T, payload: EventPayload<T>, at = ++seq) {
+export async function deliver<T extends EventType>(ctx: MatchingContext, type: T, payload: EventPayload<T>, at = ++seq) {
   const producer = PRODUCER[type.split('.')[0] as string] ?? 'registration';
   return applyEvent(ctx.db, projectionHandlers(), { id: randomUUID(), type, version: 1, producer, seq: at, subject: 'x', occurredAt: new Date().toISOString(), payload });
 }

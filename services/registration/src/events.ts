@@ -1,12 +1,11 @@
 import type { EventHandlers } from '@reemploy/messaging';
-import type { ServiceContext } from '@reemploy/runtime';
-import type { RegistrationEnv } from './config.ts';
+import type { RegistrationContext } from './context.ts';
 import type { RegistrationDB } from './database.ts';
 import { applyReferralHire } from './employment/service.ts';
 import { recordOffer } from './escalations/service.ts';
 
 /** What registration does with matching's events (the platform dedupes them by id). */
-export function registrationEventHandlers(ctx: ServiceContext<RegistrationDB, RegistrationEnv>): EventHandlers<RegistrationDB> {
+export function registrationEventHandlers(ctx: RegistrationContext): EventHandlers<RegistrationDB> {
   return {
     'referral.created': async (trx, payload) => {
       if (!payload.isPriorityOffer) return;

@@ -13,7 +13,7 @@ const CHROMIUM =
     .find((candidate) => existsSync(candidate)) ??
   'chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-// The README's picture is refreshed on request (UPDATE_SCREENSHOTS=1); otherwise the shot goes to .run/.
+// The picture in docs/assessment.md is refreshed on request (UPDATE_SCREENSHOTS=1); otherwise the shot goes to .run/.
 const SCREENSHOT = new URL(process.env.UPDATE_SCREENSHOTS ? '../../../docs/dashboard.png' : '../../../.run/dashboard.png', import.meta.url);
 
 const COMMUNITIES: [string, number][] = [

@@ -2,12 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { IMPORT_LIMITS_NOTE, problems } from '@reemploy/http-kit';
-import type { ServiceContext } from '@reemploy/runtime';
-import type { AssistanceBasesEnv } from '../config.ts';
-import type { AssistanceBasesDB } from '../database.ts';
+import type { AssistanceBasesContext } from '../context.ts';
 import { CSV_COLUMNS, importBases, importReport } from './import.ts';
 
-export async function aidBaseImportRoutes(app: FastifyInstance, ctx: ServiceContext<AssistanceBasesDB, AssistanceBasesEnv>) {
+export async function aidBaseImportRoutes(app: FastifyInstance, ctx: AssistanceBasesContext) {
   // Scoped to the service's own routes. Spreadsheets exported on Chinese
   // Windows are GB18030/GBK, so the charset parameter is honoured.
   app.addContentTypeParser('text/csv', { parseAs: 'buffer' }, (request, body, done) => {
@@ -18,9 +16,9 @@ export async function aidBaseImportRoutes(app: FastifyInstance, ctx: ServiceCont
       done(problems.field('body', `is not valid ${charset} text (send charset=gb18030 for a file saved by a Chinese spreadsheet)`), undefined);
     }
   });
-  const r = app.withTypeProvider<ZodTypeProvider>();
+  const api = app.withTypeProvider<ZodTypeProvider>();
 
-  r.post('/v1/aid-bases/import', {
+  api.post('/v1/aid-bases/import', {
     config: { scope: 'aid-bases:write', idempotent: true, bulkImport: true },
     schema: {
       operationId: 'importAidBases',

@@ -1,9 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { csvRecordTooLong, MAX_IMPORT_LINE_BYTES, Problem, problems, type Caller, type FieldError } from '@reemploy/http-kit';
-import type { ServiceContext } from '@reemploy/runtime';
-import type { AssistanceBasesEnv } from '../config.ts';
-import type { AssistanceBasesDB } from '../database.ts';
+import type { AssistanceBasesContext } from '../context.ts';
 import { assertCityCaller } from '../tenancy.ts';
 import { createAidBaseBody } from './schemas.ts';
 import { registerBase } from './service.ts';
@@ -59,7 +57,7 @@ function columnIndex(header: string[]): Map<string, number> {
   return index;
 }
 
-async function importRow(ctx: ServiceContext<AssistanceBasesDB, AssistanceBasesEnv>, caller: Caller, line: number, cells: Record<string, string>): Promise<RowResult> {
+async function importRow(ctx: AssistanceBasesContext, caller: Caller, line: number, cells: Record<string, string>): Promise<RowResult> {
   const year = cells.joinedYear ?? '';
   const parsed = createAidBaseBody.safeParse({
     ...cells,
@@ -84,7 +82,7 @@ async function importRow(ctx: ServiceContext<AssistanceBasesDB, AssistanceBasesE
  * duplicate of the base already holding its name, or rejected with its fields
  * named. A bad row never stops the others.
  */
-export async function importBases(ctx: ServiceContext<AssistanceBasesDB, AssistanceBasesEnv>, caller: Caller, text: string): Promise<ImportReport> {
+export async function importBases(ctx: AssistanceBasesContext, caller: Caller, text: string): Promise<ImportReport> {
   assertCityCaller(caller);
   const records = parseCsv(text);
   const [header, ...rows] = records;

@@ -2,9 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { checkIfMatch, etagOf, pageOf } from '@reemploy/http-kit';
-import type { ServiceContext } from '@reemploy/runtime';
-import type { AssistanceBasesEnv } from '../config.ts';
-import type { AssistanceBasesDB } from '../database.ts';
+import type { AssistanceBasesContext } from '../context.ts';
 import { listBasePosts } from '../reserved-posts/service.ts';
 import { reservedPostView } from '../reserved-posts/schemas.ts';
 import { aidBaseIdParams, aidBaseListQuery, aidBaseView, createAidBaseBody, updateAidBaseBody } from './schemas.ts';
@@ -14,10 +12,10 @@ const aidBaseDetailView = aidBaseView
   .extend({ posts: z.array(reservedPostView).describe('Its active and filled reserved posts, newest first (at most 100; page through /reserved-posts for all)') })
   .meta({ id: 'AidBaseDetail' });
 
-export async function aidBaseRoutes(app: FastifyInstance, ctx: ServiceContext<AssistanceBasesDB, AssistanceBasesEnv>) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
+export async function aidBaseRoutes(app: FastifyInstance, ctx: AssistanceBasesContext) {
+  const api = app.withTypeProvider<ZodTypeProvider>();
 
-  r.post('/v1/aid-bases', {
+  api.post('/v1/aid-bases', {
     config: { scope: 'aid-bases:write', idempotent: true, responseHeaders: ['Location', 'ETag'] },
     schema: {
       operationId: 'registerAidBase',
@@ -33,7 +31,7 @@ export async function aidBaseRoutes(app: FastifyInstance, ctx: ServiceContext<As
     },
   });
 
-  r.get('/v1/aid-bases', {
+  api.get('/v1/aid-bases', {
     config: { scope: 'aid-bases:read' },
     schema: {
       operationId: 'listAidBases',
@@ -45,7 +43,7 @@ export async function aidBaseRoutes(app: FastifyInstance, ctx: ServiceContext<As
     handler: async (request) => listVisibleBases(ctx, request.caller, request.query),
   });
 
-  r.get('/v1/aid-bases/:id', {
+  api.get('/v1/aid-bases/:id', {
     config: { scope: 'aid-bases:read', responseHeaders: ['ETag'] },
     schema: {
       operationId: 'getAidBase',
@@ -67,7 +65,7 @@ export async function aidBaseRoutes(app: FastifyInstance, ctx: ServiceContext<As
     },
   });
 
-  r.patch('/v1/aid-bases/:id', {
+  api.patch('/v1/aid-bases/:id', {
     config: { scope: 'aid-bases:write', responseHeaders: ['ETag'] },
     schema: {
       operationId: 'updateAidBase',

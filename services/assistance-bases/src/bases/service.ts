@@ -2,16 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { isUniqueViolation } from '@reemploy/db';
 import { cityYear } from '@reemploy/domain';
 import { decodeCursor, encodeCursor, inRegions, Problem, problems, visiblePrefixes, type Caller } from '@reemploy/http-kit';
-import type { ServiceContext } from '@reemploy/runtime';
 import { z } from 'zod';
-import type { AssistanceBasesEnv } from '../config.ts';
-import type { AssistanceBasesDB } from '../database.ts';
+import type { AssistanceBasesContext } from '../context.ts';
 import { assertCityCaller, canSeeBase } from '../tenancy.ts';
 import { figuresFor, type BaseFigures } from './figures.ts';
 import { findBaseById, findBaseIdByName, insertBase, listBases, updateBase, type AidBaseRow } from './repository.ts';
 import type { AidBaseCohort, AidBaseView, CreateAidBaseInput, UpdateAidBaseInput } from './schemas.ts';
-
-type Ctx = ServiceContext<AssistanceBasesDB, AssistanceBasesEnv>;
 
 export function toView(row: AidBaseRow, figures: BaseFigures): AidBaseView {
   return {
@@ -28,20 +24,20 @@ export function toView(row: AidBaseRow, figures: BaseFigures): AidBaseView {
   };
 }
 
-export async function viewOf(ctx: Ctx, row: AidBaseRow): Promise<AidBaseView> {
+export async function viewOf(ctx: AssistanceBasesContext, row: AidBaseRow): Promise<AidBaseView> {
   const figures = await figuresFor(ctx.db, [row.id]);
   return toView(row, figures.get(row.id)!);
 }
 
 /** A second base of the same name: a 409 naming the first, unless the caller may not see it. */
-async function duplicateName(ctx: Ctx, caller: Caller, name: string, id: string): Promise<Problem> {
+async function duplicateName(ctx: AssistanceBasesContext, caller: Caller, name: string, id: string): Promise<Problem> {
   const row = await findBaseById(ctx.db, id);
   if (row && canSeeBase(caller, row)) return problems.duplicate(`A base named ${name} is already registered`, id);
   return new Problem(409, 'duplicate', 'Already exists', `A base named ${name} is already registered outside your regions`);
 }
 
 /** Registers a base; a second base of the same name is a 409 naming the first. */
-export async function registerBase(ctx: Ctx, caller: Caller, input: CreateAidBaseInput, field = (f: string) => `body.${f}`): Promise<AidBaseRow> {
+export async function registerBase(ctx: AssistanceBasesContext, caller: Caller, input: CreateAidBaseInput, field = (f: string) => `body.${f}`): Promise<AidBaseRow> {
   assertCityCaller(caller);
   if (!inRegions(caller, input.communityCode)) throw problems.outsideRegions(field('communityCode'));
   const existing = await findBaseIdByName(ctx.db, input.name);
@@ -65,7 +61,7 @@ export async function registerBase(ctx: Ctx, caller: Caller, input: CreateAidBas
   }
 }
 
-export async function getBase(ctx: Ctx, caller: Caller, id: string): Promise<AidBaseRow> {
+export async function getBase(ctx: AssistanceBasesContext, caller: Caller, id: string): Promise<AidBaseRow> {
   const row = await findBaseById(ctx.db, id);
   // Another base's record, or one outside the caller's regions, reads as absent.
   if (!row || !canSeeBase(caller, row)) throw problems.notFound(`Aid base ${id}`);
@@ -75,7 +71,7 @@ export async function getBase(ctx: Ctx, caller: Caller, id: string): Promise<Aid
 /** What a base's own staff may change about their base; the rest is the bureau's record. */
 const BASE_EDITABLE = new Set(['address', 'sectors']);
 
-export async function changeBase(ctx: Ctx, caller: Caller, row: AidBaseRow, input: UpdateAidBaseInput): Promise<AidBaseRow> {
+export async function changeBase(ctx: AssistanceBasesContext, caller: Caller, row: AidBaseRow, input: UpdateAidBaseInput): Promise<AidBaseRow> {
   if (caller.aidBase) {
     const locked = Object.keys(input).find((k) => !BASE_EDITABLE.has(k));
     if (locked) throw problems.forbidden(`body.${locked} can only be changed by the city's officers`);
@@ -109,7 +105,7 @@ export async function changeBase(ctx: Ctx, caller: Caller, row: AidBaseRow, inpu
 const cursorShape = z.object({ p: z.int32().min(0), n: z.string(), i: z.uuid() });
 
 export async function listVisibleBases(
-  ctx: Ctx,
+  ctx: AssistanceBasesContext,
   caller: Caller,
   query: { limit: number; cursor?: string | undefined; regionCode?: string | undefined; cohort?: AidBaseCohort | undefined; sort: 'name' | 'placements' },
 ): Promise<{ items: AidBaseView[]; nextCursor: string | null }> {

@@ -1,19 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { checkIfMatch, etagOf, pageOf } from '@reemploy/http-kit';
-import type { ServiceContext } from '@reemploy/runtime';
-import type { AssistanceBasesEnv } from '../config.ts';
-import type { AssistanceBasesDB } from '../database.ts';
+import type { AssistanceBasesContext } from '../context.ts';
 import { getBase } from '../bases/service.ts';
 import { baseParams, createReservedPostBody, postParams, reservedPostListQuery, reservedPostView, updateReservedPostBody, withdrawReservedPostBody } from './schemas.ts';
 import { changePost, getPost, listBasePosts, reservePost, toView, vacancyOf, withdrawPost } from './service.ts';
 
-export async function reservedPostRoutes(app: FastifyInstance, ctx: ServiceContext<AssistanceBasesDB, AssistanceBasesEnv>) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
+export async function reservedPostRoutes(app: FastifyInstance, ctx: AssistanceBasesContext) {
+  const api = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['reserved-posts'];
   const location = (baseId: string, postId: string) => `/v1/aid-bases/${baseId}/reserved-posts/${postId}`;
 
-  r.post('/v1/aid-bases/:id/reserved-posts', {
+  api.post('/v1/aid-bases/:id/reserved-posts', {
     config: { scope: 'aid-bases:write', idempotent: true, responseHeaders: ['Location', 'ETag'] },
     schema: {
       operationId: 'reservePost',
@@ -31,7 +29,7 @@ export async function reservedPostRoutes(app: FastifyInstance, ctx: ServiceConte
     },
   });
 
-  r.get('/v1/aid-bases/:id/reserved-posts', {
+  api.get('/v1/aid-bases/:id/reserved-posts', {
     config: { scope: 'aid-bases:read' },
     schema: {
       operationId: 'listReservedPosts',
@@ -47,7 +45,7 @@ export async function reservedPostRoutes(app: FastifyInstance, ctx: ServiceConte
     },
   });
 
-  r.get('/v1/aid-bases/:id/reserved-posts/:postId', {
+  api.get('/v1/aid-bases/:id/reserved-posts/:postId', {
     config: { scope: 'aid-bases:read', responseHeaders: ['ETag'] },
     schema: { operationId: 'getReservedPost', tags, summary: 'Read a reserved post', params: postParams, response: { 200: reservedPostView } },
     handler: async (request, reply) => {
@@ -58,7 +56,7 @@ export async function reservedPostRoutes(app: FastifyInstance, ctx: ServiceConte
     },
   });
 
-  r.patch('/v1/aid-bases/:id/reserved-posts/:postId', {
+  api.patch('/v1/aid-bases/:id/reserved-posts/:postId', {
     config: { scope: 'aid-bases:write', responseHeaders: ['ETag'] },
     schema: {
       operationId: 'updateReservedPost',
@@ -78,7 +76,7 @@ export async function reservedPostRoutes(app: FastifyInstance, ctx: ServiceConte
     },
   });
 
-  r.post('/v1/aid-bases/:id/reserved-posts/:postId/withdraw', {
+  api.post('/v1/aid-bases/:id/reserved-posts/:postId/withdraw', {
     config: { scope: 'aid-bases:write', ifMatch: 'required', responseHeaders: ['ETag'] },
     schema: {
       operationId: 'withdrawReservedPost',

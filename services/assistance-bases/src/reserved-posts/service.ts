@@ -6,8 +6,7 @@ import type { EventPayload } from '@reemploy/events';
 import { decodeCursor, encodeCursor, inRegions, Problem, problems, type Caller } from '@reemploy/http-kit';
 import { recordEvent } from '@reemploy/messaging';
 import type { HardshipCategory, VacancyStatus } from '@reemploy/domain';
-import type { ServiceContext } from '@reemploy/runtime';
-import type { AssistanceBasesEnv } from '../config.ts';
+import type { AssistanceBasesContext } from '../context.ts';
 import type { AssistanceBasesDB } from '../database.ts';
 import type { AidBaseRow } from '../bases/repository.ts';
 import {
@@ -22,8 +21,6 @@ import {
   type VacancyRow,
 } from './repository.ts';
 import type { CreateReservedPostInput, ReservedPostStatus, ReservedPostView, UpdateReservedPostInput } from './schemas.ts';
-
-type Ctx = ServiceContext<AssistanceBasesDB, AssistanceBasesEnv>;
 
 export function toView(row: ReservedPostRow, vacancy: VacancyRow | undefined): ReservedPostView {
   return {
@@ -79,7 +76,7 @@ function vacancyProblem(status: number, code: string, title: string, message: st
   return new Problem(status, code, title, `body.vacancyId: ${message}`, [{ field: 'body.vacancyId', message }], extra);
 }
 
-export async function reservePost(ctx: Ctx, caller: Caller, base: AidBaseRow, input: CreateReservedPostInput): Promise<{ row: ReservedPostRow; vacancy: VacancyRow }> {
+export async function reservePost(ctx: AssistanceBasesContext, caller: Caller, base: AidBaseRow, input: CreateReservedPostInput): Promise<{ row: ReservedPostRow; vacancy: VacancyRow }> {
   const vacancy = await findVacancy(ctx.db, input.vacancyId);
   // A vacancy outside the caller's regions is refused as if it did not exist.
   if (!vacancy || !inRegions(caller, vacancy.community_code)) throw vacancyProblem(422, 'unknown-vacancy', 'Unknown vacancy', 'no such vacancy has been published by job-postings');
@@ -117,13 +114,13 @@ export async function reservePost(ctx: Ctx, caller: Caller, base: AidBaseRow, in
 }
 
 /** A post of this base, or 404: another base's post is never revealed. */
-export async function getPost(ctx: Ctx, base: AidBaseRow, postId: string): Promise<ReservedPostRow> {
+export async function getPost(ctx: AssistanceBasesContext, base: AidBaseRow, postId: string): Promise<ReservedPostRow> {
   const row = await findPost(ctx.db, postId);
   if (!row || row.aid_base_id !== base.id) throw problems.notFound(`Reserved post ${postId}`);
   return row;
 }
 
-export async function vacancyOf(ctx: Ctx, row: ReservedPostRow): Promise<VacancyRow | undefined> {
+export async function vacancyOf(ctx: AssistanceBasesContext, row: ReservedPostRow): Promise<VacancyRow | undefined> {
   return findVacancy(ctx.db, row.vacancy_id);
 }
 
@@ -132,7 +129,7 @@ export async function vacancyOf(ctx: Ctx, row: ReservedPostRow): Promise<Vacancy
  * placements already made nor exceed them plus the vacancy's remaining
  * headcount; reaching the placements fills the post, raising it reopens it.
  */
-export async function changePost(ctx: Ctx, row: ReservedPostRow, input: UpdateReservedPostInput): Promise<ReservedPostRow> {
+export async function changePost(ctx: AssistanceBasesContext, row: ReservedPostRow, input: UpdateReservedPostInput): Promise<ReservedPostRow> {
   if (row.status === 'withdrawn') throw problems.conflict('A withdrawn post cannot be changed; reserve the vacancy again');
   let status = row.status;
   if (input.quota !== undefined) {
@@ -154,7 +151,7 @@ export async function changePost(ctx: Ctx, row: ReservedPostRow, input: UpdateRe
   });
 }
 
-export async function withdrawPost(ctx: Ctx, row: ReservedPostRow, reason: string | undefined): Promise<ReservedPostRow> {
+export async function withdrawPost(ctx: AssistanceBasesContext, row: ReservedPostRow, reason: string | undefined): Promise<ReservedPostRow> {
   if (row.status === 'withdrawn') throw problems.conflict('This post is already withdrawn');
   return transact(ctx.db, async (trx) => {
     const updated = await updatePost(trx, row.id, row.version, { status: 'withdrawn', withdrawn_reason: reason ?? null });
@@ -167,7 +164,7 @@ export async function withdrawPost(ctx: Ctx, row: ReservedPostRow, reason: strin
 const cursorShape = z.object({ at: z.iso.datetime(), i: z.uuid() });
 
 export async function listBasePosts(
-  ctx: Ctx,
+  ctx: AssistanceBasesContext,
   base: AidBaseRow,
   query: { limit: number; cursor?: string | undefined; status?: ReservedPostStatus | undefined },
 ): Promise<{ items: ReservedPostView[]; nextCursor: string | null }> {

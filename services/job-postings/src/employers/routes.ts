@@ -1,22 +1,22 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { checkIfMatch, etagOf, recordPiiAccess } from '@reemploy/http-kit';
-import type { Ctx } from '../shared/context.ts';
+import type { JobPostingsContext } from '../context.ts';
 import { idParams } from '../shared/schemas.ts';
 import type { EmployerRow } from './repository.ts';
 import { createEmployerBody, employerPage, employerView, listEmployersQuery, patchEmployerBody } from './schemas.ts';
 import { changeEmployer, getEmployer, listEmployersFor, registerEmployer } from './service.ts';
 import { revealsPii, toEmployerView } from './view.ts';
 
-export async function employerRoutes(app: FastifyInstance, ctx: Ctx) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
+export async function employerRoutes(app: FastifyInstance, ctx: JobPostingsContext) {
+  const api = app.withTypeProvider<ZodTypeProvider>();
 
   async function audit(request: FastifyRequest, rows: EmployerRow[]) {
     const revealed = rows.filter((row) => revealsPii(request.caller, row));
     await recordPiiAccess(ctx.db as never, request, 'employer', revealed.map((row) => ({ id: row.id, region: row.community_code })));
   }
 
-  r.post('/v1/employers', {
+  api.post('/v1/employers', {
     config: { scope: 'employers:write', idempotent: true, responseHeaders: ['Location', 'ETag'] },
     schema: {
       operationId: 'registerEmployer',
@@ -33,7 +33,7 @@ export async function employerRoutes(app: FastifyInstance, ctx: Ctx) {
     },
   });
 
-  r.get('/v1/employers', {
+  api.get('/v1/employers', {
     config: { scope: 'employers:read' },
     schema: {
       operationId: 'listEmployers',
@@ -49,7 +49,7 @@ export async function employerRoutes(app: FastifyInstance, ctx: Ctx) {
     },
   });
 
-  r.get('/v1/employers/:id', {
+  api.get('/v1/employers/:id', {
     config: { scope: 'employers:read', responseHeaders: ['ETag'] },
     schema: { operationId: 'getEmployer', tags: ['employers'], summary: 'Read an employer', params: idParams, response: { 200: employerView } },
     handler: async (request, reply) => {
@@ -60,7 +60,7 @@ export async function employerRoutes(app: FastifyInstance, ctx: Ctx) {
     },
   });
 
-  r.patch('/v1/employers/:id', {
+  api.patch('/v1/employers/:id', {
     config: { scope: 'employers:write', responseHeaders: ['ETag'] },
     schema: {
       operationId: 'updateEmployer',

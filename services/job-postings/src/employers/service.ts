@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { parseCreditCode, type CreditCodeResult } from '@reemploy/domain/credit-code';
 import { isUniqueViolation, transact } from '@reemploy/db';
 import { decodeCursor, encodeCursor, inRegions, Problem, problems, visiblePrefixes, type Caller } from '@reemploy/http-kit';
-import type { Ctx } from '../shared/context.ts';
+import type { JobPostingsContext } from '../context.ts';
 import { assertWritable } from '../shared/schemas.ts';
 import { employerPii } from './pii.ts';
 import { findEmployerById, findEmployerIdByCreditCode, insertEmployer, listEmployers, lockEmployer, updateEmployer, type EmployerRow } from './repository.ts';
@@ -13,14 +13,14 @@ function compactPhone(phone: string): string {
 }
 
 /** A credit code already registered: a 409 naming the existing record, unless it lies outside the caller's regions. */
-async function duplicateOf(ctx: Ctx, caller: Caller, id: string): Promise<Problem> {
+async function duplicateOf(ctx: JobPostingsContext, caller: Caller, id: string): Promise<Problem> {
   const row = await findEmployerById(ctx.db, id);
   if (row && inRegions(caller, row.community_code)) return problems.duplicate('An employer with this credit code is already registered', id);
   return new Problem(409, 'duplicate', 'Already exists', 'An employer with this credit code is already registered in an area outside your regions');
 }
 
 /** Registers an employer; a credit code already registered is a 409 naming the existing record. */
-export async function registerEmployer(ctx: Ctx, caller: Caller, input: CreateEmployerInput): Promise<EmployerRow> {
+export async function registerEmployer(ctx: JobPostingsContext, caller: Caller, input: CreateEmployerInput): Promise<EmployerRow> {
   const parsed = parseCreditCode(input.creditCode) as Extract<CreditCodeResult, { ok: true }>;
   assertWritable(caller, input.communityCode, 'body.communityCode');
   const existing = await findEmployerIdByCreditCode(ctx.db, parsed.creditCode);
@@ -47,14 +47,14 @@ export async function registerEmployer(ctx: Ctx, caller: Caller, input: CreateEm
   }
 }
 
-export async function getEmployer(ctx: Ctx, caller: Caller, id: string): Promise<EmployerRow> {
+export async function getEmployer(ctx: JobPostingsContext, caller: Caller, id: string): Promise<EmployerRow> {
   const row = await findEmployerById(ctx.db, id);
   // Outside the caller's regions is indistinguishable from absent.
   if (!row || !inRegions(caller, row.community_code)) throw problems.notFound(`Employer ${id}`);
   return row;
 }
 
-export async function changeEmployer(ctx: Ctx, caller: Caller, id: string, input: PatchEmployerInput, checkVersion: (row: EmployerRow) => void): Promise<EmployerRow> {
+export async function changeEmployer(ctx: JobPostingsContext, caller: Caller, id: string, input: PatchEmployerInput, checkVersion: (row: EmployerRow) => void): Promise<EmployerRow> {
   if (input.communityCode !== undefined) assertWritable(caller, input.communityCode, 'body.communityCode');
   return transact(ctx.db, async (trx) => {
     const row = await lockEmployer(trx, id);
@@ -72,7 +72,7 @@ export async function changeEmployer(ctx: Ctx, caller: Caller, id: string, input
   });
 }
 
-export async function listEmployersFor(ctx: Ctx, caller: Caller, q: ListEmployersQuery) {
+export async function listEmployersFor(ctx: JobPostingsContext, caller: Caller, q: ListEmployersQuery) {
   const prefixes = visiblePrefixes(caller, q.region);
   if (!prefixes.length) return { rows: [] as EmployerRow[], nextCursor: null };
   const after = decodeCursor(q.cursor, employerCursor);

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { etagOf } from '@reemploy/http-kit';
 import type { HardshipCategory } from '@reemploy/domain';
-import type { Ctx } from '../shared/context.ts';
+import type { JobPostingsContext } from '../context.ts';
 import { idParams } from '../shared/schemas.ts';
 import { listVacanciesQuery, vacancyPage } from '../vacancies/schemas.ts';
 import { listVacanciesFor } from '../vacancies/service.ts';
@@ -30,10 +30,10 @@ function toView(row: JobFairRow): JobFairView {
   };
 }
 
-export async function jobFairRoutes(app: FastifyInstance, ctx: Ctx) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
+export async function jobFairRoutes(app: FastifyInstance, ctx: JobPostingsContext) {
+  const api = app.withTypeProvider<ZodTypeProvider>();
 
-  r.post('/v1/job-fairs', {
+  api.post('/v1/job-fairs', {
     config: { scope: 'vacancies:write', idempotent: true, responseHeaders: ['Location', 'ETag'] },
     schema: {
       operationId: 'createJobFair',
@@ -49,7 +49,7 @@ export async function jobFairRoutes(app: FastifyInstance, ctx: Ctx) {
     },
   });
 
-  r.get('/v1/job-fairs', {
+  api.get('/v1/job-fairs', {
     config: { scope: 'vacancies:read' },
     schema: {
       operationId: 'listJobFairs',
@@ -64,7 +64,7 @@ export async function jobFairRoutes(app: FastifyInstance, ctx: Ctx) {
     },
   });
 
-  r.get('/v1/job-fairs/:id', {
+  api.get('/v1/job-fairs/:id', {
     config: { scope: 'vacancies:read', responseHeaders: ['ETag'] },
     schema: { operationId: 'getJobFair', tags: ['job-fairs'], summary: 'Read a job fair', params: idParams, response: { 200: jobFairView } },
     handler: async (request, reply) => {
@@ -74,7 +74,7 @@ export async function jobFairRoutes(app: FastifyInstance, ctx: Ctx) {
     },
   });
 
-  r.post('/v1/job-fairs/:id/vacancies', {
+  api.post('/v1/job-fairs/:id/vacancies', {
     config: { scope: 'vacancies:write', idempotent: true },
     schema: {
       operationId: 'attachJobFairVacancies',
@@ -87,7 +87,7 @@ export async function jobFairRoutes(app: FastifyInstance, ctx: Ctx) {
     handler: async (request) => attachVacancies(ctx, request.caller, request.params.id, request.body.vacancyIds),
   });
 
-  r.get('/v1/job-fairs/:id/vacancies', {
+  api.get('/v1/job-fairs/:id/vacancies', {
     config: { scope: 'vacancies:read' },
     schema: {
       operationId: 'listJobFairVacancies',

@@ -2,13 +2,13 @@ import { transact } from '@reemploy/db';
 import { cityDate } from '@reemploy/domain';
 import { randomUUID } from 'node:crypto';
 import { decodeCursor, encodeCursor, inRegions, problems, visiblePrefixes, type Caller, type FieldError } from '@reemploy/http-kit';
-import type { Ctx } from '../shared/context.ts';
+import type { JobPostingsContext } from '../context.ts';
 import { assertWritable } from '../shared/schemas.ts';
 import { lockVacancies } from '../vacancies/repository.ts';
 import { attach, findJobFair, insertJobFair, listJobFairs, type JobFairRow } from './repository.ts';
 import { jobFairCursor, type CreateJobFairInput, type ListJobFairsQuery } from './schemas.ts';
 
-export async function createJobFair(ctx: Ctx, caller: Caller, input: CreateJobFairInput, now = new Date()): Promise<JobFairRow> {
+export async function createJobFair(ctx: JobPostingsContext, caller: Caller, input: CreateJobFairInput, now = new Date()): Promise<JobFairRow> {
   assertWritable(caller, input.communityCode, 'body.communityCode');
   const errors: FieldError[] = [];
   if (input.date < cityDate(now)) errors.push({ field: 'body.date', message: 'must be today or later' });
@@ -29,13 +29,13 @@ export async function createJobFair(ctx: Ctx, caller: Caller, input: CreateJobFa
   });
 }
 
-export async function getJobFair(ctx: Ctx, caller: Caller, id: string): Promise<JobFairRow> {
+export async function getJobFair(ctx: JobPostingsContext, caller: Caller, id: string): Promise<JobFairRow> {
   const row = await findJobFair(ctx.db, id);
   if (!row || !inRegions(caller, row.community_code)) throw problems.notFound(`Job fair ${id}`);
   return row;
 }
 
-export async function listUpcomingJobFairs(ctx: Ctx, caller: Caller, q: ListJobFairsQuery, now = new Date()) {
+export async function listUpcomingJobFairs(ctx: JobPostingsContext, caller: Caller, q: ListJobFairsQuery, now = new Date()) {
   const prefixes = visiblePrefixes(caller, q.region);
   if (!prefixes.length) return { rows: [] as JobFairRow[], nextCursor: null };
   const after = decodeCursor(q.cursor, jobFairCursor);
@@ -49,7 +49,7 @@ export async function listUpcomingJobFairs(ctx: Ctx, caller: Caller, q: ListJobF
  * Attaches open vacancies in the caller's regions to a fair that has not yet taken place;
  * attaching one twice changes nothing.
  */
-export async function attachVacancies(ctx: Ctx, caller: Caller, id: string, vacancyIds: string[], now = new Date()) {
+export async function attachVacancies(ctx: JobPostingsContext, caller: Caller, id: string, vacancyIds: string[], now = new Date()) {
   return transact(ctx.db, async (trx) => {
     const fair = await findJobFair(trx, id);
     if (!fair || !inRegions(caller, fair.community_code)) throw problems.notFound(`Job fair ${id}`);

@@ -1,14 +1,14 @@
 import type { Redis } from 'ioredis';
 import { CITY_TIME_ZONE } from '@reemploy/domain';
 import { purgeJob, startMaintenanceWorker, type Closable } from '@reemploy/runtime';
-import type { Ctx } from '../shared/context.ts';
+import type { JobPostingsContext } from '../context.ts';
 import { MAINTENANCE_JOB, runDailyMaintenance } from './service.ts';
 
 /**
  * Schedules the daily maintenance and the purge, and consumes them. Every instance upserts the same
  * schedulers; the guard row in Postgres keeps the daily one to one run per day regardless.
  */
-export function startMaintenance(ctx: Ctx, workerRedis: Redis): Promise<Closable[]> {
+export function startMaintenance(ctx: JobPostingsContext, workerRedis: Redis): Promise<Closable[]> {
   return startMaintenanceWorker(ctx, workerRedis, [
     {
       name: MAINTENANCE_JOB,

@@ -1,7 +1,7 @@
 import { allowLongStatements, transact } from '@reemploy/db';
 import { cityDate } from '@reemploy/domain';
 import { sql } from 'kysely';
-import type { Ctx } from '../shared/context.ts';
+import type { JobPostingsContext } from '../context.ts';
 import { publishVacancy } from '../vacancies/events.ts';
 
 export const MAINTENANCE_JOB = 'vacancy-maintenance';
@@ -19,7 +19,7 @@ export interface MaintenanceResult {
  * VACANCY_STALE_DAYS, each with its vacancy.closed event. The day's guard row commits with the
  * changes, so a crashed run leaves nothing behind and a second run the same day does nothing.
  */
-export async function runDailyMaintenance(ctx: Ctx, now = new Date()): Promise<MaintenanceResult> {
+export async function runDailyMaintenance(ctx: JobPostingsContext, now = new Date()): Promise<MaintenanceResult> {
   const day = cityDate(now);
   const staleDays = ctx.env.VACANCY_STALE_DAYS;
   return transact(ctx.db, async (trx) => {

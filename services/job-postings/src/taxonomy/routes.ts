@@ -32,10 +32,10 @@ function page<T, V>(all: T[], limit: number, cursor: string | undefined, out: (t
 }
 
 export async function taxonomyRoutes(app: FastifyInstance) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
+  const api = app.withTypeProvider<ZodTypeProvider>();
   const common = { config: { scope: 'vacancies:read' } };
 
-  r.get('/v1/taxonomy/occupations', {
+  api.get('/v1/taxonomy/occupations', {
     ...common,
     schema: {
       operationId: 'listOccupations',
@@ -47,7 +47,7 @@ export async function taxonomyRoutes(app: FastifyInstance) {
     handler: async (request) => page(searchOccupations(request.query.q ?? ''), request.query.limit, request.query.cursor, occupationOut),
   });
 
-  r.get('/v1/taxonomy/occupations/:code', {
+  api.get('/v1/taxonomy/occupations/:code', {
     ...common,
     schema: { operationId: 'getOccupation', tags: ['taxonomy'], summary: 'One occupation', params: z.object({ code: z.string().max(20) }), response: { 200: occupationView } },
     handler: async (request) => {
@@ -57,7 +57,7 @@ export async function taxonomyRoutes(app: FastifyInstance) {
     },
   });
 
-  r.get('/v1/taxonomy/skills', {
+  api.get('/v1/taxonomy/skills', {
     ...common,
     schema: {
       operationId: 'listSkills',
@@ -69,7 +69,7 @@ export async function taxonomyRoutes(app: FastifyInstance) {
     handler: async (request) => page(searchSkills(request.query.q ?? ''), request.query.limit, request.query.cursor, skillOut),
   });
 
-  r.get('/v1/taxonomy/skills/:code', {
+  api.get('/v1/taxonomy/skills/:code', {
     ...common,
     schema: { operationId: 'getSkill', tags: ['taxonomy'], summary: 'One skill', params: z.object({ code: z.string().max(20) }), response: { 200: skillView } },
     handler: async (request) => {

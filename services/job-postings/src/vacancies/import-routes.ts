@@ -2,10 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { IMPORT_LIMITS_NOTE } from '@reemploy/http-kit';
-import type { Ctx } from '../shared/context.ts';
+import type { JobPostingsContext } from '../context.ts';
 import { IMPORT_CONTENT_TYPES, importReport, importVacancies } from './import.ts';
 
-export async function vacancyImportRoutes(app: FastifyInstance, ctx: Ctx) {
+export async function vacancyImportRoutes(app: FastifyInstance, ctx: JobPostingsContext) {
   // Its own scope: the text parsers apply to this route only.
   await app.register(async (scope) => {
     scope.addContentTypeParser([...IMPORT_CONTENT_TYPES], { parseAs: 'string', bodyLimit: ctx.env.VACANCY_IMPORT_BODY_LIMIT }, (_request, body, done) => done(null, body));

@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { Problem, csvRecordTooLong, findBadStrings, lineTooLong, MAX_IMPORT_LINE_BYTES, problems, type Caller } from '@reemploy/http-kit';
-import type { Ctx } from '../shared/context.ts';
+import type { JobPostingsContext } from '../context.ts';
 import { createVacancyBody } from './schemas.ts';
 import { createVacancy } from './service.ts';
 
@@ -87,7 +87,7 @@ function isDataException(err: unknown): boolean {
   return typeof code === 'string' && code.startsWith('22');
 }
 
-async function importRow(ctx: Ctx, caller: Caller, row: RawRow): Promise<RowReport> {
+async function importRow(ctx: JobPostingsContext, caller: Caller, row: RawRow): Promise<RowReport> {
   if (row.error) return { line: row.line, status: 'failed', errors: [{ field: 'row', message: row.error }] };
   // The strict-input rules of a JSON body hold for each row too: a NUL would reach Postgres (a 500), a lone surrogate be stored as U+FFFD.
   const bad = findBadStrings(row.value, 'row');
@@ -113,7 +113,7 @@ async function importRow(ctx: Ctx, caller: Caller, row: RawRow): Promise<RowRepo
  * reported as a duplicate of the open post it repeats, or failed with its fields named.
  * A bad row never stops the others; importing the same file again creates nothing.
  */
-export async function importVacancies(ctx: Ctx, caller: Caller, text: string, type: string): Promise<ImportReport> {
+export async function importVacancies(ctx: JobPostingsContext, caller: Caller, text: string, type: string): Promise<ImportReport> {
   const rows = type === 'text/csv' ? csvRows(text) : ndjsonRows(text);
   if (rows.length === 0) throw problems.field('body', 'has no rows');
   if (rows.length > ctx.env.VACANCY_IMPORT_MAX_ROWS) throw problems.field('body', `has ${rows.length} rows; at most ${ctx.env.VACANCY_IMPORT_MAX_ROWS} per import`);

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { checkIfMatch, etagOf } from '@reemploy/http-kit';
-import type { Ctx } from '../shared/context.ts';
+import type { JobPostingsContext } from '../context.ts';
 import { idParams } from '../shared/schemas.ts';
 import { findVacancy, type VacancyRow } from './repository.ts';
 import { closeVacancyBody, createVacancyBody, listVacanciesQuery, mergeVacancyBody, patchVacancyBody, vacancyPage, vacancyView } from './schemas.ts';
@@ -15,8 +15,8 @@ function ifMatchWhenSent(request: FastifyRequest) {
   };
 }
 
-export async function vacancyRoutes(app: FastifyInstance, ctx: Ctx) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
+export async function vacancyRoutes(app: FastifyInstance, ctx: JobPostingsContext) {
+  const api = app.withTypeProvider<ZodTypeProvider>();
 
   /** The vacancy as it now is, with its near duplicates, and its ETag. */
   async function reply(request: FastifyRequest, res: FastifyReply, id: string) {
@@ -26,7 +26,7 @@ export async function vacancyRoutes(app: FastifyInstance, ctx: Ctx) {
     return toVacancyView(row, request.caller, await nearDuplicates(ctx, request.caller, row));
   }
 
-  r.post('/v1/vacancies', {
+  api.post('/v1/vacancies', {
     config: { scope: 'vacancies:write', idempotent: true, responseHeaders: ['Location', 'ETag'] },
     schema: {
       operationId: 'createVacancy',
@@ -42,7 +42,7 @@ export async function vacancyRoutes(app: FastifyInstance, ctx: Ctx) {
     },
   });
 
-  r.get('/v1/vacancies', {
+  api.get('/v1/vacancies', {
     config: { scope: 'vacancies:read' },
     schema: {
       operationId: 'listVacancies',
@@ -57,7 +57,7 @@ export async function vacancyRoutes(app: FastifyInstance, ctx: Ctx) {
     },
   });
 
-  r.get('/v1/vacancies/:id', {
+  api.get('/v1/vacancies/:id', {
     config: { scope: 'vacancies:read', responseHeaders: ['ETag'] },
     schema: { operationId: 'getVacancy', tags: ['vacancies'], summary: 'Read a vacancy with its near duplicates', params: idParams, response: { 200: vacancyView } },
     handler: async (request, res) => {
@@ -67,7 +67,7 @@ export async function vacancyRoutes(app: FastifyInstance, ctx: Ctx) {
     },
   });
 
-  r.patch('/v1/vacancies/:id', {
+  api.patch('/v1/vacancies/:id', {
     config: { scope: 'vacancies:write', responseHeaders: ['ETag'] },
     schema: {
       operationId: 'updateVacancy',
@@ -83,7 +83,7 @@ export async function vacancyRoutes(app: FastifyInstance, ctx: Ctx) {
     },
   });
 
-  r.post('/v1/vacancies/:id/close', {
+  api.post('/v1/vacancies/:id/close', {
     config: { scope: 'vacancies:write', idempotent: true, ifMatch: 'when-sent', responseHeaders: ['ETag'] },
     schema: {
       operationId: 'closeVacancy',
@@ -99,7 +99,7 @@ export async function vacancyRoutes(app: FastifyInstance, ctx: Ctx) {
     },
   });
 
-  r.post('/v1/vacancies/:id/merge', {
+  api.post('/v1/vacancies/:id/merge', {
     config: { scope: 'vacancies:write', idempotent: true, ifMatch: 'when-sent', responseHeaders: ['ETag'] },
     schema: {
       operationId: 'mergeVacancy',

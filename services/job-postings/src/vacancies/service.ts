@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { VACANCY_SOURCES } from '@reemploy/domain';
 import { isUniqueViolation, transact } from '@reemploy/db';
 import { decodeCursor, encodeCursor, inRegions, problems, visiblePrefixes, type Caller } from '@reemploy/http-kit';
+import type { JobPostingsContext } from '../context.ts';
 import { moveAttachments } from '../job-fairs/repository.ts';
-import type { Ctx } from '../shared/context.ts';
 import { assertWritable } from '../shared/schemas.ts';
 import { publishVacancy } from './events.ts';
 import {
@@ -25,7 +25,7 @@ import { normaliseTitle } from './title.ts';
 const DUPLICATE_DETAIL = 'The same post (employer, occupation, community and title) is already open';
 
 /** Turns the race on the open-duplicate index into the same 409 the pre-check gives. */
-async function rethrowDuplicate(ctx: Ctx, err: unknown, key: Parameters<typeof findOpenDuplicateId>[1]): Promise<never> {
+async function rethrowDuplicate(ctx: JobPostingsContext, err: unknown, key: Parameters<typeof findOpenDuplicateId>[1]): Promise<never> {
   if (isUniqueViolation(err, 'vacancies_open_duplicate')) {
     const id = await findOpenDuplicateId(ctx.db, key);
     if (id) throw problems.duplicate(DUPLICATE_DETAIL, id);
@@ -40,7 +40,7 @@ export interface CreateOptions {
 }
 
 /** Creates an open vacancy; the same post collected again while open is a 409 naming it. */
-export async function createVacancy(ctx: Ctx, caller: Caller, input: CreateVacancyInput, options: CreateOptions = {}): Promise<VacancyWithEmployer> {
+export async function createVacancy(ctx: JobPostingsContext, caller: Caller, input: CreateVacancyInput, options: CreateOptions = {}): Promise<VacancyWithEmployer> {
   const { now = new Date(), prefix = 'body' } = options;
   assertWritable(caller, input.communityCode, `${prefix}.communityCode`);
   const errors = vacancyRuleErrors(input, now, 0, prefix);
@@ -86,7 +86,7 @@ export async function createVacancy(ctx: Ctx, caller: Caller, input: CreateVacan
   }
 }
 
-export async function getVacancy(ctx: Ctx, caller: Caller, id: string): Promise<VacancyWithEmployer> {
+export async function getVacancy(ctx: JobPostingsContext, caller: Caller, id: string): Promise<VacancyWithEmployer> {
   const row = await findVacancy(ctx.db, id);
   // Outside the caller's regions is indistinguishable from absent.
   if (!row || !inRegions(caller, row.community_code)) throw problems.notFound(`Vacancy ${id}`);
@@ -94,7 +94,7 @@ export async function getVacancy(ctx: Ctx, caller: Caller, id: string): Promise<
 }
 
 /** Near duplicates are only worth a coordinator's look while the vacancy is open, and only those the caller may see. */
-export async function nearDuplicates(ctx: Ctx, caller: Caller, row: VacancyRow) {
+export async function nearDuplicates(ctx: JobPostingsContext, caller: Caller, row: VacancyRow) {
   const prefixes = visiblePrefixes(caller);
   if (row.status !== 'open' || !prefixes.length) return [];
   return nearDuplicatesOf(
@@ -116,7 +116,7 @@ function assertOpen(row: VacancyRow) {
 }
 
 /** Changes an open vacancy under If-Match; every change (even none) refreshes it. */
-export async function changeVacancy(ctx: Ctx, caller: Caller, id: string, input: PatchVacancyInput, checkVersion: (row: VacancyRow) => void, now = new Date()) {
+export async function changeVacancy(ctx: JobPostingsContext, caller: Caller, id: string, input: PatchVacancyInput, checkVersion: (row: VacancyRow) => void, now = new Date()) {
   if (input.communityCode !== undefined) assertWritable(caller, input.communityCode, 'body.communityCode');
   let key: Parameters<typeof findOpenDuplicateId>[1] | undefined;
   try {
@@ -177,7 +177,7 @@ export async function changeVacancy(ctx: Ctx, caller: Caller, id: string, input:
 }
 
 /** Withdraws an open vacancy with a reason. */
-export async function closeVacancy(ctx: Ctx, caller: Caller, id: string, reason: string, checkVersion: (row: VacancyRow) => void, now = new Date()) {
+export async function closeVacancy(ctx: JobPostingsContext, caller: Caller, id: string, reason: string, checkVersion: (row: VacancyRow) => void, now = new Date()) {
   return transact(ctx.db, async (trx) => {
     const row = await lockVisible(trx, caller, id);
     checkVersion(row);
@@ -192,7 +192,7 @@ export async function closeVacancy(ctx: Ctx, caller: Caller, id: string, reason:
  * Folds a duplicate into the kept vacancy: the kept one gains its sources and the
  * duplicate's job fairs, the duplicate closes pointing at it. If-Match is on the kept one.
  */
-export async function mergeVacancies(ctx: Ctx, caller: Caller, keepId: string, duplicateId: string, checkVersion: (row: VacancyRow) => void, now = new Date()) {
+export async function mergeVacancies(ctx: JobPostingsContext, caller: Caller, keepId: string, duplicateId: string, checkVersion: (row: VacancyRow) => void, now = new Date()) {
   if (keepId === duplicateId) throw problems.field('body.duplicateId', 'must be another vacancy than the one kept');
   return transact(ctx.db, async (trx) => {
     const rows = await lockVacancies(trx, [keepId, duplicateId]);
@@ -218,7 +218,7 @@ export async function mergeVacancies(ctx: Ctx, caller: Caller, keepId: string, d
   });
 }
 
-export async function listVacanciesFor(ctx: Ctx, caller: Caller, q: ListVacanciesQuery) {
+export async function listVacanciesFor(ctx: JobPostingsContext, caller: Caller, q: ListVacanciesQuery) {
   const prefixes = visiblePrefixes(caller, q.region);
   if (!prefixes.length) return { rows: [] as VacancyWithEmployer[], nextCursor: null };
   const text = q.q === undefined ? undefined : normaliseTitle(q.q);

@@ -1,18 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import { inRegions, problems } from '@reemploy/http-kit';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { ServiceContext } from '@reemploy/runtime';
-import type { MatchingEnv } from '../config.ts';
-import type { MatchingDB } from '../database.ts';
+import type { MatchingContext } from '../context.ts';
 import type { MatcherCache } from '../matcher/cache.ts';
 import type { Ranker } from '../matcher/ranker.ts';
 import { candidatesView, idParams, limitQuery, matchesView } from './schemas.ts';
 import { candidatesForVacancy, matchesForSeeker, servedMetric } from './service.ts';
 
-export async function matchRoutes(app: FastifyInstance, ctx: ServiceContext<MatchingDB, MatchingEnv>, cache: MatcherCache, ranker: Ranker) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
+export async function matchRoutes(app: FastifyInstance, ctx: MatchingContext, cache: MatcherCache, ranker: Ranker) {
+  const api = app.withTypeProvider<ZodTypeProvider>();
 
-  r.get('/v1/job-seekers/:id/matches', {
+  api.get('/v1/job-seekers/:id/matches', {
     config: { scope: 'matching:read' },
     schema: {
       operationId: 'getSeekerMatches',
@@ -35,7 +33,7 @@ export async function matchRoutes(app: FastifyInstance, ctx: ServiceContext<Matc
     },
   });
 
-  r.get('/v1/vacancies/:id/candidates', {
+  api.get('/v1/vacancies/:id/candidates', {
     config: { scope: 'matching:read' },
     schema: {
       operationId: 'getVacancyCandidates',

@@ -1,23 +1,19 @@
 import { cityDate } from '@reemploy/domain';
 import { inRegions, problems, type Caller } from '@reemploy/http-kit';
-import type { ServiceContext } from '@reemploy/runtime';
 import { matchingMetrics, metricsRegistryOf } from '@reemploy/runtime/queue-metrics';
-import type { MatchingEnv } from '../config.ts';
-import type { MatchingDB } from '../database.ts';
+import type { MatchingContext } from '../context.ts';
 import type { MatcherCache } from '../matcher/cache.ts';
 import type { Ranker } from '../matcher/ranker.ts';
 import { isActiveSeeker, toSeekerInput } from '../matcher/inputs.ts';
 import { unjustifiedDeclinesThisYear } from '../referrals/repository.ts';
 
-type Ctx = ServiceContext<MatchingDB, MatchingEnv>;
-
 /** `matches_served_total` of the registry /metrics serves, by kind: on-demand, candidates, recommendations. */
-export function servedMetric(ctx: Ctx) {
+export function servedMetric(ctx: MatchingContext) {
   return matchingMetrics(metricsRegistryOf(ctx)).matchesServed;
 }
 
 /** A seeker's best open vacancies now; outside the caller's regions is the same as absent. */
-export async function matchesForSeeker(ctx: Ctx, ranker: Ranker, cache: MatcherCache, caller: Caller, seekerId: string, limit: number) {
+export async function matchesForSeeker(ctx: MatchingContext, ranker: Ranker, cache: MatcherCache, caller: Caller, seekerId: string, limit: number) {
   const row = await ctx.db.selectFrom('seekers').selectAll().where('seeker_id', '=', seekerId).executeTakeFirst();
   if (!row || !inRegions(caller, row.community_code)) throw problems.notFound(`Job seeker ${seekerId}`);
   const today = cityDate();
@@ -35,7 +31,7 @@ export async function matchesForSeeker(ctx: Ctx, ranker: Ranker, cache: MatcherC
 }
 
 /** The best seekers in the caller's regions for one vacancy. */
-export async function candidatesForVacancy(ctx: Ctx, cache: MatcherCache, caller: Caller, requested: string, limit: number) {
+export async function candidatesForVacancy(ctx: MatchingContext, cache: MatcherCache, caller: Caller, requested: string, limit: number) {
   const row = await ctx.db.selectFrom('vacancies').select(['vacancy_id', 'status', 'headcount_left', 'valid_until']).where('vacancy_id', '=', requested).executeTakeFirst();
   if (!row) throw problems.notFound(`Vacancy ${requested}`);
   // Postgres matched the id whatever its case; the matcher knows it as stored (lower case).

@@ -1,9 +1,8 @@
 import type { Selectable } from 'kysely';
 import { cityDate } from '@reemploy/domain';
 import { createMatcher, type Match } from '@reemploy/matching-engine';
-import type { ServiceContext } from '@reemploy/runtime';
-import type { MatchingEnv } from '../config.ts';
-import type { MatchingDB, RecommendationTable } from '../database.ts';
+import type { MatchingContext } from '../context.ts';
+import type { RecommendationTable } from '../database.ts';
 import type { MatcherCache } from '../matcher/cache.ts';
 import { ACTIVITY_COLUMNS, engineConfig, isActiveSeeker, SEEKER_COLUMNS, toSeekerInput, type ActivityFields, type SeekerFields } from '../matcher/inputs.ts';
 
@@ -15,7 +14,7 @@ import { ACTIVITY_COLUMNS, engineConfig, isActiveSeeker, SEEKER_COLUMNS, toSeeke
  * run's list, marked not available and without factors, and so does every
  * item of a seeker no longer looking for work (hired since the run, say).
  */
-export async function explainLists(ctx: ServiceContext<MatchingDB, MatchingEnv>, cache: MatcherCache, rows: Selectable<RecommendationTable>[]) {
+export async function explainLists(ctx: MatchingContext, cache: MatcherCache, rows: Selectable<RecommendationTable>[]) {
   if (!rows.length) return [];
   const index = await cache.vacancyIndex();
   const { rows: seekers } = await ctx.database.pool.query<SeekerFields & ActivityFields>(

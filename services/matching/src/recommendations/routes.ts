@@ -1,12 +1,10 @@
+import type { MatchingContext } from '../context.ts';
 import { servedMetric } from '../matches/service.ts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { decodeCursor, encodeCursor, pageQuery, visiblePrefixes } from '@reemploy/http-kit';
-import type { ServiceContext } from '@reemploy/runtime';
-import type { MatchingEnv } from '../config.ts';
-import type { MatchingDB } from '../database.ts';
 import type { MatcherCache } from '../matcher/cache.ts';
 import { factorsView, reasonView } from '../matches/schemas.ts';
 import { explainLists } from './explain.ts';
@@ -43,10 +41,10 @@ const recommendationsPage = z
   })
   .meta({ id: 'RecommendationsPage' });
 
-export async function recommendationRoutes(app: FastifyInstance, ctx: ServiceContext<MatchingDB, MatchingEnv>, cache: MatcherCache) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
+export async function recommendationRoutes(app: FastifyInstance, ctx: MatchingContext, cache: MatcherCache) {
+  const api = app.withTypeProvider<ZodTypeProvider>();
 
-  r.get('/v1/recommendations', {
+  api.get('/v1/recommendations', {
     config: { scope: 'matching:read' },
     schema: {
       operationId: 'listRecommendations',

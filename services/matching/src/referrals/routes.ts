@@ -2,9 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { decodeCursor, encodeCursor, etagOf, pageOf, pageQuery, visiblePrefixes } from '@reemploy/http-kit';
-import type { ServiceContext } from '@reemploy/runtime';
-import type { MatchingEnv } from '../config.ts';
-import type { MatchingDB } from '../database.ts';
+import type { MatchingContext } from '../context.ts';
 import { createReferralBody, outcomeBody, REFERRAL_STATUSES, referralView } from './schemas.ts';
 import { createReferral, getReferral, recordOutcome, toView } from './service.ts';
 
@@ -16,10 +14,10 @@ const listQuery = pageQuery.extend({
 });
 const cursorShape = z.tuple([z.iso.datetime({ offset: true }), z.uuid()]);
 
-export async function referralRoutes(app: FastifyInstance, ctx: ServiceContext<MatchingDB, MatchingEnv>) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
+export async function referralRoutes(app: FastifyInstance, ctx: MatchingContext) {
+  const api = app.withTypeProvider<ZodTypeProvider>();
 
-  r.post('/v1/referrals', {
+  api.post('/v1/referrals', {
     config: { scope: 'referrals:write', idempotent: true, responseHeaders: ['Location', 'ETag'] },
     schema: {
       operationId: 'createReferral',
@@ -35,7 +33,7 @@ export async function referralRoutes(app: FastifyInstance, ctx: ServiceContext<M
     },
   });
 
-  r.get('/v1/referrals/:id', {
+  api.get('/v1/referrals/:id', {
     config: { scope: 'matching:read', responseHeaders: ['ETag'] },
     schema: { operationId: 'getReferral', tags: ['referrals'], summary: 'Read a referral', params: idParams, response: { 200: referralView } },
     handler: async (request, reply) => {
@@ -45,7 +43,7 @@ export async function referralRoutes(app: FastifyInstance, ctx: ServiceContext<M
     },
   });
 
-  r.get('/v1/referrals', {
+  api.get('/v1/referrals', {
     config: { scope: 'matching:read' },
     schema: {
       operationId: 'listReferrals',
@@ -80,7 +78,7 @@ export async function referralRoutes(app: FastifyInstance, ctx: ServiceContext<M
     },
   });
 
-  r.post('/v1/referrals/:id/outcome', {
+  api.post('/v1/referrals/:id/outcome', {
     config: { scope: 'referrals:write', idempotent: true, responseHeaders: ['ETag'] },
     schema: {
       operationId: 'recordReferralOutcome',

@@ -5,8 +5,7 @@ import { isUniqueViolation, transact } from '@reemploy/db';
 import { recordEvent } from '@reemploy/messaging';
 import type { HardshipCategory } from '@reemploy/domain';
 import type { EventPayload } from '@reemploy/events';
-import type { ServiceContext } from '@reemploy/runtime';
-import type { MatchingEnv } from '../config.ts';
+import type { MatchingContext } from '../context.ts';
 import type { MatchingDB, ReferralRow } from '../database.ts';
 import { inactivity, isActiveSeeker, loadVacancyInput, toSeekerInput } from '../matcher/inputs.ts';
 import { hardConstraintFailures } from './constraints.ts';
@@ -14,10 +13,9 @@ import { DECLINE_REASONS, DECLINES_BEFORE_REVIEW, REJECTION_REASONS, type Declin
 import * as repo from './repository.ts';
 import type { CreateReferralInput, OutcomeInput, ReferralView } from './schemas.ts';
 
-type Ctx = ServiceContext<MatchingDB, MatchingEnv>;
 const DAY_MS = 86_400_000;
 
-export async function toView(ctx: Ctx, caller: Caller, row: ReferralRow): Promise<ReferralView> {
+export async function toView(ctx: MatchingContext, caller: Caller, row: ReferralRow): Promise<ReferralView> {
   const declines = await repo.unjustifiedDeclinesThisYear(ctx.db, row.seeker_id);
   return {
     id: row.id,
@@ -38,7 +36,7 @@ export async function toView(ctx: Ctx, caller: Caller, row: ReferralRow): Promis
 }
 
 /** Refers an active seeker to an open vacancy they are allowed to take. */
-export async function createReferral(ctx: Ctx, caller: Caller, input: CreateReferralInput): Promise<ReferralRow> {
+export async function createReferral(ctx: MatchingContext, caller: Caller, input: CreateReferralInput): Promise<ReferralRow> {
   const seeker = await ctx.db.selectFrom('seekers').selectAll().where('seeker_id', '=', input.seekerId).executeTakeFirst();
   // A seeker outside the caller's regions answers like an unknown one: the answer must not tell that they exist.
   if (!seeker || !inRegions(caller, seeker.community_code)) throw problems.field('body.seekerId', 'is not a known job seeker in your regions');
@@ -85,7 +83,7 @@ export async function createReferral(ctx: Ctx, caller: Caller, input: CreateRefe
   }
 }
 
-export async function getReferral(ctx: Ctx, caller: Caller, id: string): Promise<ReferralRow> {
+export async function getReferral(ctx: MatchingContext, caller: Caller, id: string): Promise<ReferralRow> {
   const row = await repo.findReferral(ctx.db, id);
   if (!row || !inRegions(caller, row.community_code)) throw problems.notFound(`Referral ${id}`);
   return row;
@@ -131,7 +129,7 @@ async function recordOutcomeEvent(trx: Transaction<MatchingDB>, row: ReferralRow
 }
 
 /** Records what became of a referral; only a pending one can change. */
-export async function recordOutcome(ctx: Ctx, caller: Caller, id: string, input: OutcomeInput): Promise<ReferralRow> {
+export async function recordOutcome(ctx: MatchingContext, caller: Caller, id: string, input: OutcomeInput): Promise<ReferralRow> {
   const current = await getReferral(ctx, caller, id);
   const { reason, justified } = checkReason(input);
   if (current.status !== 'pending') throw problems.conflict(`The referral is already ${current.status}`, { referralStatus: current.status });
@@ -182,7 +180,7 @@ export async function recordOutcome(ctx: Ctx, caller: Caller, id: string, input:
  * Expires referrals left unanswered for REFERRAL_EXPIRY_DAYS, in batches,
  * each with its event. Run daily; running it twice expires nothing twice.
  */
-export async function expireReferrals(ctx: Ctx, now = new Date()): Promise<number> {
+export async function expireReferrals(ctx: MatchingContext, now = new Date()): Promise<number> {
   const cutoff = new Date(now.getTime() - ctx.env.REFERRAL_EXPIRY_DAYS * DAY_MS);
   let total = 0;
   for (;;) {

@@ -8,18 +8,14 @@ import {
   allocatePacked, BATCH_CANDIDATES, categoryMask, createMatcher, packVacancies, priorityTier, resolveConfig,
   type Matcher, type MatchingConfig, type PackedSeekers, type PackedVacancies, type RankedBuffer,
 } from '@reemploy/matching-engine';
-import type { ServiceContext } from '@reemploy/runtime';
 import { matchingMetrics, metricsRegistryOf } from '@reemploy/runtime/queue-metrics';
-import type { MatchingEnv } from '../config.ts';
-import type { MatchingDB } from '../database.ts';
+import type { MatchingContext } from '../context.ts';
 import { copyActiveSeekers, copyNumberedVacancies, engineConfig, isUuid, toSeekerInput } from '../matcher/inputs.ts';
 import { recordEventOn } from './outbox.ts';
 import { partitionBounds, planPartitions } from './partitions.ts';
 import { finalizeJobId, JOB_OPTIONS, partitionJobId, planJobId, type RunQueues } from './queues.ts';
 import * as repo from './repository.ts';
 import { mergeById, PartitionWriter, readPartition, stagedCommunity, stagedId, type StagedPartition } from './staging.ts';
-
-type Ctx = ServiceContext<MatchingDB, MatchingEnv>;
 
 interface RunVacancies {
   matcher: Matcher;
@@ -34,7 +30,7 @@ interface RunVacancies {
 // One run's vacancies per worker process: every partition of the run reuses them.
 let cached: { runId: string; value: Promise<RunVacancies> } | undefined;
 
-function vacanciesForRun(ctx: Ctx, runId: string, config: Partial<MatchingConfig>): Promise<RunVacancies> {
+function vacanciesForRun(ctx: MatchingContext, runId: string, config: Partial<MatchingConfig>): Promise<RunVacancies> {
   if (cached?.runId !== runId) {
     const started = Date.now();
     const value = copyNumberedVacancies(ctx.database.pool, ctx.env.DB_BATCH_STATEMENT_TIMEOUT_MS).then((rows) => {
@@ -62,7 +58,7 @@ const addTimings = (timings: Record<string, number>) => {
 };
 
 /** Splits a queued run into partition jobs; run again, it re-enqueues what is not done. */
-export async function planRun(ctx: Ctx, queues: RunQueues, runId: string): Promise<void> {
+export async function planRun(ctx: MatchingContext, queues: RunQueues, runId: string): Promise<void> {
   const run = await repo.findRun(ctx.db, runId);
   if (!run) throw new Error(`run ${runId} not found (not committed yet?)`);
   if (run.status === 'queued') {
@@ -103,7 +99,7 @@ export async function planRun(ctx: Ctx, queues: RunQueues, runId: string): Promi
   if (undone.length) vacanciesForRun(ctx, runId, engineConfig(ctx.env)).catch(() => undefined);
 }
 
-async function enqueueFinalizeWhenDone(ctx: Ctx, queues: RunQueues, runId: string) {
+async function enqueueFinalizeWhenDone(ctx: MatchingContext, queues: RunQueues, runId: string) {
   const run = await repo.findRun(ctx.db, runId);
   if (run?.status === 'running' && run.partitions_done >= run.partitions_total) {
     await queues.addRun('finalize', { runId }, { ...JOB_OPTIONS, jobId: finalizeJobId(runId) });
@@ -116,7 +112,7 @@ async function enqueueFinalizeWhenDone(ctx: Ctx, queues: RunQueues, runId: strin
  * run's counter commit together, so a worker killed midway leaves nothing
  * and its retry writes the partition once.
  */
-export async function computePartition(ctx: Ctx, queues: RunQueues, runId: string, partitionKey: string): Promise<void> {
+export async function computePartition(ctx: MatchingContext, queues: RunQueues, runId: string, partitionKey: string): Promise<void> {
   const run = await repo.findRun(ctx.db, runId);
   if (run?.status !== 'running') return;
   const part = await ctx.db.selectFrom('run_partitions').select('done_at').where('run_id', '=', runId).where('partition_key', '=', partitionKey).executeTakeFirst();
@@ -187,7 +183,7 @@ interface Staged {
 }
 
 /** Every staged list of a run, in seeker id order, as the packed allocation's input. */
-async function loadStaged(ctx: Ctx, runId: string, rv: RunVacancies): Promise<Staged> {
+async function loadStaged(ctx: MatchingContext, runId: string, rv: RunVacancies): Promise<Staged> {
   // COPY takes no parameters: the id is checked, then inlined.
   if (!isUuid(runId)) throw new Error(`not a run id: ${runId}`);
   // Through COPY: several times faster than a query's result for values this large.
@@ -238,7 +234,7 @@ const scoreText = (x: number): string => {
 };
 
 /** The global, capacity-aware allocation over every staged list, written once with COPY. */
-export async function finalizeRun(ctx: Ctx, runId: string): Promise<void> {
+export async function finalizeRun(ctx: MatchingContext, runId: string): Promise<void> {
   const run = await repo.findRun(ctx.db, runId);
   if (run?.status !== 'running' || run.partitions_done < run.partitions_total) return;
   const t0 = Date.now();
@@ -309,7 +305,7 @@ export async function finalizeRun(ctx: Ctx, runId: string): Promise<void> {
 }
 
 /** Starts the run of the night `at` falls in; the unique run date makes a second scheduler a no-op. */
-export async function startNightlyRun(ctx: Ctx, queues: RunQueues, at: Date): Promise<string> {
+export async function startNightlyRun(ctx: MatchingContext, queues: RunQueues, at: Date): Promise<string> {
   const runDate = cityDate(at);
   await ctx.db
     .insertInto('matching_runs')

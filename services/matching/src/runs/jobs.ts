@@ -4,16 +4,13 @@ import { z } from 'zod';
 import { CITY_TIME_ZONE } from '@reemploy/domain';
 import { queueNames } from '@reemploy/events';
 import { typedProcessor } from '@reemploy/messaging';
-import { purgeJob, startMaintenanceWorker, type Closable, type ServiceContext } from '@reemploy/runtime';
+import { purgeJob, startMaintenanceWorker, type Closable } from '@reemploy/runtime';
 import { matchingMetrics, metricsRegistryOf } from '@reemploy/runtime/queue-metrics';
-import type { MatchingEnv } from '../config.ts';
-import type { MatchingDB } from '../database.ts';
+import type { MatchingContext } from '../context.ts';
 import { expireReferrals } from '../referrals/service.ts';
 import { computePartition, finalizeRun, planRun, startNightlyRun } from './batch.ts';
 import { openRunQueues } from './queues.ts';
 import { markFailed } from './repository.ts';
-
-type Ctx = ServiceContext<MatchingDB, MatchingEnv>;
 
 
 const runRef = z.object({ runId: z.uuid() });
@@ -23,7 +20,7 @@ const runIdOf = (data: unknown): string | undefined => runRef.safeParse(data).da
  * The batch's consumers (plan/finalize, partitions) and the scheduler of the
  * nightly run. Every processor is idempotent: BullMQ delivers at least once.
  */
-export async function startMatchingWorkers(ctx: Ctx, workerRedis: Redis): Promise<Closable[]> {
+export async function startMatchingWorkers(ctx: MatchingContext, workerRedis: Redis): Promise<Closable[]> {
   const queues = openRunQueues(ctx);
   const opts = { connection: workerRedis, prefix: ctx.queuePrefix };
   const failRunAfterLastAttempt = (job: Job | undefined, err: Error) => {
@@ -75,7 +72,7 @@ export async function startMatchingWorkers(ctx: Ctx, workerRedis: Redis): Promis
 }
 
 /** The daily referral expiry (03:30 Shanghai) and the purge, on matching's maintenance queue. */
-export function startMatchingMaintenance(ctx: Ctx, workerRedis: Redis): Promise<Closable[]> {
+export function startMatchingMaintenance(ctx: MatchingContext, workerRedis: Redis): Promise<Closable[]> {
   return startMaintenanceWorker(ctx, workerRedis, [
     { name: 'expire-referrals', schedule: { pattern: '30 3 * * *', tz: CITY_TIME_ZONE }, opts: { attempts: 3 }, run: async () => ({ expired: await expireReferrals(ctx) }) },
     purgeJob(ctx),

@@ -3,9 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { decodeCursor, encodeCursor, pageOf, pageQuery } from '@reemploy/http-kit';
-import type { ServiceContext } from '@reemploy/runtime';
-import type { MatchingEnv } from '../config.ts';
-import type { MatchingDB } from '../database.ts';
+import type { MatchingContext } from '../context.ts';
 import type { RunQueues } from './queues.ts';
 import { createRunBody, runView, toRunView } from './schemas.ts';
 import { createRun, getRun } from './service.ts';
@@ -13,10 +11,10 @@ import { createRun, getRun } from './service.ts';
 const cursorShape = z.tuple([z.iso.datetime({ offset: true }), z.uuid()]);
 const listQuery = pageQuery.extend({ status: z.enum(['queued', 'running', 'completed', 'failed']).optional() });
 
-export async function runRoutes(app: FastifyInstance, ctx: ServiceContext<MatchingDB, MatchingEnv>, queues: RunQueues) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
+export async function runRoutes(app: FastifyInstance, ctx: MatchingContext, queues: RunQueues) {
+  const api = app.withTypeProvider<ZodTypeProvider>();
 
-  r.post('/v1/matching-runs', {
+  api.post('/v1/matching-runs', {
     config: { scope: 'matching:run', idempotent: true, responseHeaders: ['Location'] },
     schema: {
       operationId: 'startMatchingRun',
@@ -32,7 +30,7 @@ export async function runRoutes(app: FastifyInstance, ctx: ServiceContext<Matchi
     },
   });
 
-  r.get('/v1/matching-runs/:id', {
+  api.get('/v1/matching-runs/:id', {
     config: { scope: 'matching:read' },
     schema: {
       operationId: 'getMatchingRun',
@@ -44,7 +42,7 @@ export async function runRoutes(app: FastifyInstance, ctx: ServiceContext<Matchi
     handler: async (request) => toRunView(await getRun(ctx, request.caller, request.params.id)),
   });
 
-  r.get('/v1/matching-runs', {
+  api.get('/v1/matching-runs', {
     config: { scope: 'matching:read' },
     schema: {
       operationId: 'listMatchingRuns',

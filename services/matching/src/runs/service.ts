@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { inRegions, problems, type Caller } from '@reemploy/http-kit';
-import type { ServiceContext } from '@reemploy/runtime';
-import type { MatchingEnv } from '../config.ts';
-import type { MatchingDB, RunRow } from '../database.ts';
+import type { MatchingContext } from '../context.ts';
+import type { RunRow } from '../database.ts';
 import { JOB_OPTIONS, planJobId, type RunQueues } from './queues.ts';
 import * as repo from './repository.ts';
-
-type Ctx = ServiceContext<MatchingDB, MatchingEnv>;
 
 /** A run is visible to callers whose regions overlap it; a city-wide run to everyone. */
 export function runVisibleTo(caller: Caller, regionCode: string | null): boolean {
@@ -24,7 +21,7 @@ function regionFor(caller: Caller, requested: string | undefined): string {
 }
 
 /** Queues a run; answers before any work starts. Redis down: the enqueue throws and nothing is left behind. */
-export async function createRun(ctx: Ctx, queues: RunQueues, caller: Caller, requested: string | undefined): Promise<RunRow> {
+export async function createRun(ctx: MatchingContext, queues: RunQueues, caller: Caller, requested: string | undefined): Promise<RunRow> {
   const regionCode = regionFor(caller, requested);
   const active = await repo.findActiveOverlapping(ctx.db, regionCode);
   if (active) throw problems.conflict('A matching run for this region is already queued or running', { runId: active.id });
@@ -42,7 +39,7 @@ export async function createRun(ctx: Ctx, queues: RunQueues, caller: Caller, req
   return row;
 }
 
-export async function getRun(ctx: Ctx, caller: Caller, id: string): Promise<RunRow> {
+export async function getRun(ctx: MatchingContext, caller: Caller, id: string): Promise<RunRow> {
   const row = await repo.findRun(ctx.db, id);
   if (!row || !runVisibleTo(caller, row.region_code)) throw problems.notFound(`Matching run ${id}`);
   return row;

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { inRegions, problems, type Caller } from '@reemploy/http-kit';
+import type { RegistrationContext } from '../context.ts';
 import { knownCommunities } from './regions.ts';
-import { assessmentDb, type Ctx } from './tables.ts';
+import { assessmentDb } from './tables.ts';
 
 export interface Application {
   id: string;
@@ -15,7 +16,7 @@ export interface Application {
  * A community, or its street on its behalf, applies to be assessed for a period. Applying twice is
  * harmless: the first application stands and is returned.
  */
-export async function apply(ctx: Ctx, caller: Caller, period: string, communityCodes: string[]): Promise<Application[]> {
+export async function apply(ctx: RegistrationContext, caller: Caller, period: string, communityCodes: string[]): Promise<Application[]> {
   communityCodes.forEach((code, i) => {
     if (!inRegions(caller, code)) throw problems.outsideRegions(`body.communityCodes.${i}`);
   });

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { checkIfMatch, setEtag } from '@reemploy/http-kit';
+import type { RegistrationContext } from '../context.ts';
 import { apply } from './applications.ts';
 import {
   applicationBody,
@@ -17,20 +18,20 @@ import {
 } from './schemas.ts';
 import { assessCommunity, summarizeRegion } from './service.ts';
 import { changeStandard, currentStandard, listStandards, standardEtag } from './standards.ts';
-import { assessmentDb, type Ctx } from './tables.ts';
+import { assessmentDb } from './tables.ts';
 
 const TAGS = ['assessments'];
 
-export async function assessmentRoutes(app: FastifyInstance, ctx: Ctx) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
+export async function assessmentRoutes(app: FastifyInstance, ctx: RegistrationContext) {
+  const api = app.withTypeProvider<ZodTypeProvider>();
 
-  r.get('/v1/assessment-standards', {
+  api.get('/v1/assessment-standards', {
     config: { scope: 'assessment:read' },
     schema: { operationId: 'listAssessmentStandards', tags: TAGS, summary: 'The standard of each community type, with its history', response: { 200: standardsList } },
     handler: async () => ({ items: await listStandards(ctx) }),
   });
 
-  r.get('/v1/assessment-standards/:type', {
+  api.get('/v1/assessment-standards/:type', {
     config: { scope: 'assessment:read', responseHeaders: ['ETag'] },
     schema: { operationId: 'getAssessmentStandard', tags: TAGS, summary: 'The current standard of a community type', params: typeParams, response: { 200: standardVersion } },
     handler: async (request, reply) => {
@@ -40,7 +41,7 @@ export async function assessmentRoutes(app: FastifyInstance, ctx: Ctx) {
     },
   });
 
-  r.put('/v1/assessment-standards/:type', {
+  api.put('/v1/assessment-standards/:type', {
     config: { scope: 'assessment:admin', responseHeaders: ['ETag'] },
     schema: {
       operationId: 'changeAssessmentStandard',
@@ -58,7 +59,7 @@ export async function assessmentRoutes(app: FastifyInstance, ctx: Ctx) {
     },
   });
 
-  r.post('/v1/assessments/applications', {
+  api.post('/v1/assessments/applications', {
     config: { scope: 'assessment:write', idempotent: true },
     schema: {
       operationId: 'applyForAssessment',
@@ -70,7 +71,7 @@ export async function assessmentRoutes(app: FastifyInstance, ctx: Ctx) {
     handler: async (request, reply) => reply.code(201).send({ items: await apply(ctx, request.caller, request.body.period, request.body.communityCodes) }),
   });
 
-  r.get('/v1/assessments/communities/:code', {
+  api.get('/v1/assessments/communities/:code', {
     config: { scope: 'assessment:read' },
     schema: {
       operationId: 'assessCommunity',
@@ -83,7 +84,7 @@ export async function assessmentRoutes(app: FastifyInstance, ctx: Ctx) {
     handler: async (request) => assessCommunity(ctx, request.caller, request.params.code, request.query.period),
   });
 
-  r.get('/v1/assessments', {
+  api.get('/v1/assessments', {
     config: { scope: 'assessment:read' },
     schema: {
       operationId: 'summarizeAssessments',

@@ -1,15 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { problems, recordPiiAccess } from '@reemploy/http-kit';
+import type { RegistrationContext } from '../context.ts';
 import { drawCommunitySample, drawPhoneSurvey, getSample, surveyContacts } from './samples.ts';
 import { contactsQuery, sampleBody, sampleParams, sampleView, surveyContactPage } from './schemas.ts';
-import type { Ctx } from './tables.ts';
 
-export async function sampleRoutes(app: FastifyInstance, ctx: Ctx) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
+export async function sampleRoutes(app: FastifyInstance, ctx: RegistrationContext) {
+  const api = app.withTypeProvider<ZodTypeProvider>();
 
   // Not idempotency-keyed: the same seed redraws the same sample anyway.
-  r.post('/v1/assessments/samples', {
+  api.post('/v1/assessments/samples', {
     config: { scope: 'assessment:write', responseHeaders: ['Location'] },
     schema: {
       operationId: 'drawAssessmentSample',
@@ -33,13 +33,13 @@ export async function sampleRoutes(app: FastifyInstance, ctx: Ctx) {
     },
   });
 
-  r.get('/v1/assessments/samples/:id', {
+  api.get('/v1/assessments/samples/:id', {
     config: { scope: 'assessment:read' },
     schema: { operationId: 'getAssessmentSample', tags: ['assessments'], summary: 'A stored sample', params: sampleParams, response: { 200: sampleView } },
     handler: async (request) => getSample(ctx, request.caller, request.params.id),
   });
 
-  r.get('/v1/assessments/samples/:id/contacts', {
+  api.get('/v1/assessments/samples/:id/contacts', {
     config: { scope: 'assessment:read' },
     schema: {
       operationId: 'listSurveyContacts',

@@ -3,10 +3,11 @@ import { sql } from 'kysely';
 import { sampleCommunities, samplePhoneSurvey } from '@reemploy/assessment';
 import { maskPhone } from '@reemploy/domain/phone';
 import { decodeCursor, encodeCursor, inRegions, problems, visiblePrefixes, type Caller } from '@reemploy/http-kit';
+import type { RegistrationContext } from '../context.ts';
 import { maskName } from '../job-seekers/view.ts';
 import { seekerPii } from '../job-seekers/pii.ts';
 import { applicantsUnder } from './service.ts';
-import { assessmentDb, type Ctx } from './tables.ts';
+import { assessmentDb } from './tables.ts';
 import { contactCursor } from './schemas.ts';
 
 type Size = { count: number } | { fraction: number };
@@ -69,7 +70,7 @@ function toSample(caller: Caller, row: SampleRow): Sample {
 }
 
 /** Draws applicant communities for on-site checks, stratified by district, and stores the draw. */
-export async function drawCommunitySample(ctx: Ctx, caller: Caller, input: { period: string; regionCode: string; seed: string; size: Size }): Promise<Sample> {
+export async function drawCommunitySample(ctx: RegistrationContext, caller: Caller, input: { period: string; regionCode: string; seed: string; size: Size }): Promise<Sample> {
   const prefixes = visiblePrefixes(caller, input.regionCode);
   if (prefixes.length === 0) throw problems.outsideRegions('body.regionCode');
   const db = assessmentDb(ctx);
@@ -100,7 +101,7 @@ export async function drawCommunitySample(ctx: Ctx, caller: Caller, input: { per
  * Picks about 1% of the registered unemployed of a community sample's communities for a phone
  * survey: at most PHONE_SURVEY_MAX_FRACTION of them, and never more than PHONE_SURVEY_MAX_CONTACTS.
  */
-export async function drawPhoneSurvey(ctx: Ctx, caller: Caller, input: { parentId: string; seed: string; fraction?: number }): Promise<Sample> {
+export async function drawPhoneSurvey(ctx: RegistrationContext, caller: Caller, input: { parentId: string; seed: string; fraction?: number }): Promise<Sample> {
   const fraction = input.fraction ?? 0.01;
   if (fraction > ctx.env.PHONE_SURVEY_MAX_FRACTION) throw problems.field('body.fraction', `must be at most ${ctx.env.PHONE_SURVEY_MAX_FRACTION}`);
   const db = assessmentDb(ctx);
@@ -132,13 +133,13 @@ export async function drawPhoneSurvey(ctx: Ctx, caller: Caller, input: { parentI
   return toSample(caller, row);
 }
 
-async function visibleSample(ctx: Ctx, caller: Caller, id: string): Promise<SampleRow> {
+async function visibleSample(ctx: RegistrationContext, caller: Caller, id: string): Promise<SampleRow> {
   const row = await assessmentDb(ctx).selectFrom('assessment_samples').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row || visiblePrefixes(caller, row.region_code).length === 0) throw problems.notFound('Sample');
   return row;
 }
 
-export async function getSample(ctx: Ctx, caller: Caller, id: string): Promise<Sample> {
+export async function getSample(ctx: RegistrationContext, caller: Caller, id: string): Promise<Sample> {
   return toSample(caller, await visibleSample(ctx, caller, id));
 }
 
@@ -147,7 +148,7 @@ export async function getSample(ctx: Ctx, caller: Caller, id: string): Promise<S
  * community: names and phones masked without pii:read. They are people's
  * contacts: besides the survey's assessment:read, the caller needs seekers:read.
  */
-export async function surveyContacts(ctx: Ctx, caller: Caller, id: string, page: { limit: number; cursor?: string | undefined }) {
+export async function surveyContacts(ctx: RegistrationContext, caller: Caller, id: string, page: { limit: number; cursor?: string | undefined }) {
   const after = decodeCursor(page.cursor, contactCursor);
   const sample = await visibleSample(ctx, caller, id);
   if (sample.kind !== 'phone-survey') throw problems.notFound('Phone survey');

@@ -1,10 +1,11 @@
 import { emptyFigures, evaluate, summarize, type CriterionResult, type RegionSummary } from '@reemploy/assessment';
 import { inRegions, problems, visiblePrefixes, type Caller } from '@reemploy/http-kit';
+import type { RegistrationContext } from '../context.ts';
 import { communityFigures } from './figures.ts';
 import { periodBounds } from './period.ts';
 import { communityTypes, knownCommunities, regionNames } from './regions.ts';
 import { currentStandard, standardVersion } from './standards.ts';
-import { assessmentDb, type Ctx, type Db } from './tables.ts';
+import { assessmentDb, type Db } from './tables.ts';
 
 export interface CommunityAssessment {
   communityCode: string;
@@ -72,7 +73,7 @@ export async function assessCommunities(db: Db, codes: string[], period: string)
   return results;
 }
 
-export async function assessCommunity(ctx: Ctx, caller: Caller, code: string, period: string): Promise<CommunityAssessment> {
+export async function assessCommunity(ctx: RegistrationContext, caller: Caller, code: string, period: string): Promise<CommunityAssessment> {
   if (!inRegions(caller, code)) throw problems.notFound('Community');
   const db = assessmentDb(ctx);
   // A code outside the division tree is assessed only when people or households were registered under it.
@@ -105,7 +106,7 @@ export interface AssessmentSummary extends RegionSummary {
 }
 
 /** The summary of a city, district or street: applicants assessed, passed, pass rate, a row per child region. */
-export async function summarizeRegion(ctx: Ctx, caller: Caller, regionCode: string, period: string): Promise<AssessmentSummary & { communities: CommunityAssessment[] }> {
+export async function summarizeRegion(ctx: RegistrationContext, caller: Caller, regionCode: string, period: string): Promise<AssessmentSummary & { communities: CommunityAssessment[] }> {
   const prefixes = visiblePrefixes(caller, regionCode);
   if (prefixes.length === 0) throw problems.notFound('Region');
   const db = assessmentDb(ctx);

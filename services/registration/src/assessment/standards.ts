@@ -1,7 +1,8 @@
 import { COMMUNITY_TYPES, REPORT_COLLECTION, REPORT_TARGETS, checkTargets, type CollectionRule, type CommunityType, type StandardTargets } from '@reemploy/assessment';
 import { etagOf, problems } from '@reemploy/http-kit';
 import type { Caller } from '@reemploy/http-kit';
-import { assessmentDb, type Ctx, type Db } from './tables.ts';
+import type { RegistrationContext } from '../context.ts';
+import { assessmentDb, type Db } from './tables.ts';
 
 export interface StandardVersion {
   communityType: CommunityType;
@@ -56,7 +57,7 @@ export async function standardVersion(db: Db, type: CommunityType, version: numb
 }
 
 /** Every type's current standard and its history, newest first. */
-export async function listStandards(ctx: Ctx): Promise<{ communityType: CommunityType; current: StandardVersion; history: StandardVersion[] }[]> {
+export async function listStandards(ctx: RegistrationContext): Promise<{ communityType: CommunityType; current: StandardVersion; history: StandardVersion[] }[]> {
   const db = assessmentDb(ctx);
   await ensureDefaults(db);
   const rows = await db.selectFrom('assessment_standards').selectAll().orderBy('community_type').orderBy('version', 'desc').execute();
@@ -76,7 +77,7 @@ export function standardEtag(type: string, version: number): string {
  * against the If-Match of the version it replaces.
  */
 export async function changeStandard(
-  ctx: Ctx,
+  ctx: RegistrationContext,
   caller: Caller,
   type: CommunityType,
   change: { targets: StandardTargets; collection?: CollectionRule | undefined; note: string | null },

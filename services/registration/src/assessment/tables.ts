@@ -1,7 +1,6 @@
 import type { ColumnType, Kysely, Transaction } from 'kysely';
 import type { CollectionRule } from '@reemploy/assessment';
-import type { ServiceContext } from '@reemploy/runtime';
-import type { RegistrationEnv } from '../config.ts';
+import type { RegistrationContext } from '../context.ts';
 import type { RegistrationDB } from '../database.ts';
 
 type Stamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -70,9 +69,8 @@ export type AssessmentTables = {
 
 export type AssessmentDB = RegistrationDB & AssessmentTables;
 export type Db = Kysely<AssessmentDB> | Transaction<AssessmentDB>;
-export type Ctx = ServiceContext<RegistrationDB, RegistrationEnv>;
 
 /** The service's database seen with the assessment tables too. */
-export function assessmentDb(ctx: Ctx): Kysely<AssessmentDB> {
+export function assessmentDb(ctx: RegistrationContext): Kysely<AssessmentDB> {
   return ctx.db.withTables<AssessmentTables>();
 }

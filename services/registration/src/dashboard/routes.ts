@@ -3,8 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { echartsBrowserBuild } from '@reemploy/assessment/assets';
+import type { RegistrationContext } from '../context.ts';
 import { period, regionCode } from '../assessment/schemas.ts';
-import type { Ctx } from '../assessment/tables.ts';
 import { dashboardData } from './service.ts';
 
 const here = (name: string) => new URL(`./${name}`, import.meta.url);
@@ -42,8 +42,8 @@ const dashboardView = z
   })
   .meta({ id: 'Dashboard' });
 
-export async function dashboardRoutes(app: FastifyInstance, ctx: Ctx) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
+export async function dashboardRoutes(app: FastifyInstance, ctx: RegistrationContext) {
+  const api = app.withTypeProvider<ZodTypeProvider>();
   const cache = new Map<string, Buffer>();
   const asset = (file: string) => {
     const found = cache.get(file) ?? ASSETS.get(file)?.body();
@@ -52,18 +52,18 @@ export async function dashboardRoutes(app: FastifyInstance, ctx: Ctx) {
   };
   const page = readFileSync(here('page.html'));
 
-  r.get('/dashboard', { config: { public: true }, schema: { hide: true } }, async (_request, reply) =>
+  api.get('/dashboard', { config: { public: true }, schema: { hide: true } }, async (_request, reply) =>
     reply.type('text/html; charset=utf-8').header('content-security-policy', CSP).header('cache-control', 'no-cache').send(page),
   );
 
-  r.get('/dashboard/:file', { config: { public: true }, schema: { hide: true, params: z.object({ file: z.string().max(40) }) } }, async (request, reply) => {
+  api.get('/dashboard/:file', { config: { public: true }, schema: { hide: true, params: z.object({ file: z.string().max(40) }) } }, async (request, reply) => {
     const entry = ASSETS.get(request.params.file);
     const body = entry ? asset(request.params.file) : undefined;
     if (!entry || !body) return reply.callNotFound();
     return reply.type(entry.type).header('cache-control', 'public, max-age=3600').send(body);
   });
 
-  r.get('/v1/dashboard', {
+  api.get('/v1/dashboard', {
     config: { scope: 'assessment:read' },
     schema: {
       operationId: 'getDashboard',

@@ -1,13 +1,14 @@
 import { CRITERIA } from '@reemploy/assessment';
 import { problems, visiblePrefixes, type Caller } from '@reemploy/http-kit';
+import type { RegistrationContext } from '../context.ts';
 import { monthsUpTo, periodBounds } from '../assessment/period.ts';
 import { regionNames } from '../assessment/regions.ts';
 import { summarizeRegion } from '../assessment/service.ts';
-import { assessmentDb, type Ctx } from '../assessment/tables.ts';
+import { assessmentDb } from '../assessment/tables.ts';
 import { placementsByAidBase, reemployedByMonth, zeroEmploymentNow } from '../reports/figures.ts';
 
 /** Everything the dashboard draws, in aggregate only: no person appears in it. */
-export async function dashboardData(ctx: Ctx, caller: Caller, regionCode: string, period: string, now = new Date()) {
+export async function dashboardData(ctx: RegistrationContext, caller: Caller, regionCode: string, period: string, now = new Date()) {
   const prefixes = visiblePrefixes(caller, regionCode);
   if (prefixes.length === 0) throw problems.notFound('Region');
   const db = assessmentDb(ctx);

@@ -1,18 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { etagOf } from '@reemploy/http-kit';
-import type { ServiceContext } from '@reemploy/runtime';
-import type { RegistrationEnv } from '../config.ts';
-import type { RegistrationDB } from '../database.ts';
+import type { RegistrationContext } from '../context.ts';
 import { jobSeekerView, seekerIdParams } from '../job-seekers/schemas.ts';
 import { toView } from '../job-seekers/view.ts';
 import { employmentChangeBody, employmentHistory, employmentHistoryQuery } from './schemas.ts';
 import { employmentHistoryOf, recordEmploymentChange, toChangeView } from './service.ts';
 
-export async function employmentRoutes(app: FastifyInstance, ctx: ServiceContext<RegistrationDB, RegistrationEnv>) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
+export async function employmentRoutes(app: FastifyInstance, ctx: RegistrationContext) {
+  const api = app.withTypeProvider<ZodTypeProvider>();
 
-  r.post('/v1/job-seekers/:id/employment', {
+  api.post('/v1/job-seekers/:id/employment', {
     config: { scope: 'seekers:write', idempotent: true, piiAudit: { recordType: 'job-seeker' }, responseHeaders: ['Location', 'ETag'] },
     schema: {
       operationId: 'recordEmploymentChange',
@@ -29,7 +27,7 @@ export async function employmentRoutes(app: FastifyInstance, ctx: ServiceContext
     },
   });
 
-  r.get('/v1/job-seekers/:id/employment', {
+  api.get('/v1/job-seekers/:id/employment', {
     config: { scope: 'seekers:read' },
     schema: {
       operationId: 'getEmploymentHistory',

@@ -4,15 +4,13 @@ import { sql, type Selectable, type Transaction } from 'kysely';
 import { z } from 'zod';
 import { cityDate, type SeekerStatus } from '@reemploy/domain';
 import { cursorTimestamp, decodeCursor, encodeCursor, inRegions, problems, type Caller } from '@reemploy/http-kit';
-import type { ServiceContext } from '@reemploy/runtime';
-import type { RegistrationEnv } from '../config.ts';
+import type { RegistrationContext } from '../context.ts';
 import type { EmploymentChangeTable, RegistrationDB } from '../database.ts';
 import { rederiveFor } from '../hardship/rederive.ts';
 import { beforeBirth } from '../job-seekers/content.ts';
 import { lockSeeker, updateSeeker, type JobSeekerRow } from '../job-seekers/repository.ts';
 import type { EmploymentChangeInput, EmploymentChangeView, EmploymentHistoryQuery } from './schemas.ts';
 
-type Ctx = ServiceContext<RegistrationDB, RegistrationEnv>;
 type Trx = Transaction<RegistrationDB>;
 type ChangeRow = Selectable<EmploymentChangeTable>;
 
@@ -44,7 +42,7 @@ interface Change extends EmploymentChangeInput {
  * status, unemployment date, then the household's re-derivation and the
  * seeker.employment-changed event.
  */
-export async function applyEmploymentChange(ctx: Ctx, trx: Trx, seeker: JobSeekerRow, change: Change): Promise<{ seeker: JobSeekerRow; change: ChangeRow }> {
+export async function applyEmploymentChange(ctx: RegistrationContext, trx: Trx, seeker: JobSeekerRow, change: Change): Promise<{ seeker: JobSeekerRow; change: ChangeRow }> {
   const at = new Date(change.at);
   const working = WORKING.has(change.status);
   const row = await trx
@@ -78,7 +76,7 @@ async function latestChangeAt(trx: Trx, seekerId: string): Promise<Date | undefi
   return row?.at;
 }
 
-export async function recordEmploymentChange(ctx: Ctx, caller: Caller, seekerId: string, input: EmploymentChangeInput) {
+export async function recordEmploymentChange(ctx: RegistrationContext, caller: Caller, seekerId: string, input: EmploymentChangeInput) {
   const at = new Date(input.at);
   if (at.getTime() > Date.now() + CLOCK_SKEW_MS) throw problems.field('body.at', 'is in the future');
   if (!WORKING.has(input.status) && (input.vacancyId || input.employerName)) {
@@ -98,7 +96,7 @@ export async function recordEmploymentChange(ctx: Ctx, caller: Caller, seekerId:
 const historyCursor = z.object({ at: cursorTimestamp, createdAt: cursorTimestamp, id: z.uuid() });
 
 /** A page of a seeker's employment changes, oldest first (by when they took effect, then when recorded). */
-export async function employmentHistoryOf(ctx: Ctx, caller: Caller, seekerId: string, q: EmploymentHistoryQuery): Promise<{ rows: ChangeRow[]; nextCursor: string | null }> {
+export async function employmentHistoryOf(ctx: RegistrationContext, caller: Caller, seekerId: string, q: EmploymentHistoryQuery): Promise<{ rows: ChangeRow[]; nextCursor: string | null }> {
   const seeker = await ctx.db.selectFrom('job_seekers').select('community_code').where('id', '=', seekerId).executeTakeFirst();
   if (!seeker || !inRegions(caller, seeker.community_code)) throw problems.notFound(`Job seeker ${seekerId}`);
   const after = decodeCursor(q.cursor, historyCursor);
@@ -118,7 +116,7 @@ export async function employmentHistoryOf(ctx: Ctx, caller: Caller, seekerId: st
 }
 
 /** matching reported a hire: the seeker is employed from then on. Idempotent per referral. */
-export async function applyReferralHire(ctx: Ctx, trx: Trx, hire: { referralId: string; seekerId: string; vacancyId: string; at: string }) {
+export async function applyReferralHire(ctx: RegistrationContext, trx: Trx, hire: { referralId: string; seekerId: string; vacancyId: string; at: string }) {
   const done = await trx.selectFrom('employment_changes').select('id').where('referral_id', '=', hire.referralId).executeTakeFirst();
   if (done) return;
   const seeker = await lockSeeker(trx, hire.seekerId);

@@ -1,14 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { ServiceContext } from '@reemploy/runtime';
-import type { RegistrationEnv } from '../config.ts';
-import type { RegistrationDB } from '../database.ts';
+import type { RegistrationContext } from '../context.ts';
 import { escalationPage, listEscalationsQuery } from './schemas.ts';
 import { listEscalations } from './service.ts';
 
-export async function escalationRoutes(app: FastifyInstance, ctx: ServiceContext<RegistrationDB, RegistrationEnv>) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
-  r.get('/v1/escalations', {
+export async function escalationRoutes(app: FastifyInstance, ctx: RegistrationContext) {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.get('/v1/escalations', {
     config: { scope: 'seekers:read' },
     schema: {
       operationId: 'listEscalations',

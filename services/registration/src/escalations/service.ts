@@ -1,12 +1,10 @@
 import { sql, type Transaction } from 'kysely';
 import { z } from 'zod';
 import { cursorTimestamp, decodeCursor, encodeCursor, visiblePrefixes, type Caller } from '@reemploy/http-kit';
-import type { ServiceContext } from '@reemploy/runtime';
-import type { RegistrationEnv } from '../config.ts';
+import type { RegistrationContext } from '../context.ts';
 import type { RegistrationDB } from '../database.ts';
 import type { EscalationView, ListEscalationsQuery } from './schemas.ts';
 
-type Ctx = ServiceContext<RegistrationDB, RegistrationEnv>;
 const cursorShape = z.object({ at: cursorTimestamp, id: z.uuid() });
 
 /**
@@ -28,7 +26,7 @@ export async function recordOffer(trx: Transaction<RegistrationDB>, householdId:
 }
 
 /** Zero-employment households past their deadline without an offer, most overdue first, in the caller's regions. */
-export async function listEscalations(ctx: Ctx, caller: Caller, q: ListEscalationsQuery, now = new Date()) {
+export async function listEscalations(ctx: RegistrationContext, caller: Caller, q: ListEscalationsQuery, now = new Date()) {
   const prefixes = visiblePrefixes(caller, q.region);
   if (!prefixes.length) return { items: [] as EscalationView[], nextCursor: null };
   const after = decodeCursor(q.cursor, cursorShape);

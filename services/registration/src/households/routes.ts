@@ -1,9 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { checkIfMatch, etagOf, type AuditedRecord } from '@reemploy/http-kit';
-import type { ServiceContext } from '@reemploy/runtime';
-import type { RegistrationEnv } from '../config.ts';
-import type { RegistrationDB } from '../database.ts';
+import type { RegistrationContext } from '../context.ts';
 import { createHouseholdBody, householdIdParams, householdPage, householdView, listHouseholdsQuery, patchHouseholdBody } from './schemas.ts';
 import { createHousehold, getHousehold, listHouseholdsPage, toHouseholdView, updateHousehold } from './service.ts';
 
@@ -18,10 +16,10 @@ const memberNamesAudit = {
   },
 };
 
-export async function householdRoutes(app: FastifyInstance, ctx: ServiceContext<RegistrationDB, RegistrationEnv>) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
+export async function householdRoutes(app: FastifyInstance, ctx: RegistrationContext) {
+  const api = app.withTypeProvider<ZodTypeProvider>();
 
-  r.post('/v1/households', {
+  api.post('/v1/households', {
     config: { scope: 'seekers:write', idempotent: true, responseHeaders: ['Location', 'ETag'] },
     schema: {
       operationId: 'createHousehold',
@@ -37,7 +35,7 @@ export async function householdRoutes(app: FastifyInstance, ctx: ServiceContext<
     },
   });
 
-  r.get('/v1/households', {
+  api.get('/v1/households', {
     config: { scope: 'seekers:read', piiAudit: memberNamesAudit },
     schema: {
       operationId: 'listHouseholds',
@@ -52,7 +50,7 @@ export async function householdRoutes(app: FastifyInstance, ctx: ServiceContext<
     },
   });
 
-  r.get('/v1/households/:id', {
+  api.get('/v1/households/:id', {
     config: { scope: 'seekers:read', piiAudit: memberNamesAudit, responseHeaders: ['ETag'] },
     schema: {
       operationId: 'getHousehold',
@@ -68,7 +66,7 @@ export async function householdRoutes(app: FastifyInstance, ctx: ServiceContext<
     },
   });
 
-  r.patch('/v1/households/:id', {
+  api.patch('/v1/households/:id', {
     config: { scope: 'seekers:write', piiAudit: memberNamesAudit, responseHeaders: ['ETag'] },
     schema: {
       operationId: 'updateHousehold',

@@ -3,9 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { ageAt, cityDate, type Gender, type HardshipCategory, type Relationship, type SeekerStatus } from '@reemploy/domain';
 import { isEmployed } from '@reemploy/domain/hardship';
 import { decodeCursor, encodeCursor, inRegions, problems, visiblePrefixes, type Caller } from '@reemploy/http-kit';
-import type { ServiceContext } from '@reemploy/runtime';
-import type { RegistrationEnv } from '../config.ts';
-import type { RegistrationDB } from '../database.ts';
+import type { RegistrationContext } from '../context.ts';
 import { rederiveHousehold, type SeekerEvent } from '../hardship/rederive.ts';
 import { seekerPii } from '../job-seekers/pii.ts';
 import { membersOf, updateSeeker, type JobSeekerRow } from '../job-seekers/repository.ts';
@@ -16,8 +14,6 @@ import { certificatePii } from './pii.ts';
 import { findHousehold, insertHousehold, listHouseholds, lockHousehold, type HouseholdRow } from './repository.ts';
 import type { CreateHouseholdInput, HouseholdView, ListHouseholdsQuery, PatchHouseholdInput } from './schemas.ts';
 
-type Ctx = ServiceContext<RegistrationDB, RegistrationEnv>;
-
 /** `**********1234`: a certificate number shows its last four characters only, and only when it has eight or more. */
 export function maskCertificate(value: string): string {
   const chars = [...value];
@@ -26,13 +22,13 @@ export function maskCertificate(value: string): string {
 }
 
 /** The certificate as stored: the number encrypted, the date checked against the city's today. */
-function certificateColumns(ctx: Ctx, householdId: string, value: CreateHouseholdInput['minimumLivelihood']) {
+function certificateColumns(ctx: RegistrationContext, householdId: string, value: CreateHouseholdInput['minimumLivelihood']) {
   if (value === null) return { minimum_livelihood_certificate_enc: null, minimum_livelihood_since: null };
   if (value.since > cityDate()) throw problems.field('body.minimumLivelihood.since', 'is in the future');
   return { minimum_livelihood_certificate_enc: ctx.pii.encrypt(value.certificateNumber, certificatePii(householdId)), minimum_livelihood_since: value.since };
 }
 
-export function toHouseholdView(ctx: Ctx, caller: Caller, row: HouseholdRow, members: JobSeekerRow[], at = new Date()): HouseholdView {
+export function toHouseholdView(ctx: RegistrationContext, caller: Caller, row: HouseholdRow, members: JobSeekerRow[], at = new Date()): HouseholdView {
   const reveal = caller.scopes.has('pii:read');
   const today = cityDate(at);
   const visible = members.filter((m) => inRegions(caller, m.community_code));
@@ -78,7 +74,7 @@ export function toHouseholdView(ctx: Ctx, caller: Caller, row: HouseholdRow, mem
   };
 }
 
-export async function createHousehold(ctx: Ctx, caller: Caller, input: CreateHouseholdInput): Promise<HouseholdRow> {
+export async function createHousehold(ctx: RegistrationContext, caller: Caller, input: CreateHouseholdInput): Promise<HouseholdRow> {
   await assertCommunity(ctx, caller, input.communityCode, 'body.communityCode');
   const id = randomUUID();
   const certificate = certificateColumns(ctx, id, input.minimumLivelihood);
@@ -96,14 +92,14 @@ export async function createHousehold(ctx: Ctx, caller: Caller, input: CreateHou
   });
 }
 
-export async function getHousehold(ctx: Ctx, caller: Caller, id: string): Promise<{ row: HouseholdRow; members: JobSeekerRow[] }> {
+export async function getHousehold(ctx: RegistrationContext, caller: Caller, id: string): Promise<{ row: HouseholdRow; members: JobSeekerRow[] }> {
   const row = await findHousehold(ctx.db, id);
   if (!row || !inRegions(caller, row.community_code)) throw problems.notFound(`Household ${id}`);
   return { row, members: await membersOf(ctx.db, id) };
 }
 
 /** Changes a household under If-Match; a move takes its members along; the whole household is re-derived. */
-export async function updateHousehold(ctx: Ctx, caller: Caller, id: string, input: PatchHouseholdInput, checkVersion: (row: HouseholdRow) => void) {
+export async function updateHousehold(ctx: RegistrationContext, caller: Caller, id: string, input: PatchHouseholdInput, checkVersion: (row: HouseholdRow) => void) {
   if (input.communityCode !== undefined) await assertCommunity(ctx, caller, input.communityCode, 'body.communityCode');
   const certificate = input.minimumLivelihood === undefined ? {} : certificateColumns(ctx, id, input.minimumLivelihood);
   return transact(ctx.db, async (trx) => {
@@ -136,7 +132,7 @@ export async function updateHousehold(ctx: Ctx, caller: Caller, id: string, inpu
   });
 }
 
-export async function listHouseholdsPage(ctx: Ctx, caller: Caller, q: ListHouseholdsQuery) {
+export async function listHouseholdsPage(ctx: RegistrationContext, caller: Caller, q: ListHouseholdsQuery) {
   const prefixes = visiblePrefixes(caller, q.region);
   if (!prefixes.length) return { items: [] as { row: HouseholdRow; members: JobSeekerRow[] }[], nextCursor: null };
   const after = decodeCursor(q.cursor, pageCursor);

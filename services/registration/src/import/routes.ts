@@ -2,9 +2,7 @@ import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { auditedRequest, IMPORT_LIMITS_NOTE, Problem, uploadBody } from '@reemploy/http-kit';
-import type { ServiceContext } from '@reemploy/runtime';
-import type { RegistrationEnv } from '../config.ts';
-import type { RegistrationDB } from '../database.ts';
+import type { RegistrationContext } from '../context.ts';
 import { IMPORT_CONTENT_TYPES } from './parse.ts';
 import { importReport } from './schemas.ts';
 import { closePreparers, importJobSeekers } from './service.ts';
@@ -20,14 +18,14 @@ class Upload {
   }
 }
 
-export async function importRoutes(app: FastifyInstance, ctx: ServiceContext<RegistrationDB, RegistrationEnv>) {
+export async function importRoutes(app: FastifyInstance, ctx: RegistrationContext) {
   // The preparing worker threads (started by the first import) end with the app.
   app.addHook('onClose', async () => closePreparers(ctx));
   // Its own scope: the streaming parsers apply to this route only.
   await app.register(async (scope) => {
     scope.addContentTypeParser([...IMPORT_CONTENT_TYPES], (_request, payload, done) => done(null, new Upload(payload)));
-    const r = scope.withTypeProvider<ZodTypeProvider>();
-    r.post('/v1/job-seekers/import', {
+    const api = scope.withTypeProvider<ZodTypeProvider>();
+    api.post('/v1/job-seekers/import', {
       config: { scope: 'seekers:write', bulkImport: true },
       bodyLimit: ctx.env.IMPORT_BODY_LIMIT,
       schema: {

@@ -5,8 +5,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import { allowLongStatements, retryOnConflict } from '@reemploy/db';
 import type { AuditedRecord, AuditedRequest, Caller } from '@reemploy/http-kit';
 import { cityDate } from '@reemploy/domain';
-import type { ServiceContext } from '@reemploy/runtime';
-import type { RegistrationEnv } from '../config.ts';
+import type { RegistrationContext } from '../context.ts';
 import type { RegistrationDB } from '../database.ts';
 import { communityCodesUnder } from '../regions/repository.ts';
 import { readRows, type RawRow } from './parse.ts';
@@ -16,8 +15,6 @@ import { MAX_IMPORT_ROWS, type ImportReport, type ImportRowReport } from './sche
 import { assertBudgetLeft, budgetLeft, recordRegisteredElsewhere, registeredElsewhereMetric } from '../job-seekers/registered-elsewhere.ts';
 import { createStaging, storeChunk, type Chunk, type ImportState, type RowOutcome } from './store.ts';
 
-type Ctx = ServiceContext<RegistrationDB, RegistrationEnv>;
-
 /** Rows per transaction: one COPY and a few set-based statements each. */
 const CHUNK = 5000;
 /** Rows per message to a preparing worker. */
@@ -25,10 +22,10 @@ const BATCH = 500;
 /** Uploads declared smaller than this are prepared on the main thread: starting the workers would cost more. */
 export const INLINE_BYTES = 256 * 1024;
 
-const pools = new WeakMap<Ctx, PreparerPool>();
+const pools = new WeakMap<RegistrationContext, PreparerPool>();
 
 /** The service's preparing workers, started on the first import. */
-function preparers(ctx: Ctx): PreparerPool {
+function preparers(ctx: RegistrationContext): PreparerPool {
   let pool = pools.get(ctx);
   if (!pool) {
     pool = new PreparerPool(ctx.secrets);
@@ -37,13 +34,13 @@ function preparers(ctx: Ctx): PreparerPool {
   return pool;
 }
 
-export async function closePreparers(ctx: Ctx) {
+export async function closePreparers(ctx: RegistrationContext) {
   await pools.get(ctx)?.close();
   pools.delete(ctx);
 }
 
 /** The preparation of a small upload, on this thread, behind the same interface as the workers'. */
-function inPlace(ctx: Ctx, caller: Caller, communities: Set<string>, now: Date) {
+function inPlace(ctx: RegistrationContext, caller: Caller, communities: Set<string>, now: Date) {
   const c = { caller, pii: ctx.pii, communities, now, today: cityDate(now), femaleRetirementScheme: ctx.env.DEFAULT_FEMALE_RETIREMENT_SCHEME };
   return { prepare: async (rows: RawRow[]) => prepareBatch(rows, c), end: () => undefined };
 }
@@ -71,7 +68,7 @@ function before(chunk: Chunk, line: number): Chunk {
  * Runs `work` on a connection taken from the pool for it alone, with a Kysely bound to that
  * connection (so its transaction and a raw COPY share it), and gives the connection back.
  */
-async function onConnection<T>(ctx: Ctx, work: (client: pg.PoolClient, db: Kysely<RegistrationDB>) => Promise<T>): Promise<T> {
+async function onConnection<T>(ctx: RegistrationContext, work: (client: pg.PoolClient, db: Kysely<RegistrationDB>) => Promise<T>): Promise<T> {
   const client = await ctx.database.pool.connect();
   const single = { query: client.query.bind(client), release: () => undefined } as unknown as pg.PoolClient;
   const db = new Kysely<RegistrationDB>({ dialect: new PostgresDialect({ pool: { connect: async () => single, end: async () => undefined } as unknown as pg.Pool }) });
@@ -102,7 +99,7 @@ async function onConnection<T>(ctx: Ctx, work: (client: pg.PoolClient, db: Kysel
  * again without the row beyond the budget and the rows after it: the upload
  * stops there (`state.cutAt`), and those rows are reported not processed.
  */
-async function storeChunkRetrying(ctx: Ctx, chunk: Chunk, state: ImportState): Promise<RowOutcome[]> {
+async function storeChunkRetrying(ctx: RegistrationContext, chunk: Chunk, state: ImportState): Promise<RowOutcome[]> {
   const lines = [...chunk.solo.map((r) => r.line), ...chunk.households.map((r) => r.line)];
   const notProcessed = (from: number): RowOutcome[] => lines.filter((line) => line >= from).map((line) => ({ line, status: 'failed', errors: [NOT_PROCESSED] }));
   if (state.cutAt !== undefined) return notProcessed(state.cutAt);
@@ -146,7 +143,7 @@ async function storeChunkRetrying(ctx: Ctx, chunk: Chunk, state: ImportState): P
  * written while the next is prepared. Every row gets a line in the report;
  * the same file uploaded again reports each row unchanged and stores nothing.
  */
-export async function importJobSeekers(ctx: Ctx, caller: Caller, by: AuditedRequest, stream: Readable, contentType: string, declaredBytes?: number): Promise<ImportReport> {
+export async function importJobSeekers(ctx: RegistrationContext, caller: Caller, by: AuditedRequest, stream: Readable, contentType: string, declaredBytes?: number): Promise<ImportReport> {
   await assertBudgetLeft(ctx, caller, 'import');
   const now = new Date();
   const rows = readRows(stream, contentType, ctx.env.IMPORT_BODY_LIMIT);

@@ -1,8 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { Problem, writePiiAudit, type AuditedRecord, type AuditedRequest, type Caller } from '@reemploy/http-kit';
-import type { ServiceContext } from '@reemploy/runtime';
 import { metricsRegistryOf, registrationMetrics } from '@reemploy/runtime/queue-metrics';
-import type { RegistrationEnv } from '../config.ts';
+import type { RegistrationContext } from '../context.ts';
 import type { RegistrationDB } from '../database.ts';
 
 /**
@@ -18,16 +17,15 @@ import type { RegistrationDB } from '../database.ts';
  */
 export const REGISTERED_ELSEWHERE = 'registered-elsewhere';
 
-type Ctx = ServiceContext<RegistrationDB, RegistrationEnv>;
 type Db = Kysely<RegistrationDB> | Transaction<RegistrationDB>;
 export type Channel = 'post' | 'import';
 
-export function registeredElsewhereMetric(ctx: Ctx) {
+export function registeredElsewhereMetric(ctx: RegistrationContext) {
   return registrationMetrics(metricsRegistryOf(ctx)).registeredElsewhere;
 }
 
 /** Answers of this kind the caller has had in the period, and when the oldest of them stops counting. */
-async function spent(db: Db, ctx: Ctx, caller: Caller): Promise<{ count: number; freedAt: Date | null }> {
+async function spent(db: Db, ctx: RegistrationContext, caller: Caller): Promise<{ count: number; freedAt: Date | null }> {
   const periodMs = ctx.env.REGISTERED_ELSEWHERE_PERIOD_HOURS * 3_600_000;
   const row = await db
     .selectFrom('pii_audit')
@@ -39,7 +37,7 @@ async function spent(db: Db, ctx: Ctx, caller: Caller): Promise<{ count: number;
   return { count: Number(row.count), freedAt: row.oldest ? new Date(new Date(row.oldest).getTime() + periodMs) : null };
 }
 
-function refusal(ctx: Ctx, freedAt: Date | null): Problem {
+function refusal(ctx: RegistrationContext, freedAt: Date | null): Problem {
   const { REGISTERED_ELSEWHERE_ANSWERS: answers, REGISTERED_ELSEWHERE_PERIOD_HOURS: hours } = ctx.env;
   const retryAfter = Math.max(1, Math.ceil(((freedAt?.getTime() ?? Date.now()) - Date.now()) / 1000));
   return new Problem(
@@ -53,7 +51,7 @@ function refusal(ctx: Ctx, freedAt: Date | null): Problem {
 }
 
 /** Refuses (429) a caller whose budget is spent; read without the lock: the check before an import begins. */
-export async function assertBudgetLeft(ctx: Ctx, caller: Caller, channel: Channel): Promise<void> {
+export async function assertBudgetLeft(ctx: RegistrationContext, caller: Caller, channel: Channel): Promise<void> {
   const { count, freedAt } = await spent(ctx.db, ctx, caller);
   if (count < ctx.env.REGISTERED_ELSEWHERE_ANSWERS) return;
   registeredElsewhereMetric(ctx).inc({ channel, outcome: 'refused' });
@@ -66,7 +64,7 @@ export async function assertBudgetLeft(ctx: Ctx, caller: Caller, channel: Channe
  * how many answers are left; with none left, refuses with 429 (`refuse`) or
  * returns 0 (an import already under way stops revealing instead).
  */
-export async function budgetLeft(trx: Transaction<RegistrationDB>, ctx: Ctx, caller: Caller, channel: Channel, refuse: boolean): Promise<number> {
+export async function budgetLeft(trx: Transaction<RegistrationDB>, ctx: RegistrationContext, caller: Caller, channel: Channel, refuse: boolean): Promise<number> {
   await sql`select pg_advisory_xact_lock(hashtextextended(${`${REGISTERED_ELSEWHERE}:${caller.sub}`}, 0))`.execute(trx);
   const { count, freedAt } = await spent(trx, ctx, caller);
   const left = Math.max(0, ctx.env.REGISTERED_ELSEWHERE_ANSWERS - count);

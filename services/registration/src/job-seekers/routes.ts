@@ -1,17 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { auditedRequest, checkIfMatch, etagOf } from '@reemploy/http-kit';
-import type { ServiceContext } from '@reemploy/runtime';
-import type { RegistrationEnv } from '../config.ts';
-import type { RegistrationDB } from '../database.ts';
+import type { RegistrationContext } from '../context.ts';
 import { createJobSeekerBody, jobSeekerPage, jobSeekerView, listJobSeekersQuery, patchJobSeekerBody, seekerIdParams } from './schemas.ts';
 import { getJobSeeker, listJobSeekers, registerJobSeeker, updateJobSeeker } from './service.ts';
 import { toView } from './view.ts';
 
-export async function jobSeekerRoutes(app: FastifyInstance, ctx: ServiceContext<RegistrationDB, RegistrationEnv>) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
+export async function jobSeekerRoutes(app: FastifyInstance, ctx: RegistrationContext) {
+  const api = app.withTypeProvider<ZodTypeProvider>();
 
-  r.post('/v1/job-seekers', {
+  api.post('/v1/job-seekers', {
     config: { scope: 'seekers:write', idempotent: true, piiAudit: { recordType: 'job-seeker' }, responseHeaders: ['Location', 'ETag'] },
     schema: {
       operationId: 'registerJobSeeker',
@@ -27,7 +25,7 @@ export async function jobSeekerRoutes(app: FastifyInstance, ctx: ServiceContext<
     },
   });
 
-  r.get('/v1/job-seekers', {
+  api.get('/v1/job-seekers', {
     config: { scope: 'seekers:read', piiAudit: { recordType: 'job-seeker' } },
     schema: {
       operationId: 'listJobSeekers',
@@ -43,7 +41,7 @@ export async function jobSeekerRoutes(app: FastifyInstance, ctx: ServiceContext<
     },
   });
 
-  r.get('/v1/job-seekers/:id', {
+  api.get('/v1/job-seekers/:id', {
     config: { scope: 'seekers:read', piiAudit: { recordType: 'job-seeker' }, responseHeaders: ['ETag'] },
     schema: {
       operationId: 'getJobSeeker',
@@ -59,7 +57,7 @@ export async function jobSeekerRoutes(app: FastifyInstance, ctx: ServiceContext<
     },
   });
 
-  r.patch('/v1/job-seekers/:id', {
+  api.patch('/v1/job-seekers/:id', {
     config: { scope: 'seekers:write', piiAudit: { recordType: 'job-seeker' }, responseHeaders: ['ETag'] },
     schema: {
       operationId: 'updateJobSeeker',

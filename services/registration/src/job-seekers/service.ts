@@ -4,9 +4,8 @@ import { individualCategories } from '@reemploy/domain/hardship';
 import { recordEvent } from '@reemploy/messaging';
 import { decodeCursor, encodeCursor, inRegions, Problem, problems, visiblePrefixes, type AuditedRequest, type Caller } from '@reemploy/http-kit';
 import { isUniqueViolation, transact } from '@reemploy/db';
-import type { ServiceContext } from '@reemploy/runtime';
 import type { Transaction } from 'kysely';
-import type { RegistrationEnv } from '../config.ts';
+import type { RegistrationContext } from '../context.ts';
 import type { RegistrationDB } from '../database.ts';
 import { rederiveFor } from '../hardship/rederive.ts';
 import { assertCommunity } from '../regions/service.ts';
@@ -18,8 +17,6 @@ import { pageCursor, type CreateJobSeekerInput, type ListJobSeekersQuery, type P
 import { bornBy, contentHash } from './content.ts';
 import { schemeMismatch, schemeToRecord } from './retirement.ts';
 import { seekerSnapshot } from './view.ts';
-
-type Ctx = ServiceContext<RegistrationDB, RegistrationEnv>;
 
 function checkUnemployedSince(value: string | null | undefined, birthDate: string) {
   if (!value) return;
@@ -68,7 +65,7 @@ function membershipConflict(err: unknown): Problem | undefined {
  * it lies outside the caller's regions, a 409 that is audited and counted
  * against the caller's budget (429 once spent, for any registration).
  */
-export async function registerJobSeeker(ctx: Ctx, caller: Caller, input: CreateJobSeekerInput, by: AuditedRequest, retried = false): Promise<JobSeekerRow> {
+export async function registerJobSeeker(ctx: RegistrationContext, caller: Caller, input: CreateJobSeekerInput, by: AuditedRequest, retried = false): Promise<JobSeekerRow> {
   const parsed = parseIdNumber(input.idNumber);
   if (!parsed.ok) throw problems.field('body.idNumber', parsed.reason);
   await assertCommunity(ctx, caller, input.communityCode, 'body.communityCode');
@@ -143,7 +140,7 @@ export async function registerJobSeeker(ctx: Ctx, caller: Caller, input: CreateJ
   }
 }
 
-export async function getJobSeeker(ctx: Ctx, caller: Caller, id: string): Promise<JobSeekerRow> {
+export async function getJobSeeker(ctx: RegistrationContext, caller: Caller, id: string): Promise<JobSeekerRow> {
   const row = await findSeekerById(ctx.db, id);
   // Outside the caller's regions is indistinguishable from absent.
   if (!row || !inRegions(caller, row.community_code)) throw problems.notFound(`Job seeker ${id}`);
@@ -151,7 +148,7 @@ export async function getJobSeeker(ctx: Ctx, caller: Caller, id: string): Promis
 }
 
 /** Applies a partial update under If-Match and re-derives the households concerned. */
-export async function updateJobSeeker(ctx: Ctx, caller: Caller, id: string, input: PatchJobSeekerInput, checkVersion: (row: JobSeekerRow) => void): Promise<JobSeekerRow> {
+export async function updateJobSeeker(ctx: RegistrationContext, caller: Caller, id: string, input: PatchJobSeekerInput, checkVersion: (row: JobSeekerRow) => void): Promise<JobSeekerRow> {
   if (input.communityCode !== undefined) await assertCommunity(ctx, caller, input.communityCode, 'body.communityCode');
   try {
     return await transact(ctx.db, async (trx) => {
@@ -209,7 +206,7 @@ export async function updateJobSeeker(ctx: Ctx, caller: Caller, id: string, inpu
   }
 }
 
-export async function listJobSeekers(ctx: Ctx, caller: Caller, q: ListJobSeekersQuery) {
+export async function listJobSeekers(ctx: RegistrationContext, caller: Caller, q: ListJobSeekersQuery) {
   const prefixes = visiblePrefixes(caller, q.region);
   if (!prefixes.length) return { rows: [] as JobSeekerRow[], nextCursor: null };
   const after = decodeCursor(q.cursor, pageCursor);

@@ -3,8 +3,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { fileSchema, XLSX_MEDIA_TYPE } from '@reemploy/http-kit';
 import { LEDGER_COLUMNS, ledgerCsv, ledgerXlsx } from '@reemploy/assessment';
+import type { RegistrationContext } from '../context.ts';
 import { period, regionCode } from '../assessment/schemas.ts';
-import type { Ctx } from '../assessment/tables.ts';
 import { monthlyLedger } from './service.ts';
 
 const figures = Object.fromEntries(LEDGER_COLUMNS.map((c) => [c.key, z.number().int().describe(c.header)])) as Record<(typeof LEDGER_COLUMNS)[number]['key'], z.ZodNumber>;
@@ -13,10 +13,10 @@ const ledgerView = z
   .object({ period: z.string(), regionCode: z.string(), communities: z.array(ledgerRow), streets: z.array(ledgerRow), districts: z.array(ledgerRow), total: z.object(figures) })
   .meta({ id: 'MonthlyLedger' });
 
-export async function ledgerRoutes(app: FastifyInstance, ctx: Ctx) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
+export async function ledgerRoutes(app: FastifyInstance, ctx: RegistrationContext) {
+  const api = app.withTypeProvider<ZodTypeProvider>();
 
-  r.get('/v1/ledgers/monthly', {
+  api.get('/v1/ledgers/monthly', {
     config: { scope: 'assessment:read', responseHeaders: ['Content-Disposition'] },
     schema: {
       operationId: 'getMonthlyLedger',

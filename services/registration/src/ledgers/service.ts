@@ -1,9 +1,10 @@
 import { buildLedger, zeroFigures, type Ledger, type LedgerFigures } from '@reemploy/assessment';
 import { problems, visiblePrefixes, type Caller } from '@reemploy/http-kit';
+import type { RegistrationContext } from '../context.ts';
 import { communityFigures } from '../assessment/figures.ts';
 import { periodBounds } from '../assessment/period.ts';
 import { knownCommunities, regionNames } from '../assessment/regions.ts';
-import { assessmentDb, type Ctx } from '../assessment/tables.ts';
+import { assessmentDb } from '../assessment/tables.ts';
 import { activityCounts, reemploymentCounts, serviceCounts } from './figures.ts';
 
 const SERVICE_COLUMNS: Record<string, keyof LedgerFigures> = {
@@ -25,7 +26,7 @@ export const ACTIVITY_COLUMNS: Record<string, keyof LedgerFigures> = {
  * any data, with street and district totals. Stocks are at the month's end; activities are the month's;
  * "this year" columns run from January to the month.
  */
-export async function monthlyLedger(ctx: Ctx, caller: Caller, regionCode: string, period: string): Promise<Ledger> {
+export async function monthlyLedger(ctx: RegistrationContext, caller: Caller, regionCode: string, period: string): Promise<Ledger> {
   const prefixes = visiblePrefixes(caller, regionCode);
   if (prefixes.length === 0) throw problems.notFound('Region');
   const db = assessmentDb(ctx);

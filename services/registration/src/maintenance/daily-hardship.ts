@@ -3,13 +3,9 @@ import { sql } from 'kysely';
 import { cityDate, cityDayStart } from '@reemploy/domain';
 import { LONG_TERM_UNEMPLOYED_MONTHS } from '@reemploy/domain/hardship';
 import { MINOR_AGE } from '@reemploy/domain/family';
-import type { ServiceContext } from '@reemploy/runtime';
-import type { RegistrationEnv } from '../config.ts';
-import type { RegistrationDB } from '../database.ts';
+import type { RegistrationContext } from '../context.ts';
 import { older4050Sql, workingAgeSql } from '../hardship/age-sql.ts';
 import { rederiveHousehold, rederiveSolo } from '../hardship/rederive.ts';
-
-type Ctx = ServiceContext<RegistrationDB, RegistrationEnv>;
 
 export const DAILY_HARDSHIP_JOB = 'hardship-daily';
 
@@ -24,7 +20,7 @@ export const DAILY_HARDSHIP_JOB = 'hardship-daily';
  * crash leaves the day to run again and a second delivery of the same day
  * changes nothing.
  */
-export async function rederiveDailyHardship(ctx: Ctx, day: string): Promise<{ ran: boolean; changed: number }> {
+export async function rederiveDailyHardship(ctx: RegistrationContext, day: string): Promise<{ ran: boolean; changed: number }> {
   // Today's run derives as of now (the category history stays in the order things happened); another day's, as of its first instant.
   const at = day === cityDate() ? new Date() : cityDayStart(day);
   return transact(ctx.db, async (trx) => {

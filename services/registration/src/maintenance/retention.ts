@@ -2,11 +2,7 @@ import { allowLongStatements, transact } from '@reemploy/db';
 import { cityDate } from '@reemploy/domain';
 import { sql } from 'kysely';
 import { recordEvent } from '@reemploy/messaging';
-import type { ServiceContext } from '@reemploy/runtime';
-import type { RegistrationEnv } from '../config.ts';
-import type { RegistrationDB } from '../database.ts';
-
-type Ctx = ServiceContext<RegistrationDB, RegistrationEnv>;
+import type { RegistrationContext } from '../context.ts';
 
 export const RETENTION_JOB = 'retention-daily';
 
@@ -30,7 +26,7 @@ export const RETENTION_JOB = 'retention-daily';
  * skipped until the next run), so the job runs safely beside the API and a
  * crash leaves the rest to the next run; running it again changes nothing.
  */
-export async function anonymiseWithdrawnSeekers(ctx: Ctx, now = new Date(), batchSize = 200): Promise<{ anonymised: number; cutoff: string }> {
+export async function anonymiseWithdrawnSeekers(ctx: RegistrationContext, now = new Date(), batchSize = 200): Promise<{ anonymised: number; cutoff: string }> {
   const cutoff = new Date(now.getTime() - ctx.env.RETENTION_WITHDRAWN_DAYS * 86_400_000);
   let anonymised = 0;
   for (;;) {

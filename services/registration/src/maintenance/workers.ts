@@ -1,15 +1,12 @@
 import type { Redis } from 'ioredis';
-import { maintenanceJob, purgeJob, startMaintenanceWorker, type Closable, type MaintenanceJob, type ServiceContext } from '@reemploy/runtime';
+import { maintenanceJob, purgeJob, startMaintenanceWorker, type Closable, type MaintenanceJob } from '@reemploy/runtime';
 import { cityDate, CITY_TIME_ZONE } from '@reemploy/domain';
-import type { RegistrationEnv } from '../config.ts';
-import type { RegistrationDB } from '../database.ts';
+import type { RegistrationContext } from '../context.ts';
 import { DAILY_HARDSHIP_JOB, rederiveDailyHardship } from './daily-hardship.ts';
 import { anonymiseWithdrawnSeekers, RETENTION_JOB } from './retention.ts';
 import { ESCALATION_EVERY_MS, ESCALATION_JOB, publishEscalations } from '../escalations/publish.ts';
 
-type Ctx = ServiceContext<RegistrationDB, RegistrationEnv>;
-
-function maintenanceJobs(ctx: Ctx): MaintenanceJob[] {
+function maintenanceJobs(ctx: RegistrationContext): MaintenanceJob[] {
   return [
     maintenanceJob({
       // The daily re-derivation (00:10 Shanghai).
@@ -45,6 +42,6 @@ function maintenanceJobs(ctx: Ctx): MaintenanceJob[] {
 }
 
 /** Schedules registration's maintenance jobs and consumes its maintenance queue. */
-export function startMaintenance(ctx: Ctx, workerRedis: Redis): Promise<Closable[]> {
+export function startMaintenance(ctx: RegistrationContext, workerRedis: Redis): Promise<Closable[]> {
   return startMaintenanceWorker(ctx, workerRedis, maintenanceJobs(ctx));
 }

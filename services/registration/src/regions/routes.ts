@@ -1,16 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { checkIfMatch, etagOf } from '@reemploy/http-kit';
-import type { ServiceContext } from '@reemploy/runtime';
-import type { RegistrationEnv } from '../config.ts';
-import type { RegistrationDB } from '../database.ts';
+import type { RegistrationContext } from '../context.ts';
 import { patchRegionBody, regionCodeParams, regionSearchQuery, regionSearchResult, regionView } from './schemas.ts';
 import { findRegions, getRegion, overrideCommunityType } from './service.ts';
 
-export async function regionRoutes(app: FastifyInstance, ctx: ServiceContext<RegistrationDB, RegistrationEnv>) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
+export async function regionRoutes(app: FastifyInstance, ctx: RegistrationContext) {
+  const api = app.withTypeProvider<ZodTypeProvider>();
 
-  r.get('/v1/regions', {
+  api.get('/v1/regions', {
     config: { scope: 'seekers:read' },
     schema: {
       operationId: 'searchRegions',
@@ -22,7 +20,7 @@ export async function regionRoutes(app: FastifyInstance, ctx: ServiceContext<Reg
     handler: async (request) => findRegions(ctx, request.query),
   });
 
-  r.get('/v1/regions/:code', {
+  api.get('/v1/regions/:code', {
     config: { scope: 'seekers:read', responseHeaders: ['ETag'] },
     schema: {
       operationId: 'getRegion',
@@ -38,7 +36,7 @@ export async function regionRoutes(app: FastifyInstance, ctx: ServiceContext<Reg
     },
   });
 
-  r.patch('/v1/regions/:code', {
+  api.patch('/v1/regions/:code', {
     config: { scope: 'regions:write', responseHeaders: ['ETag'] },
     schema: {
       operationId: 'overrideCommunityType',

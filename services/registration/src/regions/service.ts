@@ -3,15 +3,11 @@ import { sql } from 'kysely';
 import * as OpenCC from 'opencc-js';
 import type { CommunityType } from '@reemploy/domain';
 import { decodeCursor, encodeCursor, inRegions, problems, type Caller } from '@reemploy/http-kit';
-import type { ServiceContext } from '@reemploy/runtime';
-import type { RegistrationEnv } from '../config.ts';
-import type { RegistrationDB } from '../database.ts';
+import type { RegistrationContext } from '../context.ts';
 import type { RegionLevel } from './community-type.ts';
 import { childrenOf, findRegion, importedSource, isCommunity, searchRegions, setCommunityType, upsertRegions, type RegionRow } from './repository.ts';
 import { regionSearchCursor, type RegionSearchQuery, type RegionSummary, type RegionView } from './schemas.ts';
 import { loadRegionTree, regionSource } from './source.ts';
-
-type Ctx = ServiceContext<RegistrationDB, RegistrationEnv>;
 
 // Built on the first search: loading the dictionaries takes a while.
 let toSimplified: ((text: string) => string) | undefined;
@@ -21,7 +17,7 @@ let toSimplified: ((text: string) => string) | undefined;
  * second start with the same prefix and data version changes nothing, and a
  * newer data version updates names without losing type overrides.
  */
-export async function importRegions(ctx: Ctx, prefix = ctx.env.REGION_PREFIX): Promise<{ imported: number; skipped: boolean }> {
+export async function importRegions(ctx: RegistrationContext, prefix = ctx.env.REGION_PREFIX): Promise<{ imported: number; skipped: boolean }> {
   const source = regionSource(ctx.env.OLD_CITY_DISTRICTS);
   const done = await importedSource(ctx.db, prefix);
   if (done?.source === source) return { imported: done.nodes, skipped: true };
@@ -49,14 +45,14 @@ export function toSummary(row: RegionRow): RegionSummary {
   };
 }
 
-export async function getRegion(ctx: Ctx, code: string): Promise<RegionView> {
+export async function getRegion(ctx: RegistrationContext, code: string): Promise<RegionView> {
   const row = await findRegion(ctx.db, code);
   if (!row) throw problems.notFound(`Region ${code}`);
   const children = await childrenOf(ctx.db, code);
   return { ...toSummary(row), version: row.version, children: children.map(toSummary) };
 }
 
-export async function findRegions(ctx: Ctx, q: RegionSearchQuery): Promise<{ items: RegionSummary[]; nextCursor: string | null }> {
+export async function findRegions(ctx: RegistrationContext, q: RegionSearchQuery): Promise<{ items: RegionSummary[]; nextCursor: string | null }> {
   const after = decodeCursor(q.cursor, regionSearchCursor);
   const rows = await searchRegions(ctx.db, {
     simplified: (toSimplified ??= OpenCC.Converter({ from: 't', to: 'cn' }))(q.q),
@@ -75,7 +71,7 @@ export async function findRegions(ctx: Ctx, q: RegionSearchQuery): Promise<{ ite
 }
 
 /** Overrides (or, with null, resets) the assessment type of a community in the caller's regions. */
-export async function overrideCommunityType(ctx: Ctx, caller: Caller, code: string, type: CommunityType | null, expectVersion: (row: RegionRow) => void) {
+export async function overrideCommunityType(ctx: RegistrationContext, caller: Caller, code: string, type: CommunityType | null, expectVersion: (row: RegionRow) => void) {
   if (!inRegions(caller, code)) throw problems.outsideRegions('params.code');
   return transact(ctx.db, async (trx) => {
     const row = await trx.selectFrom('regions').selectAll().where('code', '=', code).forUpdate().executeTakeFirst();
@@ -92,7 +88,7 @@ export async function overrideCommunityType(ctx: Ctx, caller: Caller, code: stri
  * A community code the service accepts must be a known community and lie in
  * the caller's regions (403 outside, 400 unknown), checked in that order.
  */
-export async function assertCommunity(ctx: Ctx, caller: Caller, code: string, field: string): Promise<void> {
+export async function assertCommunity(ctx: RegistrationContext, caller: Caller, code: string, field: string): Promise<void> {
   if (!inRegions(caller, code)) throw problems.outsideRegions(field);
   if (!(await isCommunity(ctx.db, code))) throw problems.field(field, 'is not a known community code');
 }

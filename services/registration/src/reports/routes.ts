@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { RegistrationContext } from '../context.ts';
 import { regionCode } from '../assessment/schemas.ts';
-import type { Ctx } from '../assessment/tables.ts';
 import { annualReport } from './service.ts';
 
 const district = z.object({
@@ -34,9 +34,9 @@ const annualView = z
   })
   .meta({ id: 'AnnualReport' });
 
-export async function reportRoutes(app: FastifyInstance, ctx: Ctx) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
-  r.get('/v1/reports/annual', {
+export async function reportRoutes(app: FastifyInstance, ctx: RegistrationContext) {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.get('/v1/reports/annual', {
     config: { scope: 'assessment:read' },
     schema: {
       operationId: 'getAnnualReport',

@@ -1,9 +1,10 @@
 import { passRate } from '@reemploy/assessment';
 import { problems, visiblePrefixes, type Caller } from '@reemploy/http-kit';
+import type { RegistrationContext } from '../context.ts';
 import { periodBounds } from '../assessment/period.ts';
 import { regionNames } from '../assessment/regions.ts';
 import { summarizeRegion } from '../assessment/service.ts';
-import { assessmentDb, type Ctx } from '../assessment/tables.ts';
+import { assessmentDb } from '../assessment/tables.ts';
 import { communityFigures } from '../assessment/figures.ts';
 import { activityByDistrict, reemployedByDistrict } from './figures.ts';
 
@@ -40,7 +41,7 @@ function leadNotes(lines: DistrictLine[]): void {
 }
 
 /** The figures the report opens with, for a year, from the data; assessment counts are December's applicants. */
-export async function annualReport(ctx: Ctx, caller: Caller, regionCode: string, year: number) {
+export async function annualReport(ctx: RegistrationContext, caller: Caller, regionCode: string, year: number) {
   const prefixes = visiblePrefixes(caller, regionCode);
   if (prefixes.length === 0) throw problems.notFound('Region');
   const db = assessmentDb(ctx);

@@ -1,16 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { ServiceContext } from '@reemploy/runtime';
-import type { RegistrationEnv } from '../config.ts';
-import type { RegistrationDB } from '../database.ts';
+import type { RegistrationContext } from '../context.ts';
 import { seekerIdParams } from '../job-seekers/schemas.ts';
 import { createServiceRecordBody, listServiceRecordsQuery, serviceRecordPage, serviceRecordView } from './schemas.ts';
 import { listServiceRecords, recordService, toRecordView } from './service.ts';
 
-export async function serviceRecordRoutes(app: FastifyInstance, ctx: ServiceContext<RegistrationDB, RegistrationEnv>) {
-  const r = app.withTypeProvider<ZodTypeProvider>();
+export async function serviceRecordRoutes(app: FastifyInstance, ctx: RegistrationContext) {
+  const api = app.withTypeProvider<ZodTypeProvider>();
 
-  r.post('/v1/job-seekers/:id/service-records', {
+  api.post('/v1/job-seekers/:id/service-records', {
     config: { scope: 'seekers:write', idempotent: true, responseHeaders: ['Location'] },
     schema: {
       operationId: 'recordService',
@@ -27,7 +25,7 @@ export async function serviceRecordRoutes(app: FastifyInstance, ctx: ServiceCont
     },
   });
 
-  r.get('/v1/job-seekers/:id/service-records', {
+  api.get('/v1/job-seekers/:id/service-records', {
     config: { scope: 'seekers:read' },
     schema: {
       operationId: 'listServiceRecords',

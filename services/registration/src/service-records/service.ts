@@ -3,13 +3,11 @@ import { sql, type Selectable } from 'kysely';
 import { z } from 'zod';
 import type { ServiceRecordKind } from '@reemploy/domain';
 import { cursorTimestamp, decodeCursor, encodeCursor, freeTextFor, inRegions, problems, type Caller } from '@reemploy/http-kit';
-import type { ServiceContext } from '@reemploy/runtime';
-import type { RegistrationEnv } from '../config.ts';
-import type { RegistrationDB, ServiceRecordTable } from '../database.ts';
+import type { RegistrationContext } from '../context.ts';
+import type { ServiceRecordTable } from '../database.ts';
 import { beforeBirth } from '../job-seekers/content.ts';
 import type { CreateServiceRecordInput, ListServiceRecordsQuery, ServiceRecordView } from './schemas.ts';
 
-type Ctx = ServiceContext<RegistrationDB, RegistrationEnv>;
 type Row = Selectable<ServiceRecordTable>;
 
 const CLOCK_SKEW_MS = 5 * 60_000;
@@ -28,14 +26,14 @@ export function toRecordView(caller: Caller, row: Row): ServiceRecordView {
   };
 }
 
-async function findSeeker(ctx: Ctx, caller: Caller, seekerId: string): Promise<{ community_code: string; birth_date: string }> {
+async function findSeeker(ctx: RegistrationContext, caller: Caller, seekerId: string): Promise<{ community_code: string; birth_date: string }> {
   const seeker = await ctx.db.selectFrom('job_seekers').select(['community_code', 'birth_date']).where('id', '=', seekerId).executeTakeFirst();
   if (!seeker || !inRegions(caller, seeker.community_code)) throw problems.notFound(`Job seeker ${seekerId}`);
   return seeker;
 }
 
 /** Records a visit, a collection, a network entry, guidance or one of the nine services for a seeker. */
-export async function recordService(ctx: Ctx, caller: Caller, seekerId: string, input: CreateServiceRecordInput): Promise<Row> {
+export async function recordService(ctx: RegistrationContext, caller: Caller, seekerId: string, input: CreateServiceRecordInput): Promise<Row> {
   const at = new Date(input.at);
   if (at.getTime() > Date.now() + CLOCK_SKEW_MS) throw problems.field('body.at', 'is in the future');
   const seeker = await findSeeker(ctx, caller, seekerId);
@@ -47,7 +45,7 @@ export async function recordService(ctx: Ctx, caller: Caller, seekerId: string, 
     .executeTakeFirstOrThrow();
 }
 
-export async function listServiceRecords(ctx: Ctx, caller: Caller, seekerId: string, q: ListServiceRecordsQuery) {
+export async function listServiceRecords(ctx: RegistrationContext, caller: Caller, seekerId: string, q: ListServiceRecordsQuery) {
   await findSeeker(ctx, caller, seekerId);
   const after = decodeCursor(q.cursor, cursorShape);
   let query = ctx.db.selectFrom('service_records').selectAll().select(sql<string>`at::text`.as('cursor_at')).where('seeker_id', '=', seekerId);

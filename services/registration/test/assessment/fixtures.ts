@@ -9,7 +9,9 @@ import { seekerPii } from '../../src/job-seekers/pii.ts';
  * Registration's own rows written straight into its tables: the assessment reads history (who was
  * unemployed when, which categories a household held when) that the API records as it happens.
  */
-type Ctx = ServiceContext<RegistrationDB, never> | ServiceContext<RegistrationDB>;
+
+/** A registration context whatever its environment's type: the fixtures use only its database. */
+type AnyRegistrationContext = ServiceContext<RegistrationDB, never> | ServiceContext<RegistrationDB>;
 
 let serial = 0;
 
@@ -27,7 +29,7 @@ export interface SeekerFixture {
   phone?: string;
 }
 
-export async function addSeeker(ctx: Ctx, f: SeekerFixture): Promise<string> {
+export async function addSeeker(ctx: AnyRegistrationContext, f: SeekerFixture): Promise<string> {
   const id = randomUUID();
   serial += 1;
   const birthDate = f.birthDate ?? '1990-05-05';
@@ -57,7 +59,7 @@ export async function addSeeker(ctx: Ctx, f: SeekerFixture): Promise<string> {
 }
 
 /** Many seekers in one statement: `employed` of them re-employed on `at`. */
-export async function addCohort(ctx: Ctx, community: string, total: number, employed: number, at = '2025-06-15T10:00:00+08:00', extra: { gender?: string; birthDate?: string } = {}) {
+export async function addCohort(ctx: AnyRegistrationContext, community: string, total: number, employed: number, at = '2025-06-15T10:00:00+08:00', extra: { gender?: string; birthDate?: string } = {}) {
   const ids = Array.from({ length: total }, () => randomUUID());
   await sql`
     insert into job_seekers (id, id_number_hash, id_number_enc, name_enc, gender, birth_date, retirement_scheme, community_code, education, status, created_at)
@@ -74,13 +76,13 @@ export async function addCohort(ctx: Ctx, community: string, total: number, empl
   return ids;
 }
 
-export async function changeStatus(ctx: Ctx, seekerId: string, status: string, at: string) {
+export async function changeStatus(ctx: AnyRegistrationContext, seekerId: string, status: string, at: string) {
   const seeker = await ctx.db.selectFrom('job_seekers').select('status').where('id', '=', seekerId).executeTakeFirstOrThrow();
   await ctx.db.insertInto('employment_changes').values({ id: randomUUID(), seeker_id: seekerId, status, previous_status: seeker.status, at: new Date(at), recorded_by: 'test' }).execute();
   await ctx.db.updateTable('job_seekers').set({ status }).where('id', '=', seekerId).execute();
 }
 
-export async function serve(ctx: Ctx, seekerIds: string[], kinds: string[], at = '2025-03-10T09:00:00+08:00') {
+export async function serve(ctx: AnyRegistrationContext, seekerIds: string[], kinds: string[], at = '2025-03-10T09:00:00+08:00') {
   for (const seekerId of seekerIds) {
     const seeker = await ctx.db.selectFrom('job_seekers').select('community_code').where('id', '=', seekerId).executeTakeFirstOrThrow();
     for (const kind of kinds) {
@@ -99,7 +101,7 @@ export interface HouseholdFixture {
   offerDeadline?: string | null;
 }
 
-export async function addHousehold(ctx: Ctx, f: HouseholdFixture): Promise<string> {
+export async function addHousehold(ctx: AnyRegistrationContext, f: HouseholdFixture): Promise<string> {
   const id = randomUUID();
   const createdAt = f.createdAt ?? '2024-12-01T00:00:00+08:00';
   await ctx.db
@@ -120,14 +122,14 @@ export async function addHousehold(ctx: Ctx, f: HouseholdFixture): Promise<strin
 }
 
 /** A household's categories change (e.g. a member found work), as the re-derivation records it. */
-export async function recategorise(ctx: Ctx, householdId: string, categories: string[], at: string) {
+export async function recategorise(ctx: AnyRegistrationContext, householdId: string, categories: string[], at: string) {
   const h = await ctx.db.selectFrom('households').select('hardship_categories').where('id', '=', householdId).executeTakeFirstOrThrow();
   await ctx.db.insertInto('household_category_history').values({ household_id: householdId, hardship_categories: categories, previous: h.hardship_categories, changed_at: at }).execute();
   await ctx.db.updateTable('households').set({ hardship_categories: categories }).where('id', '=', householdId).execute();
 }
 
 /** Service records of the given kinds for every seeker of a community but `skip` of them. */
-export async function serveCommunity(ctx: Ctx, community: string, kinds = SERVICE_KINDS, skip = 0, at = '2025-03-10T09:00:00+08:00') {
+export async function serveCommunity(ctx: AnyRegistrationContext, community: string, kinds = SERVICE_KINDS, skip = 0, at = '2025-03-10T09:00:00+08:00') {
   await sql`
     insert into service_records (id, seeker_id, community_code, kind, at, coordinator_id)
     select gen_random_uuid(), s.id, s.community_code, k, ${at}::timestamptz, 'c-1'

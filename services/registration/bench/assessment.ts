@@ -1,11 +1,11 @@
 /**
  * Times the city summary, the monthly ledger and the dashboard over a report-sized city:
  * 138 applicant communities in 3 districts, 100 registered unemployed each, all four services recorded.
- * Run: pnpm exec tsx services/registration/test/assessment/bench.ts
+ * Run: pnpm exec tsx services/registration/bench/assessment.ts
  */
 import { performance } from 'node:perf_hooks';
-import { build } from '../helper.ts';
-import { addCohort, serveCommunity } from './fixtures.ts';
+import { build } from '../test/helper.ts';
+import { addCohort, serveCommunity } from '../test/assessment/fixtures.ts';
 
 const cleanups: (() => unknown)[] = [];
 const svc = await build({ after: (fn) => cleanups.push(fn) });
