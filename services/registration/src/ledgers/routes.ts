@@ -22,9 +22,9 @@ export async function ledgerRoutes(app: FastifyInstance, ctx: Ctx) {
     schema: {
       operationId: 'getMonthlyLedger',
       tags: ['ledgers'],
-      summary: 'The monthly work report (工作月報) per community with street and district totals, as JSON, CSV or XLSX',
+      summary: 'The monthly work report (工作月报) per community with street and district totals, as JSON, CSV or XLSX',
       querystring: z.strictObject({ period, regionCode, format: z.enum(['json', 'csv', 'xlsx']).default('json') }),
-      response: { 200: ledgerView.describe('JSON; with format=csv a UTF-8 CSV with BOM, with format=xlsx a workbook with sheets 社區, 街道, 區') },
+      response: { 200: ledgerView.describe('JSON; with format=csv a UTF-8 CSV with BOM, with format=xlsx a workbook with sheets 社区, 街道, 区') },
     },
     handler: async (request, reply) => {
       const { period: month, regionCode: code, format } = request.query;
@@ -36,7 +36,7 @@ export async function ledgerRoutes(app: FastifyInstance, ctx: Ctx) {
         return file.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${filename}.csv"`).send(ledgerCsv(ledger));
       }
       if (format === 'xlsx') {
-        return file.type(XLSX).header('content-disposition', `attachment; filename="${filename}.xlsx"`).send(await ledgerXlsx(ledger));
+        return file.type(XLSX).header('content-disposition', `attachment; filename="${filename}.xlsx"`).send(await ledgerXlsx(ledger, request.language.convert));
       }
       return ledger;
     },

@@ -1,7 +1,7 @@
 import { transact } from '@reemploy/db';
 import { sql } from 'kysely';
-import * as OpenCC from 'opencc-js';
 import type { CommunityType } from '@reemploy/domain';
+import { toSimplified } from '@reemploy/domain/script';
 import { decodeCursor, encodeCursor, inRegions, problems, type Caller } from '@reemploy/http-kit';
 import type { ServiceContext } from '@reemploy/runtime';
 import type { RegistrationEnv } from '../config.ts';
@@ -12,9 +12,6 @@ import { regionSearchCursor, type RegionSearchQuery, type RegionSummary, type Re
 import { loadRegionTree, regionSource } from './source.ts';
 
 type Ctx = ServiceContext<RegistrationDB, RegistrationEnv>;
-
-// Built on the first search: loading the dictionaries takes a while.
-let toSimplified: ((text: string) => string) | undefined;
 
 /**
  * Imports the division tree under the configured prefix. Idempotent: a
@@ -59,7 +56,7 @@ export async function getRegion(ctx: Ctx, code: string): Promise<RegionView> {
 export async function findRegions(ctx: Ctx, q: RegionSearchQuery): Promise<{ items: RegionSummary[]; nextCursor: string | null }> {
   const after = decodeCursor(q.cursor, regionSearchCursor);
   const rows = await searchRegions(ctx.db, {
-    simplified: (toSimplified ??= OpenCC.Converter({ from: 't', to: 'cn' }))(q.q),
+    simplified: toSimplified(q.q),
     original: q.q,
     limit: q.limit,
     after,
