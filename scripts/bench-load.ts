@@ -250,14 +250,14 @@ async function main() {
     {
       name: 'register-seeker',
       base: registration.url, method: 'POST', path: '/v1/job-seekers', rate: 50,
-      setup: () => ({ path: '/v1/job-seekers', body: JSON.stringify({ idNumber: identity(), name: '壓測人員', communityCode: communities[next() % communities.length], education: 'junior-secondary' }) }),
+      setup: () => ({ path: '/v1/job-seekers', body: JSON.stringify({ idNumber: identity(), name: '压测人员', communityCode: communities[next() % communities.length], education: 'junior-secondary' }) }),
     },
     {
       name: 'create-service-record',
       base: registration.url, method: 'POST', path: '/v1/job-seekers/{id}/service-records', rate: 50,
       setup: () => ({
         path: `/v1/job-seekers/${registrationSeekers[next() % registrationSeekers.length]}/service-records`,
-        body: JSON.stringify({ kind: 'visit', at: at(), coordinatorId: 'bench', note: '走訪' }),
+        body: JSON.stringify({ kind: 'visit', at: at(), coordinatorId: 'bench', note: '走访' }),
       }),
     },
     {

@@ -18,7 +18,7 @@ t.test('a post an aid base reserves shows in job-postings, and goes when withdra
     method: 'POST',
     url: '/v1/employers',
     headers: jobsAuth,
-    payload: { name: '蘇州人民商場', creditCode: '91440300708461136T', communityCode: '320508018036' },
+    payload: { name: '苏州人民商场', creditCode: '91440300708461136T', communityCode: '320508018036' },
   });
   t.equal(employer.statusCode, 201, 'employer registered');
   const vacancy = await jobs.app.inject({
@@ -27,7 +27,7 @@ t.test('a post an aid base reserves shows in job-postings, and goes when withdra
     headers: jobsAuth,
     payload: {
       employerId: employer.json().id,
-      title: '營業員',
+      title: '营业员',
       occupationCode: '4-01-02',
       wageMin: 2500,
       wageMax: 3500,
@@ -45,7 +45,7 @@ t.test('a post an aid base reserves shows in job-postings, and goes when withdra
     method: 'POST',
     url: '/v1/aid-bases',
     headers: basesAuth,
-    payload: { name: '人民商場', communityCode: '320508018036', address: '蘇州市姑蘇區人民路', sectors: ['零售'], joinedYear: 2005, cohort: 'added' },
+    payload: { name: '人民商场', communityCode: '320508018036', address: '苏州市姑苏区人民路', sectors: ['零售'], joinedYear: 2005, cohort: 'added' },
   });
   const baseId = base.json().id as string;
   // assistance-bases learns of the vacancy from vacancy.created.
@@ -74,7 +74,7 @@ t.test('a post an aid base reserves shows in job-postings, and goes when withdra
     method: 'POST',
     url: `/v1/aid-bases/${baseId}/reserved-posts/${reserved.json().id}/withdraw`,
     headers: { ...basesAuth, 'if-match': reserved.headers.etag as string },
-    payload: { reason: '商場調整崗位' },
+    payload: { reason: '商场调整岗位' },
   });
   t.equal(withdrawn.statusCode, 200, 'post withdrawn');
   await eventually(async () => ((await read()).json().aidBaseReservation === null ? true : undefined), 20_000);

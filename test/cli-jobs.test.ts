@@ -39,9 +39,9 @@ t.test('imports vacancies from CSV, reporting the bad row', async (t) => {
     file,
     [
       'employerId,title,occupationCode,skills,wageMin,wageMax,headcount,communityCode,kind,source,reservedFor,validUntil',
-      `${employerId},社區保潔員,4-09-09,S008-01;S009-02,2490,2800,2,320508024043,public-welfare,coordinator,ZERO_EMPLOYMENT_HOUSEHOLD;OLDER_4050,${until}`,
-      `${employerId},"叉車司機, 夜班",6-30-01,S018-05,5000,6500,1,320508024043,regular,employer,,${until}`,
-      `${employerId},倉管員,4-02-06,,abc,6500,1,320508024043,regular,employer,,${until}`,
+      `${employerId},社区保洁员,4-09-09,S008-01;S009-02,2490,2800,2,320508024043,public-welfare,coordinator,ZERO_EMPLOYMENT_HOUSEHOLD;OLDER_4050,${until}`,
+      `${employerId},"叉车司机, 夜班",6-30-01,S018-05,5000,6500,1,320508024043,regular,employer,,${until}`,
+      `${employerId},仓管员,4-02-06,,abc,6500,1,320508024043,regular,employer,,${until}`,
     ].join('\n'),
   );
   const token = svc.token(['vacancies:write'], ['320508']);

@@ -27,7 +27,7 @@ function capture() {
 }
 
 const HEADER = ['idNumber', 'name', 'communityCode', 'education', 'skills', 'ableToWork'];
-const person = (n: number) => [makeIdNumber('320508', `1980-0${n}-1${n}`, 300 + n, n % 2 ? 'male' : 'female'), '陳志強', '320508024043', 'senior-secondary', '', 'yes'];
+const person = (n: number) => [makeIdNumber('320508', `1980-0${n}-1${n}`, 300 + n, n % 2 ? 'male' : 'female'), '陈志强', '320508024043', 'senior-secondary', '', 'yes'];
 
 t.test('token mints a development token that only development and test services accept', async (t) => {
   const trust = { issuer: DEV_TOKEN_ISSUER, refreshSeconds: 60, maxLifetimeSeconds: 3600, clockSkewSeconds: 30 };
@@ -71,8 +71,8 @@ t.test('imports seekers from CSV and XLSX with a per-row error file', async (t) 
 
   // Rows 2-4 are fine; row 5 has a bad identity number; row 6 lies outside the token's city.
   const csv = join(dir, 'seekers.csv');
-  const bad = ['32050819800101123X', '陳志強', '320508024043', 'senior-secondary', '', 'yes'];
-  const outside = [makeIdNumber('110101', '1980-02-02', 401, 'male'), '陳志強', '110101001001', 'senior-secondary', '', 'yes'];
+  const bad = ['32050819800101123X', '陈志强', '320508024043', 'senior-secondary', '', 'yes'];
+  const outside = [makeIdNumber('110101', '1980-02-02', 401, 'male'), '陈志强', '110101001001', 'senior-secondary', '', 'yes'];
   await writeFile(csv, '\uFEFF' + [HEADER, person(1), person(2), person(3), bad, outside].map((r) => r.join(',')).join('\n') + '\n');
 
   const { lines, progress } = capture();
@@ -96,12 +96,12 @@ t.test('imports seekers from CSV and XLSX with a per-row error file', async (t) 
 
   const xlsx = join(dir, 'seekers.xlsx');
   const workbook = new ExcelJS.Workbook();
-  const sheet = workbook.addWorksheet('求職人員');
+  const sheet = workbook.addWorksheet('求职人员');
   sheet.addRow(HEADER);
   sheet.addRow(person(4));
   sheet.addRow([]);
   sheet.addRow(person(5));
-  sheet.addRow([makeIdNumber('320508', '1980-06-16', 306, 'male'), '陳志強', '320508024043', 'no-such-level', '', 'yes']);
+  sheet.addRow([makeIdNumber('320508', '1980-06-16', 306, 'male'), '陈志强', '320508024043', 'no-such-level', '', 'yes']);
   await workbook.xlsx.writeFile(xlsx);
 
   const fromXlsx = await importFile({ kind: 'seekers', file: xlsx, baseUrl, token, progress: capture().progress });
@@ -186,7 +186,7 @@ t.test('a write the service carried out but whose answer was lost is retried und
   const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
   const token = svc.token(['seekers:write', 'seekers:read']);
 
-  const res = await call(`${url}/v1/job-seekers`, { method: 'POST', token, contentType: 'application/json', body: JSON.stringify({ idNumber: person(7)[0], name: '陳志強', communityCode: '320508024043', education: 'senior-secondary' }) });
+  const res = await call(`${url}/v1/job-seekers`, { method: 'POST', token, contentType: 'application/json', body: JSON.stringify({ idNumber: person(7)[0], name: '陈志强', communityCode: '320508024043', education: 'senior-secondary' }) });
   t.equal(res.status, 201);
   t.equal(res.headers.get('idempotent-replayed'), 'true', 'the retry got the first answer');
   t.equal(keys.length, 2, 'sent twice');

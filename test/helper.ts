@@ -10,7 +10,7 @@ import { assistanceBases } from '@reemploy/assistance-bases';
 export function seekerPayload(n = 1, overrides: Record<string, unknown> = {}) {
   return {
     idNumber: makeIdNumber('320508', '1972-05-0' + ((n % 9) + 1), 100 + n, n % 2 ? 'male' : 'female'),
-    name: '李建國',
+    name: '李建国',
     communityCode: '320508024043',
     education: 'senior-secondary',
     ...overrides,

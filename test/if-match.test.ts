@@ -89,7 +89,7 @@ t.test('every PATCH, PUT and other conditional write: 428 without If-Match, 412 
       app: jobPostings.app,
       prepare: async () => {
         const id = await created(jobPostings.app, '/v1/employers', employer());
-        return { url: `/v1/employers/${id}`, read: `/v1/employers/${id}`, body: { address: '蘇州市姑蘇區人民路 1 號', contactPhone: '13812345678' } };
+        return { url: `/v1/employers/${id}`, read: `/v1/employers/${id}`, body: { address: '苏州市姑苏区人民路 1 号', contactPhone: '13812345678' } };
       },
     },
     'PATCH /v1/vacancies/:id': {
@@ -120,7 +120,7 @@ t.test('every PATCH, PUT and other conditional write: 428 without If-Match, 412 
     'PATCH /v1/aid-bases/:id': {
       app: aidBases.app,
       prepare: async () => {
-        const id = await created(aidBases.app, '/v1/aid-bases', basePayload({ name: '觀前商場' }));
+        const id = await created(aidBases.app, '/v1/aid-bases', basePayload({ name: '观前商场' }));
         return { url: `/v1/aid-bases/${id}`, read: `/v1/aid-bases/${id}`, body: { sectors: ['零售'] } };
       },
     },

@@ -86,7 +86,7 @@ t.test('PII key rotation without downtime: written under A, readable under B+A, 
   // Written under key A.
   const expected = new Map<string, { idNumber: string; name: string; phone: string | null }>();
   for (let n = 1; n <= 23; n++) {
-    const payload = seekerPayload(500 + n, { name: `王秀${'英芳蘭'[n % 3]}`, ...(n % 4 ? { phone: `1381234${String(1000 + n)}` } : {}) });
+    const payload = seekerPayload(500 + n, { name: `王秀${'英芳兰'[n % 3]}`, ...(n % 4 ? { phone: `1381234${String(1000 + n)}` } : {}) });
     const res = await regA.app.inject({ method: 'POST', url: '/v1/job-seekers', headers: regA.headers, payload });
     t.equal(res.statusCode, 201, res.body);
     expected.set(res.json().id, { idNumber: payload.idNumber, name: payload.name, phone: (payload as { phone?: string }).phone ?? null });
@@ -102,7 +102,7 @@ t.test('PII key rotation without downtime: written under A, readable under B+A, 
   t.equal(sub.statusCode, 201, sub.body);
   const employerIds: string[] = [];
   for (let n = 0; n < 3; n++) {
-    const res = await jobs.app.inject({ method: 'POST', url: '/v1/employers', headers: jobsHeaders, payload: employer({ contactName: '李建國', contactPhone: '13912345678' }) });
+    const res = await jobs.app.inject({ method: 'POST', url: '/v1/employers', headers: jobsHeaders, payload: employer({ contactName: '李建国', contactPhone: '13912345678' }) });
     t.equal(res.statusCode, 201, res.body);
     employerIds.push(res.json().id);
   }
@@ -134,10 +134,10 @@ t.test('PII key rotation without downtime: written under A, readable under B+A, 
         expected.set(id, { ...expected.get(id)!, phone });
       }
       if (n % 7 === 0) {
-        const payload = seekerPayload(700 + n, { name: '張偉', phone: '13700001111' });
+        const payload = seekerPayload(700 + n, { name: '张伟', phone: '13700001111' });
         const created = await regB.app.inject({ method: 'POST', url: '/v1/job-seekers', headers: regB.headers, payload });
         t.equal(created.statusCode, 201, 'a registration during the rotation');
-        expected.set(created.json().id, { idNumber: payload.idNumber, name: '張偉', phone: '13700001111' });
+        expected.set(created.json().id, { idNumber: payload.idNumber, name: '张伟', phone: '13700001111' });
       }
     }
     return n;
@@ -179,7 +179,7 @@ t.test('PII key rotation without downtime: written under A, readable under B+A, 
   const jobsOnlyB = await restart(t, jobsDef, jobs.ctx, underB);
   for (const id of employerIds) {
     const res = await jobsOnlyB.app.inject({ url: `/v1/employers/${id}`, headers: jobsOnlyB.headers });
-    t.match(res.json(), { contactName: '李建國', contactPhone: '13912345678' }, 'an employer contact reads under B alone');
+    t.match(res.json(), { contactName: '李建国', contactPhone: '13912345678' }, 'an employer contact reads under B alone');
   }
 });
 

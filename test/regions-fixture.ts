@@ -151,14 +151,14 @@ export async function buildCity(t: Test, options: { beforeSeeding?: (services: S
       );
       add('seeker', seeker.id, community, undefined, idNumber);
       seekerIds.push(seeker.id);
-      const record = await ok(await reg('POST', `/v1/job-seekers/${seeker.id}/service-records`, { kind: 'visit', at: hoursAgo(2), coordinatorId: 'c-1', note: '走訪' }), 'service record');
+      const record = await ok(await reg('POST', `/v1/job-seekers/${seeker.id}/service-records`, { kind: 'visit', at: hoursAgo(2), coordinatorId: 'c-1', note: '走访' }), 'service record');
       add('service-record', record.id, community);
     }
 
     const jp = (m: string, u: string, p?: unknown) => call(jobPostings.app, m, u, admin['job-postings'], p);
     const code = creditCode();
     const employer = await ok(
-      await jp('POST', '/v1/employers', { name: `蘇州${community}有限公司`, creditCode: code, communityCode: community, contactName: '王經理', contactPhone: '13912345678' }),
+      await jp('POST', '/v1/employers', { name: `苏州${community}有限公司`, creditCode: code, communityCode: community, contactName: '王经理', contactPhone: '13912345678' }),
       'employer',
     );
     add('employer', employer.id, community, undefined, code);
@@ -167,7 +167,7 @@ export async function buildCity(t: Test, options: { beforeSeeding?: (services: S
       const vacancy = await ok(
         await jp('POST', '/v1/vacancies', {
           employerId: employer.id,
-          title: kind === 'regular' ? '商場保安員' : '社區保潔員',
+          title: kind === 'regular' ? '商场保安员' : '社区保洁员',
           occupationCode: '4-07-01',
           skills: ['S010-01', 'S010-02'],
           minAge: 18,
@@ -188,7 +188,7 @@ export async function buildCity(t: Test, options: { beforeSeeding?: (services: S
       vacancyIds.push(vacancy.id);
     }
     const fair = await ok(
-      await jp('POST', '/v1/job-fairs', { name: '專場招聘會', date: shanghaiDay(7), startsAt: '09:00', endsAt: '11:30', venue: '人力資源市場', communityCode: community, targetGroups: ['OLDER_4050'] }),
+      await jp('POST', '/v1/job-fairs', { name: '专场招聘会', date: shanghaiDay(7), startsAt: '09:00', endsAt: '11:30', venue: '人力资源市场', communityCode: community, targetGroups: ['OLDER_4050'] }),
       'job fair',
     );
     add('job-fair', fair.id, community);
@@ -196,7 +196,7 @@ export async function buildCity(t: Test, options: { beforeSeeding?: (services: S
 
     const ab = (m: string, u: string, p?: unknown) => call(assistanceBases.app, m, u, admin['assistance-bases'], p);
     const baseName = `援助基地${community}`;
-    const base = await ok(await ab('POST', '/v1/aid-bases', { name: baseName, communityCode: community, address: '蘇州市', sectors: ['零售'], joinedYear: 2010, cohort: 'added' }), 'aid base');
+    const base = await ok(await ab('POST', '/v1/aid-bases', { name: baseName, communityCode: community, address: '苏州市', sectors: ['零售'], joinedYear: 2010, cohort: 'added' }), 'aid base');
     add('aid-base', base.id, community, undefined, baseName);
     perCommunity.set(community, { seeker: seekerIds[0]!, household: household.id, vacancy: vacancyIds[0]!, reserved: vacancyIds[1]!, employer: employer.id, base: base.id });
   }

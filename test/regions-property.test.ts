@@ -126,7 +126,7 @@ function callsFor(route: RouteAccess, city: City, doc: OpenApiDoc, tok: Token): 
     if (p.name === 'period') required.period = city.period;
     else if (p.name === 'year') required.year = city.period.slice(0, 4);
     else if (REGION_QUERY.has(p.name)) required[p.name] = '';
-    else if (p.name === 'q') required.q = '蘇';
+    else if (p.name === 'q') required.q = '苏';
     else return `cannot fill the required query parameter ${p.name}`;
   }
   const qs = (extra: Record<string, string>) => {
@@ -268,7 +268,7 @@ function writesFor(key: string, o: (kind: Kind) => RecordRef | undefined, inside
   const id = (kind: Kind) => o(kind)?.id;
   const at = new Date(Date.now() - 3_600_000).toISOString();
   const seeker = o('seeker');
-  const person = (communityCode: string, idNumber: string) => ({ idNumber, name: '外區居民', communityCode, education: 'primary' });
+  const person = (communityCode: string, idNumber: string) => ({ idNumber, name: '外区居民', communityCode, education: 'primary' });
   const list: Record<string, () => (Write | undefined | false | '')[]> = {
     'registration PATCH /v1/regions/:code': () => [{ url: `/v1/regions/${outside}`, payload: { communityType: 'town' }, etagOf: `/v1/regions/${outside}` }],
     'registration POST /v1/households': () => [{ url: '/v1/households', payload: { communityCode: outside } }],
@@ -284,7 +284,7 @@ function writesFor(key: string, o: (kind: Kind) => RecordRef | undefined, inside
       inside && seeker ? { url: '/v1/job-seekers/import', contentType: 'application/x-ndjson', payload: JSON.stringify(person(inside, seeker.naturalKey!)) + '\n' } : undefined,
     ],
     'registration PATCH /v1/job-seekers/:id': () => [seeker && { url: `/v1/job-seekers/${seeker.id}`, payload: { expectedMonthlyWage: 9000 }, etagOf: `/v1/job-seekers/${seeker.id}` }],
-    'registration POST /v1/job-seekers/:id/employment': () => [seeker && { url: `/v1/job-seekers/${seeker.id}/employment`, payload: { status: 'employed', at, employerName: '外區公司' } }],
+    'registration POST /v1/job-seekers/:id/employment': () => [seeker && { url: `/v1/job-seekers/${seeker.id}/employment`, payload: { status: 'employed', at, employerName: '外区公司' } }],
     'registration POST /v1/job-seekers/:id/service-records': () => [seeker && { url: `/v1/job-seekers/${seeker.id}/service-records`, payload: { kind: 'visit', at, coordinatorId: 'c-9' } }],
     'registration POST /v1/assessments/applications': () => [{ url: '/v1/assessments/applications', payload: { period: city.period, communityCodes: [outside] } }],
     'registration POST /v1/assessments/samples': () => [
@@ -292,7 +292,7 @@ function writesFor(key: string, o: (kind: Kind) => RecordRef | undefined, inside
       id('sample') && { url: '/v1/assessments/samples', payload: { kind: 'phone-survey', sampleId: id('sample'), seed: 'x' } },
     ],
     'job-postings POST /v1/employers': () => {
-      const employer = (communityCode: string, code: string) => ({ name: '外區公司', creditCode: code, communityCode, contactName: '王', contactPhone: '13912345678' });
+      const employer = (communityCode: string, code: string) => ({ name: '外区公司', creditCode: code, communityCode, contactName: '王', contactPhone: '13912345678' });
       const known = o('employer')?.naturalKey;
       return [
         { url: '/v1/employers', payload: employer(outside, creditCode()) },
@@ -306,24 +306,24 @@ function writesFor(key: string, o: (kind: Kind) => RecordRef | undefined, inside
       id('employer') && { url: '/v1/vacancies/import', contentType: 'application/x-ndjson', payload: JSON.stringify({ ...vacancyBody(id('employer')!), communityCode: outside }) + '\n' },
     ],
     'job-postings PATCH /v1/vacancies/:id': () => [id('vacancy') && { url: `/v1/vacancies/${id('vacancy')}`, payload: { title: '改' }, etagOf: `/v1/vacancies/${id('vacancy')}` }],
-    'job-postings POST /v1/vacancies/:id/close': () => [id('vacancy') && { url: `/v1/vacancies/${id('vacancy')}/close`, payload: { reason: '外區' } }],
+    'job-postings POST /v1/vacancies/:id/close': () => [id('vacancy') && { url: `/v1/vacancies/${id('vacancy')}/close`, payload: { reason: '外区' } }],
     'job-postings POST /v1/vacancies/:id/merge': () => [id('vacancy') && { url: `/v1/vacancies/${id('vacancy')}/merge`, payload: { duplicateId: city.records.find((r) => r.kind === 'vacancy' && r.id !== id('vacancy'))!.id } }],
-    'job-postings POST /v1/job-fairs': () => [{ url: '/v1/job-fairs', payload: { name: '外區招聘會', date: city.period + '-28', startsAt: '09:00', endsAt: '11:00', venue: '某處', communityCode: outside, targetGroups: [] } }],
+    'job-postings POST /v1/job-fairs': () => [{ url: '/v1/job-fairs', payload: { name: '外区招聘会', date: city.period + '-28', startsAt: '09:00', endsAt: '11:00', venue: '某处', communityCode: outside, targetGroups: [] } }],
     'job-postings POST /v1/job-fairs/:id/vacancies': () => [id('job-fair') && { url: `/v1/job-fairs/${id('job-fair')}/vacancies`, payload: { vacancyIds: [city.records.find((r) => r.kind === 'vacancy')!.id] } }],
     'matching POST /v1/matching-runs': () => [{ url: '/v1/matching-runs', payload: { regionCode: outside } }],
-    'matching POST /v1/referrals': () => [seeker && { url: '/v1/referrals', payload: { seekerId: seeker.id, vacancyId: city.records.find((r) => r.kind === 'vacancy')!.id, referredBy: '外區' } }],
+    'matching POST /v1/referrals': () => [seeker && { url: '/v1/referrals', payload: { seekerId: seeker.id, vacancyId: city.records.find((r) => r.kind === 'vacancy')!.id, referredBy: '外区' } }],
     'matching POST /v1/referrals/:id/outcome': () => [id('referral') && { url: `/v1/referrals/${id('referral')}/outcome`, payload: { outcome: 'withdrawn' } }],
     'assistance-bases POST /v1/aid-bases': () => {
-      const base = (communityCode: string, name: string) => ({ name, communityCode, address: '某處', sectors: [], joinedYear: 2010, cohort: 'added' });
+      const base = (communityCode: string, name: string) => ({ name, communityCode, address: '某处', sectors: [], joinedYear: 2010, cohort: 'added' });
       const known = o('aid-base')?.naturalKey;
       return [
-        { url: '/v1/aid-bases', payload: base(outside, '外區基地') },
+        { url: '/v1/aid-bases', payload: base(outside, '外区基地') },
         // The name of a base outside, registered again from inside: the 409 must not name it.
         inside && known ? { url: '/v1/aid-bases', payload: base(inside, known) } : undefined,
       ];
     },
     'assistance-bases POST /v1/aid-bases/import': () => [
-      { url: '/v1/aid-bases/import', contentType: 'text/csv', payload: `cohort,name,communityCode,address,sectors,joinedYear\nadded,外區基地,${outside},某處,零售,2005\n` },
+      { url: '/v1/aid-bases/import', contentType: 'text/csv', payload: `cohort,name,communityCode,address,sectors,joinedYear\nadded,外区基地,${outside},某处,零售,2005\n` },
     ],
     'assistance-bases PATCH /v1/aid-bases/:id': () => [id('aid-base') && { url: `/v1/aid-bases/${id('aid-base')}`, payload: { address: '改' }, etagOf: `/v1/aid-bases/${id('aid-base')}` }],
     'assistance-bases POST /v1/aid-bases/:id/reserved-posts': () => [
@@ -335,7 +335,7 @@ function writesFor(key: string, o: (kind: Kind) => RecordRef | undefined, inside
     },
     'assistance-bases POST /v1/aid-bases/:id/reserved-posts/:postId/withdraw': () => {
       const post = o('reserved-post');
-      return [post && { url: `/v1/aid-bases/${post.parentId}/reserved-posts/${post.id}/withdraw`, payload: { reason: '外區' } }];
+      return [post && { url: `/v1/aid-bases/${post.parentId}/reserved-posts/${post.id}/withdraw`, payload: { reason: '外区' } }];
     },
   };
   return list[key]?.().filter((w): w is Write => !!w);
@@ -343,7 +343,7 @@ function writesFor(key: string, o: (kind: Kind) => RecordRef | undefined, inside
 
 function vacancyBody(employerId: string) {
   return {
-    employerId, title: '外區崗位', occupationCode: '4-07-01', skills: [], minAge: 18, maxAge: 60, educationMin: 'primary', wageMin: 3000, wageMax: 4000,
+    employerId, title: '外区岗位', occupationCode: '4-07-01', skills: [], minAge: 18, maxAge: 60, educationMin: 'primary', wageMin: 3000, wageMax: 4000,
     headcount: 1, kind: 'regular', source: 'coordinator', validUntil: new Date(Date.now() + 10 * 86_400_000).toISOString(),
   };
 }

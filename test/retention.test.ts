@@ -32,7 +32,7 @@ t.test('retention: seekers withdrawn longer than the period are anonymised by th
     return { id: res.json().id as string, payload };
   };
   const change = async (id: string, status: string, at: string) => {
-    const res = await reg.app.inject({ method: 'POST', url: `/v1/job-seekers/${id}/employment`, headers: writer, payload: { status, at, ...(status === 'employed' ? { employerName: '蘇州長發商廈' } : {}) } });
+    const res = await reg.app.inject({ method: 'POST', url: `/v1/job-seekers/${id}/employment`, headers: writer, payload: { status, at, ...(status === 'employed' ? { employerName: '苏州长发商厦' } : {}) } });
     t.equal(res.statusCode, 201, res.statusCode === 201 ? 'stored' : res.body);
   };
   const serve = async (id: string, kind: string, at: string, note?: string) => {
@@ -49,13 +49,13 @@ t.test('retention: seekers withdrawn longer than the period are anonymised by th
   const active = await register(14);
   const employed = await register(15, { communityCode: '320505001002' });
   await change(old1.id, 'employed', ago(900));
-  await serve(old1.id, 'visit', ago(950), '上門走訪，家中有老人需照顧');
+  await serve(old1.id, 'visit', ago(950), '上门走访，家中有老人需照顾');
   await serve(old1.id, 'guidance', ago(800));
   await change(old1.id, 'withdrawn', ago(730));
-  await serve(old2.id, 'visit', ago(760), '電話回訪');
+  await serve(old2.id, 'visit', ago(760), '电话回访');
   await change(old2.id, 'withdrawn', ago(700));
   await change(recent.id, 'withdrawn', ago(30));
-  await serve(active.id, 'visit', ago(10), '介紹保安崗位');
+  await serve(active.id, 'visit', ago(10), '介绍保安岗位');
   await change(employed.id, 'employed', ago(20));
   const all = [old1, old2, recent, active, employed];
   const expired = [old1, old2];

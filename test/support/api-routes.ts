@@ -339,7 +339,7 @@ export async function serviceUnderTest(t: TestLike, name: string, env: Record<st
       if (s.format === 'date-time') return new Date(Date.now() - 60_000).toISOString();
       if (s.pattern) return stringMatching(s.pattern);
       const len = Math.max(s.minLength ?? 1, Math.min(s.maxLength ?? 20, 16));
-      return `社區服務記錄${(sequence++).toString(36)}`.padEnd(len, '好').slice(0, Math.max(len, 1));
+      return `社区服务记录${(sequence++).toString(36)}`.padEnd(len, '好').slice(0, Math.max(len, 1));
     }
     return null;
   }

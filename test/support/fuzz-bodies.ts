@@ -18,7 +18,7 @@ const hostile: fc.Arbitrary<unknown> = fc.oneof(
   fc.string({ maxLength: 40 }).map((s) => `\ud800${s}`),
   fc.string({ maxLength: 40 }).map((s) => `${s}\u001b[0m`),
   fc.string({ unit: 'grapheme', maxLength: 80 }),
-  fc.integer({ min: 1, max: 6000 }).map((n) => '長'.repeat(n)),
+  fc.integer({ min: 1, max: 6000 }).map((n) => '长'.repeat(n)),
   fc.integer(),
   fc.double(),
   fc.jsonValue({ maxDepth: 2 }),

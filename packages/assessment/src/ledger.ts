@@ -1,20 +1,20 @@
-/** The monthly work report (工作月報): one row per community, totals per street and district. */
+/** The monthly work report (工作月报): one row per community, totals per street and district. */
 
 export const LEDGER_COLUMNS = [
-  { key: 'registeredUnemployed', header: '登記失業人員' },
-  { key: 'reemployedThisMonth', header: '本月再就業' },
-  { key: 'reemployedThisYear', header: '本年累計再就業' },
-  { key: 'reemployed4050', header: '4050人員再就業' },
-  { key: 'dualHouseholds', header: '雙失業、雙下崗、單親家庭' },
-  { key: 'dualHouseholdsCovered', header: '其中至少一人就業' },
-  { key: 'zeroEmploymentHouseholdsLeft', header: '零就業家庭剩餘' },
-  { key: 'visits', header: '走訪' },
+  { key: 'registeredUnemployed', header: '登记失业人员' },
+  { key: 'reemployedThisMonth', header: '本月再就业' },
+  { key: 'reemployedThisYear', header: '本年累计再就业' },
+  { key: 'reemployed4050', header: '4050人员再就业' },
+  { key: 'dualHouseholds', header: '双失业、双下岗、单亲家庭' },
+  { key: 'dualHouseholdsCovered', header: '其中至少一人就业' },
+  { key: 'zeroEmploymentHouseholdsLeft', header: '零就业家庭剩余' },
+  { key: 'visits', header: '走访' },
   { key: 'infoCollections', header: '信息采集' },
-  { key: 'networkEntries', header: '網絡錄入' },
-  { key: 'guidance', header: '就業指導' },
-  { key: 'publicWelfarePosts', header: '開發公益性崗位' },
-  { key: 'vacanciesCollected', header: '采集崗位' },
-  { key: 'referrals', header: '推薦就業' },
+  { key: 'networkEntries', header: '网络录入' },
+  { key: 'guidance', header: '就业指导' },
+  { key: 'publicWelfarePosts', header: '开发公益性岗位' },
+  { key: 'vacanciesCollected', header: '采集岗位' },
+  { key: 'referrals', header: '推荐就业' },
   { key: 'placements', header: '援助基地安置' },
 ] as const;
 

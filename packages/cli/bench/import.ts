@@ -25,7 +25,7 @@ try {
   for (let i = 0; i < rows; i++) {
     const day = String((i % 28) + 1).padStart(2, '0');
     const month = String(((i >> 5) % 12) + 1).padStart(2, '0');
-    lines.push(`${makeIdNumber('320508', `${1966 + (i % 30)}-${month}-${day}`, i % 1000, i % 2 ? 'male' : 'female')},張偉,320508024043,senior-secondary`);
+    lines.push(`${makeIdNumber('320508', `${1966 + (i % 30)}-${month}-${day}`, i % 1000, i % 2 ? 'male' : 'female')},张伟,320508024043,senior-secondary`);
   }
   await writeFile(file, lines.join('\n'));
   const started = performance.now();

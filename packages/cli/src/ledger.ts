@@ -12,7 +12,7 @@ export interface LedgerOptions {
   out?: string;
 }
 
-/** Downloads the monthly ledger (工作月報) to a file; returns its path and size. */
+/** Downloads the monthly ledger (工作月报) to a file; returns its path and size. */
 export async function exportLedger(opts: LedgerOptions): Promise<{ file: string; bytes: number }> {
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(opts.period)) throw new Error(`period "${opts.period}" must be YYYY-MM`);
   const query = new URLSearchParams({ period: opts.period, regionCode: opts.regionCode, format: opts.format });

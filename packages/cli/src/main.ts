@@ -83,7 +83,7 @@ program
   .command('export')
   .description('Export a report')
   .command('ledger')
-  .description('Download the monthly ledger (工作月報)')
+  .description('Download the monthly ledger (工作月报)')
   .requiredOption('--period <YYYY-MM>', 'the month')
   .requiredOption('--region <code>', 'division code (city, district, street or community)')
   .option('--format <format>', 'xlsx, csv or json', 'xlsx')

@@ -28,7 +28,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { createReemployClient, type ReemployClientOptions } from '../src/index.ts';
 
 export interface IntegrationOptions extends ReemployClientOptions {
-  /** A community inside the token's regions (default 龍港苑社區, 姑蘇區, Suzhou). */
+  /** A community inside the token's regions (default 龙港苑社区, 姑苏区, Suzhou). */
   communityCode?: string;
   /** Progress lines (default: none). */
   log?: (line: string) => void;
@@ -114,15 +114,15 @@ export async function exampleIntegration(options: IntegrationOptions): Promise<I
       }),
       `register ${relationship}`,
     );
-  const head = await register('head', 'male', '1978-04-12', '陳建華');
-  const spouse = await register('spouse', 'female', '1980-09-03', '周麗娟');
+  const head = await register('head', 'male', '1978-04-12', '陈建华');
+  const spouse = await register('spouse', 'female', '1980-09-03', '周丽娟');
   const before = ok(await api.registration.GET('/v1/households/{id}', { params: { path: { id: household.id } } }), 'read household');
   log(`household ${household.id}: ${before.hardshipCategories.join(', ')}`);
 
   // 2. An employer and its vacancy.
   const employer = ok(
     await api.jobPostings.POST('/v1/employers', {
-      body: { name: '蘇州長發商廈有限公司', creditCode: exampleCreditCode(community.slice(0, 6)), communityCode: community, contactName: '李建國', contactPhone: '13912345678' },
+      body: { name: '苏州长发商厦有限公司', creditCode: exampleCreditCode(community.slice(0, 6)), communityCode: community, contactName: '李建国', contactPhone: '13912345678' },
     }),
     'register employer',
   );
@@ -130,7 +130,7 @@ export async function exampleIntegration(options: IntegrationOptions): Promise<I
     await api.jobPostings.POST('/v1/vacancies', {
       body: {
         employerId: employer.id,
-        title: '商場保安員',
+        title: '商场保安员',
         occupationCode: '4-07-01',
         skills,
         minAge: 18,

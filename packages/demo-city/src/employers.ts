@@ -22,11 +22,11 @@ export interface DemoEmployer {
   registration: EmployerRegistration;
 }
 
-const BRAND = ['金陽', '恒通', '新興', '天和', '永盛', '華暉', '嘉禾', '瑞豐', '東吳', '姑蘇', '滄浪', '平江', '匯眾', '銀河', '同創', '久隆', '眾信', '百盛', '安居', '潤澤'];
+const BRAND = ['金阳', '恒通', '新兴', '天和', '永盛', '华晖', '嘉禾', '瑞丰', '东吴', '姑苏', '沧浪', '平江', '汇众', '银河', '同创', '久隆', '众信', '百盛', '安居', '润泽'];
 const SUFFIX: Record<string, string> = {
-  retail: '商貿有限公司', catering: '餐飲管理有限公司', logistics: '物流有限公司', environment: '環境服務有限公司', property: '物業管理有限公司',
-  care: '家政服務有限公司', manufacturing: '製造有限公司', construction: '建設工程有限公司', repair: '機電維修有限公司', office: '企業管理諮詢有限公司',
-  professional: '科技有限公司', agriculture: '農業發展有限公司',
+  retail: '商贸有限公司', catering: '餐饮管理有限公司', logistics: '物流有限公司', environment: '环境服务有限公司', property: '物业管理有限公司',
+  care: '家政服务有限公司', manufacturing: '制造有限公司', construction: '建设工程有限公司', repair: '机电维修有限公司', office: '企业管理咨询有限公司',
+  professional: '科技有限公司', agriculture: '农业发展有限公司',
 };
 
 /** GB 11714 organisation code: eight digits and a MOD 11 check character (part of the credit code). */
@@ -61,7 +61,7 @@ export function generateEmployer(
     return {
       key, index, sector: environment, publicWelfare: true,
       registration: {
-        name: `蘇州市${district}${street.code.slice(6)}街道社區服務中心`,
+        name: `苏州市${district}${street.code.slice(6)}街道社区服务中心`,
         creditCode: makeCreditCode('12' + community.districtCode + organisationCode(rng)),
         communityCode: community.code,
         contactName: chineseName(rng, contactGender),
@@ -75,7 +75,7 @@ export function generateEmployer(
   return {
     key, index, sector, publicWelfare: false,
     registration: {
-      name: `蘇州${district.replace(/[區市]$/, '')}${rng.pick(BRAND)}${SUFFIX[sector.key] ?? '有限公司'}（${String(index).padStart(5, '0')}）`,
+      name: `苏州${district.replace(/[区市]$/, '')}${rng.pick(BRAND)}${SUFFIX[sector.key] ?? '有限公司'}（${String(index).padStart(5, '0')}）`,
       creditCode: makeCreditCode('91' + community.districtCode + organisationCode(rng)),
       communityCode: community.code,
       contactName: chineseName(rng, contactGender),

@@ -2,9 +2,9 @@ import type { EducationLevel, Gender, RetirementScheme } from '@reemploy/domain'
 import { addDays, cityDate, makeIdNumber, RETIREMENT_SCHEDULE } from '@reemploy/domain';
 import type { Random } from './random.ts';
 
-const SURNAMES = '王李張劉陳楊趙黃周吳徐孫朱馬胡郭林何高羅鄭梁謝宋唐許韓馮鄧曹彭曾蕭田董袁潘蔣蔡余杜葉程蘇魏呂丁任沈姚盧姜崔鍾譚陸汪范金石廖賈夏韋方白鄒孟熊秦邱江尹薛段雷侯龍史陶黎賀顧毛郝龔邵萬錢嚴戴莫孔向湯';
-const GIVEN_MALE = '偉強磊軍勇傑濤明超斌輝剛平建國華峰鵬飛俊林波志浩宇德成文龍海';
-const GIVEN_FEMALE = '芳娟敏靜麗艷娜霞秀英玲桂蘭紅梅琴燕萍雪慧婷潔瑩倩穎佳琳雅';
+const SURNAMES = '王李张刘陈杨赵黄周吴徐孙朱马胡郭林何高罗郑梁谢宋唐许韩冯邓曹彭曾萧田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦方白邹孟熊秦邱江尹薛段雷侯龙史陶黎贺顾毛郝龚邵万钱严戴莫孔向汤';
+const GIVEN_MALE = '伟强磊军勇杰涛明超斌辉刚平建国华峰鹏飞俊林波志浩宇德成文龙海';
+const GIVEN_FEMALE = '芳娟敏静丽艳娜霞秀英玲桂兰红梅琴燕萍雪慧婷洁莹倩颖佳琳雅';
 
 const SURNAME_LIST = [...SURNAMES];
 const MALE_LIST = [...GIVEN_MALE];

@@ -11,18 +11,18 @@ export interface Community {
 
 export const SUZHOU_CITY_CODE = '3205';
 
-/** Districts and county-level cities of Suzhou, in traditional script like the rest of the demo data. */
+/** Districts and county-level cities of Suzhou, named as the division codes publish them (simplified). */
 export const SUZHOU_DISTRICTS: Record<string, string> = {
-  '320505': '虎丘區',
-  '320506': '吳中區',
-  '320507': '相城區',
-  '320508': '姑蘇區',
-  '320509': '吳江區',
-  '320576': '蘇州工業園區',
+  '320505': '虎丘区',
+  '320506': '吴中区',
+  '320507': '相城区',
+  '320508': '姑苏区',
+  '320509': '吴江区',
+  '320576': '苏州工业园区',
   '320581': '常熟市',
-  '320582': '張家港市',
+  '320582': '张家港市',
   '320583': '昆山市',
-  '320585': '太倉市',
+  '320585': '太仓市',
 };
 
 interface Village {

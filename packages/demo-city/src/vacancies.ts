@@ -36,7 +36,7 @@ export interface DemoVacancy {
 }
 
 export const AID_BASE_COUNT = 29;
-/** The assistance bases are in 姑蘇區 (the old city). */
+/** The assistance bases are in 姑苏区 (the old city). */
 export const AID_BASE_DISTRICT = '320508';
 
 const RESERVATIONS: readonly (readonly [HardshipCategory[], number])[] = [
@@ -118,7 +118,7 @@ export function generateVacancy(ctx: VacancyContext, index: number, employerCach
   const validUntil = new Date(ctx.at.getTime() + rng.int(30, 120) * 86_400_000).toISOString();
   const registration: VacancyRegistration = {
     employerId: employer.key,
-    title: occupation.nameZhHant + (kind === 'public-welfare' ? '（公益性崗位）' : kind === 'flexible' ? '（靈活就業）' : ''),
+    title: occupation.nameZh + (kind === 'public-welfare' ? '（公益性岗位）' : kind === 'flexible' ? '（灵活就业）' : ''),
     occupationCode: occupation.code, skills, minAge, maxAge, educationMin, wageMin, wageMax, headcount, communityCode, kind, source, reservedFor, validUntil,
   };
   return {

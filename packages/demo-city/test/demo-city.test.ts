@@ -15,7 +15,7 @@ t.test('the communities are the real Suzhou ones', async (t) => {
   t.ok(communities.length > 2000, `${communities.length} communities`);
   t.ok(communities.every((c) => /^3205\d{8}$/.test(c.code) && c.code.startsWith(c.streetCode) && c.streetCode.startsWith(c.districtCode)));
   t.same(new Set(communities.map((c) => c.districtCode)), new Set(Object.keys(SUZHOU_DISTRICTS)));
-  t.ok(communities.some((c) => c.code === '320508024043'), '龍港苑社區 is there');
+  t.ok(communities.some((c) => c.code === '320508024043'), '龙港苑社区 is there');
   const codes = new Set(communities.map((c) => c.code));
   t.ok(seekers.every((s) => codes.has(s.registration.communityCode)) && vacancies.every((v) => codes.has(v.registration.communityCode)));
 });

@@ -1,5 +1,5 @@
 /**
- * Unified social credit code (統一社會信用代碼, GB 32100-2015): 18 characters from a
+ * Unified social credit code (统一社会信用代码, GB 32100-2015): 18 characters from a
  * 31-character alphabet without I, O, S, V and Z; the 18th is a MOD 31 check character.
  */
 export const CREDIT_CODE_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';

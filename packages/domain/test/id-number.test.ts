@@ -2,7 +2,7 @@ import t from 'tap';
 import { idNumberCheckChar, maskIdNumber, parseIdNumber } from '../src/id-number.ts';
 
 const AT = new Date('2026-06-15T00:00:00Z');
-/** The example of GB 11643 itself: 北京市朝陽區, born 31 December 1949, a woman, check character X. */
+/** The example of GB 11643 itself: 北京市朝阳区, born 31 December 1949, a woman, check character X. */
 const STANDARD = '11010519491231002X';
 const withBody = (first17: string) => first17 + idNumberCheckChar(first17);
 

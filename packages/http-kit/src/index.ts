@@ -12,3 +12,4 @@ export { isTemporaryFailure, platformPlugin, type PlatformOptions, type RouteAcc
 export { csvRecordTooLong, IMPORT_LIMITS_NOTE, importLines, lineTooLong, MAX_IMPORT_LINE_BYTES } from './imports.ts';
 export { createFastify, type ServerOptions } from './server-options.ts';
 export * from './pii-audit.ts';
+export { preferredScript, SIMPLIFIED_TAG, storedEtag, variantEtag, type AnswerLanguage } from './language.ts';

@@ -21,6 +21,7 @@ import { recordPiiAccess, type AuditedRecord } from './pii-audit.ts';
 import { createRateLimit, type RateLimitOptions } from './rate-limit.ts';
 import { importSlots, type ImportConcurrency } from './imports.ts';
 import { withoutUnusedSchemas, withPlatformHeaders, type OpenApiDocument, type RouteResponseHeader } from './openapi.ts';
+import { registerLanguage } from './language.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -111,7 +112,8 @@ const ERROR_RESPONSES = { '4xx': problemResponse, '5xx': problemResponse };
 
 /**
  * The platform every service stands on: problem+json errors, strict input,
- * bearer-token scopes, Idempotency-Key, OpenAPI, health, readiness, metrics.
+ * bearer-token scopes, Idempotency-Key, Chinese in the script asked for,
+ * OpenAPI, health, readiness, metrics.
  * Register it first: it checks every route registered after it.
  */
 async function platform(app: FastifyInstance, opts: PlatformOptions) {
@@ -215,6 +217,9 @@ async function platform(app: FastifyInstance, opts: PlatformOptions) {
     }
     return payload;
   });
+
+  // After the answer is stored above: Chinese text goes out in the script the caller asked for.
+  registerLanguage(app);
 
   app.addHook('onResponse', async (request, reply) => {
     app.metrics.httpDuration.observe(

@@ -26,12 +26,12 @@ export function priorityTier(categories: readonly HardshipCategory[]): number {
 
 /** How the categories read in reasons: plural groups, as a post is "reserved for ...". */
 export const CATEGORY_LABELS: Record<HardshipCategory, { zh: string; en: string }> = {
-  ZERO_EMPLOYMENT_HOUSEHOLD: { zh: '零就業家庭', en: 'zero-employment households' },
-  DUAL_UNEMPLOYED: { zh: '雙失業家庭', en: 'dual-unemployed households' },
-  DUAL_LAID_OFF: { zh: '雙下崗家庭', en: 'dual laid-off households' },
-  SINGLE_PARENT: { zh: '單親家庭', en: 'single parents' },
-  OLDER_4050: { zh: '4050 人員', en: 'older workers (4050)' },
+  ZERO_EMPLOYMENT_HOUSEHOLD: { zh: '零就业家庭', en: 'zero-employment households' },
+  DUAL_UNEMPLOYED: { zh: '双失业家庭', en: 'dual-unemployed households' },
+  DUAL_LAID_OFF: { zh: '双下岗家庭', en: 'dual laid-off households' },
+  SINGLE_PARENT: { zh: '单亲家庭', en: 'single parents' },
+  OLDER_4050: { zh: '4050 人员', en: 'older workers (4050)' },
   MINIMUM_LIVELIHOOD: { zh: '低保家庭', en: 'minimum-livelihood households' },
-  DISABLED: { zh: '殘疾人', en: 'people with disabilities' },
-  LONG_TERM_UNEMPLOYED: { zh: '長期失業人員', en: 'the long-term unemployed' },
+  DISABLED: { zh: '残疾人', en: 'people with disabilities' },
+  LONG_TERM_UNEMPLOYED: { zh: '长期失业人员', en: 'the long-term unemployed' },
 };

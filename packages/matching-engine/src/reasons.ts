@@ -25,27 +25,27 @@ export interface ReasonFacts {
 const r = (code: string, zh: string, en: string): Reason => Object.freeze({ code, zh, en });
 
 const PROXIMITY = [
-  r('same-community', '同一社區', 'same community'),
+  r('same-community', '同一社区', 'same community'),
   r('same-street', '同一街道', 'same street'),
-  r('same-district', '同一區', 'same district'),
+  r('same-district', '同一区', 'same district'),
   r('same-city', '同一城市', 'same city'),
   r('other-city', '不在同一城市', 'in another city'),
 ];
 const OCCUPATION = {
-  exact: r('occupation', '是期望的職業', 'a desired occupation'),
-  group: r('occupation-group', '與期望的職業同屬一類', 'in the same group as a desired occupation'),
-  major: r('occupation-major', '與期望的職業同屬一個大類', 'in the same major group as a desired occupation'),
-  none: r('occupation-other', '不是期望的職業', 'not a desired occupation'),
-  open: r('occupation-open', '未填寫期望的職業', 'no desired occupation given'),
+  exact: r('occupation', '是期望的职业', 'a desired occupation'),
+  group: r('occupation-group', '与期望的职业同属一类', 'in the same group as a desired occupation'),
+  major: r('occupation-major', '与期望的职业同属一个大类', 'in the same major group as a desired occupation'),
+  none: r('occupation-other', '不是期望的职业', 'not a desired occupation'),
+  open: r('occupation-open', '未填写期望的职业', 'no desired occupation given'),
 };
-const NO_SKILLS_REQUIRED = r('skills-none-required', '崗位不要求特定技能', 'no specific skills required');
-const PUBLIC_WELFARE = r('public-welfare', '社區公益性崗位，優先安置就業困難人員', 'community public-welfare post for hardship groups');
-const AID_BASE = r('aid-base', '再就業援助基地的崗位', 'post of a re-employment assistance base');
-const HARDSHIP = r('hardship', '屬就業困難人員，優先推薦', 'in a hardship group, recommended first');
-const WAGE_MEETS = r('wage', '薪資達到期望', 'pay meets the expected wage');
-const WAGE_UNKNOWN = r('wage-unknown', '未填寫期望薪資', 'expected wage not given');
-const AGE = r('age', '年齡符合要求', 'age within the limits');
-const AGE_NEAR_LIMIT = r('age-near-limit', '年齡接近要求的上下限', 'age close to the limits');
+const NO_SKILLS_REQUIRED = r('skills-none-required', '岗位不要求特定技能', 'no specific skills required');
+const PUBLIC_WELFARE = r('public-welfare', '社区公益性岗位，优先安置就业困难人员', 'community public-welfare post for hardship groups');
+const AID_BASE = r('aid-base', '再就业援助基地的岗位', 'post of a re-employment assistance base');
+const HARDSHIP = r('hardship', '属就业困难人员，优先推荐', 'in a hardship group, recommended first');
+const WAGE_MEETS = r('wage', '薪资达到期望', 'pay meets the expected wage');
+const WAGE_UNKNOWN = r('wage-unknown', '未填写期望薪资', 'expected wage not given');
+const AGE = r('age', '年龄符合要求', 'age within the limits');
+const AGE_NEAR_LIMIT = r('age-near-limit', '年龄接近要求的上下限', 'age close to the limits');
 
 const skillReasons = new Map<number, Reason>();
 const reservedReasons = new Map<number, Reason>();
@@ -56,9 +56,9 @@ function skillsReason(required: number, exact: number, related: number): Reason 
   let reason = skillReasons.get(key);
   if (reason) return reason;
   if (exact === 0 && related === 0) {
-    reason = r('skills-missing', `需要的 ${required} 項技能都不具備`, `has none of the ${required} required skills`);
+    reason = r('skills-missing', `需要的 ${required} 项技能都不具备`, `has none of the ${required} required skills`);
   } else {
-    const zh = `需要的 ${required} 項技能具備 ${exact} 項` + (related > 0 ? `，另有 ${related} 項的相近技能` : '');
+    const zh = `需要的 ${required} 项技能具备 ${exact} 项` + (related > 0 ? `，另有 ${related} 项的相近技能` : '');
     const en = `has ${exact} of the ${required} required skills` + (related > 0 ? `, and related skills for ${related} more` : '');
     reason = r('skills', zh, en);
   }
@@ -73,7 +73,7 @@ function reservedReason(mask: number): Reason {
   const labels = HARDSHIP_CATEGORIES.filter((_, i) => mask & (1 << i)).map((c) => CATEGORY_LABELS[c]);
   const en = labels.map((l) => l.en);
   const enList = en.length > 1 ? `${en.slice(0, -1).join(', ')} and ${en.at(-1)}` : en[0];
-  reason = r('reserved', `為${labels.map((l) => l.zh).join('、')}保留`, `reserved for ${enList}`);
+  reason = r('reserved', `为${labels.map((l) => l.zh).join('、')}保留`, `reserved for ${enList}`);
   reservedReasons.set(mask, reason);
   return reason;
 }
@@ -93,7 +93,7 @@ export function explain(f: ReasonFacts): Reason[] {
   out.push(PROXIMITY[f.proximity]!);
   if (f.expectedWage === null) out.push(WAGE_UNKNOWN);
   else if (f.expectedWage <= f.wageMax) out.push(WAGE_MEETS);
-  else out.push(r('wage-below', `月薪最高 ${f.wageMax} 元，低於期望的 ${f.expectedWage} 元`, `pays at most ${f.wageMax} CNY a month, below the expected ${f.expectedWage}`));
+  else out.push(r('wage-below', `月薪最高 ${f.wageMax} 元，低于期望的 ${f.expectedWage} 元`, `pays at most ${f.wageMax} CNY a month, below the expected ${f.expectedWage}`));
   out.push(f.ageNearLimit ? AGE_NEAR_LIMIT : AGE);
   return out;
 }

@@ -38,7 +38,7 @@ export type FactorName = 'skills' | 'occupation' | 'age' | 'wage' | 'proximity' 
 
 export const FACTOR_NAMES: readonly FactorName[] = ['skills', 'occupation', 'age', 'wage', 'proximity', 'priority'];
 
-/** A plain explanation in traditional Chinese and English; `code` is stable for clients. */
+/** A plain explanation in simplified Chinese and English; `code` is stable for clients. */
 export interface Reason {
   code: string;
   zh: string;

@@ -14,11 +14,11 @@ t.test('skills: exact skills count 1, a skill of the same family 0.5, no require
   const m = only(v, seeker({ skills: ['S008-01', 'S009-07'] }));
   t.equal(m.factors.skills, (1 + 0.5 + 0.5 + 0) / 4, 'S008-02 and S009-01 earn family credit, S010-01 nothing');
   const reason = m.reasons.find((r) => r.code === 'skills')!;
-  t.equal(reason.zh, '需要的 4 項技能具備 1 項，另有 2 項的相近技能');
+  t.equal(reason.zh, '需要的 4 项技能具备 1 项，另有 2 项的相近技能');
   t.equal(reason.en, 'has 1 of the 4 required skills, and related skills for 2 more');
 
   const three = only(vacancy({ skills: ['S008-01', 'S008-05', 'S008-06', 'S013-01'] }), seeker({ skills: ['S008-01', 'S008-05', 'S013-01'] }));
-  t.match(three.reasons.find((r) => r.code === 'skills'), { zh: '需要的 4 項技能具備 3 項，另有 1 項的相近技能', en: 'has 3 of the 4 required skills, and related skills for 1 more' });
+  t.match(three.reasons.find((r) => r.code === 'skills'), { zh: '需要的 4 项技能具备 3 项，另有 1 项的相近技能', en: 'has 3 of the 4 required skills, and related skills for 1 more' });
 
   const none = only(vacancy({ skills: [] }));
   t.equal(none.factors.skills, 0.5);
@@ -57,16 +57,16 @@ t.test('wage: 1 up to the top of the range, falling above it, neutral when unkno
   t.equal(only(vacancy({ wageMax: 4000 }), seeker({ expectedMonthlyWage: 4000 })).factors.wage, 1);
   const above = only(vacancy({ wageMax: 4000 }), seeker({ expectedMonthlyWage: 5000 }));
   t.equal(above.factors.wage, 0.6);
-  t.match(above.reasons.find((r) => r.code === 'wage-below'), { zh: '月薪最高 4000 元，低於期望的 5000 元', en: 'pays at most 4000 CNY a month, below the expected 5000' });
+  t.match(above.reasons.find((r) => r.code === 'wage-below'), { zh: '月薪最高 4000 元，低于期望的 5000 元', en: 'pays at most 4000 CNY a month, below the expected 5000' });
   t.equal(only(vacancy({ wageMax: 4000 }), seeker({ expectedMonthlyWage: 9000 })).factors.wage, 0);
   t.equal(only(vacancy(), seeker({ expectedMonthlyWage: null })).factors.wage, 0.5);
 });
 
 t.test('proximity: community > street > district > city > elsewhere', async (t) => {
   const cases: [string, number, string, string][] = [
-    ['320508024043', 1, '同一社區', 'same community'],
+    ['320508024043', 1, '同一社区', 'same community'],
     ['320508024001', 0.75, '同一街道', 'same street'],
-    ['320508017003', 0.5, '同一區', 'same district'],
+    ['320508017003', 0.5, '同一区', 'same district'],
     ['320583001001', 0.25, '同一城市', 'same city'],
     ['320102001001', 0, '不在同一城市', 'in another city'],
   ];
@@ -82,16 +82,16 @@ t.test('priority: hardship × reserved, public-welfare and regular posts', async
   const single = seeker({ hardshipCategories: ['SINGLE_PARENT', 'OLDER_4050'] });
   const reserved = only(vacancy({ reservedFor: ['SINGLE_PARENT', 'ZERO_EMPLOYMENT_HOUSEHOLD'] }), single);
   t.equal(reserved.factors.priority, 1);
-  t.same(reserved.reasons[0], { code: 'reserved', zh: '為單親家庭保留', en: 'reserved for single parents' });
+  t.same(reserved.reasons[0], { code: 'reserved', zh: '为单亲家庭保留', en: 'reserved for single parents' });
   const both = only(vacancy({ reservedFor: ['SINGLE_PARENT', 'OLDER_4050'] }), single);
-  t.same(both.reasons[0], { code: 'reserved', zh: '為單親家庭、4050 人員保留', en: 'reserved for single parents and older workers (4050)' });
+  t.same(both.reasons[0], { code: 'reserved', zh: '为单亲家庭、4050 人员保留', en: 'reserved for single parents and older workers (4050)' });
   const base = only(vacancy({ aidBase: true }), single);
   t.equal(base.factors.priority, 1);
-  t.same(base.reasons[0], { code: 'aid-base', zh: '再就業援助基地的崗位', en: 'post of a re-employment assistance base' }, 'open to every hardship group: no category named');
+  t.same(base.reasons[0], { code: 'aid-base', zh: '再就业援助基地的岗位', en: 'post of a re-employment assistance base' }, 'open to every hardship group: no category named');
   t.notOk(base.reasons.some((r) => r.code === 'reserved'));
   const welfare = only(vacancy({ kind: 'public-welfare' }), single);
   t.equal(welfare.factors.priority, 0.8);
-  t.ok(welfare.reasons.some((r) => r.code === 'public-welfare' && r.zh.includes('公益性崗位')));
+  t.ok(welfare.reasons.some((r) => r.code === 'public-welfare' && r.zh.includes('公益性岗位')));
   t.equal(only(vacancy(), single).factors.priority, 0.3);
   t.same(createMatcher([vacancy({ kind: 'public-welfare' })]).rankForSeeker(seeker()), [], 'a public-welfare post is for hardship groups only');
 });
@@ -121,5 +121,5 @@ t.test('every reason is bilingual and plain', async (t) => {
   for (const r of m.reasons) {
     t.match(r, { code: /^[a-z-]+$/, zh: /[\u4e00-\u9fff]/, en: /^[a-z0-9]/i });
   }
-  t.same(m.reasons[0], { code: 'reserved', zh: '為零就業家庭保留', en: 'reserved for zero-employment households' });
+  t.same(m.reasons[0], { code: 'reserved', zh: '为零就业家庭保留', en: 'reserved for zero-employment households' });
 });

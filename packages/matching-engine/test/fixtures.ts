@@ -1,6 +1,6 @@
 import type { SeekerInput, VacancyInput } from '../src/index.ts';
 
-/** A seeker in 龍港苑社區 (姑蘇區): community 320508024043, street 320508024, district 320508. */
+/** A seeker in 龙港苑社区 (姑苏区): community 320508024043, street 320508024, district 320508. */
 export function seeker(over: Partial<SeekerInput> = {}): SeekerInput {
   return {
     id: 's-1',

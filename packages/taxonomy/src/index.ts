@@ -80,7 +80,7 @@ export function occupationsInGroup(groupCode: string): Occupation[] {
   return occupations.filter((o) => o.code.startsWith(groupCode));
 }
 
-/** By simplified or traditional Chinese, English (case-insensitive), alias or code; best matches first. */
+/** By Chinese (simplified, or traditional converted), English (case-insensitive), alias or code; best matches first. */
 export function searchOccupations(q: string): Occupation[] {
   return searchEntries(occupations, q);
 }

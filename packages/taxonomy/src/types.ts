@@ -4,10 +4,8 @@ export type OccupationCode = string;
 export type SkillCode = string;
 
 export interface Named {
-  /** Simplified Chinese. */
+  /** Simplified Chinese (answers in traditional Chinese are converted on their way out). */
   nameZh: string;
-  /** Traditional Chinese. */
-  nameZhHant: string;
   nameEn: string;
 }
 
@@ -15,7 +13,7 @@ export interface Occupation extends Named {
   code: OccupationCode;
   /** Skills the occupation usually asks for. */
   skills: readonly SkillCode[];
-  /** Other names people use for the job (both scripts), searched like the names. */
+  /** Other names people use for the job, searched like the names. */
   aliases: readonly string[];
 }
 

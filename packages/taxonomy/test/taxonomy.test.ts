@@ -45,7 +45,7 @@ t.test('every occupation sits in a named group and asks for known, distinct skil
     if (o.skills.length === 0) problems.push(`${o.code}: no skills`);
     if (new Set(o.skills).size !== o.skills.length) problems.push(`${o.code}: repeated skills`);
     for (const s of o.skills) if (!isSkillCode(s)) problems.push(`${o.code}: unknown skill ${s}`);
-    if (!o.nameZh || !o.nameZhHant || !o.nameEn) problems.push(`${o.code}: a name is missing`);
+    if (!o.nameZh || !o.nameEn) problems.push(`${o.code}: a name is missing`);
   }
   for (const g of occupationGroups) if (occupationsInGroup(g.code).length === 0) problems.push(`group ${g.code} is empty`);
   for (const s of skills) if (!getSkillFamily(skillFamily(s.code))) problems.push(`${s.code}: no family`);
@@ -86,6 +86,8 @@ t.test('search by simplified, traditional, English, alias and code', async (t) =
   t.equal(searchSkills('叉车驾驶')[0]?.code, 'S018-05');
   t.ok(searchSkills('forklift').some((s) => s.code === 'S018-12'));
   t.ok(searchSkills('電焊').some((s) => s.code === 'S021-01'), 'traditional skill');
+  t.ok(searchOccupations('洗車工').some((o) => o.code === '4-12-02'), 'traditional alias');
+  t.equal(searchOccupations('门卫')[0]?.code, searchOccupations('門衛')[0]?.code, 'an alias in either script');
 });
 
 t.test('zod helpers reject malformed and unknown codes with clear messages', async (t) => {

@@ -18,7 +18,7 @@ export const assistanceBases: ServiceDefinition<AssistanceBasesDB, AssistanceBas
   migrations,
   publishesEvents: true,
   tags: [
-    { name: 'aid-bases', description: 'Re-employment assistance bases (再就業援助基地) and their figures' },
+    { name: 'aid-bases', description: 'Re-employment assistance bases (再就业援助基地) and their figures' },
     { name: 'reserved-posts', description: 'Posts a base keeps for hardship groups, with quotas' },
   ],
   async routes(app, ctx) {

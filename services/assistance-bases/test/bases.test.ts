@@ -5,18 +5,18 @@ import { auth, basePayload, count, READ, WRITE } from './support.ts';
 t.test('registers a base and reads it back with empty figures', async (t) => {
   const svc = await build(t);
   const headers = auth(svc.token([READ, WRITE], ['320508']));
-  const res = await svc.app.inject({ method: 'POST', url: '/v1/aid-bases', headers, payload: basePayload({ sectors: ['零售', '零售', '餐飲'] }) });
+  const res = await svc.app.inject({ method: 'POST', url: '/v1/aid-bases', headers, payload: basePayload({ sectors: ['零售', '零售', '餐饮'] }) });
   t.equal(res.statusCode, 201, res.body);
   const body = res.json();
   t.equal(res.headers.location, `/v1/aid-bases/${body.id}`);
-  t.same(body.sectors, ['零售', '餐飲'], 'sectors deduplicated');
+  t.same(body.sectors, ['零售', '餐饮'], 'sectors deduplicated');
   t.equal(body.cohort, 'added');
   t.same(body.reservedPosts, { active: 0, filled: 0, withdrawn: 0, quota: 0, placed: 0 });
   t.same(body.placements, { total: 0, byCategory: {}, byMonth: {} });
 
   const read = await svc.app.inject({ url: `/v1/aid-bases/${body.id}`, headers });
   t.equal(read.statusCode, 200);
-  t.equal(read.json().name, '人民商場');
+  t.equal(read.json().name, '人民商场');
   t.same(read.json().posts, []);
   t.equal(read.headers.etag, res.headers.etag);
 });
@@ -25,7 +25,7 @@ t.test('the same name twice is a 409 naming the first base', async (t) => {
   const svc = await build(t);
   const headers = auth(svc.token([WRITE]));
   const first = await svc.app.inject({ method: 'POST', url: '/v1/aid-bases', headers, payload: basePayload() });
-  const again = await svc.app.inject({ method: 'POST', url: '/v1/aid-bases', headers, payload: basePayload({ address: '別處' }) });
+  const again = await svc.app.inject({ method: 'POST', url: '/v1/aid-bases', headers, payload: basePayload({ address: '别处' }) });
   t.equal(again.statusCode, 409);
   t.equal(again.headers['content-type'], 'application/problem+json; charset=utf-8');
   t.equal(again.json().existingId, first.json().id);
@@ -121,13 +121,13 @@ t.test('PATCH needs If-Match, refuses a stale one and bumps the ETag', async (t)
   const url = `/v1/aid-bases/${created.json().id}`;
   const etag = created.headers.etag as string;
 
-  const without = await svc.app.inject({ method: 'PATCH', url, headers, payload: { address: '人民路 1 號' } });
+  const without = await svc.app.inject({ method: 'PATCH', url, headers, payload: { address: '人民路 1 号' } });
   t.equal(without.statusCode, 428);
-  const ok = await svc.app.inject({ method: 'PATCH', url, headers: { ...headers, 'if-match': etag }, payload: { address: '人民路 1 號', sectors: ['零售'] } });
+  const ok = await svc.app.inject({ method: 'PATCH', url, headers: { ...headers, 'if-match': etag }, payload: { address: '人民路 1 号', sectors: ['零售'] } });
   t.equal(ok.statusCode, 200, ok.body);
-  t.equal(ok.json().address, '人民路 1 號');
+  t.equal(ok.json().address, '人民路 1 号');
   t.not(ok.headers.etag, etag);
-  const stale = await svc.app.inject({ method: 'PATCH', url, headers: { ...headers, 'if-match': etag }, payload: { address: '別處' } });
+  const stale = await svc.app.inject({ method: 'PATCH', url, headers: { ...headers, 'if-match': etag }, payload: { address: '别处' } });
   t.equal(stale.statusCode, 412);
   const outside = await svc.app.inject({ method: 'PATCH', url, headers: { ...headers, 'if-match': ok.headers.etag as string }, payload: { communityCode: '320506001001' } });
   t.equal(outside.statusCode, 403);
@@ -135,14 +135,14 @@ t.test('PATCH needs If-Match, refuses a stale one and bumps the ETag', async (t)
   const empty = await svc.app.inject({ method: 'PATCH', url, headers: { ...headers, 'if-match': ok.headers.etag as string }, payload: {} });
   t.equal(empty.statusCode, 400);
   const read = await svc.app.inject({ url, headers });
-  t.equal(read.json().address, '人民路 1 號', 'refused changes stored nothing');
+  t.equal(read.json().address, '人民路 1 号', 'refused changes stored nothing');
 });
 
 t.test("a base's own token sees and changes only that base", async (t) => {
   const svc = await build(t);
   const city = auth(svc.token([READ, WRITE]));
   const mine = (await svc.app.inject({ method: 'POST', url: '/v1/aid-bases', headers: city, payload: basePayload() })).json();
-  const theirs = (await svc.app.inject({ method: 'POST', url: '/v1/aid-bases', headers: city, payload: basePayload({ name: '長發商廈', communityCode: '320508020025' }) })).json();
+  const theirs = (await svc.app.inject({ method: 'POST', url: '/v1/aid-bases', headers: city, payload: basePayload({ name: '长发商厦', communityCode: '320508020025' }) })).json();
   const base = auth(svc.token([READ, WRITE], ['3205'], { aidBase: mine.id }));
 
   const list = await svc.app.inject({ url: '/v1/aid-bases', headers: base });
@@ -158,7 +158,7 @@ t.test("a base's own token sees and changes only that base", async (t) => {
   const etag = read.headers.etag as string;
   const rename = await svc.app.inject({ method: 'PATCH', url: `/v1/aid-bases/${mine.id}`, headers: { ...base, 'if-match': etag }, payload: { cohort: 'existing' } });
   t.equal(rename.statusCode, 403, "a base cannot rewrite the bureau's record of it");
-  const address = await svc.app.inject({ method: 'PATCH', url: `/v1/aid-bases/${mine.id}`, headers: { ...base, 'if-match': etag }, payload: { address: '人民路 383 號' } });
+  const address = await svc.app.inject({ method: 'PATCH', url: `/v1/aid-bases/${mine.id}`, headers: { ...base, 'if-match': etag }, payload: { address: '人民路 383 号' } });
   t.equal(address.statusCode, 200, address.body);
 
   const register = await svc.app.inject({ method: 'POST', url: '/v1/aid-bases', headers: base, payload: basePayload({ name: '第三家' }) });
@@ -169,7 +169,7 @@ t.test("a base's own token sees and changes only that base", async (t) => {
 t.test('a base registered with only the fields of SPEC §7 is accepted: joined this year, cohort later', async (t) => {
   const svc = await build(t);
   const headers = auth(svc.token([READ, WRITE], ['320508']));
-  const payload = { name: '新基地', communityCode: '320508018036', address: '蘇州市姑蘇區人民路 1 號', sectors: ['保潔'] };
+  const payload = { name: '新基地', communityCode: '320508018036', address: '苏州市姑苏区人民路 1 号', sectors: ['保洁'] };
   const res = await svc.app.inject({ method: 'POST', url: '/v1/aid-bases', headers, payload });
   t.equal(res.statusCode, 201, res.body);
   t.match(res.json(), { ...payload, cohort: 'later', joinedYear: Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(new Date())) });

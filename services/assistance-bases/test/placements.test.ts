@@ -88,10 +88,10 @@ t.test('the quota moves between the placements made and the headcount left; with
 
 t.test('the list ranks bases by placements, page by page', async (t) => {
   const { svc, events, city, base } = await setup(t);
-  const names = ['長發商廈', '示範基地 07 (demo)'];
+  const names = ['长发商厦', '示范基地 07 (demo)'];
   const bases = [base.id];
   for (const name of names) bases.push((await svc.app.inject({ method: 'POST', url: '/v1/aid-bases', headers: city, payload: basePayload({ name }) })).json().id);
-  // Placements: 人民商場 1, 長發商廈 2, the demo base none.
+  // Placements: 人民商场 1, 长发商厦 2, the demo base none.
   for (const [i, n] of [1, 2].entries()) {
     const v = vacancySnapshot({ headcount: 5, headcountLeft: 5 });
     await events.send('vacancy.created', v);
@@ -108,5 +108,5 @@ t.test('the list ranks bases by placements, page by page', async (t) => {
     order.push(...page.json().items.map((b): [string, number] => [b.name, b.placements.total]));
     cursor = page.json().nextCursor;
   } while (cursor);
-  t.same(order, [['長發商廈', 2], ['人民商場', 1], ['示範基地 07 (demo)', 0]]);
+  t.same(order, [['长发商厦', 2], ['人民商场', 1], ['示范基地 07 (demo)', 0]]);
 });

@@ -17,9 +17,9 @@ t.test('changing and withdrawing a post need If-Match and publish each change', 
   t.match(changed.json(), { quota: 4, reservedFor: ['DISABLED', 'SINGLE_PARENT'] });
   const stale = await svc.app.inject({ method: 'POST', url: `${url}/withdraw`, headers: { ...city, 'if-match': created.headers.etag as string }, payload: {} });
   t.equal(stale.statusCode, 412);
-  const withdrawn = await svc.app.inject({ method: 'POST', url: `${url}/withdraw`, headers: { ...city, 'if-match': changed.headers.etag as string }, payload: { reason: '崗位調整' } });
+  const withdrawn = await svc.app.inject({ method: 'POST', url: `${url}/withdraw`, headers: { ...city, 'if-match': changed.headers.etag as string }, payload: { reason: '岗位调整' } });
   t.equal(withdrawn.statusCode, 200, withdrawn.body);
-  t.match(withdrawn.json(), { status: 'withdrawn', withdrawnReason: '崗位調整', remaining: 0 });
+  t.match(withdrawn.json(), { status: 'withdrawn', withdrawnReason: '岗位调整', remaining: 0 });
   const patchWithdrawn = await svc.app.inject({ method: 'PATCH', url, headers: { ...city, 'if-match': withdrawn.headers.etag as string }, payload: { quota: 1 } });
   t.equal(patchWithdrawn.statusCode, 409);
 
@@ -38,7 +38,7 @@ t.test('changing and withdrawing a post need If-Match and publish each change', 
 
 t.test("a base's token sees and changes only its own posts", async (t) => {
   const { svc, events, city, base } = await setup(t);
-  const other = (await svc.app.inject({ method: 'POST', url: '/v1/aid-bases', headers: city, payload: basePayload({ name: '長發商廈' }) })).json();
+  const other = (await svc.app.inject({ method: 'POST', url: '/v1/aid-bases', headers: city, payload: basePayload({ name: '长发商厦' }) })).json();
   const [v1, v2, v3] = [vacancySnapshot(), vacancySnapshot(), vacancySnapshot()];
   for (const v of [v1, v2, v3]) await events.send('vacancy.created', v);
   const theirs = (await reserve(svc, city, other.id, { vacancyId: v1.vacancyId, reservedFor: ['DISABLED'], quota: 1 })).json();

@@ -14,7 +14,7 @@ t.test('reserves an open vacancy known from job-postings events, and publishes t
   const post = res.json();
   t.match(post, { aidBaseId: base.id, vacancyId: vacancy.vacancyId, quota: 3, filled: 0, remaining: 3, status: 'active' });
   t.same(post.reservedFor, ['OLDER_4050', 'ZERO_EMPLOYMENT_HOUSEHOLD']);
-  t.match(post.vacancy, { title: '營業員', headcount: 3, headcountLeft: 3, status: 'open' });
+  t.match(post.vacancy, { title: '营业员', headcount: 3, headcountLeft: 3, status: 'open' });
   t.equal(res.headers.location, `/v1/aid-bases/${base.id}/reserved-posts/${post.id}`);
   t.same(await reservedPostEvents(svc), [
     { reservedPostId: post.id, aidBaseId: base.id, vacancyId: vacancy.vacancyId, reservedFor: ['OLDER_4050', 'ZERO_EMPLOYMENT_HOUSEHOLD'], quota: 3, filled: 0, status: 'active' },
@@ -72,7 +72,7 @@ t.test('each rejected reservation is a problem naming the field, and stores and 
 
   const ok = await reserve(svc, city, base.id, { vacancyId: open.vacancyId, reservedFor: ['DISABLED'], quota: 2 });
   t.equal(ok.statusCode, 201, 'the remaining headcount itself is allowed');
-  const other = (await svc.app.inject({ method: 'POST', url: '/v1/aid-bases', headers: city, payload: basePayload({ name: '長發商廈' }) })).json();
+  const other = (await svc.app.inject({ method: 'POST', url: '/v1/aid-bases', headers: city, payload: basePayload({ name: '长发商厦' }) })).json();
   for (const baseId of [base.id, other.id]) {
     const again = await reserve(svc, city, baseId, { vacancyId: open.vacancyId, reservedFor: ['OLDER_4050'], quota: 1 });
     t.equal(again.statusCode, 409);
@@ -101,7 +101,7 @@ t.test('an older vacancy snapshot arriving late changes nothing', async (t) => {
 
 t.test('a vacancy outside the caller regions is refused exactly as an unknown one, and nothing of it is shown', async (t) => {
   const { svc, events, city, base } = await setup(t);
-  const elsewhere = vacancySnapshot({ communityCode: '320506001001', title: '吳中區倉管員' });
+  const elsewhere = vacancySnapshot({ communityCode: '320506001001', title: '吴中区仓管员' });
   await events.send('vacancy.created', elsewhere);
   const district = auth(svc.token([READ, WRITE], ['320508']));
   const comparable = (body: Record<string, unknown>) => ({ ...body, instance: undefined, requestId: undefined });
@@ -112,7 +112,7 @@ t.test('a vacancy outside the caller regions is refused exactly as an unknown on
   t.equal(outside.json().code, 'unknown-vacancy');
   t.equal(outside.json().errors?.[0]?.field, 'body.vacancyId');
   t.same(comparable(outside.json()), comparable(unknown.json()), 'the same answer as a vacancy that does not exist');
-  t.notMatch(outside.body, /吳中區|320506/, 'nothing of the vacancy is echoed');
+  t.notMatch(outside.body, /吴中区|320506/, 'nothing of the vacancy is echoed');
   t.equal(await count(svc, 'reserved_posts'), 0);
   t.equal(await count(svc, 'outbox'), 0);
 

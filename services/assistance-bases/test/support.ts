@@ -11,14 +11,14 @@ export const READ = 'aid-bases:read';
 export const WRITE = 'aid-bases:write';
 
 export function basePayload(overrides: Record<string, unknown> = {}) {
-  return { name: '人民商場', communityCode: '320508018036', address: '蘇州市姑蘇區人民路', sectors: ['零售', '餐飲'], joinedYear: 2005, cohort: 'added', ...overrides };
+  return { name: '人民商场', communityCode: '320508018036', address: '苏州市姑苏区人民路', sectors: ['零售', '餐饮'], joinedYear: 2005, cohort: 'added', ...overrides };
 }
 
 export function vacancySnapshot(overrides: Partial<EventPayload<'vacancy.created'>> = {}): EventPayload<'vacancy.created'> {
   return {
     vacancyId: randomUUID(),
     employerId: randomUUID(),
-    title: '營業員',
+    title: '营业员',
     occupationCode: '4-01-02',
     skills: [],
     minAge: 18,

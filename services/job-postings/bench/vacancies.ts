@@ -20,7 +20,7 @@ try {
     method: 'POST',
     url: '/v1/employers',
     headers,
-    payload: { name: '基準測試公司', creditCode: makeCreditCode('91320508MA1BENCH0'), communityCode: '320508024043' },
+    payload: { name: '基准测试公司', creditCode: makeCreditCode('91320508MA1BENCH0'), communityCode: '320508024043' },
   });
   if (employer.statusCode !== 201) throw new Error(employer.body);
   const employerId = employer.json().id as string;
@@ -54,7 +54,7 @@ try {
         headers,
         payload: {
           employerId,
-          title: `基準崗位${i}`,
+          title: `基准岗位${i}`,
           occupationCode: '4-07-01',
           wageMin: 3000,
           wageMax: 4000,
@@ -82,7 +82,7 @@ try {
   }
 
   const lines = Array.from({ length: 1000 }, (_, i) =>
-    JSON.stringify({ employerId, title: `導入崗位${i}`, occupationCode: '4-09-01', wageMin: 2600, wageMax: 3000, headcount: 1, communityCode: '320508024043', kind: 'regular', source: 'employer', validUntil: new Date(Date.now() + 86_400_000).toISOString() }),
+    JSON.stringify({ employerId, title: `导入岗位${i}`, occupationCode: '4-09-01', wageMin: 2600, wageMax: 3000, headcount: 1, communityCode: '320508024043', kind: 'regular', source: 'employer', validUntil: new Date(Date.now() + 86_400_000).toISOString() }),
   ).join('\n');
   const importStart = performance.now();
   const imported = await svc.app.inject({ method: 'POST', url: '/v1/vacancies/import', headers: { ...headers, 'content-type': 'application/x-ndjson' }, payload: lines });

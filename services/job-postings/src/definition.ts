@@ -25,7 +25,7 @@ export const jobPostings: ServiceDefinition<JobPostingsDB, JobPostingsEnv> = {
   tags: [
     { name: 'employers', description: 'Employers, identified by their unified social credit code' },
     { name: 'vacancies', description: 'Vacancies from coordinators, employers, aid bases and job fairs, duplicates caught' },
-    { name: 'job-fairs', description: 'Job fairs (招聘會) and the vacancies shown there' },
+    { name: 'job-fairs', description: 'Job fairs (招聘会) and the vacancies shown there' },
     { name: 'taxonomy', description: 'The occupation and skill taxonomy (GB/T 6565 major groups)' },
   ],
   async routes(app, ctx) {

@@ -16,14 +16,14 @@ t.test('registers an employer, encrypts and masks the contact, reveals it with p
   const reveal = await svc.app.inject({ method: 'GET', url: `/v1/employers/${created.id}`, headers: auth(svc, ['employers:read', 'pii:read']) });
   t.equal(reveal.statusCode, 200, reveal.body);
   t.equal(reveal.json().contactPhone, '13912345678');
-  t.equal(reveal.json().contactName, '李建國');
+  t.equal(reveal.json().contactName, '李建国');
   const { rows: audit } = await svc.ctx.database.pool.query('select record_id from pii_audit');
   t.same(audit.map((r: { record_id: string }) => r.record_id), [created.id], 'only the unmasked read is audited');
 
   const { rows } = await svc.ctx.database.pool.query('select * from employers');
   const dump = JSON.stringify(rows);
   t.notOk(dump.includes('13912345678'), 'no plaintext phone at rest');
-  t.notOk(dump.includes('李建國'), 'no plaintext contact name at rest');
+  t.notOk(dump.includes('李建国'), 'no plaintext contact name at rest');
 });
 
 t.test('credit code check: each failure names the field and stores nothing', async (t) => {
@@ -67,7 +67,7 @@ t.test('regions: writes outside are 403, reads outside are 404, lists filter', a
   t.equal(badCode.json().errors[0].field, 'body.communityCode');
 
   const mine = (await svc.app.inject({ method: 'POST', url: '/v1/employers', headers: auth(svc), payload: employer() })).json();
-  const theirs = (await svc.app.inject({ method: 'POST', url: '/v1/employers', headers: auth(svc, undefined, ['320506']), payload: employer({ communityCode: '320506001001', name: '蘇州人民商場' }) })).json();
+  const theirs = (await svc.app.inject({ method: 'POST', url: '/v1/employers', headers: auth(svc, undefined, ['320506']), payload: employer({ communityCode: '320506001001', name: '苏州人民商场' }) })).json();
   const hidden = await svc.app.inject({ method: 'GET', url: `/v1/employers/${theirs.id}`, headers: auth(svc) });
   t.equal(hidden.statusCode, 404);
   const list = await svc.app.inject({ method: 'GET', url: '/v1/employers', headers: auth(svc, undefined, ['3205']) });
@@ -82,7 +82,7 @@ t.test('regions: writes outside are 403, reads outside are 404, lists filter', a
 
 t.test('pages by cursor without repeats; a forged cursor is a 400', async (t) => {
   const svc = await build(t);
-  for (let i = 0; i < 5; i++) await svc.app.inject({ method: 'POST', url: '/v1/employers', headers: auth(svc), payload: employer({ name: `企業${i}` }) });
+  for (let i = 0; i < 5; i++) await svc.app.inject({ method: 'POST', url: '/v1/employers', headers: auth(svc), payload: employer({ name: `企业${i}` }) });
   const seen: string[] = [];
   let cursor: string | null = null;
   do {
@@ -125,7 +125,7 @@ t.test('an Idempotency-Key answer that showed a contact unmasked is stored encry
   t.equal(first.json().contactPhone, '13912345678');
   const stored = JSON.stringify((await svc.ctx.database.pool.query('select response from idempotency_keys')).rows);
   t.notOk(stored.includes('13912345678'), 'no plaintext contact phone in the stored answer');
-  t.notOk(stored.includes('李建國'), 'no plaintext contact name in the stored answer');
+  t.notOk(stored.includes('李建国'), 'no plaintext contact name in the stored answer');
 
   const replay = await svc.app.inject({ method: 'POST', url: '/v1/employers', headers, payload: body });
   t.equal(replay.statusCode, 201);

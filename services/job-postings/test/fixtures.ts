@@ -4,18 +4,18 @@ import type { build } from './helper.ts';
 
 export type Svc = Awaited<ReturnType<typeof build>>;
 
-export const COMMUNITY = '320508024043'; // 龍港苑社區, 吳門橋街道, 姑蘇區
+export const COMMUNITY = '320508024043'; // 龙港苑社区, 吴门桥街道, 姑苏区
 export const OTHER_DISTRICT_COMMUNITY = '320506001001';
 export const WRITE = ['vacancies:write', 'vacancies:read', 'employers:write', 'employers:read'];
 
-/** A fresh valid credit code registered in 姑蘇區. */
+/** A fresh valid credit code registered in 姑苏区. */
 export function creditCode(): string {
   const body = [...randomBytes(9)].map((b) => CREDIT_CODE_ALPHABET[b % CREDIT_CODE_ALPHABET.length]).join('');
   return makeCreditCode(`91320508${body}`);
 }
 
 export function employer(overrides: Record<string, unknown> = {}) {
-  return { name: '蘇州長發商廈有限公司', creditCode: creditCode(), communityCode: COMMUNITY, contactName: '李建國', contactPhone: '13912345678', ...overrides };
+  return { name: '苏州长发商厦有限公司', creditCode: creditCode(), communityCode: COMMUNITY, contactName: '李建国', contactPhone: '13912345678', ...overrides };
 }
 
 export function inDays(days: number): string {
@@ -33,7 +33,7 @@ export function withOffset(iso: string, minutes: number): string {
 export function vacancy(employerId: string, overrides: Record<string, unknown> = {}) {
   return {
     employerId,
-    title: '商場保安員',
+    title: '商场保安员',
     occupationCode: '4-07-01',
     skills: ['S010-01', 'S010-02'],
     minAge: 18,

@@ -9,11 +9,11 @@ function day(offset: number): string {
 
 function fair(overrides: Record<string, unknown> = {}) {
   return {
-    name: '姑蘇區4050人員專場招聘會',
+    name: '姑苏区4050人员专场招聘会',
     date: day(7),
     startsAt: '09:00',
     endsAt: '11:30',
-    venue: '姑蘇區人力資源市場一樓大廳',
+    venue: '姑苏区人力资源市场一楼大厅',
     communityCode: '320508024043',
     targetGroups: ['OLDER_4050', 'ZERO_EMPLOYMENT_HOUSEHOLD'],
     ...overrides,
@@ -135,7 +135,7 @@ t.test('attaching with an Idempotency-Key: a repeat answers the first response, 
 t.test('a merge moves the duplicate’s job-fair attachments to the kept vacancy', async (t) => {
   const svc = await build(t);
   const onlyDup = await createFair(svc);
-  const both = await createFair(svc, { name: '姑蘇區零就業家庭專場' });
+  const both = await createFair(svc, { name: '姑苏区零就业家庭专场' });
   const employerId = await createEmployer(svc);
   const keep = await createVacancy(svc, employerId, { title: '商场保安员' });
   const dup = await createVacancy(svc, employerId, { title: '商场保安员(招聘会)', source: 'job-fair' });

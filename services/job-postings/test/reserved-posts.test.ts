@@ -125,13 +125,13 @@ t.test('reservedFor finds vacancies an aid-base post keeps places in, as matchin
   const handlers = jobPostings.eventHandlers!(svc.ctx);
   const employerId = await createEmployer(svc);
   const vacancy = async (title: string, overrides: Record<string, unknown> = {}) => (await createVacancy(svc, employerId, { title, ...overrides })).id as string;
-  const own = await vacancy('營業員', { reservedFor: ['SINGLE_PARENT'] });
-  const active = await vacancy('保潔員');
-  const filled = await vacancy('收銀員');
-  const withdrawn = await vacancy('理貨員');
-  const noCategories = await vacancy('倉管員');
-  const other = await vacancy('保安員');
-  await vacancy('廚師');
+  const own = await vacancy('营业员', { reservedFor: ['SINGLE_PARENT'] });
+  const active = await vacancy('保洁员');
+  const filled = await vacancy('收银员');
+  const withdrawn = await vacancy('理货员');
+  const noCategories = await vacancy('仓管员');
+  const other = await vacancy('保安员');
+  await vacancy('厨师');
 
   const seqs = { n: 100 };
   const reserve = (vacancyId: string, overrides: Partial<Post>) => applyEvent(svc.ctx.db, handlers, changed(post(vacancyId, overrides), ++seqs.n));

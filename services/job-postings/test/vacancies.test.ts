@@ -8,7 +8,7 @@ t.test('creates an open vacancy and publishes its full snapshot in the same tran
   const res = await svc.app.inject({ method: 'POST', url: '/v1/vacancies', headers: auth(svc), payload: vacancy(employerId) });
   t.equal(res.statusCode, 201, res.body);
   const v = res.json();
-  t.match(v, { status: 'open', headcount: 3, headcountLeft: 3, sources: ['coordinator'], occupationName: '保安员', employerName: '蘇州長發商廈有限公司', nearDuplicates: [] });
+  t.match(v, { status: 'open', headcount: 3, headcountLeft: 3, sources: ['coordinator'], occupationName: '保安员', employerName: '苏州长发商厦有限公司', nearDuplicates: [] });
   t.equal(res.headers.location, `/v1/vacancies/${v.id}`);
   const { rows } = await svc.ctx.database.pool.query('select type, payload from outbox where subject = $1', [v.id]);
   t.equal(rows.length, 1);
@@ -99,7 +99,7 @@ t.test('near duplicates list only vacancies inside the caller regions', async (t
 t.test('a public-welfare post reserved for hardship groups is accepted', async (t) => {
   const svc = await build(t);
   const employerId = await createEmployer(svc);
-  const v = await createVacancy(svc, employerId, { kind: 'public-welfare', reservedFor: ['ZERO_EMPLOYMENT_HOUSEHOLD', 'OLDER_4050'], title: '社區保潔員', occupationCode: '4-09-09' });
+  const v = await createVacancy(svc, employerId, { kind: 'public-welfare', reservedFor: ['ZERO_EMPLOYMENT_HOUSEHOLD', 'OLDER_4050'], title: '社区保洁员', occupationCode: '4-09-09' });
   t.same(v.reservedFor, ['ZERO_EMPLOYMENT_HOUSEHOLD', 'OLDER_4050']);
   t.equal(v.kind, 'public-welfare');
 });
@@ -123,7 +123,7 @@ t.test('the same post twice while open is a 409 naming it, whatever the width, c
   t.equal(elsewhere.json().nearDuplicates[0].similarity, 1);
 
   // Once closed, the post may be published again.
-  await svc.app.inject({ method: 'POST', url: `/v1/vacancies/${first.id}/close`, headers: auth(svc), payload: { reason: '招滿' } });
+  await svc.app.inject({ method: 'POST', url: `/v1/vacancies/${first.id}/close`, headers: auth(svc), payload: { reason: '招满' } });
   const again = await svc.app.inject({ method: 'POST', url: '/v1/vacancies', headers: auth(svc), payload: vacancy(employerId, { title: '急招商场保安员夜班A' }) });
   t.equal(again.statusCode, 201, again.body);
 });
@@ -165,7 +165,7 @@ t.test('reads outside the caller regions are 404; the taxonomy is served and sea
   const hidden = await svc.app.inject({ method: 'GET', url: `/v1/vacancies/${v.id}`, headers: auth(svc, ['vacancies:read'], ['320506']) });
   t.equal(hidden.statusCode, 404);
 
-  const occ = await svc.app.inject({ method: 'GET', url: `/v1/taxonomy/occupations?q=${encodeURIComponent('保安員')}`, headers: auth(svc, ['vacancies:read']) });
+  const occ = await svc.app.inject({ method: 'GET', url: `/v1/taxonomy/occupations?q=${encodeURIComponent('保安员')}`, headers: auth(svc, ['vacancies:read']) });
   t.equal(occ.statusCode, 200);
   t.equal(occ.json().items[0].code, '4-07-01');
   t.equal(occ.json().items[0].group, '4-07');

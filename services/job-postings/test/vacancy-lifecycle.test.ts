@@ -49,9 +49,9 @@ t.test('close: an open vacancy closes with its reason and a vacancy.closed event
   t.equal(noReason.json().errors[0].field, 'body.reason');
   const stale = await svc.app.inject({ method: 'POST', url: `/v1/vacancies/${v.id}/close`, headers: { ...auth(svc), 'if-match': `"${v.id}.9"` }, payload: { reason: 'x' } });
   t.equal(stale.statusCode, 412, 'If-Match is honoured when sent');
-  const closed = await svc.app.inject({ method: 'POST', url: `/v1/vacancies/${v.id}/close`, headers: auth(svc), payload: { reason: '用人單位已自行招滿' } });
+  const closed = await svc.app.inject({ method: 'POST', url: `/v1/vacancies/${v.id}/close`, headers: auth(svc), payload: { reason: '用人单位已自行招满' } });
   t.equal(closed.statusCode, 200, closed.body);
-  t.match(closed.json(), { status: 'closed', statusReason: '用人單位已自行招滿' });
+  t.match(closed.json(), { status: 'closed', statusReason: '用人单位已自行招满' });
   t.ok(closed.json().closedAt);
   const again = await svc.app.inject({ method: 'POST', url: `/v1/vacancies/${v.id}/close`, headers: auth(svc), payload: { reason: 'again' } });
   t.equal(again.statusCode, 409);
@@ -84,7 +84,7 @@ t.test('merge keeps one vacancy with the sources of both and closes the other', 
   t.equal(twice.statusCode, 409, 'a merged vacancy cannot be merged again');
   const self = await svc.app.inject({ method: 'POST', url: `/v1/vacancies/${collected.id}/merge`, headers: auth(svc), payload: { duplicateId: collected.id } });
   t.equal(self.json().errors[0].field, 'body.duplicateId');
-  const other = await createVacancy(svc, await createEmployer(svc, { name: '別家' }), { title: '商场保安员' });
+  const other = await createVacancy(svc, await createEmployer(svc, { name: '别家' }), { title: '商场保安员' });
   const foreign = await svc.app.inject({ method: 'POST', url: `/v1/vacancies/${collected.id}/merge`, headers: auth(svc), payload: { duplicateId: other.id } });
   t.equal(foreign.statusCode, 400);
   t.match(foreign.json().errors[0].message, /another employer/);

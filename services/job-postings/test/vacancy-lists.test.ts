@@ -13,8 +13,8 @@ async function ids(svc: Svc, query: string, regions = ['3205']): Promise<string[
 t.test('filters by region, occupation and group, kind, source, status, reserved category, employer and title text', async (t) => {
   const svc = await build(t);
   const h = auth(svc, CITY, ['3205']);
-  const employerId = (await svc.app.inject({ method: 'POST', url: '/v1/employers', headers: h, payload: { name: '長發商廈', creditCode: '91440300708461136T', communityCode: '320508024043' } })).json().id;
-  const other = await createEmployer(svc, { name: '人民商場' });
+  const employerId = (await svc.app.inject({ method: 'POST', url: '/v1/employers', headers: h, payload: { name: '长发商厦', creditCode: '91440300708461136T', communityCode: '320508024043' } })).json().id;
+  const other = await createEmployer(svc, { name: '人民商场' });
   const mk = async (o: Record<string, unknown>) => (await svc.app.inject({ method: 'POST', url: '/v1/vacancies', headers: h, payload: { ...baseVacancy(employerId), ...o } })).json().id as string;
   const guard = await mk({ title: '商场保安员', occupationCode: '4-07-01' });
   const cctv = await mk({ title: '监控室值班员', occupationCode: '4-07-02', source: 'employer' });

@@ -26,7 +26,7 @@ export const matching: ServiceDefinition<MatchingDB, MatchingEnv> = {
   tags: [
     { name: 'matches', description: 'On-demand rankings with explanations' },
     { name: 'matching-runs', description: 'The capacity-aware batch and its recommendations' },
-    { name: 'referrals', description: 'Referrals (推薦) and their outcomes' },
+    { name: 'referrals', description: 'Referrals (推荐) and their outcomes' },
   ],
   async routes(app, ctx) {
     const cache = new MatcherCache(ctx.database.pool, engineConfig(ctx.env), ctx.env.MATCHER_REFRESH_MS);

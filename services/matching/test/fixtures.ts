@@ -19,7 +19,7 @@ export async function deliver<T extends EventType>(ctx: MatchingContext, type: T
   return applyEvent(ctx.db, projectionHandlers(), { id: randomUUID(), type, version: 1, producer, seq: at, subject: 'x', occurredAt: new Date().toISOString(), payload });
 }
 
-/** A seeker of 45 (born 1981) in 龍港苑社區, 姑蘇區, looking for cleaning work. */
+/** A seeker of 45 (born 1981) in 龙港苑社区, 姑苏区, looking for cleaning work. */
 export function seeker(overrides: Partial<EventPayload<'seeker.registered'>> = {}): EventPayload<'seeker.registered'> {
   return {
     seekerId: randomUUID(),
@@ -43,7 +43,7 @@ export function vacancy(overrides: Partial<EventPayload<'vacancy.created'>> = {}
   return {
     vacancyId: randomUUID(),
     employerId: randomUUID(),
-    title: '保潔員',
+    title: '保洁员',
     occupationCode: '4-01-01',
     skills: ['S001-01', 'S001-02'],
     minAge: 18,

@@ -75,7 +75,7 @@ t.test('candidates: best seekers for a vacancy, only from the caller regions', a
   t.equal(res.statusCode, 200, res.body);
   const body = res.json();
   t.equal(body.open, true);
-  t.same(body.items.map((c: { seekerId: string }) => c.seekerId), [local.seekerId, sameDistrict.seekerId], 'eligible, active and in 姑蘇區 only');
+  t.same(body.items.map((c: { seekerId: string }) => c.seekerId), [local.seekerId, sameDistrict.seekerId], 'eligible, active and in 姑苏区 only');
   t.ok(body.items[0].score >= body.items[1].score);
   t.ok(body.items[0].factors && body.items[0].reasons.length);
   t.equal(body.items[1].communityCode, '320508001001');

@@ -174,11 +174,11 @@ t.test('a note with a phone or identity number typed into it shows them only to 
   await deliver(ctx, 'vacancy.created', v);
   const write = bearer(token(['referrals:write', 'matching:read', 'pii:read']));
   const r = (await app.inject({ method: 'POST', url: '/v1/referrals', headers: write, payload: { seekerId: s.seekerId, vacancyId: v.vacancyId, referredBy: '王主任' } })).json();
-  const note = '本人改用 13912345678 聯繫';
+  const note = '本人改用 13912345678 联系';
   const answered = await app.inject({ method: 'POST', url: `/v1/referrals/${r.id}/outcome`, headers: write, payload: { outcome: 'withdrawn', note } });
   t.equal(answered.json().note, note, 'with pii:read: as typed');
   const read = await app.inject({ url: `/v1/referrals/${r.id}`, headers: bearer(token(['matching:read'])) });
-  t.equal(read.json().note, '本人改用 [phone] 聯繫', 'without: the number is not shown');
+  t.equal(read.json().note, '本人改用 [phone] 联系', 'without: the number is not shown');
 });
 
 t.test('the last place goes to one hire: two hires at once for it cannot both pass, and it is gone for the next seeker at once', async (t) => {
@@ -251,7 +251,7 @@ t.test('an outcome reason is a code from a list: free text goes in the note, whi
     t.match(res.json().errors, [{ field: 'body.reason' }]);
   }
   t.equal((await ctx.db.selectFrom('referrals').select('status').executeTakeFirstOrThrow()).status, 'pending', 'nothing stored');
-  const withdrawn = await app.inject({ method: 'POST', url: `/v1/referrals/${referral.id}/outcome`, headers: write, payload: { outcome: 'withdrawn', note: '改用13912345678 聯繫' } });
+  const withdrawn = await app.inject({ method: 'POST', url: `/v1/referrals/${referral.id}/outcome`, headers: write, payload: { outcome: 'withdrawn', note: '改用13912345678 联系' } });
   t.equal(withdrawn.statusCode, 200, withdrawn.body);
   t.equal(withdrawn.json().reason, null);
   t.notMatch(withdrawn.json().note, /13912345678/, 'the phone in the note is masked without pii:read');

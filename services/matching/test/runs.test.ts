@@ -59,7 +59,7 @@ t.test('a run over the city: partitions on the queue, capacity-aware lists, reco
   const event = await ctx.db.selectFrom('outbox').selectAll().where('type', '=', 'matching-run.completed').executeTakeFirstOrThrow();
   t.match(event.payload, { runId: run.id, recommendations: done.recommendations });
 
-  // Coordinators of 姑蘇區 page through their seekers' lists.
+  // Coordinators of 姑苏区 page through their seekers' lists.
   const coordinator = bearer(token(['matching:read'], ['320508']));
   const seen = new Set<string>();
   let cursor: string | null = null;

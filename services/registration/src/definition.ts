@@ -34,7 +34,7 @@ export const registration: ServiceDefinition<RegistrationDB, RegistrationEnv> = 
     { name: 'job-seekers', description: 'Registered unemployed people' },
     { name: 'service-records', description: 'Visits, information collection, network entry, guidance and the nine services' },
     { name: 'assessments', description: 'The full-employment community standard, applications, assessments and samples' },
-    { name: 'ledgers', description: 'Monthly work reports (工作月報) as JSON, CSV and XLSX' },
+    { name: 'ledgers', description: 'Monthly work reports (工作月报) as JSON, CSV and XLSX' },
     { name: 'reports', description: 'The annual city report' },
   ],
   eventHandlers: (ctx) => mergeHandlers(registrationEventHandlers(ctx), assessmentEventHandlers()),

@@ -23,11 +23,11 @@ t.test('a household registered and re-employed through the API moves the criteri
 
   const household = await post('/v1/households', { communityCode: COMMUNITY });
   const husband = await post('/v1/job-seekers', {
-    idNumber: makeIdNumber('320508', '1972-04-01', 311, 'male'), name: '張建國', phone: '13812340001', communityCode: COMMUNITY,
+    idNumber: makeIdNumber('320508', '1972-04-01', 311, 'male'), name: '张建国', phone: '13812340001', communityCode: COMMUNITY,
     householdId: household.id, relationship: 'head', education: 'junior-secondary', skills: [],
   });
   const wife = await post('/v1/job-seekers', {
-    idNumber: makeIdNumber('320508', '1976-09-09', 312, 'female'), name: '李秀蘭', phone: '13812340002', communityCode: COMMUNITY,
+    idNumber: makeIdNumber('320508', '1976-09-09', 312, 'female'), name: '李秀兰', phone: '13812340002', communityCode: COMMUNITY,
     // A cadre, of working age until 2033-06-09 (as a worker she would retire on 2027-08-09).
     householdId: household.id, relationship: 'spouse', education: 'junior-secondary', skills: [], retirementScheme: 'female-55',
   });
@@ -49,7 +49,7 @@ t.test('a household registered and re-employed through the API moves the criteri
   t.match(before['visit-rate'], { numerator: 2, denominator: 2, passed: true });
   t.match(before['zero-employment-households'], { numerator: 1, denominator: 1, passed: false }, 'nobody at work yet');
 
-  await post(`/v1/job-seekers/${husband.id}/employment`, { status: 'employed', at: earlier(10), employerName: '人民商場' });
+  await post(`/v1/job-seekers/${husband.id}/employment`, { status: 'employed', at: earlier(10), employerName: '人民商场' });
   const after = await assess();
   t.match(after['reemployment-rate'], { numerator: 1, denominator: 2, passed: false });
   t.match(after['dual-households-covered'], { numerator: 1, denominator: 1, passed: true }, 'the household stays in the base and is covered');

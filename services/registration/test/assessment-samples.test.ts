@@ -90,7 +90,7 @@ t.test('applications, the city summary, and reproducible stored samples', async 
 
   // Phone survey: ~1% of the sampled communities' registered unemployed, masked without pii:read.
   for (const code of a.json().communities as string[]) {
-    for (let i = 0; i < 45; i += 1) await addSeeker(svc.ctx, { community: code, name: '李建國', phone: '13912345678' });
+    for (let i = 0; i < 45; i += 1) await addSeeker(svc.ctx, { community: code, name: '李建国', phone: '13912345678' });
   }
   const survey = await svc.app.inject({ method: 'POST', url: '/v1/assessments/samples', headers: headers(svc, WRITE), payload: { kind: 'phone-survey', sampleId: a.json().id, seed: 'phone-2025' } });
   t.equal(survey.statusCode, 201, survey.body);
@@ -106,12 +106,12 @@ t.test('applications, the city summary, and reproducible stored samples', async 
   const contacts = await contactsOf(sv.id, ['assessment:read', 'seekers:read']);
   t.equal(contacts.length, Math.round(sv.population * 0.01));
   // Some fixture people have no phone: a contact without one is still masked by name.
-  t.ok(contacts.every((c) => !c.name.includes('建國') && (c.phone === null || /^\d{3}\*{4}\d{4}$/.test(c.phone))), 'masked');
+  t.ok(contacts.every((c) => !c.name.includes('建国') && (c.phone === null || /^\d{3}\*{4}\d{4}$/.test(c.phone))), 'masked');
   t.ok(contacts.every((c) => a.json().communities.includes(c.communityCode)));
   const again = await svc.app.inject({ method: 'POST', url: '/v1/assessments/samples', headers: headers(svc, WRITE), payload: { kind: 'phone-survey', sampleId: a.json().id, seed: 'phone-2025' } });
   const revealed = await contactsOf(again.json().id, ['assessment:read', 'seekers:read', 'pii:read']);
   t.same(revealed.map((c) => c.seekerId), contacts.map((c) => c.seekerId), 'same seed, same people');
-  t.ok(revealed.every((c) => c.name === '李建國' || c.name === '张伟'), 'revealed with pii:read');
+  t.ok(revealed.every((c) => c.name === '李建国' || c.name === '张伟'), 'revealed with pii:read');
   t.ok(revealed.some((c) => c.phone === '13912345678'));
   t.notOk(survey.body.includes('13912345678'));
 });

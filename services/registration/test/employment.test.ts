@@ -14,9 +14,9 @@ t.test('employment changes are kept as history and published as snapshots', asyn
   const id = (await api.post('/v1/job-seekers', seeker({ unemployedSince: '2024-01-01' }))).json().id;
   t.same((await api.get(`/v1/job-seekers/${id}`)).json().hardshipCategories, ['LONG_TERM_UNEMPLOYED']);
   const vacancyId = randomUUID();
-  const hired = await api.post(`/v1/job-seekers/${id}/employment`, { status: 'employed', at: hoursAgo(48), vacancyId, employerName: '長發商廈' });
+  const hired = await api.post(`/v1/job-seekers/${id}/employment`, { status: 'employed', at: hoursAgo(48), vacancyId, employerName: '长发商厦' });
   t.equal(hired.statusCode, 201, hired.body);
-  t.match(hired.json(), { status: 'employed', employerName: '長發商廈', unemployedSince: null, hardshipCategories: [] });
+  t.match(hired.json(), { status: 'employed', employerName: '长发商厦', unemployedSince: null, hardshipCategories: [] });
   const lost = await api.post(`/v1/job-seekers/${id}/employment`, { status: 'unemployed', at: hoursAgo(1) });
   t.equal(lost.json().unemployedSince, cityDate(new Date(hoursAgo(1))), 'unemployed again from that day');
   t.equal((await api.post(`/v1/job-seekers/${id}/employment`, { status: 'unemployed', at: hoursAgo(0) })).statusCode, 409, 'already unemployed');
@@ -52,7 +52,7 @@ t.test('service records of every kind', async (t) => {
   const api = client(svc);
   const id = (await api.post('/v1/job-seekers', seeker())).json().id;
   for (const [i, kind] of SERVICE_RECORD_KINDS.entries()) {
-    const res = await api.post(`/v1/job-seekers/${id}/service-records`, { kind, at: hoursAgo(SERVICE_RECORD_KINDS.length - i), coordinatorId: 'c-17', note: '走訪' });
+    const res = await api.post(`/v1/job-seekers/${id}/service-records`, { kind, at: hoursAgo(SERVICE_RECORD_KINDS.length - i), coordinatorId: 'c-17', note: '走访' });
     t.equal(res.statusCode, 201, `${kind}: ${res.body}`);
   }
   const first = await api.get(`/v1/job-seekers/${id}/service-records?limit=10`);
@@ -68,12 +68,12 @@ t.test('service records of every kind', async (t) => {
   t.equal(await count(svc, 'service_records'), SERVICE_RECORD_KINDS.length);
 
   // A note someone typed a phone or identity number into shows it only to a caller holding pii:read.
-  const typed = '家屬電話 13912345678，身份證 110105194912310021';
+  const typed = '家属电话 13912345678，身份证 110105194912310021';
   const noted = await api.post(`/v1/job-seekers/${id}/service-records`, { kind: 'visit', at: hoursAgo(0), coordinatorId: 'c-17', note: typed });
   t.equal(noted.json().note, typed, 'with pii:read: as typed');
   const reader = client(svc, ['seekers:read']);
   const seen = (await reader.get(`/v1/job-seekers/${id}/service-records?kind=visit&limit=50`)).json().items.find((r: { id: string }) => r.id === noted.json().id);
-  t.equal(seen.note, '家屬電話 [phone]，身份證 [id-number]', 'without: the number is not shown');
+  t.equal(seen.note, '家属电话 [phone]，身份证 [id-number]', 'without: the number is not shown');
 });
 
 function envelope(type: string, payload: object) {
@@ -159,7 +159,7 @@ t.test('an employment change or service record dated before the person was born 
   const birthDate = (await api.get(`/v1/job-seekers/${id}`)).json().birthDate as string;
   const dayBefore = new Date(Date.parse(`${birthDate}T00:00:00+08:00`) - 60_000).toISOString();
   for (const at of ['0000-01-01T00:00:00Z', '1899-12-31T23:59:59Z', dayBefore]) {
-    const change = await api.post(`/v1/job-seekers/${id}/employment`, { status: 'employed', at, employerName: '人民商場' });
+    const change = await api.post(`/v1/job-seekers/${id}/employment`, { status: 'employed', at, employerName: '人民商场' });
     t.equal(change.statusCode, 400, `${at}: ${change.body}`);
     t.match(change.headers['content-type'], /^application\/problem\+json/);
     t.equal(change.json().errors[0].field, 'body.at');

@@ -4,7 +4,7 @@ import type { build } from './helper.ts';
 type Svc = Awaited<ReturnType<typeof build>>;
 
 export const ALL = ['seekers:read', 'seekers:write', 'pii:read', 'regions:write'];
-/** 龍港苑社區, 吳門橋街道, 姑蘇區. */
+/** 龙港苑社区, 吴门桥街道, 姑苏区. */
 export const COMMUNITY = '320508024043';
 
 let sequence = 0;
@@ -13,7 +13,7 @@ export function seeker(overrides: Record<string, unknown> = {}) {
   sequence += 1;
   return {
     idNumber: makeIdNumber('320508', `1990-0${(sequence % 9) + 1}-1${sequence % 10}`, sequence * 7, sequence % 2 ? 'male' : 'female'),
-    name: '張偉',
+    name: '张伟',
     communityCode: COMMUNITY,
     education: 'senior-secondary',
     ...overrides,

@@ -26,7 +26,7 @@ t.test('a household derives its categories from its members and keeps their hist
   t.same(read.json().members.find((m: { id: string }) => m.id === head.json().id).hardshipCategories, ['ZERO_EMPLOYMENT_HOUSEHOLD', 'DUAL_UNEMPLOYED', 'DUAL_LAID_OFF'], 'the head was re-derived when the spouse joined');
   t.ok(read.json().zeroEmployment.offerDeadline, 'the offer clock runs');
 
-  const hired = await api.post(`/v1/job-seekers/${spouse.json().id}/employment`, { status: 'employed', at: new Date().toISOString(), employerName: '人民商場' });
+  const hired = await api.post(`/v1/job-seekers/${spouse.json().id}/employment`, { status: 'employed', at: new Date().toISOString(), employerName: '人民商场' });
   t.equal(hired.statusCode, 201, hired.body);
   t.same(hired.json().hardshipCategories, []);
   const after = await api.get(`/v1/households/${hh}`);

@@ -9,7 +9,7 @@ type Report = { line: number; status: string; id?: string; errors?: { field: str
 
 const person = (i: number, birth: string, over: Record<string, unknown> = {}) => ({
   idNumber: makeIdNumber('320508', birth, 100 + i, i % 2 ? 'male' : 'female'),
-  name: `成員${i}`,
+  name: `成员${i}`,
   communityCode: COMMUNITY,
   education: 'junior-secondary',
   ...over,
@@ -112,8 +112,8 @@ t.test('an existing household by id; household fields checked row by row; CSV', 
 
   const csv = [
     'idNumber,name,communityCode,education,householdKey,relationship,singleParent,minorChildren',
-    `${person(21, '1984-04-04').idNumber},母親,${COMMUNITY},college,戶-12,head,是,2`,
-    `${person(22, '2010-04-04').idNumber},孩子,${COMMUNITY},college,戶-12,child,,`,
+    `${person(21, '1984-04-04').idNumber},母亲,${COMMUNITY},college,户-12,head,是,2`,
+    `${person(22, '2010-04-04').idNumber},孩子,${COMMUNITY},college,户-12,child,,`,
   ].join('\r\n');
   const fromCsv = await upload(svc, '\uFEFF' + csv, 'text/csv');
   t.match(fromCsv.json(), { created: 2, failed: 0 });

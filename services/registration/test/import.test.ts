@@ -21,7 +21,7 @@ function upload(svc: Awaited<ReturnType<typeof build>>, body: string, type: stri
 
 t.test('NDJSON: created, then unchanged on re-upload, then updated; bad rows reported by line', async (t) => {
   const svc = await build(t);
-  const lines = [person(1), person(2), { ...person(3), idNumber: '320508197001011234' }, person(4, { communityCode: '320508999999' }), person(1, { name: '重複' })]
+  const lines = [person(1), person(2), { ...person(3), idNumber: '320508197001011234' }, person(4, { communityCode: '320508999999' }), person(1, { name: '重复' })]
     .map((p) => JSON.stringify(p))
     .concat(['{not json', '']);
   const body = '\uFEFF' + lines.join('\n');

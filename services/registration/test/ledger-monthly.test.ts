@@ -18,7 +18,7 @@ type Svc = Awaited<ReturnType<typeof build>>;
 
 function vacancy(community: string, kind: 'regular' | 'public-welfare', headcount: number) {
   return {
-    vacancyId: randomUUID(), employerId: randomUUID(), title: '保潔員', occupationCode: '4-10-01', skills: [], minAge: 18, maxAge: 60,
+    vacancyId: randomUUID(), employerId: randomUUID(), title: '保洁员', occupationCode: '4-10-01', skills: [], minAge: 18, maxAge: 60,
     educationMin: 'none', wageMin: 2500, wageMax: 3500, headcount, headcountLeft: headcount, communityCode: community, kind, source: 'coordinator',
     reservedFor: [], status: 'open', validUntil: '2026-01-01T00:00:00+08:00',
   };
@@ -106,18 +106,18 @@ t.test('the monthly ledger as JSON, CSV and XLSX, the annual report and the dash
   t.match(csv.headers['content-disposition'], /ledger-3205-2025-06\.csv/);
   t.equal(csv.rawPayload.subarray(0, 3).toString('hex'), 'efbbbf', 'UTF-8 with BOM');
   const lines = csv.body.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
-  t.match(lines[0], /^層級,區劃代碼,名稱,登記失業人員,本月再就業/);
-  t.match(lines.at(-1), /^合計,3205,,8,3,4,/);
+  t.match(lines[0], /^层级,区划代码,名称,登记失业人员,本月再就业/);
+  t.match(lines.at(-1), /^合计,3205,,8,3,4,/);
 
   const xlsx = await get('/v1/ledgers/monthly?period=2025-06&regionCode=3205&format=xlsx');
   t.equal(xlsx.statusCode, 200);
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.load(new Uint8Array(xlsx.rawPayload).buffer);
-  t.same(workbook.worksheets.map((w) => w.name), ['社區', '街道', '區']);
+  t.same(workbook.worksheets.map((w) => w.name), ['社区', '街道', '区']);
   for (const ws of workbook.worksheets) {
-    t.equal(ws.getRow(2).getCell(3).value, '登記失業人員');
+    t.equal(ws.getRow(2).getCell(3).value, '登记失业人员');
     const last = ws.getRow(ws.rowCount);
-    t.equal(last.getCell(1).value, '合計');
+    t.equal(last.getCell(1).value, '合计');
     let unemployed = 0;
     let visits = 0;
     for (let r = 3; r < ws.rowCount; r += 1) {
@@ -129,7 +129,7 @@ t.test('the monthly ledger as JSON, CSV and XLSX, the annual report and the dash
     t.equal(visits, 3);
     t.equal(last.getCell(10).value, 3, `${ws.name}: total of visits`);
   }
-  const districtSheet = workbook.getWorksheet('區');
+  const districtSheet = workbook.getWorksheet('区');
   const gusu = districtSheet?.getRows(3, (districtSheet?.rowCount ?? 3) - 3)?.find((r) => r.getCell(1).value === '320508');
   t.equal(gusu?.getCell(3).value, 4);
 

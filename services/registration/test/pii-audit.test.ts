@@ -23,7 +23,7 @@ t.test('every answer that shows a seeker unmasked is audited, one entry per reco
   const [a, b] = [head.json().id as string, spouse.json().id as string];
 
   // Without pii:read: masked everywhere, nothing audited.
-  t.match((await writer.get(`/v1/job-seekers/${a}`)).json().name, /^張\*+$/);
+  t.match((await writer.get(`/v1/job-seekers/${a}`)).json().name, /^张\*+$/);
   await writer.get('/v1/job-seekers');
   await writer.get(`/v1/households/${hh}`);
   t.same(await auditRows(svc), [], 'masked answers leave no audit entry');
@@ -31,11 +31,11 @@ t.test('every answer that shows a seeker unmasked is audited, one entry per reco
   // With pii:read: each unmasked answer names each record it showed, and the route.
   const reader = client(svc, ALL);
   const one = await reader.get(`/v1/job-seekers/${a}`);
-  t.equal(one.json().name, '張偉', 'unmasked for pii:read');
+  t.equal(one.json().name, '张伟', 'unmasked for pii:read');
   const list = await reader.get(`/v1/job-seekers?region=${COMMUNITY}`);
   t.equal(list.json().items.length, 2);
   const house = await reader.get(`/v1/households/${hh}`);
-  t.equal(house.json().members[0].name, '張偉');
+  t.equal(house.json().members[0].name, '张伟');
   const missing = await reader.get('/v1/job-seekers/00000000-0000-4000-8000-000000000000');
   t.equal(missing.statusCode, 404, 'a failed read shows nothing and is not audited');
 
@@ -66,7 +66,7 @@ t.test('a write answered unmasked is audited too', async (t) => {
   const created = await reader.post('/v1/job-seekers', seeker());
   t.equal(created.statusCode, 201, created.body);
   const id = created.json().id as string;
-  const changed = await reader.post(`/v1/job-seekers/${id}/employment`, { status: 'employed', at: new Date().toISOString(), employerName: '人民商場' });
+  const changed = await reader.post(`/v1/job-seekers/${id}/employment`, { status: 'employed', at: new Date().toISOString(), employerName: '人民商场' });
   t.equal(changed.statusCode, 201, changed.body);
   const rows = await auditRows(svc);
   t.same(
@@ -90,7 +90,7 @@ t.test('an Idempotency-Key answer that showed a seeker unmasked is stored encryp
   const stored = JSON.stringify((await svc.ctx.database.pool.query('select response from idempotency_keys')).rows);
   t.notOk(stored.includes(person.idNumber), 'no plaintext identity number in the stored answer');
   t.notOk(stored.includes('13812345678'), 'no plaintext phone in the stored answer');
-  t.notOk(stored.includes('張偉'), 'no plaintext name in the stored answer');
+  t.notOk(stored.includes('张伟'), 'no plaintext name in the stored answer');
   t.ok(stored.includes(id), 'the record it showed stays findable (retention removes the stored answer with the person)');
 
   const replay = await reader.post('/v1/job-seekers', person, { 'idempotency-key': 'pii-seal-1' });

@@ -43,7 +43,7 @@ t.test('the division import is the prepare step, not part of routes()', async (t
 t.test('another prefix imports another city', async (t) => {
   const svc = await build(t, { env: { REGION_PREFIX: '320281' } });
   t.equal(await count(svc, 'regions', "code like '3205%'"), 0);
-  t.ok((await count(svc, 'regions', "level = 'community' and code like '320281%'")) > 100, '江陰市 communities');
+  t.ok((await count(svc, 'regions', "level = 'community' and code like '320281%'")) > 100, '江阴市 communities');
 });
 
 t.test('a node with its children; the seed communities are all there', async (t) => {

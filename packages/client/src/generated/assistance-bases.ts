@@ -631,9 +631,9 @@ export interface operations {
                      * @example 2005
                      */
                     joinedYear?: number;
-                    /** @example 人民商場 */
+                    /** @example 人民商场 */
                     name: string;
-                    /** @description Trades the base offers posts in, e.g. 零售, 餐飲, 保潔 */
+                    /** @description Trades the base offers posts in, e.g. 零售, 餐饮, 保洁 */
                     sectors?: string[];
                 };
             };
@@ -720,9 +720,9 @@ export interface operations {
                      * @example 2005
                      */
                     joinedYear?: number;
-                    /** @example 人民商場 */
+                    /** @example 人民商场 */
                     name?: string;
-                    /** @description Trades the base offers posts in, e.g. 零售, 餐飲, 保潔 */
+                    /** @description Trades the base offers posts in, e.g. 零售, 餐饮, 保洁 */
                     sectors?: string[];
                 };
             };

@@ -328,7 +328,7 @@ export interface components {
         AidBaseReservation: {
             /**
              * Format: uuid
-             * @description The re-employment assistance base (再就業援助基地) holding the post
+             * @description The re-employment assistance base (再就业援助基地) holding the post
              */
             aidBaseId: string;
             /** @description Placements counted against the quota */
@@ -405,8 +405,8 @@ export interface components {
             groupNameEn: string;
             groupNameZh: string;
             nameEn: string;
+            /** @description Simplified Chinese (traditional with Accept-Language: zh-Hant) */
             nameZh: string;
-            nameZhHant: string;
             skills: string[];
         };
         OccupationPage: {
@@ -448,8 +448,8 @@ export interface components {
             code: string;
             family: string;
             nameEn: string;
+            /** @description Simplified Chinese (traditional with Accept-Language: zh-Hant) */
             nameZh: string;
-            nameZhHant: string;
         };
         SkillPage: {
             items: components["schemas"]["Skill"][];
@@ -1029,7 +1029,7 @@ export interface operations {
                     date: string;
                     description?: string;
                     endsAt?: string;
-                    /** @example 姑蘇區4050人員專場招聘會 */
+                    /** @example 姑苏区4050人员专场招聘会 */
                     name: string;
                     organiser?: string;
                     startsAt?: string;

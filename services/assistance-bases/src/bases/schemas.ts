@@ -14,8 +14,8 @@ const sectors = z
   .array(z.string().trim().min(1).max(40))
   .max(20)
   .transform((list) => [...new Set(list)])
-  .describe('Trades the base offers posts in, e.g. 零售, 餐飲, 保潔');
-const name = z.string().trim().min(1).max(100).meta({ example: '人民商場' });
+  .describe('Trades the base offers posts in, e.g. 零售, 餐饮, 保洁');
+const name = z.string().trim().min(1).max(100).meta({ example: '人民商场' });
 const address = z.string().trim().min(1).max(200);
 
 // SPEC §7 names name, communityCode, address and sectors: a base registered now joined this year and is a later one.

@@ -8,7 +8,7 @@ const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time HH:M
 const day = z.iso.date().refine((d) => !d.startsWith('0000'), 'must be a day from the year 0001 on');
 
 export const createJobFairBody = z.strictObject({
-  name: text(100).meta({ example: '姑蘇區4050人員專場招聘會' }),
+  name: text(100).meta({ example: '姑苏区4050人员专场招聘会' }),
   date: day.describe('Day of the fair (YYYY-MM-DD, Shanghai time); today or later'),
   startsAt: clock.optional(),
   endsAt: clock.optional(),

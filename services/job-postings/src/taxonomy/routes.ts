@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { decodeCursor, encodeCursor, pageOf, pageQuery, problems } from '@reemploy/http-kit';
 import { getOccupation, getOccupationGroup, getSkill, searchOccupations, searchSkills, type Occupation, type Skill } from '@reemploy/taxonomy';
 
-const names = { nameZh: z.string(), nameZhHant: z.string(), nameEn: z.string() };
+const names = { nameZh: z.string().describe('Simplified Chinese (traditional with Accept-Language: zh-Hant)'), nameEn: z.string() };
 const occupationView = z
   .object({ code: z.string(), ...names, group: z.string(), groupNameZh: z.string(), groupNameEn: z.string(), skills: z.array(z.string()), aliases: z.array(z.string()) })
   .meta({ id: 'Occupation' });

@@ -69,7 +69,7 @@ export const nearDuplicate = z.object({
 export const aidBaseReservation = z
   .object({
     reservedPostId: z.uuid(),
-    aidBaseId: z.uuid().describe('The re-employment assistance base (再就業援助基地) holding the post'),
+    aidBaseId: z.uuid().describe('The re-employment assistance base (再就业援助基地) holding the post'),
     reservedFor: z
       .array(z.enum(HARDSHIP_CATEGORIES))
       .describe("Hardship categories the base keeps places for; while the post is active with quota left they count as the vacancy's reserved categories (reservedFor filter, matching)"),

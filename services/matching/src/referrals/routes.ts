@@ -22,7 +22,7 @@ export async function referralRoutes(app: FastifyInstance, ctx: MatchingContext)
     schema: {
       operationId: 'createReferral',
       tags: ['referrals'],
-      summary: 'Refer a job seeker to an open vacancy (推薦)',
+      summary: 'Refer a job seeker to an open vacancy (推荐)',
       body: createReferralBody,
       response: { 201: referralView },
     },

@@ -1,9 +1,11 @@
 /* global document, window, fetch, sessionStorage, URLSearchParams, echarts */
 // The dashboard in the browser: asks for a token, reads /v1/dashboard with it, draws the charts.
+// Its words are the page's (data-* attributes), in the script the page was served in, and so are the figures' names.
 'use strict';
 
 const charts = {};
 const $ = (id) => document.getElementById(id);
+const words = (id, name) => $(id).dataset[name];
 
 function chart(id) {
   charts[id] = charts[id] || echarts.init($(id), null, { renderer: 'canvas' });
@@ -39,9 +41,9 @@ function draw(data) {
   $('fig-zero-overdue').textContent = String(data.zeroEmployment.overdue);
 
   const regions = data.passRateByRegion;
-  bar('chart-pass-rate', regions.map((r) => r.name || r.regionCode), [{ name: '達標率 %', data: regions.map((r) => (r.passRate === null ? 0 : Math.round(r.passRate * 1000) / 10)) }], false, 100);
+  bar('chart-pass-rate', regions.map((r) => r.name || r.regionCode), [{ name: words('chart-pass-rate', 'series'), data: regions.map((r) => (r.passRate === null ? 0 : Math.round(r.passRate * 1000) / 10)) }], false, 100);
   const failing = data.failingCriteria.slice().reverse();
-  bar('chart-failing', failing.map((f) => f.label), [{ name: '未達標社區', data: failing.map((f) => f.communities) }], true);
+  bar('chart-failing', failing.map((f) => f.label), [{ name: words('chart-failing', 'series'), data: failing.map((f) => f.communities) }], true);
   chart('chart-reemployment').setOption(
     {
       animation: false,
@@ -49,17 +51,17 @@ function draw(data) {
       grid: { left: 48, right: 24, top: 32, bottom: 32 },
       xAxis: { type: 'category', data: data.reemploymentByMonth.map((m) => m.month) },
       yAxis: { type: 'value', minInterval: 1 },
-      series: [{ type: 'line', name: '再就業', data: data.reemploymentByMonth.map((m) => m.reemployed), label: { show: true } }],
+      series: [{ type: 'line', name: words('chart-reemployment', 'series'), data: data.reemploymentByMonth.map((m) => m.reemployed), label: { show: true } }],
     },
     true,
   );
   const zero = data.zeroEmployment.byDistrict;
   bar('chart-zero', zero.map((z) => z.name || z.regionCode), [
-    { name: '剩餘', data: zero.map((z) => z.left) },
-    { name: '逾期', data: zero.map((z) => z.overdue) },
+    { name: words('chart-zero', 'series'), data: zero.map((z) => z.left) },
+    { name: words('chart-zero', 'secondSeries'), data: zero.map((z) => z.overdue) },
   ]);
   const bases = data.placementsByAidBase;
-  bar('chart-placements', bases.map((b) => b.aidBaseId.slice(0, 8)), [{ name: '安置', data: bases.map((b) => b.placements) }]);
+  bar('chart-placements', bases.map((b) => b.aidBaseId.slice(0, 8)), [{ name: words('chart-placements', 'series'), data: bases.map((b) => b.placements) }]);
   window.dashboard = { data, charts, ready: true };
 }
 
@@ -68,9 +70,9 @@ async function load(event) {
   const token = $('token').value.trim();
   sessionStorage.setItem('reemploy-token', token);
   const query = new URLSearchParams({ regionCode: $('region').value.trim(), period: $('period').value });
-  $('status').textContent = '載入中…';
+  $('status').textContent = words('status', 'loading');
   try {
-    const res = await fetch(`/v1/dashboard?${query}`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
+    const res = await fetch(`/v1/dashboard?${query}`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json', 'accept-language': document.documentElement.lang } });
     const body = await res.json();
     if (!res.ok) {
       $('status').textContent = `${res.status} ${body.title || ''}: ${body.detail || ''}`;
@@ -80,7 +82,7 @@ async function load(event) {
     draw(body);
     $('status').textContent = `${body.name || body.regionCode} · ${body.period}`;
   } catch (err) {
-    $('status').textContent = `無法載入：${err.message}`;
+    $('status').textContent = `${words('status', 'failed')}${err.message}`;
   }
 }
 

@@ -52,7 +52,7 @@ export async function dashboardRoutes(app: FastifyInstance, ctx: RegistrationCon
   };
   const page = readFileSync(here('page.html'));
 
-  api.get('/dashboard', { config: { public: true }, schema: { hide: true } }, async (_request, reply) =>
+  api.get('/dashboard', { config: { public: true, localized: true }, schema: { hide: true } }, async (_request, reply) =>
     reply.type('text/html; charset=utf-8').header('content-security-policy', CSP).header('cache-control', 'no-cache').send(page),
   );
 

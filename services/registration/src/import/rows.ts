@@ -36,7 +36,7 @@ export const importRowBody = createJobSeekerBody.omit({ spouseId: true, parentId
     .max(64)
     .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters')
     .optional()
-    .describe("The household number in the sending platform's ledger (戶號), unique within the community; rows sharing it form one household"),
+    .describe("The household number in the sending platform's ledger (户号), unique within the community; rows sharing it form one household"),
   singleParent: z.boolean().optional(),
   minorChildren: z.int().min(0).max(20).optional(),
   otherEmployedMembers: z.int().min(0).max(20).optional(),

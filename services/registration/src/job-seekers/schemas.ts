@@ -69,7 +69,7 @@ const editable = {
   expectedMonthlyWage: z.int().min(0).max(1_000_000).optional().describe('CNY per month'),
   ableToWork: z.boolean().default(true),
   willingToWork: z.boolean().default(true),
-  laidOff: z.boolean().default(false).describe('Laid off (下崗) from a former employer'),
+  laidOff: z.boolean().default(false).describe('Laid off (下岗) from a former employer'),
   minimumLivelihood: z.boolean().default(false).describe('Receives the minimum livelihood guarantee (低保)'),
   disabled: z.boolean().default(false),
   unemployedSince: isoDate.optional().describe('Defaults to the registration date'),

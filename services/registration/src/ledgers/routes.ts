@@ -21,7 +21,7 @@ export async function ledgerRoutes(app: FastifyInstance, ctx: RegistrationContex
     schema: {
       operationId: 'getMonthlyLedger',
       tags: ['ledgers'],
-      summary: 'The monthly work report (工作月報) per community with street and district totals, as JSON, CSV or XLSX',
+      summary: 'The monthly work report (工作月报) per community with street and district totals, as JSON, CSV or XLSX',
       querystring: z.strictObject({ period, regionCode, format: z.enum(['json', 'csv', 'xlsx']).default('json') }),
       response: {
         200: {
@@ -29,7 +29,7 @@ export async function ledgerRoutes(app: FastifyInstance, ctx: RegistrationContex
           content: {
             'application/json': { schema: ledgerView },
             'text/csv': { schema: fileSchema('format=csv: UTF-8 with BOM, a row per community, street and district') },
-            [XLSX_MEDIA_TYPE]: { schema: fileSchema('format=xlsx: a workbook with sheets 社區, 街道, 區', true) },
+            [XLSX_MEDIA_TYPE]: { schema: fileSchema('format=xlsx: a workbook with sheets 社区, 街道, 区', true) },
           },
         },
       },
@@ -44,7 +44,7 @@ export async function ledgerRoutes(app: FastifyInstance, ctx: RegistrationContex
         return file.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${filename}.csv"`).send(ledgerCsv(ledger));
       }
       if (format === 'xlsx') {
-        return file.type(XLSX_MEDIA_TYPE).header('content-disposition', `attachment; filename="${filename}.xlsx"`).send(await ledgerXlsx(ledger));
+        return file.type(XLSX_MEDIA_TYPE).header('content-disposition', `attachment; filename="${filename}.xlsx"`).send(await ledgerXlsx(ledger, request.language.convert));
       }
       return ledger;
     },

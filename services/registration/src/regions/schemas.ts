@@ -24,7 +24,7 @@ export type RegionSummary = z.infer<typeof regionSummary>;
 export type RegionView = z.infer<typeof regionView>;
 
 export const regionSearchQuery = z.object({
-  q: z.string().trim().min(1).max(40).describe('Part of a name, simplified or traditional (龍港苑 or 龙港苑)'),
+  q: z.string().trim().min(1).max(40).describe('Part of a name, in simplified or traditional characters (a traditional query is also tried converted)'),
   level: z.enum(REGION_LEVELS).optional(),
   within: z.string().regex(/^\d{2,12}$/).optional().describe('Only under this division-code prefix'),
   limit: z.coerce.number().int().min(1).max(100).default(20),

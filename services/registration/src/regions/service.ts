@@ -1,7 +1,7 @@
 import { transact } from '@reemploy/db';
 import { sql } from 'kysely';
-import * as OpenCC from 'opencc-js';
 import type { CommunityType } from '@reemploy/domain';
+import { toSimplified } from '@reemploy/domain/script';
 import { decodeCursor, encodeCursor, inRegions, problems, type Caller } from '@reemploy/http-kit';
 import type { RegistrationContext } from '../context.ts';
 import type { RegionLevel } from './community-type.ts';
@@ -9,8 +9,6 @@ import { childrenOf, findRegion, importedSource, isCommunity, searchRegions, set
 import { regionSearchCursor, type RegionSearchQuery, type RegionSummary, type RegionView } from './schemas.ts';
 import { loadRegionTree, regionSource } from './source.ts';
 
-// Built on the first search: loading the dictionaries takes a while.
-let toSimplified: ((text: string) => string) | undefined;
 
 /**
  * Imports the division tree under the configured prefix. Idempotent: a
@@ -55,7 +53,7 @@ export async function getRegion(ctx: RegistrationContext, code: string): Promise
 export async function findRegions(ctx: RegistrationContext, q: RegionSearchQuery): Promise<{ items: RegionSummary[]; nextCursor: string | null }> {
   const after = decodeCursor(q.cursor, regionSearchCursor);
   const rows = await searchRegions(ctx.db, {
-    simplified: (toSimplified ??= OpenCC.Converter({ from: 't', to: 'cn' }))(q.q),
+    simplified: toSimplified(q.q),
     original: q.q,
     limit: q.limit,
     after,
