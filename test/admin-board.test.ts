@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
 import { queueNames } from '@reemploy/events';
 import { testQueuePrefix } from '@reemploy/runtime/testing';
+import { MAX_JOBS_PER_PAGE } from '@reemploy/runtime/admin-board';
 import { build as buildRegistration } from '../services/registration/test/helper.ts';
 import { build as buildMatching } from '../services/matching/test/helper.ts';
 import { post, seekerPayload } from './helper.ts';
@@ -131,6 +132,18 @@ t.test('job data shows no birth date or other personal field without pii:read', 
     t.match(masked.body, '"birthDate":"[masked]"', 'the field says it is masked');
     const shown = await matching.app.inject({ method: 'GET', url, headers: bearer(matching.token(['admin', 'pii:read'])) });
     t.match(shown.body, `"birthDate":"${birthDate}"`, `${url}: shown with pii:read`);
+  }
+});
+
+t.test('a page of the board lists at most MAX_JOBS_PER_PAGE jobs', async (t) => {
+  const svc = await buildRegistration(t);
+  const operator = bearer(svc.token(['admin']));
+  const page = (n: string) => svc.app.inject({ url: `/admin/queues/api/queues?activeQueue=${queueNames.events('registration')}&status=completed&jobsPerPage=${n}`, headers: operator });
+  t.equal((await page(String(MAX_JOBS_PER_PAGE))).statusCode, 200, 'as many as the page offers');
+  for (const n of ['100000000', String(MAX_JOBS_PER_PAGE + 1), '0', '-5', '1.5', 'many']) {
+    const res = await page(n);
+    t.equal(res.statusCode, 400, `jobsPerPage=${n}`);
+    t.equal(res.json().errors?.[0]?.field, 'query.jobsPerPage');
   }
 });
 

@@ -17,9 +17,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { eventually } from '@reemploy/runtime/testing';
 import { WEBHOOK_EVENT_TYPES, WEBHOOK_PRODUCER } from '@reemploy/webhooks';
-import { buildCity, call, COMMUNITIES } from './regions-fixture.ts';
+import { buildCity, call, cityPii, COMMUNITIES } from './regions-fixture.ts';
 import { walkGetRoutes } from './support/get-walk.ts';
-import { describeLeaks, piiLeaks, type KnownPii } from './support/pii-leaks.ts';
+import { describeLeaks, piiLeaks } from './support/pii-leaks.ts';
 
 // Webhook deliveries need somewhere to go: a receiver (on loopback, a development setting) that keeps every body.
 const delivered: { type: string; body: unknown }[] = [];
@@ -50,23 +50,11 @@ const city = await buildCity(
   },
 );
 
-/** The city's people and employer contacts, read unmasked by a caller that may. */
-async function knownPii(): Promise<KnownPii> {
-  const reader = city.services.registration.token(['seekers:read', 'pii:read']);
-  const seekers = (await call(city.services.registration.app, 'GET', '/v1/job-seekers?limit=500', reader)).json().items as { idNumber: string; phone: string | null }[];
-  const contacts = city.services['job-postings'].token(['employers:read', 'pii:read']);
-  const employers = (await call(city.services['job-postings'].app, 'GET', '/v1/employers?limit=500', contacts)).json().items as { contactPhone: string | null }[];
-  return {
-    idNumbers: seekers.map((s) => s.idNumber),
-    phones: [...seekers.map((s) => s.phone), ...employers.map((e) => e.contactPhone)].filter((p): p is string => !!p),
-  };
-}
-
 /** Lists that stay empty by design: matching and the aid bases show no personal information, so they audit no reads of it. */
 const EMPTY_BY_DESIGN = new Set(['matching GET /v1/audit/pii-access', 'assistance-bases GET /v1/audit/pii-access']);
 
 t.test('without pii:read, no GET route of any service shows anything from which an identity number or phone can be rebuilt', async (t) => {
-  const known = await knownPii();
+  const known = await cityPii(city);
   t.ok(known.idNumbers.length >= COMMUNITIES.length * 2, `${known.idNumbers.length} identity numbers known`);
   t.ok(known.phones.length >= COMMUNITIES.length * 3, `${known.phones.length} phones known`);
 
@@ -83,7 +71,7 @@ t.test('without pii:read, no GET route of any service shows anything from which 
 });
 
 t.test('no webhook body, of any type, shows anything from which an identity number or phone can be rebuilt', async (t) => {
-  const known = await knownPii();
+  const known = await cityPii(city);
   const expected = ['seeker.re-employed', 'referral.outcome', 'matching-run.completed'];
   const types = await eventually(async () => {
     const seen = new Set(delivered.map((d) => d.type));

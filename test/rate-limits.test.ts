@@ -2,7 +2,8 @@
  * The rate limit counts every request that is not to a public route, from onRequest: before
  * the token is checked and the input validated, so 401s and 400s use up a budget too. A
  * valid token's `sub` has a budget of its own; anything else is counted by client address.
- * The counters live in Redis, shared by every instance; without Redis the limiter steps aside.
+ * The counters live in Redis, shared by every instance; while Redis does not answer, each process
+ * counts by itself against the same budget.
  */
 import t from 'tap';
 import { createLocalIssuer } from '@reemploy/http-kit';
@@ -70,31 +71,40 @@ t.test('two instances on one Redis share one budget per calling system', async (
   t.equal((await read(b, token)).statusCode, 429);
 });
 
-t.test('Redis down or hung: requests go through uncounted and are not slowed; counting resumes with Redis', async (t) => {
+t.test('Redis down or hung: requests are counted in the process against the same budget, without waiting for Redis; counting in Redis resumes with it', async (t) => {
   const redis = await startPrivateRedis();
   t.teardown(() => redis.stop());
-  const svc = await buildRegistration(t, { env: { REDIS_URL: redis.url, RATE_LIMIT_PER_MINUTE: '2' } });
-  const token = svc.token(['seekers:read'], ['3205'], { sub: 'street-c' });
-  const timed = async () => {
+  const queuePrefix = testQueuePrefix();
+  const env = { REDIS_URL: redis.url, RATE_LIMIT_PER_MINUTE: '2' };
+  const [svc, other] = await Promise.all([buildRegistration(t, { queuePrefix, env }), buildRegistration(t, { queuePrefix, env })]);
+  const token = (sub: string) => svc.token(['seekers:read'], ['3205'], { sub });
+  const timed = async (sub: string) => {
     const started = Date.now();
-    const res = await read(svc, token);
+    const res = await read(svc, token(sub));
     return { status: res.statusCode, ms: Date.now() - started };
   };
-  t.equal((await read(svc, token)).statusCode, 404, 'counted while Redis answers');
+  t.equal((await read(svc, token('street-c'))).statusCode, 404, 'counted while Redis answers');
 
   await redis.kill();
-  const down = [await timed(), await timed(), await timed()];
-  t.same(down.map((r) => r.status), [404, 404, 404], 'reads are served while Redis is down, beyond the budget');
+  const down = [await timed('street-d'), await timed('street-d'), await timed('street-d')];
+  t.same(down.map((r) => r.status), [404, 404, 429], 'while Redis is down, reads are served within the budget and refused beyond it');
   t.ok(down.every((r) => r.ms < 500), `and quickly (${down.map((r) => r.ms).join(', ')} ms)`);
 
   await redis.start();
-  const limited = await eventually(async () => ((await read(svc, token)).statusCode === 429 ? true : undefined), 15_000, 250);
-  t.ok(limited, 'counting resumes once Redis is back (and the pause after its failure is over)');
+  // A fresh caller each try: two reads on one instance and one on the other reach 429 only when both count in Redis.
+  let n = 0;
+  const shared = await eventually(async () => {
+    const sub = `street-e-${n++}`;
+    await read(svc, token(sub));
+    await read(svc, token(sub));
+    return (await read(other, token(sub))).statusCode === 429 ? true : undefined;
+  }, 20_000, 250);
+  t.ok(shared, 'counting in Redis, shared by the instances, resumes once Redis is back (and the pause after its failure is over)');
 
   redis.pause();
-  const hung = [await timed(), await timed(), await timed()];
+  const hung = [await timed('street-f'), await timed('street-f'), await timed('street-f')];
   redis.resume();
-  t.same(hung.map((r) => r.status), [404, 404, 404], 'reads are served while Redis hangs, uncounted');
+  t.same(hung.map((r) => r.status), [404, 404, 429], 'while Redis hangs, the budget is kept in the process');
   t.ok(hung[0]!.ms < 900, `the first waits for Redis a moment only (${hung[0]!.ms} ms)`);
   t.ok(hung.slice(1).every((r) => r.ms < 200), `the next do not wait for it (${hung.map((r) => r.ms).join(', ')} ms)`);
 });

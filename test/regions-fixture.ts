@@ -11,6 +11,7 @@ import { build as buildJobPostings } from '../services/job-postings/test/helper.
 import { build as buildMatching } from '../services/matching/test/helper.ts';
 import { build as buildAssistanceBases } from '../services/assistance-bases/test/helper.ts';
 import { creditCode } from '../services/job-postings/test/fixtures.ts';
+import type { KnownPii } from './support/pii-leaks.ts';
 
 /** Two communities on one street, one on another street of the same district, two in other districts. */
 export const COMMUNITIES = ['320508024043', '320508024001', '320508018036', '320506001012', '320505001002'] as const;
@@ -278,4 +279,17 @@ export async function buildCity(t: Test, options: { beforeSeeding?: (services: S
   }, 20_000, 200);
 
   return { services, records, period, admin, perCommunity };
+}
+
+/** The city's people and employer contacts, read unmasked by a caller that may (for the PII walks). */
+export async function cityPii(city: Pick<City, 'services'>): Promise<KnownPii> {
+  const { registration, 'job-postings': jobPostings } = city.services;
+  const reader = registration.token(['seekers:read', 'pii:read']);
+  const seekers = (await call(registration.app, 'GET', '/v1/job-seekers?limit=500', reader)).json().items as { idNumber: string; phone: string | null }[];
+  const contacts = jobPostings.token(['employers:read', 'pii:read']);
+  const employers = (await call(jobPostings.app, 'GET', '/v1/employers?limit=500', contacts)).json().items as { contactPhone: string | null }[];
+  return {
+    idNumbers: seekers.map((s) => s.idNumber),
+    phones: [...seekers.map((s) => s.phone), ...employers.map((e) => e.contactPhone)].filter((p): p is string => !!p),
+  };
 }

@@ -5,7 +5,8 @@ import { createProgress, type Progress } from './progress.ts';
 export interface MatchingRun {
   id: string;
   status: 'queued' | 'running' | 'completed' | 'failed';
-  progress: number;
+  /** Progress and figures are absent from a run wider than the token's regions. */
+  progress?: number;
   partitions?: { total: number; done: number };
   seekers?: number;
   vacancies?: number;
@@ -46,7 +47,7 @@ export async function runMatching(opts: RunOptions): Promise<MatchingRun> {
       await new Promise((r) => setTimeout(r, opts.pollMs ?? 1000));
       run = await callJson<MatchingRun>(`${opts.baseUrl}/v1/matching-runs/${run.id}`, { token: opts.token });
       const parts = run.partitions ? `${run.partitions.done}/${run.partitions.total} partitions` : run.status;
-      progress.update(Math.round(run.progress * 100), `${run.status}, ${parts}`);
+      progress.update(Math.round((run.progress ?? 0) * 100), `${run.status}, ${parts}`);
     }
   } finally {
     progress.stop(

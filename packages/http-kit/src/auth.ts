@@ -24,6 +24,23 @@ export function inRegions(caller: Pick<Caller, 'regions'>, code: string): boolea
   return caller.regions.some((prefix) => code.startsWith(prefix));
 }
 
+/** Whether a region (null: the whole city) overlaps the caller's: it lies inside them, or they inside it. */
+export function overlapsRegions(caller: Pick<Caller, 'regions'>, regionCode: string | null): boolean {
+  if (regionCode === null) return caller.regions.length > 0;
+  return inRegions(caller, regionCode) || caller.regions.some((prefix) => prefix.startsWith(regionCode));
+}
+
+/**
+ * Whether figures counted over a region (a matching run's seekers, vacancies and
+ * recommendations) are the caller's to see: only when the whole region lies inside the
+ * caller's regions, and never to an assistance base's systems. A wider region, or the whole
+ * city (null), counts people outside them. The API's run views and the webhooks' run
+ * announcements both follow this one rule.
+ */
+export function seesFiguresOf(caller: Pick<Caller, 'regions'> & { aidBase?: string | null }, regionCode: string | null): boolean {
+  return (caller.aidBase ?? null) === null && regionCode !== null && inRegions(caller, regionCode);
+}
+
 /**
  * Narrows a requested region prefix to what the caller may see: the request's
  * own prefix when inside the caller's regions, or the caller's prefixes that

@@ -192,7 +192,7 @@ async function platform(app: FastifyInstance, opts: PlatformOptions) {
       ...findBadStrings(request.query, 'query'),
       ...findBadStrings(request.params, 'params'),
     ];
-    if (bad.length) throw problems.validation(bad, 'Strings must be valid Unicode without control characters');
+    if (bad.length) throw problems.validation(bad, 'Some values cannot be taken as sent (control characters, invalid Unicode, or numbers beyond ±2^53)');
   });
 
   app.addHook('preHandler', async (request, reply) => {

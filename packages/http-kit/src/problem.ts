@@ -67,15 +67,23 @@ export const problemSchema = z
 
 export type ProblemBody = z.infer<typeof problemSchema>;
 
+/**
+ * The most failing fields a problem names. A body of thousands of unknown keys would otherwise
+ * be answered with an entry for each: many times the request's size, for nothing a caller needs.
+ */
+export const MAX_FIELD_ERRORS = 50;
+
 export function problemBody(p: Problem, instance: string, requestId: string): ProblemBody {
+  const errors = p.errors && p.errors.length > MAX_FIELD_ERRORS ? p.errors.slice(0, MAX_FIELD_ERRORS) : p.errors;
+  const detail = errors !== p.errors ? `${p.detail ?? p.title} (the first ${MAX_FIELD_ERRORS} of ${p.errors!.length} failing fields are named)` : p.detail;
   return {
     type: `urn:problem:reemploy:${p.code}`,
     title: p.title,
     status: p.status,
     code: p.code,
-    ...(p.detail ? { detail: p.detail } : {}),
+    ...(detail ? { detail } : {}),
     instance,
-    ...(p.errors ? { errors: p.errors } : {}),
+    ...(errors ? { errors } : {}),
     requestId,
     ...p.extra,
   };

@@ -17,7 +17,7 @@ export interface RateLimitOptions {
 const WINDOW_MS = 60_000;
 /** Redis is asked at most this long; a request never waits longer for its count. */
 const REDIS_WAIT_MS = 250;
-/** After Redis failed to answer, requests go uncounted this long before it is asked again. */
+/** After Redis failed to answer, requests are counted in the process this long before it is asked again. */
 const PAUSE_AFTER_FAILURE_MS = 5000;
 
 export type RateLimitCheck = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
@@ -30,6 +30,27 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
+/** Keys this process counts by itself at most; beyond, its counts start afresh. */
+const MAX_LOCAL_KEYS = 100_000;
+
+/**
+ * This process's own count of the current minute (windows aligned to the clock's minutes), for
+ * the requests Redis did not count: a budget per instance rather than none.
+ */
+function processCounter() {
+  const counts = new Map<string, number>();
+  let windowEnds = 0;
+  return (key: string, now = Date.now()) => {
+    if (now >= windowEnds || (counts.size >= MAX_LOCAL_KEYS && !counts.has(key))) {
+      counts.clear();
+      windowEnds = (Math.floor(now / WINDOW_MS) + 1) * WINDOW_MS;
+    }
+    const n = (counts.get(key) ?? 0) + 1;
+    counts.set(key, n);
+    return { n, ttlInSeconds: Math.ceil((windowEnds - now) / 1000) };
+  };
+}
+
 /**
  * Counts a request against its caller's budget, in Redis (fixed one-minute
  * windows, @fastify/rate-limit's store): a caller whose token verified by its
@@ -37,37 +58,54 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T> {
  * before anything can refuse the request, so that 401s and 400s count too; a
  * token that does not verify never touches the budget of the `sub` it claims.
  *
- * When Redis does not answer (down: at once; hung: after 250 ms), the request
- * goes through uncounted and Redis is left alone for five seconds: the limiter
- * fails open, so that reads keep being served while Redis is away (load
- * shedding on event-loop lag still protects the process).
+ * When Redis does not answer (down: at once; hung, or the process too busy to
+ * read its answer: after 250 ms), the request is counted in this process instead,
+ * against the same budget, and Redis is left alone for five seconds: reads keep
+ * being served while Redis is away, within a budget per instance. Before, such
+ * requests went uncounted, so a flood that slowed the service past 250 ms switched
+ * the limiter off for as long as it lasted.
  */
 export async function createRateLimit(app: FastifyInstance, opts: RateLimitOptions): Promise<RateLimitCheck> {
+  const keyOf = (request: FastifyRequest) => (request.caller ? `caller:${request.caller.sub}` : `address:${normalizeIP(request.ip)}`);
+  const maxOf = (key: string) => (key.startsWith('caller:') ? opts.perCaller : opts.perAddress);
   await app.register(rateLimit, {
     global: false,
     redis: opts.redis,
     nameSpace: `${opts.namespace}:`,
     timeWindow: WINDOW_MS,
-    keyGenerator: (request) => (request.caller ? `caller:${request.caller.sub}` : `address:${normalizeIP(request.ip)}`),
-    max: (_request, key) => (key.startsWith('caller:') ? opts.perCaller : opts.perAddress),
+    keyGenerator: keyOf,
+    max: (_request, key) => maxOf(key),
   });
   const count = app.createRateLimit();
+  const countHere = processCounter();
   let pausedUntil = 0;
+
+  const refuse = (reply: FastifyReply, key: string, max: number, ttlInSeconds: number): never => {
+    reply.header('retry-after', Math.max(1, ttlInSeconds));
+    const who = key.startsWith('caller:') ? 'per calling system' : 'per client address without a valid token';
+    throw new Problem(429, 'rate-limited', 'Too many requests', `At most ${max} requests per minute ${who}; retry after ${Math.max(1, ttlInSeconds)} s`);
+  };
+  const inProcess = (request: FastifyRequest, reply: FastifyReply) => {
+    const key = keyOf(request);
+    const max = maxOf(key);
+    const { n, ttlInSeconds } = countHere(key);
+    reply.header('x-ratelimit-limit', max).header('x-ratelimit-remaining', Math.max(0, max - n)).header('x-ratelimit-reset', ttlInSeconds);
+    if (n > max) refuse(reply, key, max, ttlInSeconds);
+  };
+
   return async (request, reply) => {
-    if (Date.now() < pausedUntil) return;
+    if (Date.now() < pausedUntil) return inProcess(request, reply);
     let limit: Awaited<ReturnType<typeof count>>;
     try {
       limit = await within(count(request), REDIS_WAIT_MS);
     } catch (err) {
       pausedUntil = Date.now() + PAUSE_AFTER_FAILURE_MS;
-      request.log.warn({ err: (err as Error).message }, `rate limit not counted: Redis did not answer; requests go uncounted for ${PAUSE_AFTER_FAILURE_MS} ms`);
-      return;
+      request.log.warn({ err: (err as Error).message }, `rate limit counted in this process: Redis did not answer; it is left alone for ${PAUSE_AFTER_FAILURE_MS} ms`);
+      return inProcess(request, reply);
     }
     if (limit.isAllowed) return;
     reply.header('x-ratelimit-limit', limit.max).header('x-ratelimit-remaining', limit.remaining).header('x-ratelimit-reset', limit.ttlInSeconds);
     if (!limit.isExceeded) return;
-    reply.header('retry-after', Math.max(1, limit.ttlInSeconds));
-    const who = limit.key.startsWith('caller:') ? 'per calling system' : 'per client address without a valid token';
-    throw new Problem(429, 'rate-limited', 'Too many requests', `At most ${limit.max} requests per minute ${who}; retry after ${Math.max(1, limit.ttlInSeconds)} s`);
+    refuse(reply, limit.key, limit.max, limit.ttlInSeconds);
   };
 }

@@ -68,6 +68,8 @@ export function openOperatorQueues(ctx: Pick<ServiceContext, 'service' | 'redis'
 }
 
 const READS = new Set(['GET', 'HEAD']);
+/** The most jobs one page of the board lists (the page's own setting goes up to 300): each is read from Redis and shaped. */
+export const MAX_JOBS_PER_PAGE = 300;
 
 /**
  * The bull-board dashboard at /admin/queues, for the city's operators: every
@@ -96,6 +98,15 @@ export async function registerAdminBoard(app: FastifyInstance, queues: Queue[], 
     scope.addHook('onRequest', async (request) => {
       if (!isCityOperator(request.caller, options.cityCode)) {
         throw problems.forbidden(`The queue dashboard shows the whole city's events: it needs the "${ADMIN_SCOPE}" scope and regions covering the city (${options.cityCode})`);
+      }
+    });
+    // bull-board reads as many jobs as a page asks for (all 50,000 kept ones, were it asked).
+    scope.addHook('onRequest', async (request) => {
+      const asked = (request.query as Record<string, unknown> | undefined)?.jobsPerPage;
+      if (asked === undefined) return;
+      const n = Number(asked);
+      if (typeof asked !== 'string' || !Number.isInteger(n) || n < 1 || n > MAX_JOBS_PER_PAGE) {
+        throw problems.field('query.jobsPerPage', `must be a whole number from 1 to ${MAX_JOBS_PER_PAGE}`);
       }
     });
     // Runs after the platform verified the token: a token that came in the URL moves to a cookie.

@@ -1,5 +1,5 @@
 import { eventContracts, isEventType, type Envelope, type EventPayload } from '@reemploy/events';
-import { inRegions } from '@reemploy/http-kit';
+import { inRegions, overlapsRegions, seesFiguresOf } from '@reemploy/http-kit';
 import { WEBHOOK_READ_SCOPE, type WebhookEventType } from './types.ts';
 
 /** Whom a subscription delivers to: its owner's token as it was when it subscribed. */
@@ -14,12 +14,6 @@ export interface Audience {
 function reachesSubject(audience: Audience, communityCode: string | undefined, aidBaseId: string | null): boolean {
   if (audience.aidBase !== null && audience.aidBase !== aidBaseId) return false;
   return communityCode !== undefined && inRegions(audience, communityCode);
-}
-
-/** A run's region overlaps the audience's: it lies inside them, or they inside it (null is the whole projection). */
-function overlaps(audience: Audience, regionCode: string | null): boolean {
-  if (regionCode === null) return audience.regions.length > 0;
-  return inRegions(audience, regionCode) || audience.regions.some((r) => r.startsWith(regionCode));
 }
 
 /**
@@ -53,11 +47,11 @@ export function deliveryData(type: WebhookEventType, envelope: Envelope, audienc
     }
     case 'matching-run.completed': {
       const p = parsed.data as EventPayload<'matching-run.completed'>;
-      if (audience.aidBase !== null || !overlaps(audience, p.regionCode)) return null;
+      if (audience.aidBase !== null || !overlapsRegions(audience, p.regionCode)) return null;
       // A run over more than the audience's regions (the whole projection, or a wider region) is announced
-      // without its figures, which count seekers and vacancies outside them.
-      const inside = p.regionCode !== null && inRegions(audience, p.regionCode);
-      return { runId: p.runId, regionCode: p.regionCode, finishedAt: p.finishedAt, ...(inside ? { seekers: p.seekers, vacancies: p.vacancies, recommendations: p.recommendations } : {}) };
+      // without its figures, which count seekers and vacancies outside them: the rule of the run views too.
+      const figures = seesFiguresOf(audience, p.regionCode);
+      return { runId: p.runId, regionCode: p.regionCode, finishedAt: p.finishedAt, ...(figures ? { seekers: p.seekers, vacancies: p.vacancies, recommendations: p.recommendations } : {}) };
     }
   }
 }

@@ -98,7 +98,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Runs overlapping the caller's regions, newest first */
+        /** Runs overlapping the caller's regions, newest first (the figures only of runs inside them) */
         get: operations["listMatchingRuns"];
         put?: never;
         /** Start a capacity-aware matching run over a region (answers at once; poll the run) */
@@ -116,7 +116,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Status, progress, counts and timings of a run */
+        /** Status, progress, counts and timings of a run (the figures only of a run inside the caller’s regions) */
         get: operations["getMatchingRun"];
         put?: never;
         post?: never;
@@ -330,30 +330,38 @@ export interface components {
             wage: number;
         };
         MatchingRun: {
-            candidatePairsScored: number;
+            /** @description Seeker-vacancy pairs scored. Absent unless the run's region lies inside the caller's regions (and the caller is not an assistance base's system): a run over the whole projection (regionCode null) or a wider region counts people outside them. */
+            candidatePairsScored?: number;
             createdAt: string;
-            error: string | null;
+            /** @description Why a failed run failed. Absent unless the run's region lies inside the caller's regions (and the caller is not an assistance base's system): a run over the whole projection (regionCode null) or a wider region counts people outside them. */
+            error?: string | null;
             finishedAt: string | null;
             /** Format: uuid */
             id: string;
-            partitions: {
+            /** @description Partitions planned and computed. Absent unless the run's region lies inside the caller's regions (and the caller is not an assistance base's system): a run over the whole projection (regionCode null) or a wider region counts people outside them. */
+            partitions?: {
                 done: number;
                 total: number;
             };
-            progress: number;
-            recommendations: number;
+            /** @description Share of the work done. Absent unless the run's region lies inside the caller's regions (and the caller is not an assistance base's system): a run over the whole projection (regionCode null) or a wider region counts people outside them. */
+            progress?: number;
+            /** @description Recommendations written. Absent unless the run's region lies inside the caller's regions (and the caller is not an assistance base's system): a run over the whole projection (regionCode null) or a wider region counts people outside them. */
+            recommendations?: number;
+            /** @description The division-code prefix the run covers; null: the whole projection (the nightly run) */
             regionCode: string | null;
-            seekers: number;
+            /** @description Seekers the run ranked for. Absent unless the run's region lies inside the caller's regions (and the caller is not an assistance base's system): a run over the whole projection (regionCode null) or a wider region counts people outside them. */
+            seekers?: number;
             startedAt: string | null;
             /** @enum {string} */
             status: "queued" | "running" | "completed" | "failed";
-            /** @description Milliseconds: planMs, computeMs (sum over partitions), loadMs, allocateMs, writeMs, finalizeMs, totalMs */
-            timings: {
+            /** @description Milliseconds: planMs, computeMs (sum over partitions), loadMs, allocateMs, writeMs, finalizeMs, totalMs. Absent unless the run's region lies inside the caller's regions (and the caller is not an assistance base's system): a run over the whole projection (regionCode null) or a wider region counts people outside them. */
+            timings?: {
                 [key: string]: number;
             };
             /** @enum {string} */
             trigger: "manual" | "scheduled";
-            vacancies: number;
+            /** @description Open vacancies it ranked. Absent unless the run's region lies inside the caller's regions (and the caller is not an assistance base's system): a run over the whole projection (regionCode null) or a wider region counts people outside them. */
+            vacancies?: number;
         };
         MatchReason: {
             code: string;

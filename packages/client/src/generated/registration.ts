@@ -594,7 +594,8 @@ export interface components {
             kind: "communities" | "phone-survey";
             parentId: string | null;
             period: string;
-            population: number;
+            /** @description Communities that applied (a community sample) or registered unemployed (a phone survey) in the sample's region. Absent unless that region lies inside the caller's regions (and the caller is not an assistance base's system): a district's or the city's sample counts outside them */
+            population?: number;
             regionCode: string;
             seed: string;
             size: {
@@ -602,6 +603,7 @@ export interface components {
             } | {
                 fraction: number;
             };
+            /** @description The strata (districts, or communities of a phone survey) inside the caller's regions: a wider one counts outside them */
             strata: {
                 drawn: number;
                 population: number;

@@ -26,7 +26,7 @@ export async function runRoutes(app: FastifyInstance, ctx: MatchingContext, queu
     handler: async (request, reply) => {
       const row = await createRun(ctx, queues, request.caller, request.body.regionCode);
       reply.header('location', `/v1/matching-runs/${row.id}`);
-      return reply.code(202).send(toRunView(row));
+      return reply.code(202).send(toRunView(row, request.caller));
     },
   });
 
@@ -35,11 +35,11 @@ export async function runRoutes(app: FastifyInstance, ctx: MatchingContext, queu
     schema: {
       operationId: 'getMatchingRun',
       tags: ['matching-runs'],
-      summary: 'Status, progress, counts and timings of a run',
+      summary: 'Status, progress, counts and timings of a run (the figures only of a run inside the caller’s regions)',
       params: z.object({ id: z.uuid() }),
       response: { 200: runView },
     },
-    handler: async (request) => toRunView(await getRun(ctx, request.caller, request.params.id)),
+    handler: async (request) => toRunView(await getRun(ctx, request.caller, request.params.id), request.caller),
   });
 
   api.get('/v1/matching-runs', {
@@ -47,7 +47,7 @@ export async function runRoutes(app: FastifyInstance, ctx: MatchingContext, queu
     schema: {
       operationId: 'listMatchingRuns',
       tags: ['matching-runs'],
-      summary: "Runs overlapping the caller's regions, newest first",
+      summary: "Runs overlapping the caller's regions, newest first (the figures only of runs inside them)",
       querystring: listQuery,
       response: { 200: pageOf(runView) },
     },
@@ -55,6 +55,7 @@ export async function runRoutes(app: FastifyInstance, ctx: MatchingContext, queu
       const { limit, cursor, status } = request.query;
       const after = decodeCursor(cursor, cursorShape);
       const regions = request.caller.regions;
+      if (!regions.length) return { items: [], nextCursor: null };
       let q = ctx.db
         .selectFrom('matching_runs')
         .selectAll()
@@ -72,7 +73,7 @@ export async function runRoutes(app: FastifyInstance, ctx: MatchingContext, queu
       const rows = await q.execute();
       const page = rows.slice(0, limit);
       const last = page.at(-1);
-      return { items: page.map(toRunView), nextCursor: rows.length > limit && last ? encodeCursor([last.created_at.toISOString(), last.id]) : null };
+      return { items: page.map((row) => toRunView(row, request.caller)), nextCursor: rows.length > limit && last ? encodeCursor([last.created_at.toISOString(), last.id]) : null };
     },
   });
 }

@@ -1,14 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { inRegions, problems, type Caller } from '@reemploy/http-kit';
+import { inRegions, overlapsRegions, problems, type Caller } from '@reemploy/http-kit';
 import type { MatchingContext } from '../context.ts';
 import type { RunRow } from '../database.ts';
 import { JOB_OPTIONS, planJobId, type RunQueues } from './queues.ts';
 import * as repo from './repository.ts';
-
-/** A run is visible to callers whose regions overlap it; a city-wide run to everyone. */
-export function runVisibleTo(caller: Caller, regionCode: string | null): boolean {
-  return regionCode === null || inRegions(caller, regionCode) || caller.regions.some((r) => r.startsWith(regionCode));
-}
 
 function regionFor(caller: Caller, requested: string | undefined): string {
   if (requested) {
@@ -39,8 +34,9 @@ export async function createRun(ctx: MatchingContext, queues: RunQueues, caller:
   return row;
 }
 
+/** A run whose region overlaps the caller's (a city-wide run too); its figures are for `toRunView` to withhold. */
 export async function getRun(ctx: MatchingContext, caller: Caller, id: string): Promise<RunRow> {
   const row = await repo.findRun(ctx.db, id);
-  if (!row || !runVisibleTo(caller, row.region_code)) throw problems.notFound(`Matching run ${id}`);
+  if (!row || !overlapsRegions(caller, row.region_code)) throw problems.notFound(`Matching run ${id}`);
   return row;
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { sampleCommunities, samplePhoneSurvey } from '@reemploy/assessment';
 import { maskPhone } from '@reemploy/domain/phone';
-import { decodeCursor, encodeCursor, inRegions, problems, visiblePrefixes, type Caller } from '@reemploy/http-kit';
+import { decodeCursor, encodeCursor, inRegions, problems, seesFiguresOf, visiblePrefixes, type Caller } from '@reemploy/http-kit';
 import type { RegistrationContext } from '../context.ts';
 import { maskName } from '../job-seekers/view.ts';
 import { seekerPii } from '../job-seekers/pii.ts';
@@ -27,7 +27,8 @@ export interface Sample {
   seed: string;
   size: Size;
   parentId: string | null;
-  population: number;
+  /** Absent unless the sample's region lies inside the caller's regions (seesFiguresOf). */
+  population?: number;
   strata: { stratum: string; population: number; drawn: number }[];
   communities?: string[];
   createdBy: string;
@@ -49,9 +50,13 @@ interface SampleRow {
   created_at: Date;
 }
 
+/**
+ * A sample as the caller may see it. One drawn for a wider area (a district's, the city's) shows
+ * a narrower caller only its own part: the communities drawn inside its regions and the strata
+ * that lie inside them. The sample's population and any wider stratum count people or
+ * communities outside them: withheld under the rule matching runs follow (`seesFiguresOf`).
+ */
 function toSample(caller: Caller, row: SampleRow): Sample {
-  // A sample drawn for a wider area shows a narrower caller only its own part of it.
-  const overlaps = (code: string) => caller.regions.some((r) => code.startsWith(r) || r.startsWith(code));
   const base = {
     id: row.id,
     kind: row.kind as Sample['kind'],
@@ -60,8 +65,8 @@ function toSample(caller: Caller, row: SampleRow): Sample {
     seed: row.seed,
     size: row.size as Size,
     parentId: row.parent_id,
-    population: row.population,
-    strata: (row.strata as Sample['strata']).filter((s) => overlaps(s.stratum)),
+    ...(seesFiguresOf(caller, row.region_code) ? { population: row.population } : {}),
+    strata: (row.strata as Sample['strata']).filter((s) => seesFiguresOf(caller, s.stratum)),
     createdBy: row.created_by,
     createdAt: row.created_at.toISOString(),
   };

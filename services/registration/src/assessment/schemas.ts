@@ -135,8 +135,16 @@ export const sampleView = z
     seed: z.string(),
     size,
     parentId: z.uuid().nullable(),
-    population: z.number().int(),
-    strata: z.array(z.object({ stratum: z.string(), population: z.number().int(), drawn: z.number().int() })),
+    population: z
+      .number()
+      .int()
+      .optional()
+      .describe(
+        "Communities that applied (a community sample) or registered unemployed (a phone survey) in the sample's region. Absent unless that region lies inside the caller's regions (and the caller is not an assistance base's system): a district's or the city's sample counts outside them",
+      ),
+    strata: z
+      .array(z.object({ stratum: z.string(), population: z.number().int(), drawn: z.number().int() }))
+      .describe("The strata (districts, or communities of a phone survey) inside the caller's regions: a wider one counts outside them"),
     communities: z.array(z.string()).optional(),
     createdBy: z.string(),
     createdAt: z.string(),
