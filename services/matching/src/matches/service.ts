@@ -1,7 +1,7 @@
 import { cityDate } from '@reemploy/domain';
 import { inRegions, problems, type Caller } from '@reemploy/http-kit';
 import type { ServiceContext } from '@reemploy/runtime';
-import { matchingMetrics, metricsRegistryOf } from '@reemploy/runtime/queue-metrics';
+import { matchingMetrics, metricsRegistryOf, type MatchingMetrics } from '@reemploy/runtime/queue-metrics';
 import type { MatchingEnv } from '../config.ts';
 import type { MatchingDB } from '../database.ts';
 import type { MatcherCache } from '../matcher/cache.ts';
@@ -12,7 +12,7 @@ import { unjustifiedDeclinesThisYear } from '../referrals/repository.ts';
 type Ctx = ServiceContext<MatchingDB, MatchingEnv>;
 
 /** `matches_served_total` of the registry /metrics serves, by kind: on-demand, candidates, recommendations. */
-export function servedMetric(ctx: Ctx) {
+export function servedMetric(ctx: Ctx): MatchingMetrics['matchesServed'] {
   return matchingMetrics(metricsRegistryOf(ctx)).matchesServed;
 }
 

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { Problem, writePiiAudit, type AuditedRecord, type AuditedRequest, type Caller } from '@reemploy/http-kit';
 import type { ServiceContext } from '@reemploy/runtime';
-import { metricsRegistryOf, registrationMetrics } from '@reemploy/runtime/queue-metrics';
+import { metricsRegistryOf, registrationMetrics, type RegistrationMetrics } from '@reemploy/runtime/queue-metrics';
 import type { RegistrationEnv } from '../config.ts';
 import type { RegistrationDB } from '../database.ts';
 
@@ -22,7 +22,7 @@ type Ctx = ServiceContext<RegistrationDB, RegistrationEnv>;
 type Db = Kysely<RegistrationDB> | Transaction<RegistrationDB>;
 export type Channel = 'post' | 'import';
 
-export function registeredElsewhereMetric(ctx: Ctx) {
+export function registeredElsewhereMetric(ctx: Ctx): RegistrationMetrics['registeredElsewhere'] {
   return registrationMetrics(metricsRegistryOf(ctx)).registeredElsewhere;
 }
 
