@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '.tap/**', 'coverage/**', '.run/**', 'packages/client/src/generated/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '.tap/**', 'coverage/**', '.run/**', 'packages/client/src/generated/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -29,7 +29,10 @@ import { createDemoCity } from '../packages/demo-city/src/index.ts';
 import { makeIdNumber } from '@reemploy/domain';
 import { serviceAudience } from '@reemploy/config';
 import { createLocalIssuer } from '@reemploy/http-kit';
+import { closeContext, createContext, prepareService, type ServiceDefinition } from '@reemploy/runtime';
 import { provisionTestRole, type TestRole } from '@reemploy/runtime/testing';
+import { registration as registrationService } from '@reemploy/registration';
+import { matching as matchingService } from '@reemploy/matching';
 import { loadCity } from '../services/matching/bench/load.ts';
 
 function flag(name: string, fallback: string): string {
@@ -164,7 +167,18 @@ async function main() {
   const load = loadavg().map((n) => Math.round(n * 100) / 100);
   console.error(`bench:load run ${run}: ${SEEKERS} seekers, ${VACANCIES} vacancies, ${DURATION} s per route; load average before ${load.join(' ')}`);
 
-  for (const [name, schema] of Object.entries(schemas)) roles[name] = await provisionTestRole(schema);
+  const definitions = { registration: registrationService, matching: matchingService } as unknown as Record<string, ServiceDefinition>;
+  for (const [name, schema] of Object.entries(schemas)) {
+    roles[name] = await provisionTestRole(schema);
+    // Migrated as its own role, as pnpm migrate does: a service refuses to start on a schema that is not.
+    const def = definitions[name]!;
+    const ctx = createContext(def, def.parseEnv({ ...env, DATABASE_URL: roles[name]!.url, PII_KEY: piiKeys[name], DB_SCHEMA: schema }));
+    try {
+      await prepareService(ctx, def);
+    } finally {
+      await closeContext(ctx);
+    }
+  }
   // Registration and matching, each a server and a worker (outbox relay, consumers), sharing one queue prefix.
   const registration = await startService('registration', 'REGISTRATION_PORT');
   start('registration', 'worker', { WORKER_METRICS_PORT: String(await freePort()) });

@@ -9,5 +9,5 @@ export NODE_ENV="${NODE_ENV:-development}"
 bash scripts/bootstrap.sh
 bash scripts/ensure-services.sh
 pnpm exec tsx scripts/prepare-db.ts
-pnpm exec tsx scripts/migrate.ts
+pnpm exec tsx packages/provisioning/src/migrate.ts
 exec node --import tsx scripts/start-all.ts

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -21,6 +21,7 @@ import { baseEnvSchema, resolveSecrets } from '@reemploy/config';
 import { deploymentEnvSchema, envPrefix } from '@reemploy/config/deployment';
 import { assertRedisPolicy, closeRedis, createRedis, waitReady } from '@reemploy/messaging';
 import { eventually } from '@reemploy/runtime/testing';
+import { buildProjects } from '../scripts/build-projects.ts';
 import { registrationEnvSchema } from '../services/registration/src/config.ts';
 import { jobPostingsEnvSchema } from '../services/job-postings/src/config.ts';
 import { matchingEnvSchema } from '../services/matching/src/config.ts';
@@ -50,7 +51,7 @@ const secrets: Record<string, string> = {
 
 interface ComposeService {
   image?: string;
-  build?: { context: string; dockerfile: string };
+  build?: { context: string; dockerfile: string; args?: Record<string, string> };
   command?: string[];
   environment?: Record<string, string>;
   user?: string;
@@ -81,6 +82,15 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise((r) => server.close(r));
   return port;
+}
+
+const projects = buildProjects(root);
+
+/** The TypeScript source a package's build (its tsconfig.build.json) compiles to this file of its dist/, if it exists. */
+function sourceOf(pkg: string, compiled: string): string | undefined {
+  const project = projects.find((p) => p.dir === join(root, pkg));
+  const source = project && join(project.rootDir, relative(project.outDir, join(project.dir, compiled))).replace(/\.js$/, '.ts');
+  return source && compiled.endsWith('.js') && existsSync(source) ? relative(root, source) : undefined;
 }
 
 const portOf = (p: NonNullable<ComposeService['ports']>[number]) =>
@@ -131,8 +141,9 @@ t.test('docker-compose.yml validates and runs every service and worker as the co
   const migrate = services.migrate!;
   const adminUrl = new URL(migrate.environment!.DATABASE_ADMIN_URL!);
   t.same([adminUrl.hostname, adminUrl.username, decodeURIComponent(adminUrl.password), adminUrl.pathname], ['postgres', 'postgres', secrets.POSTGRES_PASSWORD, `/${pg.environment!.POSTGRES_DB}`], 'the provisioning step alone connects as the superuser');
-  t.same(migrate.command, ['node', '--import', 'tsx', 'scripts/migrate.ts'], 'and runs pnpm migrate');
-  t.ok(existsSync(join(root, 'scripts/migrate.ts')), 'which exists');
+  t.same([migrate.build?.dockerfile, migrate.build?.args], ['infra/Dockerfile', { PACKAGE: 'provisioning' }], 'from the image of packages/provisioning');
+  t.same(migrate.command, ['node', 'dist/migrate.js'], 'it runs pnpm migrate, compiled');
+  t.ok(sourceOf('packages/provisioning', 'dist/migrate.js'), 'which is compiled from packages/provisioning/src/migrate.ts');
   const known = { ...baseEnvSchema.shape, ...deploymentEnvSchema.shape };
   t.same(Object.keys(migrate.environment!).filter((k) => !(k in known)), [], 'every variable it sets is one the tools read');
   t.same(Object.keys(migrate.depends_on ?? {}).sort(), ['postgres', 'redis']);
@@ -171,20 +182,35 @@ t.test('docker-compose.yml validates and runs every service and worker as the co
   const roles = new Map<string, string>();
   const keys = new Map<string, string>();
 
+  // The image: a build stage compiles and deploys one package; the image run holds only that.
   const dockerfile = readFileSync(join(root, 'infra/Dockerfile'), 'utf8');
-  const imageEnv = Object.fromEntries([...dockerfile.matchAll(/^ENV (.+)$/gm)].flatMap((m) => m[1]!.split(/\s+/).map((kv) => kv.split('=') as [string, string])));
+  // Its instructions, without comments, by stage.
+  const stages = dockerfile.replace(/^#.*\n/gm, '').split(/^(?=FROM )/m).filter((s) => s.startsWith('FROM '));
+  t.equal(stages.length, 2, 'two stages: build, then run');
+  const [build, runtime] = stages as [string, string];
+  t.match(build, /^FROM node:20[\w.-]* AS build$/m, 'the build stage');
+  t.match(build, /^RUN pnpm install --frozen-lockfile$/m, 'installs every dependency from the lockfile');
+  t.match(build, /^RUN pnpm build$/m, 'compiles (pnpm build)');
+  t.match(build, /^RUN pnpm --filter "@reemploy\/\$\{PACKAGE\}" deploy --prod \/out$/m, 'and deploys the package chosen (PACKAGE) with its production dependencies alone');
+  t.match(runtime, /^FROM node:20[\w.-]*-slim$/m, 'the image run is a slim Node 20');
+  t.same([...runtime.matchAll(/^(COPY|ADD) .*$/gm)].map((m) => m[0]), ['COPY --from=build /out ./'], 'holding only what pnpm deploy wrote');
+  t.notMatch(runtime, /pnpm|tsx|typescript|--import/, 'no pnpm, no tsx, no TypeScript loader');
+  t.match(runtime, /^USER node$/m, 'not root');
+  const imageEnv = Object.fromEntries([...runtime.matchAll(/^ENV (.+)$/gm)].flatMap((m) => m[1]!.split(/\s+/).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])));
   t.equal(imageEnv.NODE_ENV, 'production', 'the image runs in production mode');
-  t.match(dockerfile, /services\/\$SERVICE\/src\/\$ENTRY\.ts/, 'the image starts services/$SERVICE/src/$ENTRY.ts');
-  t.match(dockerfile, /^COPY scripts \.\/scripts$/m, 'and holds the scripts the provisioning step runs');
+  t.equal(imageEnv.NODE_OPTIONS, '--conditions=production', 'on the compiled code of the workspace packages (their exports\' condition "production")');
+  const imageCommand = JSON.parse(/^CMD (\[.*\])$/m.exec(runtime)?.[1] ?? 'null') as string[] | null;
+  t.same(imageCommand, ['node', 'dist/src/server.js'], "a service's server by default");
 
   for (const name of repoServices) {
     for (const entry of ['server', 'worker'] as const) {
       const key = entry === 'server' ? name : `${name}-worker`;
       const svc = services[key]!;
       const env = svc.environment ?? {};
-      t.equal(svc.build?.dockerfile, 'infra/Dockerfile', `${key}: built from infra/Dockerfile`);
-      t.same([env.SERVICE, env.ENTRY], [name, entry], `${key}: runs services/${name}/src/${entry}.ts`);
-      t.ok(existsSync(join(root, 'services', name, 'src', `${entry}.ts`)), `${key}: which exists`);
+      t.same([svc.build?.dockerfile, svc.build?.args], ['infra/Dockerfile', { PACKAGE: name }], `${key}: the image of services/${name}`);
+      const command = svc.command ?? imageCommand;
+      t.same(command, ['node', `dist/src/${entry}.js`], `${key}: runs its compiled ${entry}`);
+      t.equal(sourceOf(`services/${name}`, command?.[1] ?? ''), `services/${name}/src/${entry}.ts`, `${key}: compiled from services/${name}/src/${entry}.ts`);
       const schema = schemas[name]!;
       const dbUrl = new URL(env.DATABASE_URL!);
       t.same([dbUrl.hostname, dbUrl.pathname], ['postgres', `/${pg.environment!.POSTGRES_DB}`], `${key}: connects to the database created`);
@@ -197,7 +223,7 @@ t.test('docker-compose.yml validates and runs every service and worker as the co
         t.ok(!seen.has(value) || seen.get(value) === name, `${key}: shares neither role nor key with ${seen.get(value) ?? 'another service'}`);
         seen.set(value, name);
       }
-      const unknown = Object.keys(env).filter((k) => !(k in schema.shape) && k !== 'SERVICE' && k !== 'ENTRY');
+      const unknown = Object.keys(env).filter((k) => !(k in schema.shape));
       t.same(unknown, [], `${key}: every variable it sets is one the service reads`);
       const parsed = schema.safeParse({ ...imageEnv, ...env });
       t.ok(parsed.success, `${key}: its environment passes the service's configuration schema${parsed.success ? '' : `: ${parsed.error.message}`}`);

@@ -160,7 +160,7 @@ t.test('PII key rotation without downtime: written under A, readable under B+A, 
   // job-postings through the command operators run.
   // The service's own role and keys under its prefixed names, as operators give them for several services at once.
   const ownVariables = Object.fromEntries(Object.entries({ ...underBwithA, DATABASE_URL: jobs.ctx.env.DATABASE_URL }).map(([k, v]) => [`JOB_POSTINGS_${k}`, v]));
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/rotate-pii.ts', '--service', 'job-postings', '--batch-size', '2'], {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'packages/provisioning/src/rotate-pii.ts', '--service', 'job-postings', '--batch-size', '2'], {
     cwd: ROOT,
     env: { ...process.env, NODE_OPTIONS: '', ...ownVariables, NODE_ENV: 'test', DB_SCHEMA: jobs.ctx.database.schema, LOG_LEVEL: 'silent' },
   });

@@ -134,7 +134,7 @@ t.test('pnpm migrate provisions each service role and its schema, then migrates 
     await admin.end();
   });
   const migrate = () =>
-    promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/migrate.ts', '--service', 'assistance-bases'], {
+    promisify(execFile)(process.execPath, ['--import', 'tsx', 'packages/provisioning/src/migrate.ts', '--service', 'assistance-bases'], {
       cwd: new URL('..', import.meta.url),
       env: {
         ...process.env,

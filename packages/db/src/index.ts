@@ -1,5 +1,5 @@
 export { createDatabase, DEFAULT_SESSION_LIMITS, type Database, type DatabaseOptions, type SessionLimits } from './connect.ts';
-export { migrateToLatest, dropSchema, type MigrationSet } from './migrate.ts';
+export { migrateToLatest, pendingMigrations, dropSchema, type MigrationSet } from './migrate.ts';
 export { isUniqueViolation, isDatabaseUnavailable, isStatementTimeout, isTransactionConflict } from './errors.ts';
 export { copyOutBinary, copyOutText, copyRows, copyText, copyTextCell, parseTextArray } from './copy.ts';
 export { allowLongStatements, inClientTransaction, retryOnConflict, transact } from './transaction.ts';

@@ -1,4 +1,4 @@
-import { Migrator, sql, type Kysely, type Migration, type MigrationResult } from 'kysely';
+import { DEFAULT_MIGRATION_TABLE, Migrator, sql, type Kysely, type Migration, type MigrationResult } from 'kysely';
 
 export type MigrationSet = Record<string, Migration>;
 
@@ -72,6 +72,24 @@ export async function migrateToLatest(db: Kysely<unknown>, schema: string, migra
       await new Promise((r) => setTimeout(r, 50 * attempt));
     }
   });
+}
+
+/**
+ * The migrations of the set not yet applied in the schema (every one when it
+ * has none), by name. Only reads the schema's own migration table: no lock, no
+ * DDL, so a service may ask at every start. Migrations applied there that the
+ * set does not name (a newer release migrated first) are not counted.
+ */
+export async function pendingMigrations(db: Kysely<unknown>, schema: string, migrations: MigrationSet): Promise<string[]> {
+  const { rows: found } = await sql<{ exists: boolean }>`select to_regclass(format('%I.%I', ${schema}::text, ${DEFAULT_MIGRATION_TABLE}::text)) is not null as exists`.execute(db);
+  const applied = new Set<string>();
+  if (found[0]?.exists) {
+    const { rows } = await sql<{ name: string }>`select name from ${sql.table(`${schema}.${DEFAULT_MIGRATION_TABLE}`)}`.execute(db);
+    for (const row of rows) applied.add(row.name);
+  }
+  return Object.keys(migrations)
+    .filter((name) => !applied.has(name))
+    .sort();
 }
 
 export async function dropSchema(db: Kysely<unknown>, schema: string): Promise<void> {

@@ -1,7 +1,7 @@
 import pino, { type Logger } from 'pino';
 import { ConfigError, isDevelopmentMode, type BaseEnv } from '@reemploy/config';
 import { resolveServiceSecrets } from '@reemploy/config/service-secrets';
-import { connectionRole, createDatabase, migrateToLatest, type MigrationSet, type SessionLimits } from '@reemploy/db';
+import { connectionRole, createDatabase, migrateToLatest, pendingMigrations, type MigrationSet, type SessionLimits } from '@reemploy/db';
 import { loggerOptions, piiAuditMigration20261129, piiAuditRegionMigration20261208 } from '@reemploy/http-kit';
 import { assertRedisPolicy, closeRedis, createRedis, messagingRetentionMigration20261207, waitReady, type MessagingTables } from '@reemploy/messaging';
 import { createPiiCipher } from '@reemploy/pii';
@@ -70,13 +70,17 @@ async function assertOwnRole(ctx: AnyContext) {
   ctx.logger.warn(message);
 }
 
-/** Start-up checks: Redis answers with the right policy; the service's own role; the schema is migrated. */
-export async function prepareContext(ctx: AnyContext, migrations: MigrationSet) {
+/** Start-up checks: Redis answers with the right policy; the service's own role. */
+async function checkStores(ctx: AnyContext) {
   await waitReady(ctx.redis, 10_000);
   await assertRedisPolicy(ctx.redis, (msg) => ctx.logger.warn(msg));
   await assertOwnRole(ctx);
   if (ctx.env.PII_READ_UNBOUND) ctx.logger.warn('PII_READ_UNBOUND is on: ciphertexts not bound to their row are read; run pnpm rotate-pii, then turn it off');
-  await migrateToLatest(ctx.db as never, ctx.database.schema, {
+}
+
+/** A service's migrations with the platform's (PII audit, messaging, webhooks), which every schema holds. */
+export function schemaMigrations(migrations: MigrationSet): MigrationSet {
+  return {
     ...migrations,
     '2026-11-29-00-pii-audit': piiAuditMigration20261129,
     '2026-11-29-00-webhooks': webhooksMigration20261129,
@@ -84,12 +88,39 @@ export async function prepareContext(ctx: AnyContext, migrations: MigrationSet) 
     '2026-12-07-00-messaging-retention': messagingRetentionMigration20261207,
     '2026-12-07-00-webhooks-retention': webhooksRetentionMigration20261207,
     '2026-12-08-00-pii-audit-region': piiAuditRegionMigration20261208,
-  });
+  };
+}
+
+/** The start-up checks, then migrates the schema: `pnpm migrate`, the test helper and the development tools. */
+export async function prepareContext(ctx: AnyContext, migrations: MigrationSet) {
+  await checkStores(ctx);
+  await migrateToLatest(ctx.db as never, ctx.database.schema, schemaMigrations(migrations));
+}
+
+/**
+ * The start-up checks, then refuses a schema that lacks a migration: a
+ * service never migrates when it starts (every start would take the
+ * project-wide DDL lock); `pnpm migrate` does, as a step of its own.
+ */
+export async function assertMigrated(ctx: AnyContext, migrations: MigrationSet) {
+  await checkStores(ctx);
+  const pending = await pendingMigrations(ctx.db as never, ctx.database.schema, schemaMigrations(migrations));
+  if (!pending.length) return;
+  const listed = pending.length > 3 ? `${pending.slice(0, 3).join(', ')} and ${pending.length - 3} more` : pending.join(', ');
+  throw new ConfigError(
+    `schema "${ctx.database.schema}" is not at the latest migration (${pending.length} pending: ${listed}): run pnpm migrate first, then start the service (docs/operators.md)`,
+  );
 }
 
 /** prepareContext with the definition's migrations, then its own prepare step. */
 export async function prepareService<DB extends MessagingTables, Env extends BaseEnv>(ctx: ServiceContext<DB, Env>, def: ServiceDefinition<DB, Env>) {
   await prepareContext(ctx, def.migrations);
+  await def.prepare?.(ctx);
+}
+
+/** How a server or worker process starts: assertMigrated, then the definition's prepare step. */
+export async function startService<DB extends MessagingTables, Env extends BaseEnv>(ctx: ServiceContext<DB, Env>, def: ServiceDefinition<DB, Env>) {
+  await assertMigrated(ctx, def.migrations);
   await def.prepare?.(ctx);
 }
 

@@ -3,16 +3,16 @@ import { docsEnabled, type BaseEnv } from '@reemploy/config';
 import { closeRedis, createRedis, startEventConsumer, startOutboxRelay, type MessagingTables } from '@reemploy/messaging';
 import { openWebhookQueue, recordDeliveries, startWebhookDispatcher, wakeDispatcher } from '@reemploy/webhooks';
 import { buildApp } from './app.ts';
-import { closeContext, createContext, prepareService } from './context.ts';
+import { closeContext, createContext, startService } from './context.ts';
 import type { Closable, ServiceContext, ServiceDefinition } from './service.ts';
 import { metricsRegistryOf } from './queue-metrics.ts';
 import { DEFAULT_WORKER_METRICS_PORTS, eventsRefusedCounter, isWorkerLike, startWorkerMetrics, type WorkerLike } from './worker-metrics.ts';
 
-/** HTTP entry point: checks its stores, migrates, listens, and closes gracefully. */
+/** HTTP entry point: checks its stores and that its schema is migrated (pnpm migrate), listens, and closes gracefully. */
 export async function runServer<DB extends MessagingTables, Env extends BaseEnv>(def: ServiceDefinition<DB, Env>) {
   const env = def.parseEnv(process.env);
   const ctx = createContext(def, env);
-  await prepareService(ctx, def);
+  await startService(ctx, def);
   const app = await buildApp(def, ctx);
   const port = (env as unknown as Record<string, number>)[def.portVar] ?? 0;
   closeWithGrace({ delay: 10_000 }, async ({ err }) => {
@@ -100,7 +100,7 @@ export async function startWorkers<DB extends MessagingTables, Env extends BaseE
 export async function runWorker<DB extends MessagingTables, Env extends BaseEnv>(def: ServiceDefinition<DB, Env>) {
   const env = def.parseEnv(process.env);
   const ctx = createContext(def, env);
-  await prepareService(ctx, def);
+  await startService(ctx, def);
   const workers = await startWorkers(def, ctx);
   const metrics = await startWorkerMetrics(ctx as never, workers.workers, { host: env.HOST, port: env.WORKER_METRICS_PORT ?? DEFAULT_WORKER_METRICS_PORTS[def.name] });
   closeWithGrace({ delay: 30_000 }, async ({ err }) => {

@@ -1,5 +1,6 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Match, SeekerInput } from '@reemploy/matching-engine';
+import { startThread } from '@reemploy/runtime/threads';
 import type { MatchesRequest, RankerData, RankRequest, SeekerMatchesReply } from './thread.ts';
 
 type Reply = { id: number; items?: Match[]; error?: string } & Omit<SeekerMatchesReply, 'id' | 'error'>;
@@ -25,7 +26,7 @@ export class Ranker {
   constructor(private readonly data: RankerData) {}
 
   private start(): Worker {
-    const worker = new Worker(new URL('./thread-entry.mjs', import.meta.url), { workerData: this.data });
+    const worker = startThread('./thread.ts', import.meta.url, { workerData: this.data });
     worker.on('message', (reply: Reply) => {
       const p = this.pending.get(reply.id);
       if (!p) return;

@@ -1,6 +1,6 @@
 import { cityDate } from '@reemploy/domain';
 import { inRegions, problems, type Caller } from '@reemploy/http-kit';
-import { matchingMetrics, metricsRegistryOf } from '@reemploy/runtime/queue-metrics';
+import { matchingMetrics, metricsRegistryOf, type MatchingMetrics } from '@reemploy/runtime/queue-metrics';
 import type { MatchingContext } from '../context.ts';
 import type { MatcherCache } from '../matcher/cache.ts';
 import type { Ranker } from '../matcher/ranker.ts';
@@ -8,7 +8,7 @@ import { isActiveSeeker, toSeekerInput } from '../matcher/inputs.ts';
 import { unjustifiedDeclinesThisYear } from '../referrals/repository.ts';
 
 /** `matches_served_total` of the registry /metrics serves, by kind: on-demand, candidates, recommendations. */
-export function servedMetric(ctx: MatchingContext) {
+export function servedMetric(ctx: MatchingContext): MatchingMetrics['matchesServed'] {
   return matchingMetrics(metricsRegistryOf(ctx)).matchesServed;
 }
 

@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Secrets } from '@reemploy/config';
 import type { RetirementScheme } from '@reemploy/domain';
+import { startThread } from '@reemploy/runtime/threads';
 import type { RawRow } from './parse.ts';
 import type { PreparedResult } from './rows.ts';
 
@@ -25,18 +26,6 @@ export interface PrepareReply {
   results?: PreparedResult[];
   error?: string;
 }
-
-// The worker is TypeScript. Under a loader that the worker inherits (tap, node --import tsx) it loads
-// as it is; the tsx command line registers its loader on the main thread only, so then the worker
-// registers tsx itself and loads the module again.
-const WORKER_URL = new URL('./prepare-worker.ts', import.meta.url).href;
-const BOOT = `
-import(${JSON.stringify(WORKER_URL)}).catch(async (err) => {
-  if (err?.code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw err;
-  const { register } = await import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))});
-  register();
-  await import(${JSON.stringify(`${WORKER_URL}?tsx`)});
-});`;
 
 /** Young-generation size of a preparing worker (semi-spaces of up to 32 MB), measured better than the default and than 48 MB. */
 const YOUNG_GENERATION_MB = 96;
@@ -66,7 +55,7 @@ export class PreparerPool {
   #start(): Worker {
     // A young generation larger than the default: preparing allocates much short-lived garbage
     // (parsed rows, crypto objects), and fewer scavenges cut the workers' CPU by a fifth or so.
-    const worker = new Worker(BOOT, { eval: true, workerData: this.#data, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
+    const worker = startThread('./prepare-worker.ts', import.meta.url, { workerData: this.#data, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
     worker.unref();
     worker.on('message', (reply: PrepareReply) => {
       const key = `${reply.importId}:${reply.batch}`;

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { Problem, writePiiAudit, type AuditedRecord, type AuditedRequest, type Caller } from '@reemploy/http-kit';
-import { metricsRegistryOf, registrationMetrics } from '@reemploy/runtime/queue-metrics';
+import { metricsRegistryOf, registrationMetrics, type RegistrationMetrics } from '@reemploy/runtime/queue-metrics';
 import type { RegistrationContext } from '../context.ts';
 import type { RegistrationDB } from '../database.ts';
 
@@ -20,7 +20,7 @@ export const REGISTERED_ELSEWHERE = 'registered-elsewhere';
 type Db = Kysely<RegistrationDB> | Transaction<RegistrationDB>;
 export type Channel = 'post' | 'import';
 
-export function registeredElsewhereMetric(ctx: RegistrationContext) {
+export function registeredElsewhereMetric(ctx: RegistrationContext): RegistrationMetrics['registeredElsewhere'] {
   return registrationMetrics(metricsRegistryOf(ctx)).registeredElsewhere;
 }
 

@@ -1,5 +1,6 @@
 /**
- * `pnpm rotate-pii [--service <name>] [--batch-size <rows>]`: re-encrypts every
+ * `pnpm rotate-pii [--service <name>] [--batch-size <rows>]` (compiled: `node
+ * dist/rotate-pii.js` in the image of the compose service migrate): re-encrypts every
  * personal value still under a retired key (PII_OLD_KEYS), or not yet bound to
  * its row, with the service's current key, in the schema of each service (or
  * the one named), in batches, while the services keep serving. Each service
@@ -12,26 +13,17 @@
 import { parseArgs } from 'node:util';
 import { envOfServices } from '@reemploy/config/deployment';
 import { closeContext, createContext, encryptedColumnsOf, rotatePiiKeys } from '@reemploy/runtime';
-import type { ServiceDefinition } from '@reemploy/runtime';
-
-// Loaded on demand: a run for one service loads only that service.
-const services: Record<string, () => Promise<ServiceDefinition>> = {
-  registration: async () => (await import('@reemploy/registration')).registration as unknown as ServiceDefinition,
-  'job-postings': async () => (await import('@reemploy/job-postings')).jobPostings as unknown as ServiceDefinition,
-  matching: async () => (await import('@reemploy/matching')).matching as unknown as ServiceDefinition,
-  'assistance-bases': async () => (await import('@reemploy/assistance-bases')).assistanceBases as unknown as ServiceDefinition,
-};
+import { loadService, servicesNamed } from './services.ts';
 
 const { values } = parseArgs({ options: { service: { type: 'string' }, 'batch-size': { type: 'string', default: '500' } } });
 const batchSize = Number(values['batch-size']);
 if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error('--batch-size must be a positive integer');
-const names = values.service ? [values.service] : Object.keys(services);
-if (values.service && !services[values.service]) throw new Error(`unknown service "${values.service}"; one of ${Object.keys(services).join(', ')}`);
+const names = servicesNamed(values.service);
 
 const envs = envOfServices(names);
 let left = 0;
 for (const name of names) {
-  const def = await services[name]!();
+  const def = await loadService(name);
   const ctx = createContext(def, def.parseEnv(envs[name]!));
   try {
     const result = await rotatePiiKeys(ctx, encryptedColumnsOf(def), {
