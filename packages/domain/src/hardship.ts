@@ -95,7 +95,8 @@ export function deriveHardship(household: HardshipHousehold | null, members: Har
   const give = (c: HardshipCategory, to: HardshipMember[]) => {
     hh.add(c);
     for (const m of to) perMember.get(m.id)!.add(c);
-    result.basis.push({ category: c, memberIds: to.map((m) => m.id) });
+    // Sorted, so that the same family gives the same basis whatever order its members were read in.
+    result.basis.push({ category: c, memberIds: to.map((m) => m.id).sort() });
   };
   for (const couple of couplesOf(members)) {
     if (couple.some((m) => m.status !== 'unemployed')) continue;

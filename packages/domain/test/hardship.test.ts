@@ -123,17 +123,19 @@ t.test('three generations: every couple of the household, each with what it rest
   t.same(r.members.d, ['DUAL_UNEMPLOYED', 'DUAL_LAID_OFF']);
   t.same(r.members.w, ['OLDER_4050'], 'the working head keeps his own couple out of it');
   t.same(r.basis, [
-    { category: 'DUAL_UNEMPLOYED', memberIds: ['s', 'd'] },
-    { category: 'DUAL_LAID_OFF', memberIds: ['s', 'd'] },
+    { category: 'DUAL_UNEMPLOYED', memberIds: ['d', 's'] },
+    { category: 'DUAL_LAID_OFF', memberIds: ['d', 's'] },
   ]);
   const both = deriveHardship(household(), [{ ...head, status: 'unemployed' }, wife, son, daughterInLaw], AT);
   t.same(
     both.basis.filter((b) => b.category === 'DUAL_UNEMPLOYED').map((b) => b.memberIds),
-    [['s', 'd'], ['h', 'w']],
+    [['d', 's'], ['h', 'w']],
     'the head and the spouse (who name no spouse) are a couple beside the linked one',
   );
   const linked = deriveHardship(household({ otherEmployedMembers: 1 }), [{ ...head, status: 'unemployed', spouseId: 'w' }, { ...wife, spouseId: 'h' }], AT);
   t.same(linked.basis, [{ category: 'DUAL_UNEMPLOYED', memberIds: ['h', 'w'] }], 'linked once, counted once');
+  const reversed = deriveHardship(household(), [daughterInLaw, son, wife, { ...head, status: 'unemployed' }], AT);
+  t.same(reversed.basis, both.basis, 'the same basis whatever order the members are read in (a stored basis does not churn)');
   const elsewhere = deriveHardship(household({ otherEmployedMembers: 1 }), [member('a', { spouseId: 'gone' }), member('b')], AT);
   t.same(elsewhere.household, [], 'a spouse who is not a member makes no couple');
 });

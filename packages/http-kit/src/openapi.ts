@@ -53,6 +53,16 @@ const HEADERS = {
   },
   'X-RateLimit-Remaining': { description: 'Requests left in the current minute', required: false, schema: { type: 'integer', minimum: 0 } },
   'X-RateLimit-Reset': { description: 'Seconds until the current minute’s count starts again', required: false, schema: { type: 'integer', minimum: 0 } },
+  Vary: {
+    description: 'Accept-Language on every /v1 answer: the answer depends on the script asked for',
+    required: false,
+    schema: { type: 'string' },
+  },
+  'Content-Language': {
+    description: 'The script of the answer’s Chinese text, when it has any: zh-Hans by default, zh-Hant-TW or zh-Hant-HK as Accept-Language asked',
+    required: false,
+    schema: { type: 'string' },
+  },
   'X-Request-Id': {
     description: 'This request’s id (the one sent as X-Request-Id when valid, else a new one), also the problem’s requestId: quote it when asking about a request',
     required: true,
@@ -65,6 +75,7 @@ type HeaderName = keyof typeof HEADERS;
 type HeaderRefs = Record<string, { $ref: string }>;
 
 const ref = (name: HeaderName): HeaderRefs => ({ [name]: { $ref: `#/components/headers/${name}` } });
+const LANGUAGE: HeaderRefs = { ...ref('Vary'), ...ref('Content-Language') };
 const RATE_LIMIT: HeaderRefs = { ...ref('X-RateLimit-Limit'), ...ref('X-RateLimit-Remaining'), ...ref('X-RateLimit-Reset') };
 const PROBLEM = { content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
 /** On a 429: sent whenever waiting helps, which is all but limit-reached (a cap lifted by deleting, not by time). */
@@ -104,11 +115,21 @@ function ifMatchParameter(required: boolean) {
  * (a schema would answer 400 where the contract says 428): each operation's document names them,
  * so clients generated from it can send them.
  */
+/** Every /v1 answer's Chinese is simplified unless the caller asks for traditional. */
+const ACCEPT_LANGUAGE_PARAMETER = {
+  in: 'header',
+  name: 'Accept-Language',
+  required: false,
+  description: 'zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified',
+  schema: { type: 'string' },
+} as const;
+
 function addRequestHeaders(operation: OpenApiOperation, route: DocumentedRoute) {
   const parameters = [...(operation.parameters ?? [])];
   const has = (name: string) => parameters.some((p) => p.in === 'header' && p.name.toLowerCase() === name.toLowerCase());
   if (route.idempotent && !has('Idempotency-Key')) parameters.push(IDEMPOTENCY_KEY_PARAMETER);
   if (route.ifMatch && !has('If-Match')) parameters.push(ifMatchParameter(route.ifMatch === 'required'));
+  if (route.url.startsWith('/v1') && !has('Accept-Language')) parameters.push(ACCEPT_LANGUAGE_PARAMETER);
   if (parameters.length) operation.parameters = parameters;
 }
 
@@ -122,25 +143,25 @@ const PROBLEM_RESPONSES = {
   Refused: {
     description: 'Refused: an RFC 9457 problem with a stable code, naming each failing field',
     ...PROBLEM,
-    headers: { ...ref('X-Request-Id'), ...RATE_LIMIT },
+    headers: { ...ref('X-Request-Id'), ...RATE_LIMIT, ...LANGUAGE },
   },
   RefusedReplayable: {
     description: 'Refused: an RFC 9457 problem with a stable code, naming each failing field; a repeat under the same Idempotency-Key gets the same refusal again',
     ...PROBLEM,
-    headers: { ...ref('X-Request-Id'), ...RATE_LIMIT, ...ref('Idempotent-Replayed') },
+    headers: { ...ref('X-Request-Id'), ...RATE_LIMIT, ...ref('Idempotent-Replayed'), ...LANGUAGE },
   },
-  RefusedUncounted: { description: 'Refused: an RFC 9457 problem with a stable code', ...PROBLEM, headers: ref('X-Request-Id') },
+  RefusedUncounted: { description: 'Refused: an RFC 9457 problem with a stable code', ...PROBLEM, headers: { ...ref('X-Request-Id'), ...LANGUAGE } },
   TooManyRequests: {
     description: 'Too many requests: a rate limit, or a limit of the route (imports at once, replays, registrations shown elsewhere, subscriptions)',
     ...PROBLEM,
-    headers: { ...ref('X-Request-Id'), ...RATE_LIMIT, ...RETRY_AFTER_IF_WAITING_HELPS },
+    headers: { ...ref('X-Request-Id'), ...RATE_LIMIT, ...RETRY_AFTER_IF_WAITING_HELPS, ...LANGUAGE },
   },
   Unavailable: {
     description: 'Unavailable for now (overloaded, busy with imports, or a backing store is away): retry after Retry-After',
     ...PROBLEM,
-    headers: { ...ref('X-Request-Id'), ...RATE_LIMIT, ...ref('Retry-After') },
+    headers: { ...ref('X-Request-Id'), ...RATE_LIMIT, ...ref('Retry-After'), ...LANGUAGE },
   },
-  Failed: { description: 'Failed on the service’s side: an RFC 9457 problem (the cause is logged, never sent)', ...PROBLEM, headers: { ...ref('X-Request-Id'), ...RATE_LIMIT } },
+  Failed: { description: 'Failed on the service’s side: an RFC 9457 problem (the cause is logged, never sent)', ...PROBLEM, headers: { ...ref('X-Request-Id'), ...RATE_LIMIT, ...LANGUAGE } },
 } satisfies Record<string, Response>;
 type ProblemResponse = keyof typeof PROBLEM_RESPONSES;
 
@@ -162,6 +183,7 @@ function addResponses(operation: OpenApiOperation, route: DocumentedRoute) {
         ...(counted ? RATE_LIMIT : {}),
         ...Object.assign({}, ...(route.responseHeaders ?? []).map((name) => ref(name))),
         ...(route.idempotent ? ref('Idempotent-Replayed') : {}),
+        ...(route.url.startsWith('/v1') ? LANGUAGE : {}),
         ...response.headers,
       };
       continue;

@@ -47,8 +47,8 @@ t.test('three generations: the son and his wife, both out of work, are a dual ho
   const read = (await api.get(`/v1/households/${hh}`)).json();
   t.same(read.hardshipCategories, ['DUAL_UNEMPLOYED', 'DUAL_LAID_OFF']);
   t.same(read.hardshipBasis, [
-    { category: 'DUAL_UNEMPLOYED', memberIds: [son, daughterInLaw] },
-    { category: 'DUAL_LAID_OFF', memberIds: [son, daughterInLaw] },
+    { category: 'DUAL_UNEMPLOYED', memberIds: [son, daughterInLaw].sort() },
+    { category: 'DUAL_LAID_OFF', memberIds: [son, daughterInLaw].sort() },
   ]);
   t.match(read.members.find((m: { id: string }) => m.id === son), { relationship: 'child', spouseId: daughterInLaw, parentIds: [] });
   const history = await svc.ctx.database.pool.query('select hardship_basis as basis from household_category_history where household_id = $1 order by id desc limit 1', [hh]);
@@ -150,7 +150,7 @@ t.test('minimum livelihood belongs to the household: every member holds it, the 
 
   const full = (await api.get(`/v1/households/${hh}`)).json();
   t.same(full.minimumLivelihood, certificate, 'shown with pii:read');
-  t.same(full.hardshipBasis, [{ category: 'MINIMUM_LIVELIHOOD', memberIds: full.members.map((m: { id: string }) => m.id) }]);
+  t.same(full.hardshipBasis, [{ category: 'MINIMUM_LIVELIHOOD', memberIds: full.members.map((m: { id: string }) => m.id).sort() }]);
   const masked = (await reader.get(`/v1/households/${hh}`)).json();
   t.same(masked.minimumLivelihood, { certificateNumber: `${'*'.repeat(12)}234号`, since: '2024-03-01' }, 'masked without pii:read');
   const { rows } = await svc.ctx.database.pool.query('select minimum_livelihood_certificate_enc as enc from households where id = $1', [hh]);
@@ -161,7 +161,7 @@ t.test('minimum livelihood belongs to the household: every member holds it, the 
   t.equal(ended.statusCode, 200, ended.body);
   t.equal(ended.json().minimumLivelihood, null);
   t.notOk((await api.get(`/v1/job-seekers/${son}`)).json().hardshipCategories.includes('MINIMUM_LIVELIHOOD'));
-  t.same(ended.json().hardshipBasis, [{ category: 'MINIMUM_LIVELIHOOD', memberIds: ended.json().members.filter((m: { relationship: string }) => m.relationship === 'head').map((m: { id: string }) => m.id) }]);
+  t.same(ended.json().hardshipBasis, [{ category: 'MINIMUM_LIVELIHOOD', memberIds: ended.json().members.filter((m: { relationship: string }) => m.relationship === 'head').map((m: { id: string }) => m.id).sort() }]);
 
   for (const [body, field] of [
     [{ minimumLivelihood: { ...certificate, since: '2999-01-01' } }, 'body.minimumLivelihood.since'],

@@ -363,6 +363,8 @@ export interface components {
         /** @description Failed on the service’s side: an RFC 9457 problem (the cause is logged, never sent) */
         Failed: {
             headers: {
+                "Content-Language": components["headers"]["Content-Language"];
+                Vary: components["headers"]["Vary"];
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                 "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                 "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -376,6 +378,8 @@ export interface components {
         /** @description Refused: an RFC 9457 problem with a stable code, naming each failing field */
         Refused: {
             headers: {
+                "Content-Language": components["headers"]["Content-Language"];
+                Vary: components["headers"]["Vary"];
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                 "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                 "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -389,7 +393,9 @@ export interface components {
         /** @description Refused: an RFC 9457 problem with a stable code, naming each failing field; a repeat under the same Idempotency-Key gets the same refusal again */
         RefusedReplayable: {
             headers: {
+                "Content-Language": components["headers"]["Content-Language"];
                 "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                Vary: components["headers"]["Vary"];
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                 "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                 "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -403,6 +409,8 @@ export interface components {
         /** @description Refused: an RFC 9457 problem with a stable code */
         RefusedUncounted: {
             headers: {
+                "Content-Language": components["headers"]["Content-Language"];
+                Vary: components["headers"]["Vary"];
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
             };
@@ -413,8 +421,10 @@ export interface components {
         /** @description Too many requests: a rate limit, or a limit of the route (imports at once, replays, registrations shown elsewhere, subscriptions) */
         TooManyRequests: {
             headers: {
+                "Content-Language": components["headers"]["Content-Language"];
                 /** @description Seconds to wait before retrying; absent on limit-reached, which waiting does not lift */
                 "Retry-After"?: number;
+                Vary: components["headers"]["Vary"];
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                 "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                 "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -428,7 +438,9 @@ export interface components {
         /** @description Unavailable for now (overloaded, busy with imports, or a backing store is away): retry after Retry-After */
         Unavailable: {
             headers: {
+                "Content-Language": components["headers"]["Content-Language"];
                 "Retry-After": components["headers"]["Retry-After"];
+                Vary: components["headers"]["Vary"];
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                 "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                 "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -443,6 +455,8 @@ export interface components {
     parameters: never;
     requestBodies: never;
     headers: {
+        /** @description The script of the answer’s Chinese text, when it has any: zh-Hans by default, zh-Hant-TW or zh-Hant-HK as Accept-Language asked */
+        "Content-Language": string;
         /** @description The version of the record this answer shows or changed: send it as If-Match to change the record */
         ETag: string;
         /** @description true when this is the stored first answer to an earlier request with the same Idempotency-Key */
@@ -451,6 +465,8 @@ export interface components {
         Location: string;
         /** @description Seconds to wait before retrying */
         "Retry-After": number;
+        /** @description Accept-Language on every /v1 answer: the answer depends on the script asked for */
+        Vary: string;
         /** @description Requests per minute this caller may make (its calling system, or its address without a valid token); absent while the counters are unreachable */
         "X-RateLimit-Limit": number;
         /** @description Requests left in the current minute */
@@ -576,7 +592,10 @@ export interface operations {
                 /** @description name, or placements: the bases that placed most people first */
                 sort?: "name" | "placements";
             };
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -587,6 +606,8 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -608,6 +629,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
                 /** @description Makes a retry safe: a repeat with the same key gets the first answer again (Idempotent-Replayed: true); the same key with another request is 422 */
                 "Idempotency-Key"?: string;
             };
@@ -644,9 +667,11 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
                     ETag: components["headers"]["ETag"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     Location: components["headers"]["Location"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -664,7 +689,10 @@ export interface operations {
     getAidBase: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path: {
                 id: string;
             };
@@ -677,7 +705,9 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
                     ETag: components["headers"]["ETag"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -696,6 +726,8 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
                 /** @description The ETag of the version being changed: without it 428, when stale 412 (nothing changed) */
                 "If-Match": string;
             };
@@ -733,7 +765,9 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
                     ETag: components["headers"]["ETag"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -757,7 +791,10 @@ export interface operations {
                 limit?: number;
                 status?: "active" | "filled" | "withdrawn";
             };
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path: {
                 id: string;
             };
@@ -770,6 +807,8 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -791,6 +830,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
                 /** @description Makes a retry safe: a repeat with the same key gets the first answer again (Idempotent-Replayed: true); the same key with another request is 422 */
                 "Idempotency-Key"?: string;
             };
@@ -817,9 +858,11 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
                     ETag: components["headers"]["ETag"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     Location: components["headers"]["Location"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -837,7 +880,10 @@ export interface operations {
     getReservedPost: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path: {
                 id: string;
                 postId: string;
@@ -851,7 +897,9 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
                     ETag: components["headers"]["ETag"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -870,6 +918,8 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
                 /** @description The ETag of the version being changed: without it 428, when stale 412 (nothing changed) */
                 "If-Match": string;
             };
@@ -895,7 +945,9 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
                     ETag: components["headers"]["ETag"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -914,6 +966,8 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
                 /** @description The ETag of the version being changed: without it 428, when stale 412 (nothing changed) */
                 "If-Match": string;
             };
@@ -936,7 +990,9 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
                     ETag: components["headers"]["ETag"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -955,6 +1011,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
                 /** @description Makes a retry safe: a repeat with the same key gets the first answer again (Idempotent-Replayed: true); the same key with another request is 422 */
                 "Idempotency-Key"?: string;
             };
@@ -973,7 +1031,9 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -998,7 +1058,10 @@ export interface operations {
                 limit?: number;
                 recordId?: string;
             };
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1009,6 +1072,8 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];

@@ -546,6 +546,8 @@ export interface components {
         /** @description Failed on the service’s side: an RFC 9457 problem (the cause is logged, never sent) */
         Failed: {
             headers: {
+                "Content-Language": components["headers"]["Content-Language"];
+                Vary: components["headers"]["Vary"];
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                 "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                 "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -559,6 +561,8 @@ export interface components {
         /** @description Refused: an RFC 9457 problem with a stable code, naming each failing field */
         Refused: {
             headers: {
+                "Content-Language": components["headers"]["Content-Language"];
+                Vary: components["headers"]["Vary"];
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                 "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                 "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -572,7 +576,9 @@ export interface components {
         /** @description Refused: an RFC 9457 problem with a stable code, naming each failing field; a repeat under the same Idempotency-Key gets the same refusal again */
         RefusedReplayable: {
             headers: {
+                "Content-Language": components["headers"]["Content-Language"];
                 "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                Vary: components["headers"]["Vary"];
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                 "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                 "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -586,6 +592,8 @@ export interface components {
         /** @description Refused: an RFC 9457 problem with a stable code */
         RefusedUncounted: {
             headers: {
+                "Content-Language": components["headers"]["Content-Language"];
+                Vary: components["headers"]["Vary"];
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
             };
@@ -596,8 +604,10 @@ export interface components {
         /** @description Too many requests: a rate limit, or a limit of the route (imports at once, replays, registrations shown elsewhere, subscriptions) */
         TooManyRequests: {
             headers: {
+                "Content-Language": components["headers"]["Content-Language"];
                 /** @description Seconds to wait before retrying; absent on limit-reached, which waiting does not lift */
                 "Retry-After"?: number;
+                Vary: components["headers"]["Vary"];
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                 "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                 "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -611,7 +621,9 @@ export interface components {
         /** @description Unavailable for now (overloaded, busy with imports, or a backing store is away): retry after Retry-After */
         Unavailable: {
             headers: {
+                "Content-Language": components["headers"]["Content-Language"];
                 "Retry-After": components["headers"]["Retry-After"];
+                Vary: components["headers"]["Vary"];
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                 "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                 "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -626,6 +638,8 @@ export interface components {
     parameters: never;
     requestBodies: never;
     headers: {
+        /** @description The script of the answer’s Chinese text, when it has any: zh-Hans by default, zh-Hant-TW or zh-Hant-HK as Accept-Language asked */
+        "Content-Language": string;
         /** @description The version of the record this answer shows or changed: send it as If-Match to change the record */
         ETag: string;
         /** @description true when this is the stored first answer to an earlier request with the same Idempotency-Key */
@@ -634,6 +648,8 @@ export interface components {
         Location: string;
         /** @description Seconds to wait before retrying */
         "Retry-After": number;
+        /** @description Accept-Language on every /v1 answer: the answer depends on the script asked for */
+        Vary: string;
         /** @description Requests per minute this caller may make (its calling system, or its address without a valid token); absent while the counters are unreachable */
         "X-RateLimit-Limit": number;
         /** @description Requests left in the current minute */
@@ -756,7 +772,10 @@ export interface operations {
                 limit?: number;
                 recordId?: string;
             };
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -767,6 +786,8 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -798,7 +819,10 @@ export interface operations {
                 /** @description Division-code prefix, narrowed to your regions */
                 region?: string;
             };
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -809,6 +833,8 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -827,6 +853,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
                 /** @description Makes a retry safe: a repeat with the same key gets the first answer again (Idempotent-Replayed: true); the same key with another request is 422 */
                 "Idempotency-Key"?: string;
             };
@@ -865,9 +893,11 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
                     ETag: components["headers"]["ETag"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     Location: components["headers"]["Location"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -885,7 +915,10 @@ export interface operations {
     getEmployer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path: {
                 id: string;
             };
@@ -898,7 +931,9 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
                     ETag: components["headers"]["ETag"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -917,6 +952,8 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
                 /** @description The ETag of the version being changed: without it 428, when stale 412 (nothing changed) */
                 "If-Match": string;
             };
@@ -948,7 +985,9 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
                     ETag: components["headers"]["ETag"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -979,7 +1018,10 @@ export interface operations {
                 /** @description Last day */
                 to?: string;
             };
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -990,6 +1032,8 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -1008,6 +1052,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
                 /** @description Makes a retry safe: a repeat with the same key gets the first answer again (Idempotent-Replayed: true); the same key with another request is 422 */
                 "Idempotency-Key"?: string;
             };
@@ -1048,9 +1094,11 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
                     ETag: components["headers"]["ETag"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     Location: components["headers"]["Location"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -1068,7 +1116,10 @@ export interface operations {
     getJobFair: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path: {
                 id: string;
             };
@@ -1081,7 +1132,9 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
                     ETag: components["headers"]["ETag"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -1116,7 +1169,10 @@ export interface operations {
                 source?: "coordinator" | "employer" | "aid-base" | "job-fair";
                 status?: "open" | "filled" | "closed" | "expired";
             };
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path: {
                 id: string;
             };
@@ -1129,6 +1185,8 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -1147,6 +1205,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
                 /** @description Makes a retry safe: a repeat with the same key gets the first answer again (Idempotent-Replayed: true); the same key with another request is 422 */
                 "Idempotency-Key"?: string;
             };
@@ -1168,7 +1228,9 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -1193,7 +1255,10 @@ export interface operations {
                 /** @description Chinese (simplified or traditional), English or code prefix; case-insensitive */
                 q?: string;
             };
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1204,6 +1269,8 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -1221,7 +1288,10 @@ export interface operations {
     getOccupation: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path: {
                 code: string;
             };
@@ -1234,6 +1304,8 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -1258,7 +1330,10 @@ export interface operations {
                 /** @description Chinese (simplified or traditional), English or code prefix; case-insensitive */
                 q?: string;
             };
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1269,6 +1344,8 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -1286,7 +1363,10 @@ export interface operations {
     getSkill: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path: {
                 code: string;
             };
@@ -1299,6 +1379,8 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -1335,7 +1417,10 @@ export interface operations {
                 source?: "coordinator" | "employer" | "aid-base" | "job-fair";
                 status?: "open" | "filled" | "closed" | "expired";
             };
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1346,6 +1431,8 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -1364,6 +1451,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
                 /** @description Makes a retry safe: a repeat with the same key gets the first answer again (Idempotent-Replayed: true); the same key with another request is 422 */
                 "Idempotency-Key"?: string;
             };
@@ -1430,9 +1519,11 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
                     ETag: components["headers"]["ETag"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     Location: components["headers"]["Location"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -1450,7 +1541,10 @@ export interface operations {
     getVacancy: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path: {
                 id: string;
             };
@@ -1463,7 +1557,9 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
                     ETag: components["headers"]["ETag"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -1482,6 +1578,8 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
                 /** @description The ETag of the version being changed: without it 428, when stale 412 (nothing changed) */
                 "If-Match": string;
             };
@@ -1525,7 +1623,9 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
                     ETag: components["headers"]["ETag"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -1544,6 +1644,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
                 /** @description Makes a retry safe: a repeat with the same key gets the first answer again (Idempotent-Replayed: true); the same key with another request is 422 */
                 "Idempotency-Key"?: string;
                 /** @description The ETag of the version being changed, checked when sent: when stale 412 (nothing changed) */
@@ -1568,8 +1670,10 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
                     ETag: components["headers"]["ETag"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -1588,6 +1692,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
                 /** @description Makes a retry safe: a repeat with the same key gets the first answer again (Idempotent-Replayed: true); the same key with another request is 422 */
                 "Idempotency-Key"?: string;
                 /** @description The ETag of the version being changed, checked when sent: when stale 412 (nothing changed) */
@@ -1615,8 +1721,10 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
                     ETag: components["headers"]["ETag"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -1635,6 +1743,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
                 /** @description Makes a retry safe: a repeat with the same key gets the first answer again (Idempotent-Replayed: true); the same key with another request is 422 */
                 "Idempotency-Key"?: string;
             };
@@ -1655,7 +1765,9 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];

@@ -518,6 +518,8 @@ export interface components {
         /** @description Failed on the service’s side: an RFC 9457 problem (the cause is logged, never sent) */
         Failed: {
             headers: {
+                "Content-Language": components["headers"]["Content-Language"];
+                Vary: components["headers"]["Vary"];
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                 "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                 "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -531,6 +533,8 @@ export interface components {
         /** @description Refused: an RFC 9457 problem with a stable code, naming each failing field */
         Refused: {
             headers: {
+                "Content-Language": components["headers"]["Content-Language"];
+                Vary: components["headers"]["Vary"];
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                 "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                 "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -544,7 +548,9 @@ export interface components {
         /** @description Refused: an RFC 9457 problem with a stable code, naming each failing field; a repeat under the same Idempotency-Key gets the same refusal again */
         RefusedReplayable: {
             headers: {
+                "Content-Language": components["headers"]["Content-Language"];
                 "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                Vary: components["headers"]["Vary"];
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                 "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                 "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -558,6 +564,8 @@ export interface components {
         /** @description Refused: an RFC 9457 problem with a stable code */
         RefusedUncounted: {
             headers: {
+                "Content-Language": components["headers"]["Content-Language"];
+                Vary: components["headers"]["Vary"];
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
             };
@@ -568,8 +576,10 @@ export interface components {
         /** @description Too many requests: a rate limit, or a limit of the route (imports at once, replays, registrations shown elsewhere, subscriptions) */
         TooManyRequests: {
             headers: {
+                "Content-Language": components["headers"]["Content-Language"];
                 /** @description Seconds to wait before retrying; absent on limit-reached, which waiting does not lift */
                 "Retry-After"?: number;
+                Vary: components["headers"]["Vary"];
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                 "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                 "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -583,7 +593,9 @@ export interface components {
         /** @description Unavailable for now (overloaded, busy with imports, or a backing store is away): retry after Retry-After */
         Unavailable: {
             headers: {
+                "Content-Language": components["headers"]["Content-Language"];
                 "Retry-After": components["headers"]["Retry-After"];
+                Vary: components["headers"]["Vary"];
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                 "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                 "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -598,6 +610,8 @@ export interface components {
     parameters: never;
     requestBodies: never;
     headers: {
+        /** @description The script of the answer’s Chinese text, when it has any: zh-Hans by default, zh-Hant-TW or zh-Hant-HK as Accept-Language asked */
+        "Content-Language": string;
         /** @description The version of the record this answer shows or changed: send it as If-Match to change the record */
         ETag: string;
         /** @description true when this is the stored first answer to an earlier request with the same Idempotency-Key */
@@ -606,6 +620,8 @@ export interface components {
         Location: string;
         /** @description Seconds to wait before retrying */
         "Retry-After": number;
+        /** @description Accept-Language on every /v1 answer: the answer depends on the script asked for */
+        Vary: string;
         /** @description Requests per minute this caller may make (its calling system, or its address without a valid token); absent while the counters are unreachable */
         "X-RateLimit-Limit": number;
         /** @description Requests left in the current minute */
@@ -728,7 +744,10 @@ export interface operations {
                 limit?: number;
                 recordId?: string;
             };
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -739,6 +758,8 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -762,7 +783,10 @@ export interface operations {
                 /** @description How many to return (1–100) */
                 limit?: number;
             };
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path: {
                 id: string;
             };
@@ -775,6 +799,8 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -798,7 +824,10 @@ export interface operations {
                 limit?: number;
                 status?: "queued" | "running" | "completed" | "failed";
             };
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -809,6 +838,8 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -830,6 +861,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
                 /** @description Makes a retry safe: a repeat with the same key gets the first answer again (Idempotent-Replayed: true); the same key with another request is 422 */
                 "Idempotency-Key"?: string;
             };
@@ -847,8 +880,10 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     Location: components["headers"]["Location"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -866,7 +901,10 @@ export interface operations {
     getMatchingRun: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path: {
                 id: string;
             };
@@ -879,6 +917,8 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -903,7 +943,10 @@ export interface operations {
                 /** @description Items per page (1–500) */
                 limit?: number;
             };
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -914,6 +957,8 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -939,7 +984,10 @@ export interface operations {
                 status?: "pending" | "hired" | "rejected" | "no-show" | "declined" | "withdrawn" | "expired";
                 vacancyId?: string;
             };
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -950,6 +998,8 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -971,6 +1021,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
                 /** @description Makes a retry safe: a repeat with the same key gets the first answer again (Idempotent-Replayed: true); the same key with another request is 422 */
                 "Idempotency-Key"?: string;
             };
@@ -988,9 +1040,11 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
                     ETag: components["headers"]["ETag"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     Location: components["headers"]["Location"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -1008,7 +1062,10 @@ export interface operations {
     getReferral: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path: {
                 id: string;
             };
@@ -1021,7 +1078,9 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
                     ETag: components["headers"]["ETag"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -1040,6 +1099,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
                 /** @description Makes a retry safe: a repeat with the same key gets the first answer again (Idempotent-Replayed: true); the same key with another request is 422 */
                 "Idempotency-Key"?: string;
             };
@@ -1059,8 +1120,10 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
                     ETag: components["headers"]["ETag"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -1081,7 +1144,10 @@ export interface operations {
                 /** @description How many to return (1–100) */
                 limit?: number;
             };
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path: {
                 id: string;
             };
@@ -1094,6 +1160,8 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -1118,7 +1186,10 @@ export interface operations {
                 status?: "pending" | "delivered" | "failed";
                 subscriptionId?: string;
             };
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1129,6 +1200,8 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -1149,7 +1222,10 @@ export interface operations {
     replayWebhookDelivery: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path: {
                 id: string;
             };
@@ -1162,6 +1238,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -1189,7 +1267,10 @@ export interface operations {
                 /** @description Items per page (1–500) */
                 limit?: number;
             };
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1200,6 +1281,8 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -1221,6 +1304,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
                 /** @description Makes a retry safe: a repeat with the same key gets the first answer again (Idempotent-Replayed: true); the same key with another request is 422 */
                 "Idempotency-Key"?: string;
             };
@@ -1244,7 +1329,9 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -1262,7 +1349,10 @@ export interface operations {
     deleteWebhookSubscription: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path: {
                 id: string;
             };
@@ -1275,6 +1365,8 @@ export interface operations {
             /** @description Default Response */
             204: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];

@@ -1222,6 +1222,8 @@ export interface components {
         /** @description Failed on the service’s side: an RFC 9457 problem (the cause is logged, never sent) */
         Failed: {
             headers: {
+                "Content-Language": components["headers"]["Content-Language"];
+                Vary: components["headers"]["Vary"];
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                 "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                 "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -1235,6 +1237,8 @@ export interface components {
         /** @description Refused: an RFC 9457 problem with a stable code, naming each failing field */
         Refused: {
             headers: {
+                "Content-Language": components["headers"]["Content-Language"];
+                Vary: components["headers"]["Vary"];
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                 "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                 "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -1248,7 +1252,9 @@ export interface components {
         /** @description Refused: an RFC 9457 problem with a stable code, naming each failing field; a repeat under the same Idempotency-Key gets the same refusal again */
         RefusedReplayable: {
             headers: {
+                "Content-Language": components["headers"]["Content-Language"];
                 "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                Vary: components["headers"]["Vary"];
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                 "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                 "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -1262,6 +1268,8 @@ export interface components {
         /** @description Refused: an RFC 9457 problem with a stable code */
         RefusedUncounted: {
             headers: {
+                "Content-Language": components["headers"]["Content-Language"];
+                Vary: components["headers"]["Vary"];
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 [name: string]: unknown;
             };
@@ -1272,8 +1280,10 @@ export interface components {
         /** @description Too many requests: a rate limit, or a limit of the route (imports at once, replays, registrations shown elsewhere, subscriptions) */
         TooManyRequests: {
             headers: {
+                "Content-Language": components["headers"]["Content-Language"];
                 /** @description Seconds to wait before retrying; absent on limit-reached, which waiting does not lift */
                 "Retry-After"?: number;
+                Vary: components["headers"]["Vary"];
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                 "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                 "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -1287,7 +1297,9 @@ export interface components {
         /** @description Unavailable for now (overloaded, busy with imports, or a backing store is away): retry after Retry-After */
         Unavailable: {
             headers: {
+                "Content-Language": components["headers"]["Content-Language"];
                 "Retry-After": components["headers"]["Retry-After"];
+                Vary: components["headers"]["Vary"];
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                 "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                 "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -1304,6 +1316,8 @@ export interface components {
     headers: {
         /** @description attachment; filename="…" when the answer is a file (CSV, XLSX); absent on JSON */
         "Content-Disposition": string;
+        /** @description The script of the answer’s Chinese text, when it has any: zh-Hans by default, zh-Hant-TW or zh-Hant-HK as Accept-Language asked */
+        "Content-Language": string;
         /** @description The version of the record this answer shows or changed: send it as If-Match to change the record */
         ETag: string;
         /** @description true when this is the stored first answer to an earlier request with the same Idempotency-Key */
@@ -1312,6 +1326,8 @@ export interface components {
         Location: string;
         /** @description Seconds to wait before retrying */
         "Retry-After": number;
+        /** @description Accept-Language on every /v1 answer: the answer depends on the script asked for */
+        Vary: string;
         /** @description Requests per minute this caller may make (its calling system, or its address without a valid token); absent while the counters are unreachable */
         "X-RateLimit-Limit": number;
         /** @description Requests left in the current minute */
@@ -1427,7 +1443,10 @@ export interface operations {
     listAssessmentStandards: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1438,6 +1457,8 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -1455,7 +1476,10 @@ export interface operations {
     getAssessmentStandard: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path: {
                 type: "old-city" | "new-city" | "town" | "village";
             };
@@ -1468,7 +1492,9 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
                     ETag: components["headers"]["ETag"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -1487,6 +1513,8 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
                 /** @description The ETag of the version being changed: without it 428, when stale 412 (nothing changed) */
                 "If-Match": string;
             };
@@ -1506,7 +1534,9 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
                     ETag: components["headers"]["ETag"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -1528,7 +1558,10 @@ export interface operations {
                 period: string;
                 regionCode: string;
             };
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1539,6 +1572,8 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -1557,6 +1592,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
                 /** @description Makes a retry safe: a repeat with the same key gets the first answer again (Idempotent-Replayed: true); the same key with another request is 422 */
                 "Idempotency-Key"?: string;
             };
@@ -1574,7 +1611,9 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -1595,7 +1634,10 @@ export interface operations {
                 /** @description A month, YYYY-MM; assessments cover the year up to it */
                 period: string;
             };
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path: {
                 code: string;
             };
@@ -1608,6 +1650,8 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -1625,7 +1669,10 @@ export interface operations {
     drawAssessmentSample: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1640,7 +1687,9 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
                     Location: components["headers"]["Location"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -1658,7 +1707,10 @@ export interface operations {
     getAssessmentSample: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path: {
                 id: string;
             };
@@ -1671,6 +1723,8 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -1693,7 +1747,10 @@ export interface operations {
                 /** @description Items per page (1–500) */
                 limit?: number;
             };
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path: {
                 id: string;
             };
@@ -1706,6 +1763,8 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -1730,7 +1789,10 @@ export interface operations {
                 limit?: number;
                 recordId?: string;
             };
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1741,6 +1803,8 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -1765,7 +1829,10 @@ export interface operations {
                 period: string;
                 regionCode: string;
             };
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1776,6 +1843,8 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -1800,7 +1869,10 @@ export interface operations {
                 /** @description Division-code prefix, narrowed to your regions */
                 region?: string;
             };
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1811,6 +1883,8 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -1836,7 +1910,10 @@ export interface operations {
                 /** @description Division-code prefix, narrowed to your regions */
                 region?: string;
             };
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1847,6 +1924,8 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -1865,6 +1944,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
                 /** @description Makes a retry safe: a repeat with the same key gets the first answer again (Idempotent-Replayed: true); the same key with another request is 422 */
                 "Idempotency-Key"?: string;
             };
@@ -1916,9 +1997,11 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
                     ETag: components["headers"]["ETag"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     Location: components["headers"]["Location"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -1936,7 +2019,10 @@ export interface operations {
     getHousehold: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path: {
                 id: string;
             };
@@ -1949,7 +2035,9 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
                     ETag: components["headers"]["ETag"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -1968,6 +2056,8 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
                 /** @description The ETag of the version being changed: without it 428, when stale 412 (nothing changed) */
                 "If-Match": string;
             };
@@ -2007,7 +2097,9 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
                     ETag: components["headers"]["ETag"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -2035,7 +2127,10 @@ export interface operations {
                 region?: string;
                 status?: "unemployed" | "employed" | "flexible" | "withdrawn";
             };
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2046,6 +2141,8 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -2064,6 +2161,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
                 /** @description Makes a retry safe: a repeat with the same key gets the first answer again (Idempotent-Replayed: true); the same key with another request is 422 */
                 "Idempotency-Key"?: string;
             };
@@ -2144,9 +2243,11 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
                     ETag: components["headers"]["ETag"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     Location: components["headers"]["Location"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -2164,7 +2265,10 @@ export interface operations {
     getJobSeeker: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path: {
                 id: string;
             };
@@ -2177,7 +2281,9 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
                     ETag: components["headers"]["ETag"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -2196,6 +2302,8 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
                 /** @description The ETag of the version being changed: without it 428, when stale 412 (nothing changed) */
                 "If-Match": string;
             };
@@ -2246,7 +2354,9 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
                     ETag: components["headers"]["ETag"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -2269,7 +2379,10 @@ export interface operations {
                 /** @description Items per page (1–500) */
                 limit?: number;
             };
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path: {
                 id: string;
             };
@@ -2282,6 +2395,8 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -2300,6 +2415,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
                 /** @description Makes a retry safe: a repeat with the same key gets the first answer again (Idempotent-Replayed: true); the same key with another request is 422 */
                 "Idempotency-Key"?: string;
             };
@@ -2333,9 +2450,11 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
                     ETag: components["headers"]["ETag"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     Location: components["headers"]["Location"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -2359,7 +2478,10 @@ export interface operations {
                 /** @description Items per page (1–500) */
                 limit?: number;
             };
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path: {
                 id: string;
             };
@@ -2372,6 +2494,8 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -2390,6 +2514,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
                 /** @description Makes a retry safe: a repeat with the same key gets the first answer again (Idempotent-Replayed: true); the same key with another request is 422 */
                 "Idempotency-Key"?: string;
             };
@@ -2423,8 +2549,10 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     Location: components["headers"]["Location"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -2442,7 +2570,10 @@ export interface operations {
     importJobSeekers: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2460,6 +2591,8 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -2482,7 +2615,10 @@ export interface operations {
                 period: string;
                 regionCode: string;
             };
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2494,6 +2630,8 @@ export interface operations {
             200: {
                 headers: {
                     "Content-Disposition": components["headers"]["Content-Disposition"];
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -2522,7 +2660,10 @@ export interface operations {
                 /** @description Only under this division-code prefix */
                 within?: string;
             };
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2533,6 +2674,8 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -2550,7 +2693,10 @@ export interface operations {
     getRegion: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path: {
                 code: string;
             };
@@ -2563,7 +2709,9 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
                     ETag: components["headers"]["ETag"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -2582,6 +2730,8 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
                 /** @description The ETag of the version being changed: without it 428, when stale 412 (nothing changed) */
                 "If-Match": string;
             };
@@ -2604,7 +2754,9 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
                     ETag: components["headers"]["ETag"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -2625,7 +2777,10 @@ export interface operations {
                 regionCode: string;
                 year: number;
             };
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2636,6 +2791,8 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -2660,7 +2817,10 @@ export interface operations {
                 status?: "pending" | "delivered" | "failed";
                 subscriptionId?: string;
             };
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2671,6 +2831,8 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -2691,7 +2853,10 @@ export interface operations {
     replayWebhookDelivery: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path: {
                 id: string;
             };
@@ -2704,6 +2869,8 @@ export interface operations {
             /** @description Default Response */
             202: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -2731,7 +2898,10 @@ export interface operations {
                 /** @description Items per page (1–500) */
                 limit?: number;
             };
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2742,6 +2912,8 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -2763,6 +2935,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
                 /** @description Makes a retry safe: a repeat with the same key gets the first answer again (Idempotent-Replayed: true); the same key with another request is 422 */
                 "Idempotency-Key"?: string;
             };
@@ -2786,7 +2960,9 @@ export interface operations {
             /** @description Default Response */
             201: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -2804,7 +2980,10 @@ export interface operations {
     deleteWebhookSubscription: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description zh-Hant or zh-TW for traditional Chinese (Taiwan forms), zh-HK for Hong Kong forms; anything else, or none, gives simplified */
+                "Accept-Language"?: string;
+            };
             path: {
                 id: string;
             };
@@ -2817,6 +2996,8 @@ export interface operations {
             /** @description Default Response */
             204: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
+                    Vary: components["headers"]["Vary"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
