@@ -18,7 +18,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { once } from 'node:events';
 import { mkdirSync, openSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -30,7 +29,7 @@ import { makeIdNumber } from '@reemploy/domain';
 import { serviceAudience } from '@reemploy/config';
 import { createLocalIssuer } from '@reemploy/http-kit';
 import { closeContext, createContext, prepareService, type ServiceDefinition } from '@reemploy/runtime';
-import { provisionTestRole, type TestRole } from '@reemploy/runtime/testing';
+import { provisionTestRole, type TestRole, freePort } from '@reemploy/runtime/testing';
 import { registration as registrationService } from '@reemploy/registration';
 import { matching as matchingService } from '@reemploy/matching';
 import { loadCity } from '../services/matching/bench/load.ts';
@@ -75,14 +74,6 @@ const children: ChildProcess[] = [];
 const died: string[] = [];
 let stopping = false;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const port = (server.address() as { port: number }).port;
-  server.close();
-  return port;
-}
 
 /** Starts `services/<name>/src/<file>.ts`; its output goes to a log file. */
 function start(name: string, file: 'server' | 'worker', extra: Record<string, string>): ChildProcess {

@@ -12,7 +12,6 @@ import t from 'tap';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +19,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { envPrefix } from '@reemploy/config/deployment';
 import { buildProjects } from '../scripts/build-projects.ts';
-import { eventually, provisionTestRole, TEST_AUDIENCES, TEST_DATABASE_URL, testIssuer, testQueuePrefix, type TestRole } from '@reemploy/runtime/testing';
+import { eventually, provisionTestRole, TEST_AUDIENCES, TEST_DATABASE_URL, testIssuer, testQueuePrefix, type TestRole, freePort } from '@reemploy/runtime/testing';
 
 // A build from scratch compiles 21 projects, and five compiled processes start: longer than tap's default for a file.
 t.setTimeout(480_000);
@@ -45,13 +44,6 @@ function run(cmd: string, args: string[], options: { cwd: string; env: NodeJS.Pr
   });
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 function* filesUnder(dir: string): Generator<string> {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {

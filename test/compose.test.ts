@@ -8,7 +8,6 @@
 import t from 'tap';
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -20,7 +19,7 @@ import type { z } from 'zod';
 import { baseEnvSchema, resolveSecrets } from '@reemploy/config';
 import { deploymentEnvSchema, envPrefix } from '@reemploy/config/deployment';
 import { assertRedisPolicy, closeRedis, createRedis, waitReady } from '@reemploy/messaging';
-import { eventually } from '@reemploy/runtime/testing';
+import { eventually, freePort } from '@reemploy/runtime/testing';
 import { buildProjects } from '../scripts/build-projects.ts';
 import { registrationEnvSchema } from '../services/registration/src/config.ts';
 import { jobPostingsEnvSchema } from '../services/job-postings/src/config.ts';
@@ -76,13 +75,6 @@ async function composeCommand(): Promise<string[] | null> {
   return null;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 const projects = buildProjects(root);
 

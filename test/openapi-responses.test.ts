@@ -45,26 +45,8 @@ interface Request {
 }
 
 const receiver = await startReceiver(t);
-const city = await buildCity(
-  { after: (fn) => t.teardown(fn) },
-  {
-    // Subscriptions before the city's events, so that deliveries exist to list and replay.
-    async beforeSeeding(services) {
-      for (const [name, svc] of Object.entries(services)) {
-        const eventTypes = WEBHOOK_EVENT_TYPES.filter((type) => WEBHOOK_PRODUCER[type] === name);
-        if (!eventTypes.length) continue;
-        const res = await svc.app.inject({
-          method: 'POST',
-          url: '/v1/webhooks/subscriptions',
-          headers: { authorization: `Bearer ${svc.token(['webhooks:manage', 'seekers:read', 'matching:read'])}` },
-          payload: { url: receiver.url(), secret: 'a-secret-of-the-openapi-test', eventTypes },
-        });
-        if (res.statusCode !== 201) throw new Error(`${name}: subscription ${res.statusCode} ${res.body}`);
-      }
-    },
-    env: { WEBHOOK_ALLOW_LOOPBACK: 'true' },
-  },
-);
+// Subscriptions before the city's events, so that deliveries exist to list and replay.
+const city = await buildCity({ after: (fn) => t.teardown(fn) }, { webhooksTo: receiver.url() });
 const names = Object.keys(city.services) as ServiceName[];
 const appOf = (name: ServiceName) => city.services[name].app as FastifyInstance;
 

@@ -13,42 +13,16 @@
  * one whose parameters it cannot fill, or that shows nothing, fails it.
  */
 import t from 'tap';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { eventually } from '@reemploy/runtime/testing';
-import { WEBHOOK_EVENT_TYPES, WEBHOOK_PRODUCER } from '@reemploy/webhooks';
-import { buildCity, call, cityPii, COMMUNITIES } from './regions-fixture.ts';
+import { buildCity, cityPii, COMMUNITIES } from './regions-fixture.ts';
 import { walkGetRoutes } from './support/get-walk.ts';
 import { describeLeaks, piiLeaks } from './support/pii-leaks.ts';
+import { startReceiver } from './support/webhook-receiver.ts';
 
 // Webhook deliveries need somewhere to go: a receiver (on loopback, a development setting) that keeps every body.
-const delivered: { type: string; body: unknown }[] = [];
-const receiver = createServer((req, res) => {
-  const chunks: Buffer[] = [];
-  req.on('data', (c: Buffer) => chunks.push(c));
-  req.on('end', () => {
-    delivered.push({ type: String(req.headers['reemploy-event-type']), body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
-    res.writeHead(204).end();
-  });
-});
-await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-t.teardown(() => new Promise<void>((r) => receiver.close(() => r())));
-const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-
-const city = await buildCity(
-  { after: (fn) => t.teardown(fn) },
-  {
-    async beforeSeeding(services) {
-      for (const [name, svc] of Object.entries(services)) {
-        const eventTypes = WEBHOOK_EVENT_TYPES.filter((type) => WEBHOOK_PRODUCER[type] === name);
-        if (!eventTypes.length) continue;
-        const res = await call(svc.app, 'POST', '/v1/webhooks/subscriptions', svc.token(['webhooks:manage', 'seekers:read', 'matching:read']), { url: hookUrl, secret: 'a-secret-of-the-pii-walk', eventTypes });
-        if (res.statusCode !== 201) throw new Error(`${name}: subscription ${res.statusCode} ${res.body}`);
-      }
-    },
-    env: { WEBHOOK_ALLOW_LOOPBACK: 'true' },
-  },
-);
+const receiver = await startReceiver(t);
+const delivered = () => receiver.received.map((r) => ({ type: String(r.headers['reemploy-event-type']), body: JSON.parse(r.body) as unknown }));
+const city = await buildCity({ after: (fn) => t.teardown(fn) }, { webhooksTo: receiver.url() });
 
 /** Lists that stay empty by design: matching and the aid bases show no personal information, so they audit no reads of it. */
 const EMPTY_BY_DESIGN = new Set(['matching GET /v1/audit/pii-access', 'assistance-bases GET /v1/audit/pii-access']);
@@ -74,11 +48,11 @@ t.test('no webhook body, of any type, shows anything from which an identity numb
   const known = await cityPii(city);
   const expected = ['seeker.re-employed', 'referral.outcome', 'matching-run.completed'];
   const types = await eventually(async () => {
-    const seen = new Set(delivered.map((d) => d.type));
+    const seen = new Set(delivered().map((d) => d.type));
     return expected.every((type) => seen.has(type)) ? seen : undefined;
   }, 15_000);
   t.ok(types, `the city's events reached the receiver: ${[...types].join(', ')}`);
-  const leaks = delivered.flatMap((d) => {
+  const leaks = delivered().flatMap((d) => {
     const found = piiLeaks(known, d.body);
     return found.length ? [`${d.type}: ${describeLeaks(found)}`] : [];
   });

@@ -5,6 +5,7 @@
  */
 import { makeIdNumber } from '@reemploy/domain';
 import { eventually, testQueuePrefix } from '@reemploy/runtime/testing';
+import { WEBHOOK_EVENT_TYPES, WEBHOOK_PRODUCER } from '@reemploy/webhooks';
 import type { FastifyInstance } from 'fastify';
 import { build as buildRegistration } from '../services/registration/test/helper.ts';
 import { build as buildJobPostings } from '../services/job-postings/test/helper.ts';
@@ -97,10 +98,22 @@ async function ok(res: Awaited<ReturnType<typeof call>>, what: string) {
 type Services = { registration: Svc<typeof buildRegistration>; 'job-postings': Svc<typeof buildJobPostings>; matching: Svc<typeof buildMatching>; 'assistance-bases': Svc<typeof buildAssistanceBases> };
 type Svc<B extends (...args: never[]) => unknown> = Awaited<ReturnType<B>>;
 
-/** `beforeSeeding` runs once the services are up, before the first record is made (to subscribe to webhooks, say). */
-export async function buildCity(t: Test, options: { beforeSeeding?: (services: Services) => Promise<void>; env?: Record<string, string> } = {}) {
+async function subscribeToEveryWebhook(services: Services, url: string) {
+  for (const [name, svc] of Object.entries(services)) {
+    const eventTypes = WEBHOOK_EVENT_TYPES.filter((type) => WEBHOOK_PRODUCER[type] === name);
+    if (!eventTypes.length) continue;
+    const res = await call(svc.app, 'POST', '/v1/webhooks/subscriptions', svc.token(['webhooks:manage', 'seekers:read', 'matching:read']), { url, secret: 'a-secret-of-the-test-city', eventTypes });
+    if (res.statusCode !== 201) throw new Error(`${name}: subscription ${res.statusCode} ${res.body}`);
+  }
+}
+
+/**
+ * `webhooksTo`: a loopback receiver's URL that every producing service subscribes to, for every
+ * webhook type it offers, before the first record is made (so that deliveries of each exist).
+ */
+export async function buildCity(t: Test, options: { webhooksTo?: string; env?: Record<string, string> } = {}) {
   const queuePrefix = testQueuePrefix();
-  const env = options.env ?? {};
+  const env = { ...options.env, ...(options.webhooksTo ? { WEBHOOK_ALLOW_LOOPBACK: 'true' } : {}) };
   // A zero-employment household is overdue after a second, so escalations exist.
   const registration = await buildRegistration(t, { queuePrefix, env: { ...env, ZERO_EMPLOYMENT_OFFER_HOURS: '0.0003' } });
   const jobPostings = await buildJobPostings(t, { queuePrefix, env });
@@ -108,7 +121,7 @@ export async function buildCity(t: Test, options: { beforeSeeding?: (services: S
   const assistanceBases = await buildAssistanceBases(t, { queuePrefix, env });
   const services = { registration, 'job-postings': jobPostings, matching, 'assistance-bases': assistanceBases } as const;
   for (const svc of Object.values(services)) await svc.startWorkers();
-  await options.beforeSeeding?.(services);
+  if (options.webhooksTo) await subscribeToEveryWebhook(services, options.webhooksTo);
 
   const ALL_SCOPES = [
     'seekers:read', 'seekers:write', 'pii:read', 'assessment:read', 'assessment:write', 'employers:read', 'employers:write',

@@ -6,10 +6,9 @@
  */
 import t from 'tap';
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { Queue } from 'bullmq';
 import { PURGE_JOB, queueNames } from '@reemploy/events';
-import { eventually, testIssuer } from '@reemploy/runtime/testing';
+import { eventually, testIssuer, freePort } from '@reemploy/runtime/testing';
 import { DEFAULT_WORKER_METRICS_PORTS } from '@reemploy/runtime/worker-metrics';
 import { build as buildJobPostings } from '../services/job-postings/test/helper.ts';
 import { build as buildMatching } from '../services/matching/test/helper.ts';
@@ -18,13 +17,6 @@ import { sample, samples } from './support/prometheus.ts';
 
 const sumOf = (text: string, name: string, labels: Record<string, string>): number => samples(text, name, labels).reduce((a, b) => a + b, 0);
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 type TestLike = { teardown(fn: () => unknown): void };
 

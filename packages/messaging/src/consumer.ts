@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { envelopeSchema, eventContracts, eventsConsumedBy, jobSchema, queueNames, type Envelope, type EventPayload, type EventType, type ServiceName } from '@reemploy/events';
 import type { MessagingTables } from './tables.ts';
-import { createWorker } from './queue.ts';
+import { createWorker, unknownJob } from './queue.ts';
 import { verifyRelayed, type RefusalReason, type SigningKeys } from './signature.ts';
 
 export type EventHandler<DB, T extends EventType> = (trx: Transaction<DB>, payload: EventPayload<T>, envelope: Envelope) => Promise<void>;
@@ -75,7 +75,7 @@ export function startEventConsumer<DB extends MessagingTables>(options: Consumer
   return createWorker(
     queue,
     async (job: Job) => {
-      if (!jobSchema(queue, job.name)) throw new UnrecoverableError(`queue ${queue} has no job named ${JSON.stringify(job.name.slice(0, 80))}`);
+      if (!jobSchema(queue, job.name)) throw unknownJob(queue, job.name);
       const relayed = verifyRelayed(options.signingKeys, job.data);
       if ('refused' in relayed) {
         logger.warn({ jobId: job.id, type: job.name, queue, reason: relayed.refused }, 'event refused: not signed by an outbox relay');

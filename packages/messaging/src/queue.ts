@@ -21,6 +21,11 @@ export function createWorker<T = unknown>(name: string, processor: Processor<T>,
   return worker;
 }
 
+/** The failure of a job whose name its queue does not have: at once, without retries. */
+export function unknownJob(queue: QueueName, name: string): UnrecoverableError {
+  return new UnrecoverableError(`queue ${queue} has no job named ${JSON.stringify(name.slice(0, 80))}`);
+}
+
 /** What a queue's consumer does with each of its jobs, by name, given the job's checked data. */
 export type JobHandlers<Q extends QueueName> = { [N in JobName<Q>]: (data: JobData<Q, N>, job: Job) => Promise<unknown> };
 
@@ -35,7 +40,7 @@ export function typedProcessor<Q extends QueueName>(queue: Q, handlers: JobHandl
   return async (job: Job) => {
     const schema = jobSchema(queue, job.name);
     const handler = Object.hasOwn(byName, job.name) ? byName[job.name] : undefined;
-    if (!schema || !handler) throw new UnrecoverableError(`queue ${queue} has no job named ${JSON.stringify(job.name.slice(0, 80))}`);
+    if (!schema || !handler) throw unknownJob(queue, job.name);
     const parsed = schema.safeParse(job.data);
     if (!parsed.success) {
       const where = parsed.error.issues.map((issue) => issue.path.join('.') || '(data)').join(', ');
