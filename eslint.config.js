@@ -17,4 +17,10 @@ export default tseslint.config(
     files: ['scripts/**', '**/test/**', 'test/**', '**/bench/**'],
     rules: { 'no-console': 'off' },
   },
+  {
+    // CommonJS, as ts-node loads a transpiler (scripts/tap-transpiler.cjs).
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', exports: 'writable', module: 'writable', __dirname: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

@@ -21,7 +21,7 @@
  * every service in `aud` (reemploy-registration, reemploy-job-postings,
  * reemploy-matching, reemploy-assistance-bases).
  *
- * test/client-integration.test.ts runs it in the suite against the four real
+ * test/api/client-integration.test.ts runs it in the suite against the four real
  * services and their workers.
  */
 import { randomInt, randomUUID } from 'node:crypto';
