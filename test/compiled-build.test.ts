@@ -21,7 +21,7 @@ import { envPrefix } from '@reemploy/config/deployment';
 import { buildProjects } from '../scripts/build-projects.ts';
 import { eventually, provisionTestRole, TEST_AUDIENCES, TEST_DATABASE_URL, testIssuer, testQueuePrefix, type TestRole, freePort } from '@reemploy/runtime/testing';
 
-// A build from scratch compiles 21 projects, and five compiled processes start: longer than tap's default for a file.
+// A build from scratch compiles 22 projects, and five compiled processes start: longer than tap's default for a file.
 t.setTimeout(480_000);
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -99,6 +99,7 @@ t.test('pnpm deploy --prod: each service with its production dependencies alone,
     t.same(readdirSync(join(modules, '.pnpm')).filter((p) => p.startsWith('tsx@')), [], `${pkg}: tsx is nowhere among its packages`);
     // The package and the workspace packages it depends on: their dist/ alone, no TypeScript source.
     const workspacePackages = readdirSync(join(modules, '@reemploy')).map((p) => join(modules, '@reemploy', p));
+    t.notOk(existsSync(join(modules, '@reemploy', 'testkit')), `${pkg}: the test kit (packages/testkit) is not among them`);
     const sources = [deployed(pkg), ...workspacePackages].flatMap((dir) =>
       [...filesUnder(dir)].filter((f) => !relative(dir, f).startsWith('node_modules')).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')),
     );

@@ -1,7 +1,7 @@
 import t from 'tap';
 import pg from 'pg';
 import { eventually, testQueuePrefix } from '@reemploy/runtime/testing';
-import { startPrivatePostgres, startPrivateRedis } from '@reemploy/runtime/private-infra';
+import { startPrivatePostgres, startPrivateRedis } from '@reemploy/testkit/private-infra';
 import { build as buildRegistration } from '../../services/registration/test/helper.ts';
 import { build as buildMatching } from '../../services/matching/test/helper.ts';
 import { post, seekerPayload } from '../helper.ts';

@@ -7,7 +7,7 @@
  */
 import t from 'tap';
 import { createLocalIssuer } from '@reemploy/http-kit';
-import { startPrivateRedis } from '@reemploy/runtime/private-infra';
+import { startPrivateRedis } from '@reemploy/testkit/private-infra';
 import { eventually, TEST_AUDIENCES, testIssuer, testQueuePrefix } from '@reemploy/runtime/testing';
 import { build as buildRegistration } from '../../services/registration/test/helper.ts';
 import { seekerPayload } from '../helper.ts';

@@ -1,3 +1,14 @@
+import fp from 'fastify-plugin';
+import type { FastifyInstance } from 'fastify';
+import { createTokenVerifier, type TokenVerifierOptions } from './token-verifier.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who is calling: set when the request's bearer token verified (the auth plugin). */
+    caller: Caller;
+  }
+}
+
 /** Who is calling, from the bearer token (SPEC §6). */
 export interface Caller {
   sub: string;
@@ -51,3 +62,22 @@ export function visiblePrefixes(caller: Caller, requested?: string): string[] {
   if (inRegions(caller, requested)) return [requested];
   return caller.regions.filter((r) => r.startsWith(requested));
 }
+
+/**
+ * The caller of each request, from its bearer token (token-verifier.ts): a token
+ * that verifies sets `request.caller`; none, or one that does not, leaves it
+ * unset. Refusing a route to such a request is the access plugin's (access.ts),
+ * after the rate limit has counted it.
+ */
+export const auth = fp(
+  async (app: FastifyInstance, tokens: TokenVerifierOptions) => {
+    const verify = createTokenVerifier({ onKeysError: (err) => app.log.warn({ err: err.message }, 'the issuer\'s keys could not be refreshed; the keys held so far stay in use'), ...tokens });
+    app.decorateRequest('caller', null as unknown as Caller);
+    app.addHook('onRequest', async (request) => {
+      const token = bearerToken(request.headers.authorization);
+      const caller = token ? await verify(token) : null;
+      if (caller) request.caller = caller;
+    });
+  },
+  { name: 'reemploy-auth', fastify: '5.x', dependencies: ['reemploy-errors'] },
+);

@@ -1,5 +1,8 @@
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { isDatabaseUnavailable, isStatementTimeout, isTransactionConflict } from '@reemploy/db';
+import { isRedisUnavailable } from '@reemploy/messaging';
 import { PiiIntegrityError } from '@reemploy/pii';
 import { Problem, problemBody, problems, type FieldError } from './problem.ts';
 import { scrubPii } from './logging.ts';
@@ -72,3 +75,22 @@ export function handleError(err: unknown, request: FastifyRequest, reply: Fastif
   if (body.errors) body.errors = body.errors.map((e) => ({ field: scrubPii(e.field), message: scrubPii(e.message) }));
   reply.code(problem.status).type('application/problem+json').send(body);
 }
+
+/**
+ * Failures a caller should simply retry (503 with Retry-After): Postgres or
+ * Redis out of reach, a write that kept losing deadlock or serialization
+ * races after its own retries, or a statement Postgres cancelled at its timeout.
+ */
+export function isTemporaryFailure(err: unknown): boolean {
+  return isDatabaseUnavailable(err) || isRedisUnavailable(err) || isTransactionConflict(err) || isStatementTimeout(err);
+}
+
+/** Every error and every unknown path answered as application/problem+json. */
+export const errors = fp(
+  async (app: FastifyInstance) => {
+    app.setErrorHandler((err, request, reply) => handleError(err, request, reply, isTemporaryFailure));
+    // The path can carry an identity number or phone (a caller's mistake): never echoed.
+    app.setNotFoundHandler((request, reply) => handleError(problems.notFound(`${request.method} ${scrubPii(request.url.split('?')[0] ?? '')}`), request, reply, () => false));
+  },
+  { name: 'reemploy-errors', fastify: '5.x' },
+);

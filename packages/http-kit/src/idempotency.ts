@@ -1,10 +1,21 @@
 import { createHash } from 'node:crypto';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { MessagingTables } from '@reemploy/messaging';
 import type { PiiCipher, PiiPlace } from '@reemploy/pii';
 import { Problem, problems } from './problem.ts';
-import { recordPiiAccess, type AuditedRecord } from './pii-audit.ts';
+import { recordPiiAccess, type PiiShown } from './pii-audit.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Creates that honour Idempotency-Key. */
+    idempotent?: boolean;
+  }
+  interface FastifyRequest {
+    idempotency?: IdempotencyState;
+  }
+}
 
 /** Seals stored answers that show personal information (the service's PII cipher). */
 export type AnswerSealer = Pick<PiiCipher, 'encrypt' | 'decrypt'>;
@@ -12,12 +23,6 @@ export type AnswerSealer = Pick<PiiCipher, 'encrypt' | 'decrypt'>;
 /** Where a sealed answer is stored: the key's row, so that it opens for that key alone. */
 function answerPlace(caller: string, key: string): PiiPlace {
   return { table: 'idempotency_keys', column: 'response', row: JSON.stringify([caller, key]) };
-}
-
-/** What an answer showed unmasked: its records, by the type the PII audit names. */
-export interface PiiShown {
-  recordType: string;
-  records: AuditedRecord[];
 }
 
 /** A stored first answer: plain, or sealed when it showed personal information unmasked. */
@@ -159,3 +164,31 @@ export async function settleIdempotencyKey(
     .where('key', '=', state.key)
     .execute();
 }
+
+export interface IdempotencyOptions {
+  db: Kysely<MessagingTables>;
+  /** The service's PII cipher: a stored answer that shows personal information is sealed with it. */
+  pii?: AnswerSealer;
+}
+
+/** `Idempotency-Key` on the routes marked `idempotent`: claimed before the handler, the answer stored as it is sent. */
+export const idempotency = fp(
+  async (app: FastifyInstance, opts: IdempotencyOptions) => {
+    app.addHook('preHandler', async (request, reply) => {
+      if (!request.routeOptions.config.idempotent) return;
+      if (await claimIdempotencyKey(opts.db, request, reply, opts.pii)) return reply;
+    });
+
+    app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload) => {
+      if (request.idempotency) {
+        const state = request.idempotency;
+        request.idempotency = undefined;
+        // The answer goes out even when it cannot be stored (the database went away meanwhile): the
+        // caller learns what happened, and the unsettled claim is taken over by a retry once stale.
+        await settleIdempotencyKey(opts.db, state, reply, payload, opts.pii).catch((err: Error) => request.log.warn({ err: err.message }, 'Idempotency-Key answer not stored'));
+      }
+      return payload;
+    });
+  },
+  { name: 'reemploy-idempotency', fastify: '5.x', dependencies: ['reemploy-auth'] },
+);

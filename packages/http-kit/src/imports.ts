@@ -1,6 +1,14 @@
 import type { Readable } from 'node:stream';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Problem } from './problem.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A bulk import: runs only while the caller and the process have an import slot free. */
+    bulkImport?: boolean;
+  }
+}
 
 /** The longest line (NDJSON) or record (CSV) a bulk import accepts, in bytes: a row is far shorter. */
 export const MAX_IMPORT_LINE_BYTES = 64 * 1024;
@@ -69,12 +77,8 @@ export interface ImportConcurrency {
 
 const RETRY_AFTER_SECONDS = 5;
 
-/**
- * Slots for the routes marked `bulkImport`, taken when the request arrives (before its body
- * is read, so a slow upload holds one) and given back when its response is over, however it
- * ends. Beyond the caller's share: 429; beyond the process's: 503; both with Retry-After.
- */
-export function importSlots(limits: ImportConcurrency) {
+/** The slots of one process: takes one for a request, or refuses it. */
+function importSlots(limits: ImportConcurrency) {
   const byCaller = new Map<string, number>();
   let running = 0;
   return (request: FastifyRequest, reply: FastifyReply) => {
@@ -99,3 +103,20 @@ export function importSlots(limits: ImportConcurrency) {
     });
   };
 }
+
+/**
+ * Slots for the routes marked `bulkImport`, taken when the request arrives (before its body
+ * is read, so a slow upload holds one), once its scope is checked, and given back when its
+ * response is over, however it ends. Beyond the caller's share: 429; beyond the process's:
+ * 503; both with Retry-After.
+ */
+export const imports = fp(
+  async (app: FastifyInstance, limits: ImportConcurrency) => {
+    const takeImportSlot = importSlots(limits);
+    app.addHook('onRequest', async (request, reply) => {
+      const config = request.routeOptions.config;
+      if (config.bulkImport && config.scope) takeImportSlot(request, reply);
+    });
+  },
+  { name: 'reemploy-imports', fastify: '5.x', dependencies: ['reemploy-access'] },
+);

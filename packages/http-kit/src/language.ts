@@ -1,3 +1,4 @@
+import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { toTraditional, type TraditionalForm } from '@reemploy/domain/script';
 
@@ -148,13 +149,13 @@ function negotiated(request: FastifyRequest): boolean {
 }
 
 /**
- * Registered by the platform after its own onSend hooks, so an answer is
- * stored (Idempotency-Key) in the simplified script and converted on the way out.
- * Every negotiated answer says `Vary: Accept-Language`; one that shows Chinese
- * text names its script in Content-Language; a converted answer's ETag names
- * the form it was converted to (If-Match takes either: etag.ts).
+ * Registered after the idempotency plugin, whose onSend hook then runs first, so
+ * an answer is stored (Idempotency-Key) in the simplified script and converted
+ * on the way out. Every negotiated answer says `Vary: Accept-Language`; one that
+ * shows Chinese text names its script in Content-Language; a converted answer's
+ * ETag names the form it was converted to (If-Match takes either: etag.ts).
  */
-export function registerLanguage(app: FastifyInstance) {
+async function answerInScript(app: FastifyInstance) {
   app.decorateRequest('language', null as unknown as AnswerLanguage);
   app.addHook('onRequest', async (request) => {
     request.language = answerLanguage(request.headers['accept-language']);
@@ -180,3 +181,5 @@ export function registerLanguage(app: FastifyInstance) {
     return out;
   });
 }
+
+export const language = fp(answerInScript, { name: 'reemploy-language', fastify: '5.x', dependencies: ['reemploy-idempotency'] });

@@ -1,9 +1,26 @@
 import { sql, type ColumnType, type Generated, type Kysely, type Migration } from 'kysely';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Caller } from './auth.ts';
 import { decodeCursor, encodeCursor, pageOf, pageQuery } from './pagination.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * The route's answer shows personal information unmasked to a caller with
+     * `pii:read`: each such answer is written to the PII audit log, one entry
+     * per record with its region (by default the answer's `id` and
+     * `communityCode`, or each of its `items`').
+     */
+    piiAudit?: { recordType: string; records?: (payload: unknown) => AuditedRecord[] };
+  }
+  interface FastifyRequest {
+    /** Records whose personal information this answer shows unmasked (set by recordPiiAccess). */
+    piiShown?: PiiShown[];
+  }
+}
 
 export interface PiiAuditTable {
   id: Generated<number>;
@@ -90,6 +107,12 @@ export interface AuditedRecord {
   region: string;
 }
 
+/** What an answer showed unmasked: its records, by the type the PII audit names. */
+export interface PiiShown {
+  recordType: string;
+  records: AuditedRecord[];
+}
+
 /** Who asked, by which route, in which request: the request's, or an import's on its behalf. */
 export interface AuditedRequest {
   caller: string;
@@ -144,9 +167,33 @@ function visibleTo(caller: Caller) {
   return caller.regions.map((p) => `${p}%`);
 }
 
+/** The records an answer shows: itself (`id`, `communityCode`), or each of its `items`. */
+export function recordsOfAnswer(payload: unknown): AuditedRecord[] {
+  if (!payload || typeof payload !== 'object') return [];
+  const { id, communityCode, items } = payload as { id?: unknown; communityCode?: unknown; items?: unknown };
+  if (Array.isArray(items)) return items.flatMap((item) => recordsOfAnswer(item));
+  return typeof id === 'string' && typeof communityCode === 'string' ? [{ id, region: communityCode }] : [];
+}
+
+/** The audit of the routes marked `piiAudit`: each answer that shows their records unmasked to a caller with `pii:read`. */
+export const piiAudit = fp(
+  async (app: FastifyInstance, opts: { db: Kysely<never> }) => {
+    app.addHook('preSerialization', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+      const audit = request.routeOptions.config.piiAudit;
+      if (!audit || reply.statusCode >= 300 || !request.caller?.scopes.has('pii:read')) return payload;
+      await recordPiiAccess(opts.db, request, audit.recordType, (audit.records ?? recordsOfAnswer)(payload));
+      return payload;
+    });
+  },
+  { name: 'reemploy-pii-audit', fastify: '5.x', dependencies: ['reemploy-auth'] },
+);
+
+/** The OpenAPI tag of the audit's route. */
+export const piiAuditTag = { name: 'audit', description: 'Who was shown personal information, and which record' };
+
 /** `GET /v1/audit/pii-access`: who read which record's personal information, newest first, for records inside the auditor's regions. */
-export function registerPiiAuditRoutes(app: FastifyInstance, db: Kysely<never>) {
-  const adb = db as unknown as Kysely<PiiAuditTables>;
+export async function piiAuditRoutes(app: FastifyInstance, opts: { db: Kysely<never> }) {
+  const adb = opts.db as unknown as Kysely<PiiAuditTables>;
   app.withTypeProvider<ZodTypeProvider>().get('/v1/audit/pii-access', {
     config: { scope: 'audit:read' },
     schema: {

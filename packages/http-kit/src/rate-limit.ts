@@ -1,5 +1,6 @@
+import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import rateLimit, { normalizeIP } from '@fastify/rate-limit';
+import fastifyRateLimit, { normalizeIP } from '@fastify/rate-limit';
 import type { createRedis } from '@reemploy/messaging';
 import { Problem } from './problem.ts';
 
@@ -19,8 +20,6 @@ const WINDOW_MS = 60_000;
 const REDIS_WAIT_MS = 250;
 /** After Redis failed to answer, requests are counted in the process this long before it is asked again. */
 const PAUSE_AFTER_FAILURE_MS = 5000;
-
-export type RateLimitCheck = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
 
 function within<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -52,11 +51,13 @@ function processCounter() {
 }
 
 /**
- * Counts a request against its caller's budget, in Redis (fixed one-minute
- * windows, @fastify/rate-limit's store): a caller whose token verified by its
- * `sub`, anyone else by client address. Call it once the token is checked and
- * before anything can refuse the request, so that 401s and 400s count too; a
- * token that does not verify never touches the budget of the `sub` it claims.
+ * Counts every request but the public routes' (health, readiness, the docs)
+ * against its caller's budget, in Redis (fixed one-minute windows,
+ * @fastify/rate-limit's store): a caller whose token verified by its `sub`,
+ * anyone else by client address. It runs once the token is checked (the auth
+ * plugin) and before anything can refuse the request, so that 401s, 403s and
+ * 400s count too; a token that does not verify never touches the budget of the
+ * `sub` it claims.
  *
  * When Redis does not answer (down: at once; hung, or the process too busy to
  * read its answer: after 250 ms), the request is counted in this process instead,
@@ -65,10 +66,10 @@ function processCounter() {
  * requests went uncounted, so a flood that slowed the service past 250 ms switched
  * the limiter off for as long as it lasted.
  */
-export async function createRateLimit(app: FastifyInstance, opts: RateLimitOptions): Promise<RateLimitCheck> {
+async function countRequests(app: FastifyInstance, opts: RateLimitOptions) {
   const keyOf = (request: FastifyRequest) => (request.caller ? `caller:${request.caller.sub}` : `address:${normalizeIP(request.ip)}`);
   const maxOf = (key: string) => (key.startsWith('caller:') ? opts.perCaller : opts.perAddress);
-  await app.register(rateLimit, {
+  await app.register(fastifyRateLimit, {
     global: false,
     redis: opts.redis,
     nameSpace: `${opts.namespace}:`,
@@ -93,7 +94,8 @@ export async function createRateLimit(app: FastifyInstance, opts: RateLimitOptio
     if (n > max) refuse(reply, key, max, ttlInSeconds);
   };
 
-  return async (request, reply) => {
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.routeOptions.config.public) return;
     if (Date.now() < pausedUntil) return inProcess(request, reply);
     let limit: Awaited<ReturnType<typeof count>>;
     try {
@@ -107,5 +109,7 @@ export async function createRateLimit(app: FastifyInstance, opts: RateLimitOptio
     reply.header('x-ratelimit-limit', limit.max).header('x-ratelimit-remaining', limit.remaining).header('x-ratelimit-reset', limit.ttlInSeconds);
     if (!limit.isExceeded) return;
     refuse(reply, limit.key, limit.max, limit.ttlInSeconds);
-  };
+  });
 }
+
+export const rateLimit = fp(countRequests, { name: 'reemploy-rate-limit', fastify: '5.x', dependencies: ['reemploy-auth'] });

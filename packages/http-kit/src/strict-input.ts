@@ -1,4 +1,6 @@
-import type { FieldError } from './problem.ts';
+import fp from 'fastify-plugin';
+import type { FastifyInstance } from 'fastify';
+import { problems, type FieldError } from './problem.ts';
 
 // C0 controls other than tab, newline and carriage return; DEL.
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
@@ -27,3 +29,22 @@ export function findBadStrings(value: unknown, path: string, out: FieldError[] =
   }
   return out;
 }
+
+/**
+ * Refuses (400, naming each field) a body, query or path parameter holding what
+ * findBadStrings finds, before the route's schema is checked. The rest of strict
+ * input is the routes' schemas' and Fastify's options' (createFastify).
+ */
+export const strictInput = fp(
+  async (app: FastifyInstance) => {
+    app.addHook('preValidation', async (request) => {
+      const bad = [
+        ...findBadStrings(request.body, 'body'),
+        ...findBadStrings(request.query, 'query'),
+        ...findBadStrings(request.params, 'params'),
+      ];
+      if (bad.length) throw problems.validation(bad, 'Some values cannot be taken as sent (control characters, invalid Unicode, or numbers beyond ±2^53)');
+    });
+  },
+  { name: 'reemploy-strict-input', fastify: '5.x', dependencies: ['reemploy-errors'] },
+);

@@ -8,19 +8,17 @@ import { Queue } from 'bullmq';
 import { queueNames, type QueueName, type ServiceName } from '@reemploy/events';
 import { problems } from '@reemploy/http-kit';
 import { ADMIN_SCOPE, QUEUES_WRITE_SCOPE, boardAnswerFor, isCityOperator } from './board-view.ts';
-import { matchingMetrics, registerQueueMetrics } from './queue-metrics.ts';
-import type { ServiceContext } from './service.ts';
+import { registerQueueMetrics } from './queue-metrics.ts';
+import type { AnyServiceContext, ServiceContext } from './service.ts';
 
 export const ADMIN_PREFIX = '/admin';
 export const ADMIN_COOKIE = 'reemploy_admin';
 /** A token in a URL ends up in browser history: only short-lived ones are accepted there. */
 export const MAX_QUERY_TOKEN_SECONDS = 3600;
 
-/** The queues an operator of this service looks after. */
-export function operatorQueueNames(service: ServiceName): QueueName[] {
-  const names: QueueName[] = [queueNames.events(service), queueNames.maintenance(service)];
-  if (service === 'matching') names.push(queueNames.matchingRuns, queueNames.matchingPartitions);
-  return names;
+/** The queues an operator of this service looks after: its events, its maintenance, and its own (`ServiceDefinition.queues`). */
+export function operatorQueueNames(service: ServiceName, own: readonly QueueName[] = []): QueueName[] {
+  return [queueNames.events(service), queueNames.maintenance(service), ...own];
 }
 
 const underAdmin = (url: string) => url === ADMIN_PREFIX || url.startsWith(`${ADMIN_PREFIX}/`) || url.startsWith(`${ADMIN_PREFIX}?`);
@@ -33,8 +31,8 @@ function queryToken(query: unknown): string | undefined {
 /**
  * Browsers cannot send a bearer header when loading the dashboard and its
  * assets. Under /admin only, a token from `?token=` or the admin cookie is
- * handed to the platform's scope check as if it were the header. Register it
- * before the platform so its hook runs first.
+ * handed to the auth plugin as if it were the header. Register it before the
+ * auth plugin so its hook runs first.
  */
 export const adminTokenBridge = fp(
   async (app: FastifyInstance) => {
@@ -59,8 +57,8 @@ function secondsLeft(token: string): number {
 }
 
 /** Opens producer-side handles on the service's queues (they share the fail-fast connection). */
-export function openOperatorQueues(ctx: Pick<ServiceContext, 'service' | 'redis' | 'queuePrefix' | 'logger'>): Queue[] {
-  return operatorQueueNames(ctx.service).map((name) => {
+export function openOperatorQueues(ctx: Pick<ServiceContext, 'service' | 'redis' | 'queuePrefix' | 'logger'>, own: readonly QueueName[] = []): Queue[] {
+  return operatorQueueNames(ctx.service, own).map((name) => {
     const queue = new Queue(name, { connection: ctx.redis, prefix: ctx.queuePrefix });
     queue.on('error', (err) => ctx.logger.debug({ err: err.message }, 'operator queue error'));
     return queue;
@@ -85,16 +83,16 @@ export async function registerAdminBoard(app: FastifyInstance, queues: Queue[], 
   const board = serverAdapter.registerPlugin() as FastifyPluginCallback;
 
   await app.register(async (scope) => {
-    // bull-board's routes carry no config: the platform checks the scope each route declares.
+    // bull-board's routes carry no config: the access plugin checks the scope each route declares.
     // Reads need the admin scope; everything else (add, retry, clean, pause, update data, …) queues:write.
     scope.addHook('onRoute', (route) => {
       const methods = [route.method].flat();
       const needed = methods.every((m) => READS.has(m)) ? ADMIN_SCOPE : QUEUES_WRITE_SCOPE;
       route.config = { ...(route.config ?? {}), scope: needed };
-      // The platform catalogued the route a moment ago, before this hook ran.
+      // The access plugin catalogued the route a moment ago, before this hook ran.
       for (const entry of app.routeCatalog) if (entry.url === route.url && methods.includes(entry.method) && !entry.scope) entry.scope = needed;
     });
-    // Runs after the platform verified the token and the route's scope; before a token becomes a cookie.
+    // Runs after the auth and access plugins verified the token and the route's scope; before a token becomes a cookie.
     scope.addHook('onRequest', async (request) => {
       if (!isCityOperator(request.caller, options.cityCode)) {
         throw problems.forbidden(`The queue dashboard shows the whole city's events: it needs the "${ADMIN_SCOPE}" scope and regions covering the city (${options.cityCode})`);
@@ -109,7 +107,7 @@ export async function registerAdminBoard(app: FastifyInstance, queues: Queue[], 
         throw problems.field('query.jobsPerPage', `must be a whole number from 1 to ${MAX_JOBS_PER_PAGE}`);
       }
     });
-    // Runs after the platform verified the token: a token that came in the URL moves to a cookie.
+    // Runs after the auth plugin verified the token: a token that came in the URL moves to a cookie.
     scope.addHook('onRequest', async (request, reply) => {
       const token = queryToken(request.query);
       if (!token) return;
@@ -129,8 +127,8 @@ export async function registerAdminBoard(app: FastifyInstance, queues: Queue[], 
     scope.addHook('preSerialization', async (request, reply, payload) => (reply.statusCode >= 400 || !request.caller ? payload : boardAnswerFor(request.caller, payload)));
     await scope.register(
       ((instance, opts, done) => {
-        // bull-board installs its own error handler, which would turn the platform's
-        // problem+json 401/403 into 500s; errors go to the platform's handler instead.
+        // bull-board installs its own error handler, which would turn the errors plugin's
+        // problem+json 401/403 into 500s; errors go to that plugin's handler instead.
         Object.assign(instance, { setErrorHandler: () => instance });
         board(instance, opts, done);
       }) as FastifyPluginCallback,
@@ -139,14 +137,21 @@ export async function registerAdminBoard(app: FastifyInstance, queues: Queue[], 
   });
 }
 
-/** Queue dashboard and queue/outbox metrics for one service; queues close with the app. */
-export async function registerOperatorTools(app: FastifyInstance, ctx: ServiceContext) {
-  const queues = openOperatorQueues(ctx);
-  app.addHook('onClose', async () => {
-    await Promise.all(queues.map((q) => q.close()));
-  });
-  registerQueueMetrics(app, ctx, queues, ctx.env.METRICS_CACHE_MS);
-  // Present from the first scrape, so dashboards and alerts see zeros rather than gaps.
-  if (ctx.service === 'matching') matchingMetrics(app.metrics.registry);
-  await registerAdminBoard(app, queues, { cityCode: ctx.env.CITY_CODE });
+export interface OperatorToolsOptions {
+  ctx: AnyServiceContext;
+  /** The service's own queues besides its events and maintenance (`ServiceDefinition.queues`). */
+  queues?: readonly QueueName[];
 }
+
+/** The queue dashboard and the queue and outbox metrics of one service; its queues close with the app. */
+export const operatorTools = fp(
+  async (app: FastifyInstance, { ctx, queues: own }: OperatorToolsOptions) => {
+    const queues = openOperatorQueues(ctx, own);
+    app.addHook('onClose', async () => {
+      await Promise.all(queues.map((q) => q.close()));
+    });
+    registerQueueMetrics(app, ctx, queues, ctx.env.METRICS_CACHE_MS);
+    await registerAdminBoard(app, queues, { cityCode: ctx.env.CITY_CODE });
+  },
+  { name: 'reemploy-operator-tools', fastify: '5.x', dependencies: ['reemploy-access', 'reemploy-operational'] },
+);

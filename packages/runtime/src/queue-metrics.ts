@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Queue } from 'bullmq';
 import { sql } from 'kysely';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
 import type { ServiceContext } from './service.ts';
 
 const STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
@@ -22,58 +22,9 @@ export function metricsRegistryOf(ctx: object): Registry {
   return registry;
 }
 
-function getOrCreate<T>(registry: Registry, name: string, create: () => T): T {
+/** A metric of this name in the registry, made by `create` the first time (a service's own figures, registered once per registry). */
+export function getOrCreateMetric<T>(registry: Registry, name: string, create: () => T): T {
   return (registry.getSingleMetric(name) as T | undefined) ?? create();
-}
-
-export interface MatchingMetrics {
-  /** Wall time of a matching run, from start to finalize, by trigger. */
-  runDuration: Histogram<'trigger' | 'outcome'>;
-  /** Matches handed to callers (on-demand rankings and recommendations). */
-  matchesServed: Counter<'kind'>;
-}
-
-/** The matching service's own figures, registered once per registry. */
-export function matchingMetrics(registry: Registry): MatchingMetrics {
-  const runDuration = getOrCreate(
-    registry,
-    'matching_run_duration_seconds',
-    () =>
-      new Histogram({
-        name: 'matching_run_duration_seconds',
-        help: 'Duration of matching runs from start to completion',
-        labelNames: ['trigger', 'outcome'] as const,
-        buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1200, 3600],
-        registers: [registry],
-      }),
-  );
-  const matchesServed = getOrCreate(
-    registry,
-    'matches_served_total',
-    () => new Counter({ name: 'matches_served_total', help: 'Matches returned to callers', labelNames: ['kind'] as const, registers: [registry] }),
-  );
-  return { runDuration, matchesServed };
-}
-
-export interface RegistrationMetrics {
-  /** Answers telling a caller that a person is registered outside its regions, by channel; refused: over its budget. */
-  registeredElsewhere: Counter<'channel' | 'outcome'>;
-}
-
-/** The registration service's own figures, registered once per registry. */
-export function registrationMetrics(registry: Registry): RegistrationMetrics {
-  const registeredElsewhere = getOrCreate(
-    registry,
-    'registered_elsewhere_answers_total',
-    () =>
-      new Counter({
-        name: 'registered_elsewhere_answers_total',
-        help: 'Answers revealing that a person is registered outside the caller\'s regions (answered), and requests refused for the caller\'s budget of them (refused)',
-        labelNames: ['channel', 'outcome'] as const,
-        registers: [registry],
-      }),
-  );
-  return { registeredElsewhere };
 }
 
 /**

@@ -1,28 +1,33 @@
 import closeWithGrace from 'close-with-grace';
+import type { FastifyInstance } from 'fastify';
 import { docsEnabled, type BaseEnv } from '@reemploy/config';
 import { closeRedis, createRedis, startEventConsumer, startOutboxRelay, type MessagingTables } from '@reemploy/messaging';
 import { openWebhookQueue, recordDeliveries, startWebhookDispatcher, wakeDispatcher } from '@reemploy/webhooks';
-import { buildApp } from './app.ts';
 import { closeContext, createContext, startService } from './context.ts';
-import type { Closable, ServiceContext, ServiceDefinition } from './service.ts';
+import type { AnyServiceContext, Closable, ServiceContext, ServiceDefinition } from './service.ts';
 import { metricsRegistryOf } from './queue-metrics.ts';
 import { DEFAULT_WORKER_METRICS_PORTS, eventsRefusedCounter, isWorkerLike, startWorkerMetrics, type WorkerLike } from './worker-metrics.ts';
 
-/** HTTP entry point: checks its stores and that its schema is migrated (pnpm migrate), listens, and closes gracefully. */
-export async function runServer<DB extends MessagingTables, Env extends BaseEnv>(def: ServiceDefinition<DB, Env>) {
-  const env = def.parseEnv(process.env);
-  const ctx = createContext(def, env);
+/**
+ * How a server or worker process opens its service: the environment, its
+ * stores (Postgres, Redis, keys), the start-up checks, the refusal of a schema
+ * `pnpm migrate` has not migrated, and the definition's prepare step.
+ */
+export async function openService<DB extends MessagingTables, Env extends BaseEnv>(def: ServiceDefinition<DB, Env>): Promise<ServiceContext<DB, Env>> {
+  const ctx = createContext(def, def.parseEnv(process.env));
   await startService(ctx, def);
-  const app = await buildApp(def, ctx);
-  const port = (env as unknown as Record<string, number>)[def.portVar] ?? 0;
+  return ctx;
+}
+
+/** HTTP entry point: the app listens on HOST and `port`, and closes gracefully (the app, then the stores) on a signal. */
+export async function listen(app: FastifyInstance, ctx: AnyServiceContext, port: number) {
   closeWithGrace({ delay: 10_000 }, async ({ err }) => {
     if (err) ctx.logger.error({ err: err.message }, 'closing after an error');
     await app.close();
     await closeContext(ctx);
   });
-  const address = await app.listen({ host: env.HOST, port });
-  ctx.logger.info({ address, ...(docsEnabled(env) ? { docs: `${address}/docs` } : {}) }, `${def.name} listening`);
-  return app;
+  const address = await app.listen({ host: ctx.env.HOST, port });
+  ctx.logger.info({ address, ...(docsEnabled(ctx.env) ? { docs: `${address}/docs` } : {}) }, `${ctx.service} listening`);
 }
 
 export interface RunningWorkers extends Closable {
@@ -97,12 +102,15 @@ export async function startWorkers<DB extends MessagingTables, Env extends BaseE
   };
 }
 
-export async function runWorker<DB extends MessagingTables, Env extends BaseEnv>(def: ServiceDefinition<DB, Env>) {
-  const env = def.parseEnv(process.env);
-  const ctx = createContext(def, env);
-  await startService(ctx, def);
+/** Queue entry point: startWorkers, and the worker's metrics on a port of its own; closes gracefully on a signal. */
+export async function runWorkers<DB extends MessagingTables, Env extends BaseEnv>(def: ServiceDefinition<DB, Env>, ctx: ServiceContext<DB, Env>) {
+  const env = ctx.env;
   const workers = await startWorkers(def, ctx);
-  const metrics = await startWorkerMetrics(ctx as never, workers.workers, { host: env.HOST, port: env.WORKER_METRICS_PORT ?? DEFAULT_WORKER_METRICS_PORTS[def.name] });
+  const metrics = await startWorkerMetrics(ctx as never, workers.workers, {
+    host: env.HOST,
+    port: env.WORKER_METRICS_PORT ?? DEFAULT_WORKER_METRICS_PORTS[def.name],
+    ...(def.queues ? { queues: def.queues } : {}),
+  });
   closeWithGrace({ delay: 30_000 }, async ({ err }) => {
     if (err) ctx.logger.error({ err: err.message }, 'closing after an error');
     await workers.close();

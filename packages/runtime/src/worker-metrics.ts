@@ -11,10 +11,10 @@ import type { AddressInfo } from 'node:net';
 import { Queue } from 'bullmq';
 import { Counter, Histogram, collectDefaultMetrics, type Registry } from 'prom-client';
 import { serviceAudience } from '@reemploy/config';
-import { queueNames, type ServiceName } from '@reemploy/events';
+import { queueNames, type QueueName, type ServiceName } from '@reemploy/events';
 import { bearerToken, createTokenVerifier, OPERATIONS_SCOPE, problemBody, problems } from '@reemploy/http-kit';
 import { openOperatorQueues } from './admin-board.ts';
-import { metricsRegistryOf, registerQueueGauges } from './queue-metrics.ts';
+import { getOrCreateMetric, metricsRegistryOf, registerQueueGauges } from './queue-metrics.ts';
 import type { Closable, ServiceContext } from './service.ts';
 
 /** Where each service's worker serves its metrics unless WORKER_METRICS_PORT says otherwise. */
@@ -49,13 +49,9 @@ export interface WorkerJobMetrics {
   failures: Counter<'queue' | 'name'>;
 }
 
-function getOrCreate<T>(registry: Registry, name: string, create: () => T): T {
-  return (registry.getSingleMetric(name) as T | undefined) ?? create();
-}
-
 export function workerJobMetrics(registry: Registry): WorkerJobMetrics {
   return {
-    duration: getOrCreate(
+    duration: getOrCreateMetric(
       registry,
       'worker_job_duration_seconds',
       () =>
@@ -67,7 +63,7 @@ export function workerJobMetrics(registry: Registry): WorkerJobMetrics {
           registers: [registry],
         }),
     ),
-    failures: getOrCreate(
+    failures: getOrCreateMetric(
       registry,
       'worker_job_failures_total',
       () => new Counter({ name: 'worker_job_failures_total', help: 'Job attempts that failed in this process (each retry counts)', labelNames: ['queue', 'name'] as const, registers: [registry] }),
@@ -77,7 +73,7 @@ export function workerJobMetrics(registry: Registry): WorkerJobMetrics {
 
 /** Jobs an event consumer refused because no outbox relay signed them (forged, or signed with a key no longer accepted). */
 export function eventsRefusedCounter(registry: Registry): Counter<'reason'> {
-  return getOrCreate(
+  return getOrCreateMetric(
     registry,
     'events_refused_total',
     () => new Counter({ name: 'events_refused_total', help: 'Queued events refused for a missing or wrong relay signature', labelNames: ['reason'] as const, registers: [registry] }),
@@ -105,11 +101,18 @@ export interface WorkerMetricsServer extends Closable {
   url: string;
 }
 
+export interface WorkerMetricsOptions {
+  host: string;
+  port: number;
+  /** The service's own queues besides its events and maintenance (`ServiceDefinition.queues`). */
+  queues?: readonly QueueName[];
+}
+
 /**
  * Registers the worker process's metrics in the context's registry (the one
  * code holding `ctx` observes into: metricsRegistryOf) and serves it.
  */
-export async function startWorkerMetrics(ctx: ServiceContext, workers: WorkerLike[], options: { host: string; port: number }): Promise<WorkerMetricsServer> {
+export async function startWorkerMetrics(ctx: ServiceContext, workers: WorkerLike[], options: WorkerMetricsOptions): Promise<WorkerMetricsServer> {
   const registry = metricsRegistryOf(ctx);
   if (!registry.getSingleMetric('process_cpu_user_seconds_total')) {
     registry.setDefaultLabels({ service: ctx.service });
@@ -120,7 +123,7 @@ export async function startWorkerMetrics(ctx: ServiceContext, workers: WorkerLik
   if (!registry.getSingleMetric('queue_jobs')) {
     const webhooks = new Queue(queueNames.webhooks(ctx.service), { connection: ctx.redis, prefix: ctx.queuePrefix });
     webhooks.on('error', (err) => ctx.logger.debug({ err: err.message }, 'operator queue error'));
-    queues.push(...openOperatorQueues(ctx), webhooks);
+    queues.push(...openOperatorQueues(ctx, options.queues), webhooks);
     registerQueueGauges(registry, ctx, queues, ctx.env.METRICS_CACHE_MS);
   }
   workerJobMetrics(registry);

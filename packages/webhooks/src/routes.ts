@@ -2,9 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { ServiceName } from '@reemploy/events';
 import type { PiiCipher } from '@reemploy/pii';
 import type { ReceiverPolicy } from './address.ts';
 import { registerDeliveryRoutes } from './delivery-routes.ts';
+import { openWebhookQueue } from './dispatcher.ts';
 import { registerSubscriptionRoutes } from './subscription-routes.ts';
 import type { WebhookTables } from './tables.ts';
 import { WEBHOOK_EVENT_TYPES, WEBHOOK_PRODUCER, type WebhookEventType } from './types.ts';
@@ -33,4 +36,19 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDe
   if (own.length === 0) return;
   registerSubscriptionRoutes(app, deps, own as [WebhookEventType, ...WebhookEventType[]]);
   registerDeliveryRoutes(app, deps);
+}
+
+export interface WebhookRoutesOptions extends Omit<WebhookRouteDeps, 'service' | 'queue'> {
+  service: ServiceName;
+  logger: Logger;
+}
+
+/** The OpenAPI tag of the webhook routes. */
+export const webhooksTag = { name: 'webhooks', description: 'Signed event deliveries to other systems' };
+
+/** The webhook routes as a plugin: the delivery queue (for replays) opened on first use and closed with the app. */
+export async function webhookRoutes(app: FastifyInstance, opts: WebhookRoutesOptions) {
+  let queue: Queue | undefined;
+  app.addHook('onClose', async () => queue?.close());
+  registerWebhookRoutes(app, { ...opts, queue: () => (queue ??= openWebhookQueue(opts.service, opts.redis, opts.queuePrefix, opts.logger)) });
 }

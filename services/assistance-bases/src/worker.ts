@@ -1,4 +1,6 @@
-import { runWorker } from '@reemploy/runtime';
+import { openService, runWorkers } from '@reemploy/runtime';
 import { assistanceBases } from './definition.ts';
 
-await runWorker(assistanceBases);
+// The service's stores, checked; its outbox relay, event handlers and workers (definition.ts), and no HTTP but the worker's metrics.
+const ctx = await openService(assistanceBases);
+await runWorkers(assistanceBases, ctx);

@@ -82,6 +82,8 @@ t.test('a CSV without the columns, or from a base token, is refused whole', asyn
   t.equal(broken.json().errors[0].field, 'body');
   const json = await svc.app.inject({ method: 'POST', url: '/v1/aid-bases/import', headers: auth(token), payload: { name: 'x' } });
   t.equal(json.statusCode, 400, 'JSON is not a CSV');
+  const csvElsewhere = await svc.app.inject({ ...csvRequest(token, `${HEADER}\n`), url: '/v1/aid-bases' });
+  t.equal(csvElsewhere.statusCode, 415, 'CSV is taken by the import alone');
   const baseToken = svc.token([WRITE], ['3205'], { aidBase: crypto.randomUUID() });
   const fromBase = await svc.app.inject(csvRequest(baseToken, `${HEADER}\n甲,320508020025,某处,零售,2005,added\n`));
   t.equal(fromBase.statusCode, 403);

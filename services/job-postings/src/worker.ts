@@ -1,4 +1,6 @@
-import { runWorker } from '@reemploy/runtime';
+import { openService, runWorkers } from '@reemploy/runtime';
 import { jobPostings } from './definition.ts';
 
-await runWorker(jobPostings);
+// The service's stores, checked; its outbox relay, event handlers and workers (definition.ts), and no HTTP but the worker's metrics.
+const ctx = await openService(jobPostings);
+await runWorkers(jobPostings, ctx);

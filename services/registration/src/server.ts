@@ -1,4 +1,6 @@
-import { runServer } from '@reemploy/runtime';
+import { buildApp, listen, openService } from '@reemploy/runtime';
 import { registration } from './definition.ts';
 
-await runServer(registration);
+// The service's stores, checked; its app (app.ts) on them, listening on REGISTRATION_PORT.
+const ctx = await openService(registration);
+await listen(await buildApp(registration, ctx), ctx, ctx.env.REGISTRATION_PORT);

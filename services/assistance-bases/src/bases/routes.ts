@@ -12,7 +12,7 @@ const aidBaseDetailView = aidBaseView
   .extend({ posts: z.array(reservedPostView).describe('Its active and filled reserved posts, newest first (at most 100; page through /reserved-posts for all)') })
   .meta({ id: 'AidBaseDetail' });
 
-export async function aidBaseRoutes(app: FastifyInstance, ctx: AssistanceBasesContext) {
+export async function aidBaseRoutes(app: FastifyInstance, { ctx }: { ctx: AssistanceBasesContext }) {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.post('/v1/aid-bases', {

@@ -6,7 +6,7 @@ import { getBase } from '../bases/service.ts';
 import { baseParams, createReservedPostBody, postParams, reservedPostListQuery, reservedPostView, updateReservedPostBody, withdrawReservedPostBody } from './schemas.ts';
 import { changePost, getPost, listBasePosts, reservePost, toView, vacancyOf, withdrawPost } from './service.ts';
 
-export async function reservedPostRoutes(app: FastifyInstance, ctx: AssistanceBasesContext) {
+export async function reservedPostRoutes(app: FastifyInstance, { ctx }: { ctx: AssistanceBasesContext }) {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['reserved-posts'];
   const location = (baseId: string, postId: string) => `/v1/aid-bases/${baseId}/reserved-posts/${postId}`;

@@ -8,7 +8,7 @@ import { createEmployerBody, employerPage, employerView, listEmployersQuery, pat
 import { changeEmployer, getEmployer, listEmployersFor, registerEmployer } from './service.ts';
 import { revealsPii, toEmployerView } from './view.ts';
 
-export async function employerRoutes(app: FastifyInstance, ctx: JobPostingsContext) {
+export async function employerRoutes(app: FastifyInstance, { ctx }: { ctx: JobPostingsContext }) {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   async function audit(request: FastifyRequest, rows: EmployerRow[]) {

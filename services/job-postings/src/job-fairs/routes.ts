@@ -30,7 +30,7 @@ function toView(row: JobFairRow): JobFairView {
   };
 }
 
-export async function jobFairRoutes(app: FastifyInstance, ctx: JobPostingsContext) {
+export async function jobFairRoutes(app: FastifyInstance, { ctx }: { ctx: JobPostingsContext }) {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.post('/v1/job-fairs', {

@@ -5,7 +5,7 @@ import { IMPORT_LIMITS_NOTE } from '@reemploy/http-kit';
 import type { JobPostingsContext } from '../context.ts';
 import { IMPORT_CONTENT_TYPES, importReport, importVacancies } from './import.ts';
 
-export async function vacancyImportRoutes(app: FastifyInstance, ctx: JobPostingsContext) {
+export async function vacancyImportRoutes(app: FastifyInstance, { ctx }: { ctx: JobPostingsContext }) {
   // Its own scope: the text parsers apply to this route only.
   await app.register(async (scope) => {
     scope.addContentTypeParser([...IMPORT_CONTENT_TYPES], { parseAs: 'string', bodyLimit: ctx.env.VACANCY_IMPORT_BODY_LIMIT }, (_request, body, done) => done(null, body));

@@ -15,7 +15,7 @@ function ifMatchWhenSent(request: FastifyRequest) {
   };
 }
 
-export async function vacancyRoutes(app: FastifyInstance, ctx: JobPostingsContext) {
+export async function vacancyRoutes(app: FastifyInstance, { ctx }: { ctx: JobPostingsContext }) {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   /** The vacancy as it now is, with its near duplicates, and its ETag. */

@@ -7,7 +7,7 @@ import type { Ranker } from '../matcher/ranker.ts';
 import { candidatesView, idParams, limitQuery, matchesView } from './schemas.ts';
 import { candidatesForVacancy, matchesForSeeker, servedMetric } from './service.ts';
 
-export async function matchRoutes(app: FastifyInstance, ctx: MatchingContext, cache: MatcherCache, ranker: Ranker) {
+export async function matchRoutes(app: FastifyInstance, { ctx, cache, ranker }: { ctx: MatchingContext; cache: MatcherCache; ranker: Ranker }) {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get('/v1/job-seekers/:id/matches', {

@@ -1,6 +1,7 @@
 import { cityDate } from '@reemploy/domain';
 import { inRegions, problems, type Caller } from '@reemploy/http-kit';
-import { matchingMetrics, metricsRegistryOf, type MatchingMetrics } from '@reemploy/runtime/queue-metrics';
+import { metricsRegistryOf } from '@reemploy/runtime/queue-metrics';
+import { matchingMetrics, type MatchingMetrics } from '../metrics.ts';
 import type { MatchingContext } from '../context.ts';
 import type { MatcherCache } from '../matcher/cache.ts';
 import type { Ranker } from '../matcher/ranker.ts';

@@ -41,7 +41,7 @@ const recommendationsPage = z
   })
   .meta({ id: 'RecommendationsPage' });
 
-export async function recommendationRoutes(app: FastifyInstance, ctx: MatchingContext, cache: MatcherCache) {
+export async function recommendationRoutes(app: FastifyInstance, { ctx, cache }: { ctx: MatchingContext; cache: MatcherCache }) {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get('/v1/recommendations', {

@@ -14,7 +14,7 @@ const listQuery = pageQuery.extend({
 });
 const cursorShape = z.tuple([z.iso.datetime({ offset: true }), z.uuid()]);
 
-export async function referralRoutes(app: FastifyInstance, ctx: MatchingContext) {
+export async function referralRoutes(app: FastifyInstance, { ctx }: { ctx: MatchingContext }) {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.post('/v1/referrals', {

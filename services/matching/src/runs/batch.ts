@@ -8,7 +8,8 @@ import {
   allocatePacked, BATCH_CANDIDATES, categoryMask, createMatcher, packVacancies, priorityTier, resolveConfig,
   type Matcher, type MatchingConfig, type PackedSeekers, type PackedVacancies, type RankedBuffer,
 } from '@reemploy/matching-engine';
-import { matchingMetrics, metricsRegistryOf } from '@reemploy/runtime/queue-metrics';
+import { metricsRegistryOf } from '@reemploy/runtime/queue-metrics';
+import { matchingMetrics } from '../metrics.ts';
 import type { MatchingContext } from '../context.ts';
 import { copyActiveSeekers, copyNumberedVacancies, engineConfig, isUuid, toSeekerInput } from '../matcher/inputs.ts';
 import { recordEventOn } from './outbox.ts';

@@ -1,9 +1,12 @@
 import { Queue, type JobsOptions } from 'bullmq';
-import { jobData, queueNames, type JobData } from '@reemploy/events';
+import { jobData, queueNames, type JobData, type QueueName } from '@reemploy/events';
 import type { ServiceContext } from '@reemploy/runtime';
 
 /** A partition job's data (the registry in `@reemploy/events` holds its schema). */
 export type PartitionJobData = JobData<'matching-partitions', 'partition'>;
+
+/** The queues of matching runs: its own, beside its events and maintenance (on the queue board and in the metrics). */
+export const RUN_QUEUE_NAMES: QueueName[] = [queueNames.matchingRuns, queueNames.matchingPartitions];
 
 export const JOB_OPTIONS: JobsOptions = {
   attempts: 3,

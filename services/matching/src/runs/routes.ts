@@ -11,7 +11,7 @@ import { createRun, getRun } from './service.ts';
 const cursorShape = z.tuple([z.iso.datetime({ offset: true }), z.uuid()]);
 const listQuery = pageQuery.extend({ status: z.enum(['queued', 'running', 'completed', 'failed']).optional() });
 
-export async function runRoutes(app: FastifyInstance, ctx: MatchingContext, queues: RunQueues) {
+export async function runRoutes(app: FastifyInstance, { ctx, queues }: { ctx: MatchingContext; queues: RunQueues }) {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.post('/v1/matching-runs', {

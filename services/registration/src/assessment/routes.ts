@@ -22,7 +22,7 @@ import { assessmentDb } from './tables.ts';
 
 const TAGS = ['assessments'];
 
-export async function assessmentRoutes(app: FastifyInstance, ctx: RegistrationContext) {
+export async function assessmentRoutes(app: FastifyInstance, { ctx }: { ctx: RegistrationContext }) {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get('/v1/assessment-standards', {

@@ -5,7 +5,7 @@ import type { RegistrationContext } from '../context.ts';
 import { drawCommunitySample, drawPhoneSurvey, getSample, surveyContacts } from './samples.ts';
 import { contactsQuery, sampleBody, sampleParams, sampleView, surveyContactPage } from './schemas.ts';
 
-export async function sampleRoutes(app: FastifyInstance, ctx: RegistrationContext) {
+export async function sampleRoutes(app: FastifyInstance, { ctx }: { ctx: RegistrationContext }) {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   // Not idempotency-keyed: the same seed redraws the same sample anyway.

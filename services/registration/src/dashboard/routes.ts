@@ -42,7 +42,7 @@ const dashboardView = z
   })
   .meta({ id: 'Dashboard' });
 
-export async function dashboardRoutes(app: FastifyInstance, ctx: RegistrationContext) {
+export async function dashboardRoutes(app: FastifyInstance, { ctx }: { ctx: RegistrationContext }) {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const cache = new Map<string, Buffer>();
   const asset = (file: string) => {

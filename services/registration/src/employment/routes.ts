@@ -7,7 +7,7 @@ import { toView } from '../job-seekers/view.ts';
 import { employmentChangeBody, employmentHistory, employmentHistoryQuery } from './schemas.ts';
 import { employmentHistoryOf, recordEmploymentChange, toChangeView } from './service.ts';
 
-export async function employmentRoutes(app: FastifyInstance, ctx: RegistrationContext) {
+export async function employmentRoutes(app: FastifyInstance, { ctx }: { ctx: RegistrationContext }) {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.post('/v1/job-seekers/:id/employment', {

@@ -4,7 +4,7 @@ import type { RegistrationContext } from '../context.ts';
 import { escalationPage, listEscalationsQuery } from './schemas.ts';
 import { listEscalations } from './service.ts';
 
-export async function escalationRoutes(app: FastifyInstance, ctx: RegistrationContext) {
+export async function escalationRoutes(app: FastifyInstance, { ctx }: { ctx: RegistrationContext }) {
   const api = app.withTypeProvider<ZodTypeProvider>();
   api.get('/v1/escalations', {
     config: { scope: 'seekers:read' },

@@ -16,7 +16,7 @@ const memberNamesAudit = {
   },
 };
 
-export async function householdRoutes(app: FastifyInstance, ctx: RegistrationContext) {
+export async function householdRoutes(app: FastifyInstance, { ctx }: { ctx: RegistrationContext }) {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.post('/v1/households', {

@@ -18,7 +18,7 @@ class Upload {
   }
 }
 
-export async function importRoutes(app: FastifyInstance, ctx: RegistrationContext) {
+export async function importRoutes(app: FastifyInstance, { ctx }: { ctx: RegistrationContext }) {
   // The preparing worker threads (started by the first import) end with the app.
   app.addHook('onClose', async () => closePreparers(ctx));
   // Its own scope: the streaming parsers apply to this route only.

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { Problem, writePiiAudit, type AuditedRecord, type AuditedRequest, type Caller } from '@reemploy/http-kit';
-import { metricsRegistryOf, registrationMetrics, type RegistrationMetrics } from '@reemploy/runtime/queue-metrics';
+import { metricsRegistryOf } from '@reemploy/runtime/queue-metrics';
+import { registrationMetrics, type RegistrationMetrics } from '../metrics.ts';
 import type { RegistrationContext } from '../context.ts';
 import type { RegistrationDB } from '../database.ts';
 

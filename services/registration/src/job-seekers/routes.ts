@@ -6,7 +6,7 @@ import { createJobSeekerBody, jobSeekerPage, jobSeekerView, listJobSeekersQuery,
 import { getJobSeeker, listJobSeekers, registerJobSeeker, updateJobSeeker } from './service.ts';
 import { toView } from './view.ts';
 
-export async function jobSeekerRoutes(app: FastifyInstance, ctx: RegistrationContext) {
+export async function jobSeekerRoutes(app: FastifyInstance, { ctx }: { ctx: RegistrationContext }) {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.post('/v1/job-seekers', {

@@ -13,7 +13,7 @@ const ledgerView = z
   .object({ period: z.string(), regionCode: z.string(), communities: z.array(ledgerRow), streets: z.array(ledgerRow), districts: z.array(ledgerRow), total: z.object(figures) })
   .meta({ id: 'MonthlyLedger' });
 
-export async function ledgerRoutes(app: FastifyInstance, ctx: RegistrationContext) {
+export async function ledgerRoutes(app: FastifyInstance, { ctx }: { ctx: RegistrationContext }) {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get('/v1/ledgers/monthly', {

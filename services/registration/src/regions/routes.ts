@@ -5,7 +5,7 @@ import type { RegistrationContext } from '../context.ts';
 import { patchRegionBody, regionCodeParams, regionSearchQuery, regionSearchResult, regionView } from './schemas.ts';
 import { findRegions, getRegion, overrideCommunityType } from './service.ts';
 
-export async function regionRoutes(app: FastifyInstance, ctx: RegistrationContext) {
+export async function regionRoutes(app: FastifyInstance, { ctx }: { ctx: RegistrationContext }) {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get('/v1/regions', {

@@ -34,7 +34,7 @@ const annualView = z
   })
   .meta({ id: 'AnnualReport' });
 
-export async function reportRoutes(app: FastifyInstance, ctx: RegistrationContext) {
+export async function reportRoutes(app: FastifyInstance, { ctx }: { ctx: RegistrationContext }) {
   const api = app.withTypeProvider<ZodTypeProvider>();
   api.get('/v1/reports/annual', {
     config: { scope: 'assessment:read' },

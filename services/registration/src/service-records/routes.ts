@@ -5,7 +5,7 @@ import { seekerIdParams } from '../job-seekers/schemas.ts';
 import { createServiceRecordBody, listServiceRecordsQuery, serviceRecordPage, serviceRecordView } from './schemas.ts';
 import { listServiceRecords, recordService, toRecordView } from './service.ts';
 
-export async function serviceRecordRoutes(app: FastifyInstance, ctx: RegistrationContext) {
+export async function serviceRecordRoutes(app: FastifyInstance, { ctx }: { ctx: RegistrationContext }) {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.post('/v1/job-seekers/:id/service-records', {

@@ -1,9 +1,23 @@
+import fp from 'fastify-plugin';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { scrubPii } from './logging.ts';
 import { OPERATIONS_SCOPE } from './auth.ts';
-import type { PlatformOptions } from './platform.ts';
+import { createMetrics, type ServiceMetrics } from './metrics.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    metrics: ServiceMetrics;
+  }
+}
+
+export interface OperationalOptions {
+  service: string;
+  version: string;
+  /** Named readiness checks; each must resolve within a second. */
+  readiness: Record<string, () => Promise<unknown>>;
+}
 
 const CHECK_TIMEOUT_MS = 1000;
 /** A readiness probe's answer serves every request of the second after it started: the stores see at most one probe a second. */
@@ -33,9 +47,17 @@ async function runCheck(name: string, check: () => Promise<unknown>, log: Fastif
 /**
  * /health (the process is up: public), /ready (its stores answer: public, the
  * checks behind it only with `operations:read`), /metrics (Prometheus, with
- * `operations:read`).
+ * `operations:read`: `app.metrics`, with every request's duration).
  */
-export function registerOperationalRoutes(app: FastifyInstance, opts: PlatformOptions) {
+async function operationalRoutes(app: FastifyInstance, opts: OperationalOptions) {
+  app.decorate('metrics', createMetrics(opts.service));
+  app.addHook('onResponse', async (request, reply) => {
+    app.metrics.httpDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
   const api = app.withTypeProvider<ZodTypeProvider>();
   const started = Date.now();
 
@@ -97,3 +119,6 @@ export function registerOperationalRoutes(app: FastifyInstance, opts: PlatformOp
     },
   });
 }
+
+// After the docs: its routes are documented.
+export const operational = fp(operationalRoutes, { name: 'reemploy-operational', fastify: '5.x', dependencies: ['reemploy-access', 'reemploy-docs'] });
