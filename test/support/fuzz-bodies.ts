@@ -1,5 +1,5 @@
 /**
- * What the schema-driven fuzzer (test/fuzz.test.ts) sends: bodies made from a route's own
+ * What the schema-driven fuzzer (test/support/fuzz.ts, run by test/fuzz/) sends: bodies made from a route's own
  * schema, mostly valid, some with fields made hostile, removed or added; the envelope they
  * travel in (JSON text, content type); and NDJSON or CSV uploads.
  */
