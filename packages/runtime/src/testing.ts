@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { createServer, type AddressInfo } from 'node:net';
+import { randomBytes, randomInt } from 'node:crypto';
+import { createServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import pino from 'pino';
@@ -184,11 +184,24 @@ export async function eventually<T>(check: () => Promise<T>, timeoutMs = 5000, e
   }
 }
 
-/** A loopback port free at the moment of asking (for a process a test or benchmark starts). */
+/** Whether a loopback port can be listened on at this moment. */
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A loopback port free at the moment of asking (for a process a test or benchmark starts).
+ * Drawn at random below the kernel's ephemeral range (32768 and up on Linux): a port the
+ * kernel handed out for `listen(0)` and took back may go to the next process asking the
+ * same way, and two test processes starting servers at once would then both get it.
+ */
 export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+  for (;;) {
+    const port = 20_000 + randomInt(12_000);
+    if (await canListen(port)) return port;
+  }
 }
