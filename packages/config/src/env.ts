@@ -98,6 +98,9 @@ export const baseEnvSchema = z.object({
     'Proxies whose X-Forwarded-* headers are believed (Fastify trustProxy): false (default), true, or addresses/CIDRs/loopback separated by commas',
   ),
   DOCS_ENABLED: optional(boolish).describe('Whether /docs and /docs/json are served; unset: on in development and test, off in production'),
+  RESPONSE_CHECKS: optional(boolish).describe(
+    'Whether each answer is also checked against its zod schema (a misfit is a 500) and the compiled writer against zod; unset: on in development and test, off in production',
+  ),
   HOST: z.string().default('127.0.0.1').describe('Address the HTTP server binds to (loopback by default)'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
   BODY_LIMIT: z.coerce.number().int().min(1024).default(1_048_576).describe('Largest accepted JSON body in bytes'),
@@ -183,6 +186,11 @@ export function serviceEnvSchema<P extends string, X extends z.ZodRawShape>(port
     [portVar]: z.coerce.number().int().min(0).max(65535).default(defaultPort).describe('HTTP port of this service'),
     ...extra,
   } as { [K in P]: z.ZodDefault<z.ZodCoercedNumber<unknown>> } & X);
+}
+
+/** Answers are checked against their schemas unless switched off, and outside development and test only when switched on. */
+export function responseChecks(env: Pick<BaseEnv, 'RESPONSE_CHECKS' | 'NODE_ENV'>): boolean {
+  return env.RESPONSE_CHECKS ?? isDevelopmentMode(env);
 }
 
 /** API documentation is served unless switched off, and outside development and test only when switched on. */

@@ -1,9 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { loggerOptions } from './logging.ts';
 import { handleError } from './errors.ts';
+import { createResponseSerializerCompiler, type ResponseSerializer } from './response-serializer.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** How each route's answers are written: by the compiled schema, or by zod where it cannot (response-serializer.ts). */
+    responseSerializers: ResponseSerializer[];
+  }
+}
 
 export interface ServerOptions {
   service: string;
@@ -17,6 +25,11 @@ export interface ServerOptions {
   trustProxy?: boolean | string[];
   /** The service's logger (already redacting); without it one is made from loggerOptions. */
   logger?: Logger;
+  /**
+   * Every answer also encoded by its zod schema (RESPONSE_CHECKS): a misfit is a 500, and the compiled
+   * writer must write the same bytes. Development and test; production writes by the compiled schema alone.
+   */
+  checkResponses: boolean;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -45,7 +58,9 @@ export function createFastify(options: ServerOptions): FastifyInstance {
   // JSON only, unless a route family adds its own parser (CSV, NDJSON imports).
   app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  const responses = createResponseSerializerCompiler({ check: options.checkResponses });
+  app.setSerializerCompiler(responses.compiler);
+  app.decorate('responseSerializers', responses.serializers);
   app.addHook('onSend', async (request, reply, payload) => {
     reply.header('x-request-id', request.id);
     return payload;

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import { docsEnabled, serviceAudience, type BaseEnv } from '@reemploy/config';
+import { docsEnabled, responseChecks, serviceAudience, type BaseEnv } from '@reemploy/config';
 import { createFastify, type ServiceDocument } from '@reemploy/http-kit';
 import type { MessagingTables } from '@reemploy/messaging';
 import type { ServiceContext, ServiceDefinition } from './service.ts';
@@ -18,6 +18,7 @@ export async function buildApp<DB extends MessagingTables, Env extends BaseEnv>(
     requestTimeoutMs: ctx.env.REQUEST_TIMEOUT_MS,
     trustProxy: ctx.env.TRUST_PROXY,
     logger: ctx.logger,
+    checkResponses: responseChecks(ctx.env),
   });
   await app.register(def.app, { ctx });
   await app.ready();

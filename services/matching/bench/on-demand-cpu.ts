@@ -28,6 +28,8 @@ const suffix = randomBytes(4).toString('hex');
 const env = {
   // A benchmark, not a deployment: development defaults for the PII key; tokens from the test issuer.
   NODE_ENV: 'test',
+  // Answers written as in production: by the compiled schema alone.
+  RESPONSE_CHECKS: 'false',
   TOKEN_ISSUER: testIssuer.issuer,
   JWKS_JSON: JSON.stringify(testIssuer.jwks),
   DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/reemploy',

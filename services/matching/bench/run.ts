@@ -34,6 +34,8 @@ export async function benchmark(o: BenchOptions) {
   const env = {
     // A benchmark, not a deployment: development defaults for the PII key; tokens from the test issuer.
     NODE_ENV: 'test',
+    // Answers written as in production: by the compiled schema alone.
+    RESPONSE_CHECKS: 'false',
     TOKEN_ISSUER: testIssuer.issuer,
     JWKS_JSON: JSON.stringify(testIssuer.jwks),
     DATABASE_URL: o.databaseUrl,
