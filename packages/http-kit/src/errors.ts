@@ -6,6 +6,7 @@ import { isRedisUnavailable } from '@reemploy/messaging';
 import { PiiIntegrityError } from '@reemploy/pii';
 import { Problem, problemBody, problems, type FieldError } from './problem.ts';
 import { scrubPii } from './logging.ts';
+import { ResponseWriteError } from './response-serializer.ts';
 
 const CONTEXT: Record<string, string> = { body: 'body', querystring: 'query', params: 'params', headers: 'header' };
 
@@ -43,7 +44,7 @@ function toProblem(err: FastifyError, unavailable: (e: unknown) => boolean): { p
   // Tampering, or a value copied between rows: refused, and logged (table, column and row id; never the value).
   if (err instanceof PiiIntegrityError) return { problem: problems.piiIntegrity(), log: true };
   if (hasZodFastifySchemaValidationErrors(err)) return { problem: problems.validation(zodFieldErrors(err)), log: false };
-  if (isResponseSerializationError(err)) return { problem: new Problem(500, 'internal', 'Internal error'), log: true };
+  if (isResponseSerializationError(err) || err instanceof ResponseWriteError) return { problem: new Problem(500, 'internal', 'Internal error'), log: true };
   if (unavailable(err)) return { problem: problems.unavailable('A backing store is unavailable; retry shortly'), log: true };
   const known = err.code ? FASTIFY_ERRORS[err.code] : undefined;
   if (known) return { problem: new Problem(known[0], known[1], known[2], known[2], known[0] === 400 ? [{ field: known[3] ?? 'body', message: known[2] }] : undefined), log: false };

@@ -11,9 +11,9 @@
  * compiled text must equal zod's JSON byte for byte: the whole test suite holds the two writers equal.
  *
  * A schema with what the compiled writer cannot reproduce (a transform or codec, a value-rewriting
- * check such as `.trim()`, a record keyed by an enum, a tuple, a lazy or custom type) keeps the zod
- * path (validate, then JSON.stringify) for that route alone; `responseSerializers` lists which did, and
- * test/response-serializers.test.ts pins the list.
+ * check such as `.trim()`, a record that must hold every key of an enum, a refinement inside a union,
+ * a tuple, a lazy or custom type) keeps the zod path (validate, then JSON.stringify) for that route
+ * alone; `app.responseSerializers` lists which did, and test/openapi-responses.test.ts pins the list.
  */
 import fastJson from 'fast-json-stringify';
 import type { FastifySerializerCompiler } from 'fastify';
@@ -173,48 +173,57 @@ function compile(schema: ZodSchema): Writer | string {
   return writer;
 }
 
-/** Answers that do not fit their schema: a 500 like zod's, naming where the writers part. */
-class CompiledSerializerMismatch extends Error {
-  override name = 'CompiledSerializerMismatch';
+/**
+ * An answer the compiled writer could not write (a required field missing), or, where answers are
+ * checked, wrote otherwise than zod: a 500 like zod's misfit (errors.ts). Its message names where,
+ * never a value: an answer can hold personal information, and this is logged.
+ */
+export class ResponseWriteError extends Error {
+  override name = 'ResponseWriteError';
+}
+
+function writeFailure(where: string, err: unknown): ResponseWriteError {
+  const message = (err as Error).message;
+  // fast-json-stringify names a missing field by the schema's name for it; its other messages quote the value.
+  return new ResponseWriteError(`${where}: ${/^"[^"]*" is required!$/.test(message) ? message : 'a value its schema cannot write'}`);
 }
 
 /**
- * Fastify's serializer compiler for every route: the compiled schema where it can write the answers,
- * zod's path elsewhere. With `check`, every answer is encoded by zod too and must come out the same.
+ * How a route's answers of one schema are written: by the compiled schema, or by zod's path where it
+ * cannot (`fallback` says why). With `check`, zod encodes every answer too (a misfit is its
+ * ResponseSerializationError, a 500) and the compiled writer must write the same text.
  */
+export function responseWriter(schema: unknown, route: { method: string; url: string; httpStatus?: string }, check: boolean): { write: Writer; fallback?: string } {
+  const zodPath = zodSerializerCompiler({ schema, ...route } as never);
+  if (!(schema instanceof z.core.$ZodType)) return { write: zodPath, fallback: 'not a zod schema' };
+  const writer = compile(schema);
+  if (typeof writer === 'string') return { write: zodPath, fallback: writer };
+  const where = `${route.method} ${route.url} ${route.httpStatus}`;
+  const write = (data: unknown) => {
+    const expected = check ? zodPath(data) : undefined;
+    let written: string;
+    try {
+      written = writer(data);
+    } catch (err) {
+      throw writeFailure(where, err);
+    }
+    if (expected !== undefined && written !== expected) {
+      let at = 0;
+      while (written[at] === expected[at]) at++;
+      throw new ResponseWriteError(`${where}: the compiled schema wrote other JSON than zod from character ${at}`);
+    }
+    return written;
+  };
+  return { write };
+}
+
+/** Fastify's serializer compiler for every route, and the list of how each route's answers are written. */
 export function createResponseSerializerCompiler(options: { check: boolean }) {
   const serializers: ResponseSerializer[] = [];
-  const compiler: FastifySerializerCompiler<unknown> = (route) => {
-    const { schema, method, url, httpStatus, contentType } = route;
-    const entry: ResponseSerializer = { method, url, status: String(httpStatus), ...(contentType ? { contentType } : {}) };
-    serializers.push(entry);
-    const zodPath = zodSerializerCompiler(route as never);
-    if (!(schema instanceof z.core.$ZodType)) {
-      entry.fallback = 'not a zod schema';
-      return zodPath;
-    }
-    const writer = compile(schema);
-    if (typeof writer === 'string') {
-      entry.fallback = writer;
-      return zodPath;
-    }
-    if (!options.check) return writer;
-    return (data) => {
-      const expected = zodPath(data);
-      let written: string;
-      try {
-        written = writer(data);
-      } catch (err) {
-        throw new CompiledSerializerMismatch(`${method} ${url} ${httpStatus}: zod wrote the answer, the compiled schema failed (${(err as Error).message})`);
-      }
-      if (written !== expected) {
-        let at = 0;
-        while (written[at] === expected[at]) at++;
-        // Where, not what: an answer can hold personal information, and this is logged.
-        throw new CompiledSerializerMismatch(`${method} ${url} ${httpStatus}: the compiled schema wrote other JSON than zod from character ${at}`);
-      }
-      return written;
-    };
+  const compiler: FastifySerializerCompiler<unknown> = ({ schema, method, url, httpStatus, contentType }) => {
+    const { write, fallback } = responseWriter(schema, { method, url, ...(httpStatus ? { httpStatus } : {}) }, options.check);
+    serializers.push({ method, url, status: String(httpStatus), ...(contentType ? { contentType } : {}), ...(fallback ? { fallback } : {}) });
+    return write;
   };
   return { compiler, serializers };
 }

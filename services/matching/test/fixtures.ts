@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { applyEvent } from '@reemploy/messaging';
 import type { EventPayload, EventType } from '@reemploy/events';
+import { responseWriter } from '@reemploy/http-kit/response-serializer';
 import { projectionHandlers } from '../src/projection/handlers.ts';
 import type { MatchingContext } from '../src/context.ts';
+import { matchesView } from '../src/matches/schemas.ts';
 
 const PRODUCER: Record<string, 'registration' | 'job-postings' | 'assistance-bases'> = {
   seeker: 'registration',
@@ -12,6 +14,14 @@ const PRODUCER: Record<string, 'registration' | 'job-postings' | 'assistance-bas
 };
 
 let seq = 1000;
+
+/**
+ * A GET matches answer as its route's response schema writes it (the compiled schema; with `check`,
+ * encoded by zod too, which must agree): what the route sends when the HTTP thread ranks.
+ */
+export function matchesBySchema(answer: unknown, check = true): string {
+  return responseWriter(matchesView, { method: 'GET', url: '/v1/job-seekers/:id/matches', httpStatus: '200' }, check).write(answer);
+}
 
 /** Delivers an event to matching's projection exactly as the consumer would. */
 export async function deliver<T extends EventType>(ctx: MatchingContext, type: T, payload: EventPayload<T>, at = ++seq) {

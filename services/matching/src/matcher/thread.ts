@@ -56,8 +56,10 @@ const num = (x: number): string => (Number.isFinite(x) ? String(x) : 'null');
 
 /**
  * The body of GET matches, with exactly the fields of the documented schema (matches/schemas.ts),
- * byte for byte what JSON.stringify would write for them. Written by hand: most of a body is
- * its reasons, and the same few reasons recur in every list (the costliest step of an answer).
+ * byte for byte what the route's compiled response schema writes (test/matches-body.test.ts,
+ * test/ranker.test.ts). Written by hand: most of a body is its reasons, and the same few reasons
+ * recur in every list; the compiled schema writes each again, several times slower, and would do it
+ * on the HTTP thread after copying the answer over (docs/benchmarks.md, answer writing).
  */
 export function seekerMatchesJson(row: SeekerRow, active: boolean, items: Match[]): string {
   let out = `{"seekerId":${JSON.stringify(row.seeker_id)},"communityCode":${JSON.stringify(row.community_code)},"active":${active},"unjustifiedDeclinesThisYear":${num(row.declines)},"items":[`;
