@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { Secrets } from '@reemploy/config';
 import type { RetirementScheme } from '@reemploy/domain';
-import { cpuPool, type CpuPool } from '@reemploy/runtime/cpu-pool';
+import { CpuPool } from '@reemploy/runtime/cpu-pool';
 import type { RawRow } from './parse.ts';
 import type preparingThread from './prepare-worker.ts';
 import type { PreparedResult } from './rows.ts';
@@ -28,9 +28,9 @@ export type PrepareTask = { scope: ImportScope; rows: RawRow[] };
 const YOUNG_GENERATION_MB = 96;
 
 /**
- * Worker threads that prepare import rows, started with the pool (on the first
- * import) and kept, a thread that dies replaced, until close(); idle, they
- * never hold the process open.
+ * Worker threads that prepare import rows, started by the first import and
+ * kept until close(); a thread that dies fails the batches it held and is
+ * replaced. Idle, they never hold the process open.
  */
 export class PreparerPool {
   readonly #pool: CpuPool<typeof preparingThread>;
@@ -39,7 +39,7 @@ export class PreparerPool {
     const data: PrepareWorkerData = { keyId: secrets.piiKeyId, key: new Uint8Array(secrets.piiKey), ...(secrets.piiHashKey ? { hashKey: new Uint8Array(secrets.piiHashKey) } : {}) };
     // A young generation larger than the default: preparing allocates much short-lived garbage
     // (parsed rows, crypto objects), and fewer scavenges cut the workers' CPU by a fifth or so.
-    this.#pool = cpuPool<typeof preparingThread>('./prepare-worker.ts', import.meta.url, { data, minThreads: size, maxThreads: size, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
+    this.#pool = new CpuPool<typeof preparingThread>('./prepare-worker.ts', import.meta.url, { data, minThreads: size, maxThreads: size, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
   }
 
   /** Opens an import: its batches are prepared under its caller's regions, known communities, reference time and default scheme for women. */
@@ -54,7 +54,7 @@ export class PreparerPool {
     };
   }
 
-  async close() {
-    await this.#pool.destroy();
+  close() {
+    return this.#pool.close();
   }
 }
