@@ -84,8 +84,12 @@ export class CpuPool<M extends AnyMain> {
     };
   }
 
-  /** Starts the pool's threads (`minThreads` of them) if it has none yet; the first task does it otherwise. */
-  start(): Piscina<TaskOf<M>, ResultOf<M>> {
+  /** Starts the pool's threads (`minThreads` of them) now rather than at the first task. */
+  start(): void {
+    if (!this.#closed) this.#current();
+  }
+
+  #current(): Piscina<TaskOf<M>, ResultOf<M>> {
     if (this.#pool) return this.#pool;
     const pool = new Piscina<TaskOf<M>, ResultOf<M>>(this.#options);
     // Without a listener, a thread failing with no task would end the process ('error' event).
@@ -107,7 +111,7 @@ export class CpuPool<M extends AnyMain> {
     if (this.#closed) return Promise.reject(new Error('thread pool closed'));
     const since = Date.now() - this.#lostAt;
     if (!this.#pool && since < this.#restartAfterMs) return Promise.reject(new Error(`thread unavailable: the pool lost its last thread ${Math.round(since / 1000)} s ago`));
-    return this.start().run(task);
+    return this.#current().run(task);
   }
 
   /** The threads running or starting. */

@@ -45,6 +45,7 @@ export class PreparerPool {
   /** Opens an import: its batches are prepared under its caller's regions, known communities, reference time and default scheme for women. */
   begin(regions: string[], communities: string[], now: Date, femaleRetirementScheme: RetirementScheme) {
     const scope: ImportScope = { regions, communities, now: now.toISOString(), femaleRetirementScheme };
+    this.#pool.start();
     return {
       /** Prepares rows on the next free worker; results come back in row order. */
       prepare: (rows: RawRow[]): Promise<PreparedResult[]> =>
