@@ -1,3 +1,4 @@
+import type { Worker } from 'node:worker_threads';
 import t from 'tap';
 import { createMatcher } from '@reemploy/matching-engine';
 import { loadCity } from '../bench/load.ts';
@@ -27,7 +28,8 @@ t.test('the ranking thread answers as the in-process matcher does; a dead thread
   }
   t.ok(ranked > 0, `${ranked} matches`);
 
-  await (ranker as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+  const [thread] = (ranker as unknown as { pool: { threads: Worker[] } }).pool.threads;
+  await thread!.terminate();
   const started = Date.now();
   await t.rejects(ranker.rank(toSeekerInput(rows[0]!), 10), /unavailable/, 'refused at once while the thread is down: the route ranks on its own thread');
   t.ok(Date.now() - started < 1000);

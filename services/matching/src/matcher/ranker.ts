@@ -1,12 +1,13 @@
-import type { Worker } from 'node:worker_threads';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Match, SeekerInput } from '@reemploy/matching-engine';
-import { startThread } from '@reemploy/runtime/threads';
-import type { MatchesRequest, RankerData, RankRequest, SeekerMatchesReply } from './thread.ts';
-
-type Reply = { id: number; items?: Match[]; error?: string } & Omit<SeekerMatchesReply, 'id' | 'error'>;
+import { CpuPool } from '@reemploy/runtime/cpu-pool';
+import type rankingThread from './thread.ts';
+import type { RankerData, SeekerMatchesReply } from './thread.ts';
 
 /** After a thread died, how long requests are refused (and ranked on the main thread by the caller) before a new thread is tried. */
 const RESTART_AFTER_MS = 30_000;
+/** How long close() lets the thread close its database pool before ending it. */
+const CLOSE_GRACE_MS = 2000;
 
 /**
  * On-demand rankings computed on a worker thread that keeps its own matcher
@@ -17,45 +18,21 @@ const RESTART_AFTER_MS = 30_000;
  * every request.
  */
 export class Ranker {
-  private worker: Worker | undefined;
-  private readonly pending = new Map<number, { resolve(reply: Reply): void; reject(err: Error): void }>();
-  private next = 0;
-  private closed = false;
-  private diedAt = -Infinity;
+  // One thread, started by the first request (or warm()), holding many requests at once: they wait on Postgres.
+  // Not replaced when it dies (no minimum): the pool is then without a thread for RESTART_AFTER_MS.
+  private readonly pool: CpuPool<typeof rankingThread>;
 
-  constructor(private readonly data: RankerData) {}
-
-  private start(): Worker {
-    const worker = startThread('./thread.ts', import.meta.url, { workerData: this.data });
-    worker.on('message', (reply: Reply) => {
-      const p = this.pending.get(reply.id);
-      if (!p) return;
-      this.pending.delete(reply.id);
-      if (reply.error !== undefined) p.reject(new Error(reply.error));
-      else p.resolve(reply);
-    });
-    const fail = (err: Error) => {
-      if (this.worker === worker) {
-        this.worker = undefined;
-        if (!this.closed) this.diedAt = Date.now();
-      }
-      for (const p of this.pending.values()) p.reject(err);
-      this.pending.clear();
-    };
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`ranking thread exited with ${code}`)));
-    // Idle, it must not keep the process alive.
-    worker.unref();
-    return worker;
+  constructor(data: RankerData) {
+    this.pool = new CpuPool<typeof rankingThread>('./thread.ts', import.meta.url, { data, minThreads: 0, maxThreads: 1, concurrentTasksPerThread: 1024, restartAfterMs: RESTART_AFTER_MS });
   }
 
   /** Starts the thread now, so that the first request does not wait for it to load the projection. */
   warm(): void {
-    if (!this.worker && !this.closed) this.worker = this.start();
+    this.pool.run({ kind: 'warm' }).catch(() => undefined);
   }
 
   async rank(seeker: SeekerInput, limit: number): Promise<Match[]> {
-    return (await this.ask((id) => ({ id, seeker, limit }) satisfies RankRequest)).items ?? [];
+    return (await this.pool.run({ kind: 'rank', seeker, limit })) as Match[];
   }
 
   /**
@@ -64,30 +41,14 @@ export class Ranker {
    * the caller must check `communityCode` against the caller's regions before sending it.
    */
   async seekerMatches(seekerId: string, limit: number): Promise<{ communityCode?: string; body?: Buffer; served: number }> {
-    const reply = await this.ask((id) => ({ id, seekerId, limit }) satisfies MatchesRequest);
+    const reply = (await this.pool.run({ kind: 'matches', seekerId, limit })) as SeekerMatchesReply;
     const body = reply.body && Buffer.from(reply.body.buffer, reply.body.byteOffset, reply.body.byteLength);
-    return { communityCode: reply.communityCode, body, served: reply.served ?? 0 };
+    return { communityCode: reply.communityCode, body, served: reply.served };
   }
 
-  private ask(message: (id: number) => RankRequest | MatchesRequest): Promise<Reply> {
-    if (this.closed) return Promise.reject(new Error('ranker closed'));
-    if (!this.worker && Date.now() - this.diedAt < RESTART_AFTER_MS) return Promise.reject(new Error('ranking thread unavailable'));
-    const worker = (this.worker ??= this.start());
-    const id = this.next++;
-    return new Promise<Reply>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      worker.postMessage(message(id));
-    });
-  }
-
+  /** Lets a running thread close its database pool (CLOSE_GRACE_MS at most), then ends it. */
   async close(): Promise<void> {
-    this.closed = true;
-    const worker = this.worker;
-    this.worker = undefined;
-    if (!worker) return;
-    worker.postMessage('close');
-    const timer = setTimeout(() => void worker.terminate(), 2000);
-    await new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-    clearTimeout(timer);
+    if (this.pool.threads.length) await Promise.race([this.pool.run({ kind: 'close' }).catch(() => undefined), sleep(CLOSE_GRACE_MS, undefined, { ref: false })]);
+    await this.pool.close();
   }
 }

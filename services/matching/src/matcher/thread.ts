@@ -7,10 +7,10 @@
  * year's unjustified declines) and writes the response body, so that the HTTP
  * thread only checks the caller's regions and sends the text.
  */
-import { parentPort, workerData } from 'node:worker_threads';
 import { createDatabase, type SessionLimits } from '@reemploy/db';
 import { cityDate, cityYearStart } from '@reemploy/domain';
 import type { Match, MatchingConfig, Reason, SeekerInput } from '@reemploy/matching-engine';
+import { transferring } from '@reemploy/runtime/cpu-pool';
 import { MatcherCache, type VacancyIndex } from './cache.ts';
 import { ACTIVITY_COLUMNS, isActiveSeeker, isUuid, SEEKER_COLUMNS, toSeekerInput, type ActivityFields, type SeekerFields } from './inputs.ts';
 
@@ -21,15 +21,18 @@ export interface RankerData {
   refreshMs: number;
   limits: SessionLimits;
 }
-export type RankRequest = { id: number; seeker: SeekerInput; limit: number };
+/** A seeker ranked: answered with its matches. */
+export type RankRequest = { kind: 'rank'; seeker: SeekerInput; limit: number };
 /** GET matches for a seeker by id: answered with `SeekerMatchesReply`. */
-export type MatchesRequest = { id: number; seekerId: string; limit: number };
+export type MatchesRequest = { kind: 'matches'; seekerId: string; limit: number };
+/** `warm` starts the thread (answered at once); `close` closes its database pool before the thread ends. */
+export type RankerTask = RankRequest | MatchesRequest | { kind: 'warm' | 'close' };
 /**
  * No `body` when the seeker is not in the projection; the HTTP thread checks `communityCode` against the
- * caller's regions. The body is the response's JSON as UTF-8, its memory handed over with the message:
+ * caller's regions. The body is the response's JSON as UTF-8, its memory handed over with the reply:
  * the HTTP thread neither copies nor encodes it.
  */
-export type SeekerMatchesReply = { id: number; communityCode?: string; body?: Uint8Array; served?: number; error?: string };
+export type SeekerMatchesReply = { communityCode?: string; body?: Uint8Array; served: number };
 
 /** The seekers and their unjustified declines since $2, the start of the city's calendar year. */
 const SEEKERS_SQL = `
@@ -73,9 +76,8 @@ export function seekerMatchesJson(row: SeekerRow, active: boolean, items: Match[
   return `${out}]}`;
 }
 
-if (parentPort && workerData) {
-  const port = parentPort;
-  const data = workerData as RankerData;
+/** The ranking thread's state, made once per thread from the ranker's data, and the handler of its tasks. */
+export default function rankingThread(data: RankerData) {
   // The service's pool settings (dates as text, session limits); an idle connection cut (Postgres
   // restarted) does not end the thread: the next query reconnects.
   const database = createDatabase({ url: data.url, schema: data.schema, poolMax: 2, applicationName: `${data.schema}-ranker`, limits: data.limits });
@@ -84,39 +86,39 @@ if (parentPort && workerData) {
 
   const utf8 = new TextEncoder();
   const answer = (msg: MatchesRequest, row: SeekerRow | undefined, index: VacancyIndex | undefined, today: string): SeekerMatchesReply => {
-    if (!row) return { id: msg.id };
+    if (!row) return { served: 0 };
     const active = isActiveSeeker(row, today);
     const items = active && index ? index.matcher.rankForSeeker(toSeekerInput(row, today), msg.limit) : [];
-    return { id: msg.id, communityCode: row.community_code, body: utf8.encode(seekerMatchesJson(row, active, items)), served: items.length };
+    const body = utf8.encode(seekerMatchesJson(row, active, items));
+    return transferring({ communityCode: row.community_code, body, served: items.length }, [body.buffer as ArrayBuffer]);
   };
 
   // GET matches that arrive while the projection is being read wait for the next read, which
   // serves them all at once: under a burst, one query for many seekers instead of one each.
-  let waiting: MatchesRequest[] = [];
+  type Waiting = { msg: MatchesRequest; resolve(reply: SeekerMatchesReply): void; reject(err: Error): void };
+  let waiting: Waiting[] = [];
   let reading = false;
   const readWaiting = (): void => {
     if (reading || !waiting.length) return;
     const batch = waiting;
     waiting = [];
     reading = true;
-    const ids = [...new Set(batch.map((m) => m.seekerId.toLowerCase()).filter(isUuid))];
+    const ids = [...new Set(batch.map((w) => w.msg.seekerId.toLowerCase()).filter(isUuid))];
     (async () => {
       const { rows } = ids.length ? await pool.query<SeekerRow>({ name: 'seekers-matches', text: SEEKERS_SQL, values: [ids, cityYearStart()] }) : { rows: [] };
       const byId = new Map(rows.map((r) => [r.seeker_id, r]));
       const today = cityDate();
       const index = rows.some((r) => isActiveSeeker(r, today)) ? await cache.vacancyIndex() : undefined;
-      for (const msg of batch) {
-        let reply: SeekerMatchesReply;
+      for (const w of batch) {
         try {
-          reply = answer(msg, byId.get(msg.seekerId.toLowerCase()), index, today);
+          w.resolve(answer(w.msg, byId.get(w.msg.seekerId.toLowerCase()), index, today));
         } catch (err) {
-          reply = { id: msg.id, error: (err as Error).message };
+          w.reject(err as Error);
         }
-        port.postMessage(reply, reply.body ? [reply.body.buffer as ArrayBuffer] : []);
       }
     })()
       .catch((err: Error) => {
-        for (const msg of batch) port.postMessage({ id: msg.id, error: err.message });
+        for (const w of batch) w.reject(err);
       })
       .finally(() => {
         reading = false;
@@ -124,19 +126,20 @@ if (parentPort && workerData) {
       });
   };
 
-  port.on('message', (msg: RankRequest | MatchesRequest | 'close') => {
-    if (msg === 'close') {
-      database.close().finally(() => port.close());
-      return;
+  return async (task: RankerTask): Promise<Match[] | SeekerMatchesReply | undefined> => {
+    switch (task.kind) {
+      case 'rank':
+        return (await cache.vacancyIndex()).matcher.rankForSeeker(task.seeker, task.limit);
+      case 'matches':
+        return new Promise<SeekerMatchesReply>((resolve, reject) => {
+          waiting.push({ msg: task, resolve, reject });
+          readWaiting();
+        });
+      case 'close':
+        await database.close();
+        return undefined;
+      case 'warm':
+        return undefined;
     }
-    if ('seekerId' in msg) {
-      waiting.push(msg);
-      readWaiting();
-      return;
-    }
-    cache.vacancyIndex().then(
-      (index) => port.postMessage({ id: msg.id, items: index.matcher.rankForSeeker(msg.seeker, msg.limit) }),
-      (err: Error) => port.postMessage({ id: msg.id, error: err.message }),
-    );
-  });
+  };
 }

@@ -42,7 +42,7 @@ export async function closePreparers(ctx: RegistrationContext) {
 /** The preparation of a small upload, on this thread, behind the same interface as the workers'. */
 function inPlace(ctx: RegistrationContext, caller: Caller, communities: Set<string>, now: Date) {
   const c = { caller, pii: ctx.pii, communities, now, today: cityDate(now), femaleRetirementScheme: ctx.env.DEFAULT_FEMALE_RETIREMENT_SCHEME };
-  return { prepare: async (rows: RawRow[]) => prepareBatch(rows, c), end: () => undefined };
+  return { prepare: async (rows: RawRow[]) => prepareBatch(rows, c) };
 }
 
 /** What a row after the cut is told: the same for every row, whatever it holds. */
@@ -151,7 +151,7 @@ export async function importJobSeekers(ctx: RegistrationContext, caller: Caller,
   const importId = randomUUID();
   const state: ImportState = { importId, caller, by, pii: ctx.pii, offerHours: ctx.env.ZERO_EMPLOYMENT_OFFER_HOURS, now, today: cityDate(now), keys: new Map(), attributes: new Map() };
   const inline = declaredBytes !== undefined && declaredBytes < INLINE_BYTES;
-  const session = inline ? inPlace(ctx, caller, communities, now) : preparers(ctx).begin(importId, caller.regions, [...communities], now, ctx.env.DEFAULT_FEMALE_RETIREMENT_SCHEME);
+  const session = inline ? inPlace(ctx, caller, communities, now) : preparers(ctx).begin(caller.regions, [...communities], now, ctx.env.DEFAULT_FEMALE_RETIREMENT_SCHEME);
   const report: ImportRowReport[] = [];
   // One chunk is written while the next is prepared: Postgres, the workers and the event loop overlap.
   let writing: Promise<void> = Promise.resolve();
@@ -218,7 +218,6 @@ export async function importJobSeekers(ctx: RegistrationContext, caller: Caller,
     await flush();
     await writing;
   } finally {
-    session.end();
     // An upload that broke off still lets the chunk being written finish before the answer goes.
     await writing.catch(() => undefined);
   }
