@@ -7,7 +7,7 @@ import { resolveServiceSecrets } from '@reemploy/config/service-secrets';
 import { spawn } from 'node:child_process';
 import { RedisPolicyError } from '@reemploy/messaging';
 import { closeContext, createContext, prepareContext } from '@reemploy/runtime';
-import { TEST_DATABASE_URL } from '@reemploy/runtime/testing';
+import { freePort, TEST_DATABASE_URL } from '@reemploy/runtime/testing';
 import { registration } from '@reemploy/registration';
 import { jobPostings } from '@reemploy/job-postings';
 import { matching } from '@reemploy/matching';
@@ -194,7 +194,7 @@ t.test('each service has its own port variable and schema', async (t) => {
 
 t.test('a service refuses to start on a Redis that may evict', async (t) => {
   // A second, real Redis configured the way BullMQ must not be run.
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = await freePort();
   const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'allkeys-lru'], { stdio: 'ignore' });
   t.teardown(() => server.kill('SIGKILL'));
   const env = registration.parseEnv({ ...process.env, NODE_ENV: 'test', REDIS_URL: `redis://127.0.0.1:${port}`, LOG_LEVEL: 'silent', DATABASE_URL: TEST_DATABASE_URL });
