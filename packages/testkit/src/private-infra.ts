@@ -8,10 +8,7 @@ import { mkdtempSync, readdirSync, rmSync, chmodSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-function freePort(): number {
-  return 20000 + Math.floor(Math.random() * 25000);
-}
+import { freePort } from '@reemploy/runtime/testing';
 
 async function waitForPort(port: number, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -42,7 +39,7 @@ export interface PrivateRedis {
 }
 
 export async function startPrivateRedis(): Promise<PrivateRedis> {
-  const port = freePort();
+  const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'reemploy-redis-'));
   let proc: ChildProcess | null = null;
   const exited = () => new Promise<void>((resolve) => (proc && proc.exitCode === null && proc.signalCode === null ? proc.once('exit', () => resolve()) : resolve()));
@@ -91,7 +88,7 @@ function pgBin(name: string): string {
 
 /** A throwaway cluster (initdb) owned by the postgres system user, trust auth on loopback. */
 export async function startPrivatePostgres(): Promise<PrivatePostgres> {
-  const port = freePort();
+  const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'reemploy-pg-'));
   chmodSync(dir, 0o777);
   const data = join(dir, 'data');
