@@ -5,3 +5,4 @@ export { copyOutBinary, copyOutText, copyRows, copyText, copyTextCell, parseText
 export { allowLongStatements, inClientTransaction, retryOnConflict, transact } from './transaction.ts';
 export { connectionRole, dropServiceRole, provisionServiceRole, serviceRoleOf, SERVICE_GROUP, type ServiceRole } from './roles.ts';
 export { createdKeyset, keysetPage, type Keyset, type KeysetColumn } from './keyset.ts';
+export { upsertSnapshot } from './snapshot.ts';

@@ -1,4 +1,4 @@
-import { createdKeyset, keysetPage } from '@reemploy/db';
+import { keysetPage } from '@reemploy/db';
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { RegistrationDB, ServiceRecordTable } from '../database.ts';
 
