@@ -5,7 +5,7 @@ import { eventually } from '@reemploy/runtime/testing';
 import { verifySignature } from '@reemploy/webhooks';
 import { build as buildRegistration } from '../../services/registration/test/helper.ts';
 import { ALL, COMMUNITY, client, seeker } from '../../services/registration/test/fixtures.ts';
-import { recordOffer } from '../../services/registration/src/escalations/service.ts';
+import { recordOffer } from '../../services/registration/src/escalations/repository.ts';
 import { ESCALATION_EVERY_MS, ESCALATION_JOB } from '../../services/registration/src/escalations/publish.ts';
 import { startReceiver } from '../support/webhook-receiver.ts';
 

@@ -4,3 +4,5 @@ export { isUniqueViolation, isDatabaseUnavailable, isStatementTimeout, isTransac
 export { copyOutBinary, copyOutText, copyRows, copyText, copyTextCell, parseTextArray } from './copy.ts';
 export { allowLongStatements, inClientTransaction, retryOnConflict, transact } from './transaction.ts';
 export { connectionRole, dropServiceRole, provisionServiceRole, serviceRoleOf, SERVICE_GROUP, type ServiceRole } from './roles.ts';
+export { createdKeyset, keysetPage, type Keyset, type KeysetColumn } from './keyset.ts';
+export { upsertSnapshot } from './snapshot.ts';

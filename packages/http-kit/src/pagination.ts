@@ -47,3 +47,16 @@ export function decodeCursor<T extends z.ZodType>(cursor: string | undefined, sh
   }
   throw problems.field('query.cursor', 'is not a cursor this list produced');
 }
+
+/** The cursor of a list in (created_at, id) order: `created_at::text` of the last row and its id. */
+export const timeCursor = z.object({ at: cursorTimestamp, id: z.uuid() });
+
+/**
+ * One page out of the `limit + 1` rows a keyset query read: the first `limit`,
+ * and the cursor after the last of them when there was one more.
+ */
+export function pageFrom<R>(rows: readonly R[], limit: number, cursorOf: (last: R) => unknown): { items: R[]; nextCursor: string | null } {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return { items, nextCursor: rows.length > limit && last !== undefined ? encodeCursor(cursorOf(last)) : null };
+}

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { cursorTimestamp, decodeCursor, encodeCursor, pageOf, pageQuery, problems } from '@reemploy/http-kit';
+import { decodeCursor, pageFrom, pageOf, pageQuery, problems, timeCursor } from '@reemploy/http-kit';
 import { wakeDispatcher } from './dispatcher.ts';
 import type { WebhookRouteDeps } from './routes.ts';
 import { FAILURE_CLASSES, type FailureClass } from './send.ts';
@@ -25,7 +25,6 @@ const deliveryView = z
   })
   .meta({ id: 'WebhookDelivery' });
 
-const timeCursor = z.object({ at: cursorTimestamp, id: z.uuid() });
 
 /**
  * Counts a replay against the owner's allowance for this minute, in Redis so
@@ -68,11 +67,9 @@ export function registerDeliveryRoutes(app: FastifyInstance, deps: WebhookRouteD
       if (subscriptionId) q = q.where('d.subscription_id', '=', subscriptionId);
       if (status) q = q.where('d.status', '=', status);
       if (after) q = q.where(sql<boolean>`(d.created_at, d.id) < (${after.at}::timestamptz, ${after.id}::uuid)`);
-      const rows = await q.execute();
-      const page = rows.slice(0, limit);
-      const last = page[page.length - 1];
+      const page = pageFrom(await q.execute(), limit, (last) => ({ at: last.cursor_at, id: last.id }));
       return {
-        items: page.map((d) => ({
+        items: page.items.map((d) => ({
           id: d.id,
           subscriptionId: d.subscription_id,
           eventId: d.event_id,
@@ -84,7 +81,7 @@ export function registerDeliveryRoutes(app: FastifyInstance, deps: WebhookRouteD
           nextAttemptAt: new Date(d.next_attempt_at).toISOString(),
           deliveredAt: d.delivered_at?.toISOString() ?? null,
         })),
-        nextCursor: rows.length > limit && last ? encodeCursor({ at: last.cursor_at, id: last.id }) : null,
+        nextCursor: page.nextCursor,
       };
     },
   });

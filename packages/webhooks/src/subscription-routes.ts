@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { sql, type Selectable } from 'kysely';
 import { z } from 'zod';
-import { cursorTimestamp, decodeCursor, encodeCursor, pageOf, pageQuery, problems, type Caller } from '@reemploy/http-kit';
+import { decodeCursor, pageFrom, pageOf, pageQuery, problems, timeCursor, type Caller } from '@reemploy/http-kit';
 import { receiverUrlProblem } from './address.ts';
 import type { WebhookRouteDeps } from './routes.ts';
 import { secretPlace, type WebhookSubscriptionTable } from './tables.ts';
@@ -21,7 +21,6 @@ const subscriptionView = z
   })
   .meta({ id: 'WebhookSubscription' });
 
-const timeCursor = z.object({ at: cursorTimestamp, id: z.uuid() });
 
 const toView = (s: Selectable<WebhookSubscriptionTable>) => ({
   id: s.id,
@@ -119,10 +118,8 @@ export function registerSubscriptionRoutes(app: FastifyInstance, deps: WebhookRo
         .orderBy('id')
         .limit(limit + 1);
       if (after) q = q.where(sql<boolean>`(created_at, id) > (${after.at}::timestamptz, ${after.id}::uuid)`);
-      const rows = await q.execute();
-      const page = rows.slice(0, limit);
-      const last = page.at(-1);
-      return { items: page.map(toView), nextCursor: rows.length > limit && last ? encodeCursor({ at: last.cursor_at, id: last.id }) : null };
+      const { items, nextCursor } = pageFrom(await q.execute(), limit, (last) => ({ at: last.cursor_at, id: last.id }));
+      return { items: items.map(toView), nextCursor };
     },
   });
 

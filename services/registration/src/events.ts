@@ -2,7 +2,7 @@ import type { EventHandlers } from '@reemploy/messaging';
 import type { RegistrationContext } from './context.ts';
 import type { RegistrationDB } from './database.ts';
 import { applyReferralHire } from './employment/service.ts';
-import { recordOffer } from './escalations/service.ts';
+import { recordOffer } from './escalations/repository.ts';
 
 /** What registration does with matching's events (the platform dedupes them by id). */
 export function registrationEventHandlers(ctx: RegistrationContext): EventHandlers<RegistrationDB> {

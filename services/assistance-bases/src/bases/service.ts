@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isUniqueViolation } from '@reemploy/db';
 import { cityYear } from '@reemploy/domain';
-import { decodeCursor, encodeCursor, inRegions, Problem, problems, visiblePrefixes, type Caller } from '@reemploy/http-kit';
+import { decodeCursor, inRegions, pageFrom, Problem, problems, visiblePrefixes, type Caller } from '@reemploy/http-kit';
 import { z } from 'zod';
 import type { AssistanceBasesContext } from '../context.ts';
 import { assertCityCaller, canSeeBase } from '../tenancy.ts';
@@ -119,11 +119,7 @@ export async function listVisibleBases(
     ...(query.cohort ? { cohort: query.cohort } : {}),
     ...(after ? { after: { placed: after.p, name: after.n, id: after.i } } : {}),
   });
-  const page = rows.slice(0, query.limit);
-  const figures = await figuresFor(ctx.db, page.map((r) => r.id));
-  const last = page.at(-1);
-  return {
-    items: page.map(({ placed: _placed, ...r }) => toView(r, figures.get(r.id)!)),
-    nextCursor: rows.length > query.limit && last ? encodeCursor({ p: last.placed, n: last.name, i: last.id }) : null,
-  };
+  const page = pageFrom(rows, query.limit, (last) => ({ p: last.placed, n: last.name, i: last.id }));
+  const figures = await figuresFor(ctx.db, page.items.map((r) => r.id));
+  return { items: page.items.map(({ placed: _placed, ...r }) => toView(r, figures.get(r.id)!)), nextCursor: page.nextCursor };
 }

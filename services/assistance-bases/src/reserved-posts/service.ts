@@ -3,7 +3,7 @@ import type { Transaction } from 'kysely';
 import { z } from 'zod';
 import { isUniqueViolation, transact } from '@reemploy/db';
 import type { EventPayload } from '@reemploy/events';
-import { decodeCursor, encodeCursor, inRegions, Problem, problems, type Caller } from '@reemploy/http-kit';
+import { decodeCursor, inRegions, pageFrom, Problem, problems, type Caller } from '@reemploy/http-kit';
 import { recordEvent } from '@reemploy/messaging';
 import type { HardshipCategory, VacancyStatus } from '@reemploy/domain';
 import type { AssistanceBasesContext } from '../context.ts';
@@ -175,11 +175,7 @@ export async function listBasePosts(
     ...(query.status ? { status: query.status } : {}),
     ...(after ? { after: { at: after.at, id: after.i } } : {}),
   });
-  const page = rows.slice(0, query.limit);
-  const vacancies = new Map((await findVacancies(ctx.db, [...new Set(page.map((r) => r.vacancy_id))])).map((v) => [v.vacancy_id, v]));
-  const last = page.at(-1);
-  return {
-    items: page.map((r) => toView(r, vacancies.get(r.vacancy_id))),
-    nextCursor: rows.length > query.limit && last ? encodeCursor({ at: last.created_at.toISOString(), i: last.id }) : null,
-  };
+  const page = pageFrom(rows, query.limit, (last) => ({ at: last.created_at.toISOString(), i: last.id }));
+  const vacancies = new Map((await findVacancies(ctx.db, [...new Set(page.items.map((r) => r.vacancy_id))])).map((v) => [v.vacancy_id, v]));
+  return { items: page.items.map((r) => toView(r, vacancies.get(r.vacancy_id))), nextCursor: page.nextCursor };
 }

@@ -1,4 +1,5 @@
 import { sql, type Insertable, type Kysely, type Selectable, type Transaction, type Updateable } from 'kysely';
+import { createdKeyset, keysetPage } from '@reemploy/db';
 import type { EmployerTable, JobPostingsDB } from '../database.ts';
 
 type Db = Kysely<JobPostingsDB> | Transaction<JobPostingsDB>;
@@ -46,6 +47,5 @@ export function listEmployers(db: Db, f: EmployerFilter) {
     .where((eb) => eb.or(f.prefixes.map((p) => eb('community_code', 'like', `${p}%`))));
   if (f.q) q = q.where(sql<boolean>`name ilike ${'%' + f.q.replace(/[\\%_]/g, '\\$&') + '%'}`);
   if (f.creditCode) q = q.where('credit_code', '=', f.creditCode);
-  if (f.after) q = q.where(sql<boolean>`(created_at, id) > (${f.after.at}::timestamptz, ${f.after.id}::uuid)`);
-  return q.orderBy('created_at').orderBy('id').limit(f.limit + 1).execute();
+  return keysetPage(q, createdKeyset(), f.after && [f.after.at, f.after.id], f.limit).execute();
 }

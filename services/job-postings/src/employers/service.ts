@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseCreditCode, type CreditCodeResult } from '@reemploy/domain/credit-code';
 import { isUniqueViolation, transact } from '@reemploy/db';
-import { decodeCursor, encodeCursor, inRegions, Problem, problems, visiblePrefixes, type Caller } from '@reemploy/http-kit';
+import { decodeCursor, inRegions, pageFrom, Problem, problems, visiblePrefixes, type Caller } from '@reemploy/http-kit';
 import type { JobPostingsContext } from '../context.ts';
 import { assertWritable } from '../shared/schemas.ts';
 import { employerPii } from './pii.ts';
@@ -79,7 +79,6 @@ export async function listEmployersFor(ctx: JobPostingsContext, caller: Caller, 
   const code = q.creditCode ? parseCreditCode(q.creditCode) : undefined;
   if (code && !code.ok) throw problems.field('query.creditCode', code.reason);
   const rows = await listEmployers(ctx.db, { prefixes, q: q.q, creditCode: code?.creditCode, after, limit: q.limit });
-  const page = rows.slice(0, q.limit);
-  const last = page.at(-1);
-  return { rows: page as EmployerRow[], nextCursor: rows.length > q.limit && last ? encodeCursor({ at: last.cursor_at, id: last.id }) : null };
+  const { items, nextCursor } = pageFrom(rows, q.limit, (last) => ({ at: last.cursor_at, id: last.id }));
+  return { rows: items as EmployerRow[], nextCursor };
 }

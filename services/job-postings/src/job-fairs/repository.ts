@@ -1,4 +1,5 @@
 import { sql, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { keysetPage } from '@reemploy/db';
 import type { JobFairTable, JobPostingsDB } from '../database.ts';
 
 type Db = Kysely<JobPostingsDB> | Transaction<JobPostingsDB>;
@@ -36,8 +37,8 @@ export function listJobFairs(db: Db, f: JobFairFilter): Promise<JobFairRow[]> {
     .where('f.date', '>=', f.from);
   if (f.to) q = q.where('f.date', '<=', f.to);
   if (f.targetGroup) q = q.where('f.target_groups', '@>', sql<string[]>`array[${f.targetGroup}]::text[]`);
-  if (f.after) q = q.where(sql<boolean>`(f.date, f.id) > (${f.after.date}::date, ${f.after.id}::uuid)`);
-  return q.orderBy('f.date').orderBy('f.id').limit(f.limit + 1).execute() as Promise<JobFairRow[]>;
+  const keyset = { columns: [{ ref: 'f.date', cast: 'date' }, { ref: 'f.id', cast: 'uuid' }] } as const;
+  return keysetPage(q, keyset, f.after && [f.after.date, f.after.id], f.limit).execute() as Promise<JobFairRow[]>;
 }
 
 /** Attaches vacancies; returns those that were not attached before. */

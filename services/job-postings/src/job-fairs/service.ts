@@ -1,7 +1,7 @@
 import { transact } from '@reemploy/db';
 import { cityDate } from '@reemploy/domain';
 import { randomUUID } from 'node:crypto';
-import { decodeCursor, encodeCursor, inRegions, problems, visiblePrefixes, type Caller, type FieldError } from '@reemploy/http-kit';
+import { decodeCursor, inRegions, pageFrom, problems, visiblePrefixes, type Caller, type FieldError } from '@reemploy/http-kit';
 import type { JobPostingsContext } from '../context.ts';
 import { assertWritable } from '../shared/schemas.ts';
 import { lockVacancies } from '../vacancies/repository.ts';
@@ -40,9 +40,8 @@ export async function listUpcomingJobFairs(ctx: JobPostingsContext, caller: Call
   if (!prefixes.length) return { rows: [] as JobFairRow[], nextCursor: null };
   const after = decodeCursor(q.cursor, jobFairCursor);
   const rows = await listJobFairs(ctx.db, { prefixes, from: q.from ?? cityDate(now), to: q.to, targetGroup: q.targetGroup, after, limit: q.limit });
-  const page = rows.slice(0, q.limit);
-  const last = page.at(-1);
-  return { rows: page, nextCursor: rows.length > q.limit && last ? encodeCursor({ date: last.date, id: last.id }) : null };
+  const { items, nextCursor } = pageFrom(rows, q.limit, (last) => ({ date: last.date, id: last.id }));
+  return { rows: items, nextCursor };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { expressionBuilder, sql, type Expression, type SqlBool, type Transaction } from 'kysely';
 import { jsonObjectFrom } from 'kysely/helpers/postgres';
+import { upsertSnapshot } from '@reemploy/db';
 import type { Envelope, EventPayload } from '@reemploy/events';
 import type { JobPostingsDB } from '../database.ts';
 
@@ -11,35 +12,17 @@ const eb = expressionBuilder<JobPostingsDB, never>();
  * the producer's sequence orders the rest).
  */
 export async function upsertReservedPost(trx: Transaction<JobPostingsDB>, post: EventPayload<'reserved-post.changed'>, envelope: Envelope): Promise<void> {
-  await trx
-    .insertInto('reserved_posts')
-    .values({
-      reserved_post_id: post.reservedPostId,
-      vacancy_id: post.vacancyId,
-      aid_base_id: post.aidBaseId,
-      reserved_for: post.reservedFor,
-      quota: post.quota,
-      filled: post.filled,
-      status: post.status,
-      source_seq: envelope.seq,
-      updated_at: new Date(),
-    })
-    .onConflict((oc) =>
-      oc
-        .column('reserved_post_id')
-        .doUpdateSet(({ ref }) => ({
-          vacancy_id: ref('excluded.vacancy_id'),
-          aid_base_id: ref('excluded.aid_base_id'),
-          reserved_for: ref('excluded.reserved_for'),
-          quota: ref('excluded.quota'),
-          filled: ref('excluded.filled'),
-          status: ref('excluded.status'),
-          source_seq: ref('excluded.source_seq'),
-          updated_at: ref('excluded.updated_at'),
-        }))
-        .where((w) => w('reserved_posts.source_seq', '<', w.ref('excluded.source_seq'))),
-    )
-    .execute();
+  await upsertSnapshot(trx, 'reserved_posts', 'reserved_post_id', {
+    reserved_post_id: post.reservedPostId,
+    vacancy_id: post.vacancyId,
+    aid_base_id: post.aidBaseId,
+    reserved_for: post.reservedFor,
+    quota: post.quota,
+    filled: post.filled,
+    status: post.status,
+    source_seq: envelope.seq,
+    updated_at: new Date(),
+  });
 }
 
 /**

@@ -1,4 +1,5 @@
 import { sql, type Insertable, type Kysely, type Selectable, type Transaction, type Updateable } from 'kysely';
+import { createdKeyset, keysetPage } from '@reemploy/db';
 import type { JobPostingsDB, VacancyTable } from '../database.ts';
 import { keepsPlacesFor, liveReservedPost } from '../reserved-posts/repository.ts';
 
@@ -123,6 +124,5 @@ export function listVacancies(db: Db, f: VacancyFilter): Promise<(VacancyWithEmp
   }
   // Both branches use the trigram index: a substring, or a title close to the text (typos, word order).
   if (f.text) q = q.where(sql<boolean>`(v.title_normalised like ${likePattern(f.text)} or v.title_normalised operator(public.%) ${f.text})`);
-  if (f.after) q = q.where(sql<boolean>`(v.created_at, v.id) < (${f.after.at}::timestamptz, ${f.after.id}::uuid)`);
-  return q.orderBy('v.created_at', 'desc').orderBy('v.id', 'desc').limit(f.limit + 1).execute();
+  return keysetPage(q, createdKeyset('desc', 'v'), f.after && [f.after.at, f.after.id], f.limit).execute();
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { VACANCY_SOURCES } from '@reemploy/domain';
 import { isUniqueViolation, transact } from '@reemploy/db';
-import { decodeCursor, encodeCursor, inRegions, problems, visiblePrefixes, type Caller } from '@reemploy/http-kit';
+import { decodeCursor, inRegions, pageFrom, problems, visiblePrefixes, type Caller } from '@reemploy/http-kit';
 import type { JobPostingsContext } from '../context.ts';
 import { moveAttachments } from '../job-fairs/repository.ts';
 import { assertWritable } from '../shared/schemas.ts';
@@ -225,7 +225,6 @@ export async function listVacanciesFor(ctx: JobPostingsContext, caller: Caller, 
   if (text === '') throw problems.field('query.q', 'must contain letters or digits');
   const after = decodeCursor(q.cursor, vacancyCursor);
   const rows = await listVacancies(ctx.db, { ...q, prefixes, text, after });
-  const page = rows.slice(0, q.limit);
-  const last = page.at(-1);
-  return { rows: page as VacancyWithEmployer[], nextCursor: rows.length > q.limit && last ? encodeCursor({ at: last.cursor_at, id: last.id }) : null };
+  const { items, nextCursor } = pageFrom(rows, q.limit, (last) => ({ at: last.cursor_at, id: last.id }));
+  return { rows: items as VacancyWithEmployer[], nextCursor };
 }

@@ -114,18 +114,18 @@ export function toVacancyInput(r: VacancyInputRow): VacancyInput {
   };
 }
 
-/** Every open vacancy, in id order; with the stable number each has in the projection. */
-export async function loadNumberedVacancies(pool: pg.Pool, extraWhere = '', params: unknown[] = []) {
-  const { rows } = await pool.query<VacancyInputRow>(`${VACANCY_INPUT_SQL} ${extraWhere} order by v.vacancy_id`, params);
+/** Every open vacancy (or the one `vacancyId` names), in id order; with the stable number each has in the projection. */
+export async function loadNumberedVacancies(pool: pg.Pool, vacancyId?: string) {
+  const { rows } = await pool.query<VacancyInputRow>(`${VACANCY_INPUT_SQL} and ($1::uuid is null or v.vacancy_id = $1::uuid) order by v.vacancy_id`, [vacancyId ?? null]);
   return rows.map((r) => ({ no: r.vacancy_no, input: toVacancyInput(r) }));
 }
 
-export async function loadVacancyInputs(pool: pg.Pool, extraWhere = '', params: unknown[] = []): Promise<VacancyInput[]> {
-  return (await loadNumberedVacancies(pool, extraWhere, params)).map((v) => v.input);
+export async function loadVacancyInputs(pool: pg.Pool, vacancyId?: string): Promise<VacancyInput[]> {
+  return (await loadNumberedVacancies(pool, vacancyId)).map((v) => v.input);
 }
 
 export async function loadVacancyInput(pool: pg.Pool, vacancyId: string): Promise<VacancyInput | undefined> {
-  return (await loadVacancyInputs(pool, 'and v.vacancy_id = $1', [vacancyId]))[0];
+  return (await loadVacancyInputs(pool, vacancyId))[0];
 }
 
 /** A uuid as text: checked before one is inlined into SQL (COPY takes no parameters) or sent with others in one query. */

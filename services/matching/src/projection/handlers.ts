@@ -1,4 +1,5 @@
 import type { Transaction } from 'kysely';
+import { upsertSnapshot } from '@reemploy/db';
 import { defaultRetirementScheme, retirementDate } from '@reemploy/domain';
 import type { Envelope, EventPayload } from '@reemploy/events';
 import type { EventHandlers } from '@reemploy/messaging';
@@ -15,10 +16,10 @@ import { upsertReservedPost, upsertVacancy } from './vacancies.ts';
  */
 async function upsertSeeker(trx: Transaction<MatchingDB>, s: EventPayload<'seeker.registered'>, envelope: Envelope) {
   if (await trx.selectFrom('forgotten_seekers').select('seeker_id').where('seeker_id', '=', s.seekerId).executeTakeFirst()) return;
-  await upsertSnapshot(trx, s, envelope);
+  await upsertSeekerSnapshot(trx, s, envelope);
 }
 
-async function upsertSnapshot(trx: Transaction<MatchingDB>, s: EventPayload<'seeker.registered'>, envelope: Envelope) {
+async function upsertSeekerSnapshot(trx: Transaction<MatchingDB>, s: EventPayload<'seeker.registered'>, envelope: Envelope) {
   const row = {
     seeker_id: s.seekerId,
     household_id: s.householdId,
@@ -38,33 +39,7 @@ async function upsertSnapshot(trx: Transaction<MatchingDB>, s: EventPayload<'see
     categories_seq: envelope.seq,
     updated_at: new Date(),
   };
-  await trx
-    .insertInto('seekers')
-    .values(row)
-    .onConflict((oc) =>
-      oc
-        .column('seeker_id')
-        .doUpdateSet(({ ref }) => ({
-          household_id: ref('excluded.household_id'),
-          community_code: ref('excluded.community_code'),
-          gender: ref('excluded.gender'),
-          birth_date: ref('excluded.birth_date'),
-          retirement_date: ref('excluded.retirement_date'),
-          education: ref('excluded.education'),
-          skills: ref('excluded.skills'),
-          desired_occupations: ref('excluded.desired_occupations'),
-          expected_monthly_wage: ref('excluded.expected_monthly_wage'),
-          able_to_work: ref('excluded.able_to_work'),
-          willing_to_work: ref('excluded.willing_to_work'),
-          status: ref('excluded.status'),
-          hardship_categories: ref('excluded.hardship_categories'),
-          categories_seq: ref('excluded.categories_seq'),
-          source_seq: ref('excluded.source_seq'),
-          updated_at: ref('excluded.updated_at'),
-        }))
-        .where((eb) => eb('seekers.source_seq', '<', eb.ref('excluded.source_seq'))),
-    )
-    .execute();
+  await upsertSnapshot(trx, 'seekers', 'seeker_id', row);
 }
 
 /** A bulk import's new seekers: each upserted as its own seeker.registered would be. */
@@ -72,7 +47,7 @@ async function upsertImportedSeekers(trx: Transaction<MatchingDB>, batch: EventP
   if (!batch.seekers.length) return;
   const forgotten = await trx.selectFrom('forgotten_seekers').select('seeker_id').where('seeker_id', 'in', batch.seekers.map((s) => s.seekerId)).execute();
   const skip = new Set(forgotten.map((f) => f.seeker_id));
-  for (const s of batch.seekers) if (!skip.has(s.seekerId)) await upsertSnapshot(trx, s, envelope);
+  for (const s of batch.seekers) if (!skip.has(s.seekerId)) await upsertSeekerSnapshot(trx, s, envelope);
 }
 
 export function projectionHandlers(): EventHandlers<MatchingDB> {

@@ -2,12 +2,12 @@ import type { MatchingContext } from '../context.ts';
 import { servedMetric } from '../matches/service.ts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { sql } from 'kysely';
 import { z } from 'zod';
-import { decodeCursor, encodeCursor, pageQuery, visiblePrefixes } from '@reemploy/http-kit';
+import { decodeCursor, pageFrom, pageQuery, visiblePrefixes } from '@reemploy/http-kit';
 import type { MatcherCache } from '../matcher/cache.ts';
 import { factorsView, reasonView } from '../matches/schemas.ts';
 import { explainLists } from './explain.ts';
+import { latestCompletedRunCovering, listRecommendations } from './repository.ts';
 
 const query = pageQuery.extend({
   communityCode: z.string().regex(/^\d{2,12}$/).describe('A community code, or a street/district prefix'),
@@ -59,34 +59,13 @@ export async function recommendationRoutes(app: FastifyInstance, { ctx, cache }:
       const prefixes = visiblePrefixes(request.caller, communityCode);
       // An area outside the caller's regions: not even which run covers it.
       if (!prefixes.length) return { runId: null, runFinishedAt: null, items: [], nextCursor: null };
-      const run = await ctx.db
-        .selectFrom('matching_runs')
-        .select(['id', 'finished_at'])
-        .where('status', '=', 'completed')
-        .where((eb) => eb.or([eb('region_code', 'is', null), eb(eb.val(communityCode), 'like', sql<string>`region_code || '%'`)]))
-        .orderBy('finished_at', 'desc')
-        .limit(1)
-        .executeTakeFirst();
+      const run = await latestCompletedRunCovering(ctx.db, communityCode);
       if (!run) return { runId: null, runFinishedAt: null, items: [], nextCursor: null };
-      let q = ctx.db
-        .selectFrom('recommendations')
-        .selectAll()
-        .where('run_id', '=', run.id)
-        .where((eb) => eb.or(prefixes.map((p) => eb('community_code', 'like', `${p}%`))))
-        .orderBy('seeker_id')
-        .limit(limit + 1);
-      if (after) q = q.where('seeker_id', '>', after);
-      const rows = await q.execute();
-      const page = rows.slice(0, limit);
-      const last = page.at(-1);
-      const items = await explainLists(ctx, cache, page);
+      const rows = await listRecommendations(ctx.db, { runId: run.id, prefixes, after, limit });
+      const page = pageFrom(rows, limit, (last) => last.seeker_id);
+      const items = await explainLists(ctx, cache, page.items);
       servedMetric(ctx).inc({ kind: 'recommendations' }, items.reduce((n, list) => n + list.items.length, 0));
-      return {
-        runId: run.id,
-        runFinishedAt: run.finished_at?.toISOString() ?? null,
-        items,
-        nextCursor: rows.length > limit && last ? encodeCursor(last.seeker_id) : null,
-      };
+      return { runId: run.id, runFinishedAt: run.finished_at?.toISOString() ?? null, items, nextCursor: page.nextCursor };
     },
   });
 }

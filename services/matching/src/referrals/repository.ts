@@ -1,8 +1,31 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { createdKeyset, keysetPage } from '@reemploy/db';
 import { cityYearStart } from '@reemploy/domain';
 import type { MatchingDB, ReferralRow, ReferralStatus } from '../database.ts';
 
 type Db = Kysely<MatchingDB> | Transaction<MatchingDB>;
+
+export interface ReferralFilter {
+  prefixes: string[];
+  seekerId?: string | undefined;
+  vacancyId?: string | undefined;
+  status?: ReferralStatus | undefined;
+  /** created_at and id of the previous page's last referral. */
+  after?: [Date, string] | undefined;
+  limit: number;
+}
+
+/** Referrals in the regions, newest first: `limit + 1` of them, for `pageFrom`. */
+export function listReferrals(db: Db, f: ReferralFilter): Promise<ReferralRow[]> {
+  let q = db
+    .selectFrom('referrals')
+    .selectAll()
+    .where((eb) => eb.or(f.prefixes.map((p) => eb('community_code', 'like', `${p}%`))));
+  if (f.seekerId) q = q.where('seeker_id', '=', f.seekerId);
+  if (f.vacancyId) q = q.where('vacancy_id', '=', f.vacancyId);
+  if (f.status) q = q.where('status', '=', f.status);
+  return keysetPage(q, createdKeyset('desc'), f.after, f.limit).execute();
+}
 
 export async function unjustifiedDeclinesThisYear(db: Db, seekerId: string): Promise<number> {
   const row = await db

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { decodeCursor, encodeCursor, etagOf, pageOf, pageQuery, visiblePrefixes } from '@reemploy/http-kit';
+import { decodeCursor, etagOf, pageFrom, pageOf, pageQuery, visiblePrefixes } from '@reemploy/http-kit';
 import type { MatchingContext } from '../context.ts';
+import { listReferrals } from './repository.ts';
 import { createReferralBody, outcomeBody, REFERRAL_STATUSES, referralView } from './schemas.ts';
 import { createReferral, getReferral, recordOutcome, toView } from './service.ts';
 
@@ -57,24 +58,9 @@ export async function referralRoutes(app: FastifyInstance, { ctx }: { ctx: Match
       const after = decodeCursor(q.cursor, cursorShape);
       const prefixes = visiblePrefixes(request.caller);
       if (!prefixes.length) return { items: [], nextCursor: null };
-      let query = ctx.db
-        .selectFrom('referrals')
-        .selectAll()
-        .where((eb) => eb.or(prefixes.map((p) => eb('community_code', 'like', `${p}%`))))
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(q.limit + 1);
-      if (q.seekerId) query = query.where('seeker_id', '=', q.seekerId);
-      if (q.vacancyId) query = query.where('vacancy_id', '=', q.vacancyId);
-      if (q.status) query = query.where('status', '=', q.status);
-      if (after) query = query.where((eb) => eb.or([eb('created_at', '<', new Date(after[0])), eb.and([eb('created_at', '=', new Date(after[0])), eb('id', '<', after[1])])]));
-      const rows = await query.execute();
-      const page = rows.slice(0, q.limit);
-      const last = page.at(-1);
-      return {
-        items: await Promise.all(page.map((row) => toView(ctx, request.caller, row))),
-        nextCursor: rows.length > q.limit && last ? encodeCursor([last.created_at.toISOString(), last.id]) : null,
-      };
+      const rows = await listReferrals(ctx.db, { ...q, prefixes, after: after && [new Date(after[0]), after[1]] });
+      const { items, nextCursor } = pageFrom(rows, q.limit, (last) => [last.created_at.toISOString(), last.id]);
+      return { items: await Promise.all(items.map((row) => toView(ctx, request.caller, row))), nextCursor };
     },
   });
 

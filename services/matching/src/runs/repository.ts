@@ -1,8 +1,27 @@
 import { sql, type Kysely } from 'kysely';
+import { createdKeyset, keysetPage } from '@reemploy/db';
 import type { MatchingDB, RunRow } from '../database.ts';
 import { activeSeekerSql } from '../matcher/inputs.ts';
 
 type Db = Kysely<MatchingDB>;
+
+/**
+ * Runs overlapping the regions (a run of the whole city, of one of them or of a
+ * part, or of an area holding one), newest first: `limit + 1` of them, for `pageFrom`.
+ */
+export function listRuns(db: Db, f: { regions: readonly string[]; status?: RunRow['status'] | undefined; after?: [Date, string] | undefined; limit: number }): Promise<RunRow[]> {
+  let q = db
+    .selectFrom('matching_runs')
+    .selectAll()
+    .where((eb) =>
+      eb.or([
+        eb('region_code', 'is', null),
+        ...f.regions.flatMap((p) => [eb('region_code', 'like', `${p}%`), eb(eb.val(p), 'like', sql<string>`region_code || '%'`)]),
+      ]),
+    );
+  if (f.status) q = q.where('status', '=', f.status);
+  return keysetPage(q, createdKeyset('desc'), f.after, f.limit).execute();
+}
 
 export function findRun(db: Db, id: string): Promise<RunRow | undefined> {
   return db.selectFrom('matching_runs').selectAll().where('id', '=', id).executeTakeFirst();

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { sql } from 'kysely';
 import { z } from 'zod';
-import { decodeCursor, encodeCursor, pageOf, pageQuery } from '@reemploy/http-kit';
+import { decodeCursor, pageFrom, pageOf, pageQuery } from '@reemploy/http-kit';
 import type { MatchingContext } from '../context.ts';
 import type { RunQueues } from './queues.ts';
+import { listRuns } from './repository.ts';
 import { createRunBody, runView, toRunView } from './schemas.ts';
 import { createRun, getRun } from './service.ts';
 
@@ -56,24 +56,9 @@ export async function runRoutes(app: FastifyInstance, { ctx, queues }: { ctx: Ma
       const after = decodeCursor(cursor, cursorShape);
       const regions = request.caller.regions;
       if (!regions.length) return { items: [], nextCursor: null };
-      let q = ctx.db
-        .selectFrom('matching_runs')
-        .selectAll()
-        .where((eb) =>
-          eb.or([
-            eb('region_code', 'is', null),
-            ...regions.flatMap((p) => [eb('region_code', 'like', `${p}%`), eb(eb.val(p), 'like', sql<string>`region_code || '%'`)]),
-          ]),
-        )
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(limit + 1);
-      if (status) q = q.where('status', '=', status);
-      if (after) q = q.where((eb) => eb.or([eb('created_at', '<', new Date(after[0])), eb.and([eb('created_at', '=', new Date(after[0])), eb('id', '<', after[1])])]));
-      const rows = await q.execute();
-      const page = rows.slice(0, limit);
-      const last = page.at(-1);
-      return { items: page.map((row) => toRunView(row, request.caller)), nextCursor: rows.length > limit && last ? encodeCursor([last.created_at.toISOString(), last.id]) : null };
+      const rows = await listRuns(ctx.db, { regions, status, after: after && [new Date(after[0]), after[1]], limit });
+      const { items, nextCursor } = pageFrom(rows, limit, (last) => [last.created_at.toISOString(), last.id]);
+      return { items: items.map((row) => toRunView(row, request.caller)), nextCursor };
     },
   });
 }

@@ -1,9 +1,9 @@
-import { transact } from '@reemploy/db';
+import { keysetPage, transact } from '@reemploy/db';
 import { randomUUID } from 'node:crypto';
 import { sql, type Selectable, type Transaction } from 'kysely';
 import { z } from 'zod';
 import { cityDate, type SeekerStatus } from '@reemploy/domain';
-import { cursorTimestamp, decodeCursor, encodeCursor, inRegions, problems, type Caller } from '@reemploy/http-kit';
+import { cursorTimestamp, decodeCursor, inRegions, pageFrom, problems, type Caller } from '@reemploy/http-kit';
 import type { RegistrationContext } from '../context.ts';
 import type { EmploymentChangeTable, RegistrationDB } from '../database.ts';
 import { rederiveFor } from '../hardship/rederive.ts';
@@ -100,19 +100,15 @@ export async function employmentHistoryOf(ctx: RegistrationContext, caller: Call
   const seeker = await ctx.db.selectFrom('job_seekers').select('community_code').where('id', '=', seekerId).executeTakeFirst();
   if (!seeker || !inRegions(caller, seeker.community_code)) throw problems.notFound(`Job seeker ${seekerId}`);
   const after = decodeCursor(q.cursor, historyCursor);
-  let query = ctx.db
+  const query = ctx.db
     .selectFrom('employment_changes')
     .selectAll()
     .select([sql<string>`at::text`.as('cursor_at'), sql<string>`created_at::text`.as('cursor_created_at')])
     .where('seeker_id', '=', seekerId);
-  if (after) query = query.where(sql<boolean>`(at, created_at, id) > (${after.at}::timestamptz, ${after.createdAt}::timestamptz, ${after.id}::uuid)`);
-  const found = await query.orderBy('at').orderBy('created_at').orderBy('id').limit(q.limit + 1).execute();
-  const page = found.slice(0, q.limit);
-  const last = page.at(-1);
-  return {
-    rows: page.map(({ cursor_at: _at, cursor_created_at: _created, ...row }) => row),
-    nextCursor: found.length > q.limit && last ? encodeCursor({ at: last.cursor_at, createdAt: last.cursor_created_at, id: last.id }) : null,
-  };
+  const keyset = { columns: [{ ref: 'at', cast: 'timestamptz' }, { ref: 'created_at', cast: 'timestamptz' }, { ref: 'id', cast: 'uuid' }] } as const;
+  const found = await keysetPage(query, keyset, after && [after.at, after.createdAt, after.id], q.limit).execute();
+  const page = pageFrom(found, q.limit, (last) => ({ at: last.cursor_at, createdAt: last.cursor_created_at, id: last.id }));
+  return { rows: page.items.map(({ cursor_at: _at, cursor_created_at: _created, ...row }) => row), nextCursor: page.nextCursor };
 }
 
 /** matching reported a hire: the seeker is employed from then on. Idempotent per referral. */

@@ -1,4 +1,5 @@
 import { sql, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { createdKeyset, keysetPage } from '@reemploy/db';
 import type { HouseholdTable, RegistrationDB } from '../database.ts';
 
 type Db = Kysely<RegistrationDB> | Transaction<RegistrationDB>;
@@ -23,8 +24,7 @@ export function listHouseholds(db: Db, f: { prefixes: string[]; category?: strin
     .select(sql<string>`created_at::text`.as('cursor_at'))
     .where((eb) => eb.or(f.prefixes.map((p) => eb('community_code', 'like', `${p}%`))));
   if (f.category) q = q.where('hardship_categories', '@>', sql<string[]>`array[${f.category}]::text[]`);
-  if (f.after) q = q.where(sql<boolean>`(created_at, id) > (${f.after.at}::timestamptz, ${f.after.id}::uuid)`);
-  return q.orderBy('created_at').orderBy('id').limit(f.limit + 1).execute();
+  return keysetPage(q, createdKeyset(), f.after && [f.after.at, f.after.id], f.limit).execute();
 }
 
 /** Households that carried a category at any moment of [from, to): the assessment's "during the period". */

@@ -2,11 +2,11 @@ import { transact } from '@reemploy/db';
 import { randomUUID } from 'node:crypto';
 import { ageAt, cityDate, type Gender, type HardshipCategory, type Relationship, type SeekerStatus } from '@reemploy/domain';
 import { isEmployed } from '@reemploy/domain/hardship';
-import { decodeCursor, encodeCursor, inRegions, problems, visiblePrefixes, type Caller } from '@reemploy/http-kit';
+import { decodeCursor, inRegions, pageFrom, problems, visiblePrefixes, type Caller } from '@reemploy/http-kit';
 import type { RegistrationContext } from '../context.ts';
 import { rederiveHousehold, type SeekerEvent } from '../hardship/rederive.ts';
 import { seekerPii } from '../job-seekers/pii.ts';
-import { membersOf, updateSeeker, type JobSeekerRow } from '../job-seekers/repository.ts';
+import { membersOf, membersOfHouseholds, updateSeeker, type JobSeekerRow } from '../job-seekers/repository.ts';
 import { pageCursor } from '../job-seekers/schemas.ts';
 import { maskName } from '../job-seekers/view.ts';
 import { assertCommunity } from '../regions/service.ts';
@@ -137,13 +137,7 @@ export async function listHouseholdsPage(ctx: RegistrationContext, caller: Calle
   if (!prefixes.length) return { items: [] as { row: HouseholdRow; members: JobSeekerRow[] }[], nextCursor: null };
   const after = decodeCursor(q.cursor, pageCursor);
   const rows = await listHouseholds(ctx.db, { prefixes, category: q.category, after, limit: q.limit });
-  const more = rows.length > q.limit;
-  const page = rows.slice(0, q.limit);
-  const ids = page.map((r) => r.id);
-  const members = ids.length ? await ctx.db.selectFrom('job_seekers').selectAll().where('household_id', 'in', ids).orderBy('created_at').orderBy('id').execute() : [];
-  const last = page.at(-1);
-  return {
-    items: page.map((row) => ({ row: row as HouseholdRow, members: members.filter((m) => m.household_id === row.id) })),
-    nextCursor: more && last ? encodeCursor({ at: last.cursor_at, id: last.id }) : null,
-  };
+  const { items, nextCursor } = pageFrom(rows, q.limit, (last) => ({ at: last.cursor_at, id: last.id }));
+  const members = await membersOfHouseholds(ctx.db, items.map((r) => r.id));
+  return { items: items.map((row) => ({ row: row as HouseholdRow, members: members.filter((m) => m.household_id === row.id) })), nextCursor };
 }

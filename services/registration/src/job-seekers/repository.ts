@@ -1,4 +1,5 @@
 import { sql, type Insertable, type Kysely, type Selectable, type Transaction, type Updateable } from 'kysely';
+import { createdKeyset, keysetPage } from '@reemploy/db';
 import type { JobSeekerTable, RegistrationDB } from '../database.ts';
 
 type Db = Kysely<RegistrationDB> | Transaction<RegistrationDB>;
@@ -86,6 +87,12 @@ export async function unlinkFromHousehold(trx: Transaction<RegistrationDB>, seek
     .execute();
 }
 
+/** The members of these households, in registration order. */
+export function membersOfHouseholds(db: Db, householdIds: string[]): Promise<JobSeekerRow[]> {
+  if (!householdIds.length) return Promise.resolve([]);
+  return db.selectFrom('job_seekers').selectAll().where('household_id', 'in', householdIds).orderBy('created_at').orderBy('id').execute();
+}
+
 export interface SeekerFilter {
   prefixes: string[];
   status?: string | undefined;
@@ -105,6 +112,5 @@ export function listSeekers(db: Db, f: SeekerFilter) {
   if (f.status) q = q.where('status', '=', f.status);
   if (f.category) q = q.where('hardship_categories', '@>', sql<string[]>`array[${f.category}]::text[]`);
   if (f.householdId) q = q.where('household_id', '=', f.householdId);
-  if (f.after) q = q.where(sql<boolean>`(created_at, id) > (${f.after.at}::timestamptz, ${f.after.id}::uuid)`);
-  return q.orderBy('created_at').orderBy('id').limit(f.limit + 1).execute();
+  return keysetPage(q, createdKeyset(), f.after && [f.after.at, f.after.id], f.limit).execute();
 }

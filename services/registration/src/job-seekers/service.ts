@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { cityDate, parseIdNumber, schemeFits, type Gender, type Relationship } from '@reemploy/domain';
 import { individualCategories } from '@reemploy/domain/hardship';
 import { recordEvent } from '@reemploy/messaging';
-import { decodeCursor, encodeCursor, inRegions, Problem, problems, visiblePrefixes, type AuditedRequest, type Caller } from '@reemploy/http-kit';
+import { decodeCursor, inRegions, pageFrom, Problem, problems, visiblePrefixes, type AuditedRequest, type Caller } from '@reemploy/http-kit';
 import { isUniqueViolation, transact } from '@reemploy/db';
 import type { Transaction } from 'kysely';
 import type { RegistrationContext } from '../context.ts';
@@ -211,8 +211,6 @@ export async function listJobSeekers(ctx: RegistrationContext, caller: Caller, q
   if (!prefixes.length) return { rows: [] as JobSeekerRow[], nextCursor: null };
   const after = decodeCursor(q.cursor, pageCursor);
   const rows = await listSeekers(ctx.db, { prefixes, status: q.status, category: q.category, householdId: q.householdId, after, limit: q.limit });
-  const more = rows.length > q.limit;
-  const page = rows.slice(0, q.limit);
-  const last = page.at(-1);
-  return { rows: page as JobSeekerRow[], nextCursor: more && last ? encodeCursor({ at: last.cursor_at, id: last.id }) : null };
+  const { items, nextCursor } = pageFrom(rows, q.limit, (last) => ({ at: last.cursor_at, id: last.id }));
+  return { rows: items as JobSeekerRow[], nextCursor };
 }

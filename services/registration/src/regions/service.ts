@@ -2,7 +2,7 @@ import { transact } from '@reemploy/db';
 import { sql } from 'kysely';
 import type { CommunityType } from '@reemploy/domain';
 import { toSimplified } from '@reemploy/domain/script';
-import { decodeCursor, encodeCursor, inRegions, problems, type Caller } from '@reemploy/http-kit';
+import { decodeCursor, inRegions, pageFrom, problems, type Caller } from '@reemploy/http-kit';
 import type { RegistrationContext } from '../context.ts';
 import type { RegionLevel } from './community-type.ts';
 import { childrenOf, findRegion, importedSource, isCommunity, searchRegions, setCommunityType, upsertRegions, type RegionRow } from './repository.ts';
@@ -60,12 +60,8 @@ export async function findRegions(ctx: RegistrationContext, q: RegionSearchQuery
     ...(q.level ? { level: q.level } : {}),
     ...(q.within ? { within: q.within } : {}),
   });
-  const page = rows.slice(0, q.limit);
-  const last = page.at(-1);
-  return {
-    items: page.map(toSummary),
-    nextCursor: rows.length > q.limit && last ? encodeCursor({ nameLength: last.name_length, code: last.code }) : null,
-  };
+  const { items, nextCursor } = pageFrom(rows, q.limit, (last) => ({ nameLength: last.name_length, code: last.code }));
+  return { items: items.map(toSummary), nextCursor };
 }
 
 /** Overrides (or, with null, resets) the assessment type of a community in the caller's regions. */
