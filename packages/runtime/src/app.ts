@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
 import { sql } from 'kysely';
 import { docsEnabled, responseChecks, serviceAudience, type BaseEnv } from '@reemploy/config';
-import { createFastify, type ServiceDocument } from '@reemploy/http-kit';
+import { access, auth, createFastify, docs, errors, idempotency, imports, language, operational, piiAudit, protection, rateLimit, strictInput, type ServiceDocument } from '@reemploy/http-kit';
 import type { MessagingTables } from '@reemploy/messaging';
 import type { ServiceContext, ServiceDefinition } from './service.ts';
+import { adminTokenBridge } from './admin-board.ts';
 
 /**
  * The service's HTTP app: a Fastify instance set up from the service's
@@ -65,3 +67,30 @@ export function pluginOptions<DB extends MessagingTables, Env extends BaseEnv>(c
     },
   };
 }
+
+export type PlatformOptions = ReturnType<typeof pluginOptions>;
+
+/**
+ * The platform every service's app registers first: packages/http-kit's plugins,
+ * one a concern, in the order their hooks run (and the queue board's cookie,
+ * read before the token is checked). One list, so the four services cannot
+ * drift apart in what guards them or in what order.
+ */
+export const platform = fp(
+  async (app: FastifyInstance, options: PlatformOptions) => {
+    await app.register(errors);
+    await app.register(protection, options.protection);
+    await app.register(adminTokenBridge);
+    await app.register(auth, options.auth);
+    await app.register(rateLimit, options.rateLimit);
+    await app.register(access);
+    await app.register(imports, options.imports);
+    await app.register(strictInput);
+    await app.register(idempotency, options.idempotency);
+    await app.register(piiAudit, options.piiAudit);
+    await app.register(language);
+    await app.register(docs, options.docs);
+    await app.register(operational, options.operational);
+  },
+  { name: 'platform', fastify: '5.x' },
+);

@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
-import { access, auth, docs, errors, idempotency, imports, language, operational, piiAudit, piiAuditRoutes, piiAuditTag, protection, rateLimit, strictInput } from '@reemploy/http-kit';
-import { adminTokenBridge, operatorTools, pluginOptions } from '@reemploy/runtime';
+import { piiAuditRoutes, piiAuditTag } from '@reemploy/http-kit';
+import { operatorTools, platform, pluginOptions } from '@reemploy/runtime';
 import { webhookRoutes, webhooksTag } from '@reemploy/webhooks';
 import { aidBaseImportRoutes } from './bases/import-routes.ts';
 import { aidBaseRoutes } from './bases/routes.ts';
@@ -23,20 +23,8 @@ const document = {
 /** The assistance-bases service's HTTP app: every plugin it registers, in order. */
 async function assistanceBasesApp(app: FastifyInstance, { ctx }: { ctx: AssistanceBasesContext }) {
   const options = pluginOptions(ctx, document);
-  // The platform (packages/http-kit), one plugin a concern, in the order their hooks run.
-  await app.register(errors);
-  await app.register(protection, options.protection);
-  await app.register(adminTokenBridge);
-  await app.register(auth, options.auth);
-  await app.register(rateLimit, options.rateLimit);
-  await app.register(access);
-  await app.register(imports, options.imports);
-  await app.register(strictInput);
-  await app.register(idempotency, options.idempotency);
-  await app.register(piiAudit, options.piiAudit);
-  await app.register(language);
-  await app.register(docs, options.docs);
-  await app.register(operational, options.operational);
+  // The platform: packages/http-kit's plugins in the order their hooks run (runtime's platform).
+  await app.register(platform, options);
 
   // For operators and integrators: the queue board, the PII audit, webhooks.
   await app.register(operatorTools, { ctx });
